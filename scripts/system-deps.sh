@@ -1,0 +1,21 @@
+#!/usr/bin/env sh
+# Installs the Debian packages a make target needs, only those that are missing.
+#   scripts/system-deps.sh run    python3-venv
+#   scripts/system-deps.sh test   python3-venv, chromium (browser tests), CJK fonts (legible screenshots)
+set -eu
+
+need=""
+missing_cmd() { ! command -v "$1" >/dev/null 2>&1; }
+
+python3 -c "import ensurepip, venv" 2>/dev/null || need="$need python3-venv"
+if [ "${1:-run}" = "test" ]; then
+  missing_cmd chromium && need="$need chromium"
+  [ -d /usr/share/fonts/opentype/noto ] || need="$need fonts-noto-cjk"
+fi
+
+[ -z "$need" ] && exit 0
+echo "Installing system packages:$need"
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO="sudo"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $need

@@ -1,0 +1,148 @@
+"""The FastAPI application: pages, REST API under /api/v1, static files, error handling."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import Engine, text
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from avbase import __version__
+from avbase.core.db import get_engine, session_factory
+from avbase.core.errors import AvbaseError
+from avbase.core.i18n import N_, _
+from avbase.settings import get_settings
+from avbase.web.deps import LocaleMiddleware, LoginRequired
+from avbase.web.templating import render
+from avbase.web.validation import field_errors
+
+log = logging.getLogger(__name__)
+
+STATIC_DIR = Path(__file__).resolve().parent / "web" / "static"
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or request.url.path == "/healthz"
+
+
+def _error_page(
+    request: Request, status: int, message: str, errors: list[dict[str, str]] | None = None
+) -> Response:
+    return render(
+        request,
+        "error.html",
+        {"status": status, "message": message, "errors": errors or []},
+        status_code=status,
+    )
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(LoginRequired)
+    async def login_required(request: Request, exc: LoginRequired) -> Response:
+        target = "/login?next=" + quote(
+            str(request.url.path) + ("?" + request.url.query if request.url.query else "")
+        )
+        if request.headers.get("hx-request") == "true":
+            return Response(status_code=204, headers={"HX-Redirect": target})
+        return RedirectResponse(target, status_code=303)
+
+    @app.exception_handler(AvbaseError)
+    async def avbase_error(request: Request, exc: AvbaseError) -> Response:
+        message = _(exc.message, **exc.params)
+        errors = [{"field": exc.field, "message": message}] if exc.field else []
+        if _wants_json(request):
+            return JSONResponse({"detail": message, "errors": errors}, status_code=exc.status_code)
+        return _error_page(request, exc.status_code, message, errors)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+        errors = field_errors(exc.errors())
+        message = _("Some fields are not valid.")
+        if _wants_json(request):
+            return JSONResponse({"detail": message, "errors": errors}, status_code=422)
+        return _error_page(request, 422, message, errors)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        messages = {
+            404: N_("Page not found."),
+            405: N_("Method not allowed."),
+            413: N_("The upload is too large."),
+        }
+        message = _(messages.get(exc.status_code, N_("The request could not be handled.")))
+        if _wants_json(request):
+            return JSONResponse(
+                {"detail": message, "errors": []},
+                status_code=exc.status_code,
+                headers=getattr(exc, "headers", None),
+            )
+        return _error_page(request, exc.status_code, message)
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> Response:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        message = _("Something went wrong on our side. The error has been logged.")
+        if _wants_json(request):
+            return JSONResponse({"detail": message, "errors": []}, status_code=500)
+        return _error_page(request, 500, message)
+
+
+def create_app(engine: Engine | None = None, *, run_worker: bool | None = None) -> FastAPI:
+    settings = get_settings()
+    engine = engine or get_engine()
+    in_process_worker = settings.worker_in_process if run_worker is None else run_worker
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        stop = None
+        if in_process_worker:
+            from avbase.core.jobs.worker import start_background_worker
+
+            _thread, stop = start_background_worker(engine)
+        yield
+        if stop is not None:
+            stop.set()
+
+    app = FastAPI(
+        title="avbase API",
+        version=__version__,
+        description="REST API of avbase, the digital base for an audio-visual industry cluster. "
+        "Authenticate with `Authorization: Bearer <token>` (create tokens on the account page).",
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/v1/openapi.json",
+        lifespan=lifespan,
+    )
+    app.state.engine = engine
+    app.state.sessionmaker = session_factory(engine)
+    app.add_middleware(LocaleMiddleware, default=settings.default_locale)
+    install_error_handlers(app)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    @app.get("/healthz", tags=["system"], summary="Liveness and database check")
+    def healthz() -> dict[str, str]:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        return {"status": "ok", "version": __version__, "database": engine.dialect.name}
+
+    from avbase.core.accounts import api as accounts_api
+    from avbase.core.accounts import pages as accounts_pages
+    from avbase.core.audit_views import api as audit_api
+    from avbase.core.audit_views import pages as audit_pages
+    from avbase.core.jobs import api as jobs_api
+    from avbase.core.jobs import pages as jobs_pages
+    from avbase.web import pages as core_pages
+
+    for router in (core_pages.router, accounts_pages.router, jobs_pages.router, audit_pages.router):
+        app.include_router(router, include_in_schema=False)
+    for router in (accounts_api.router, jobs_api.router, audit_api.router):
+        app.include_router(router, prefix="/api/v1")
+    return app

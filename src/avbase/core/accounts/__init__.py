@@ -1,0 +1,1 @@
+"""Organisations, users, roles, sessions, API tokens and who may see what."""

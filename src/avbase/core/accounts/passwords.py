@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+_hasher = PasswordHasher()
+
+
+def hash_password(password: str) -> str:
+    return str(_hasher.hash(password))
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    try:
+        return bool(_hasher.verify(password_hash, password))
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def needs_rehash(password_hash: str) -> bool:
+    return bool(_hasher.check_needs_rehash(password_hash))
+
+
+# Compared against when the username is unknown, so timing does not reveal which usernames exist.
+DUMMY_HASH = hash_password("avbase-timing-equaliser")

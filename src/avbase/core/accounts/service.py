@@ -1,0 +1,350 @@
+"""Accounts logic: login, sessions, tokens, organisations and users. No HTTP, no commit."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from avbase.core import audit
+from avbase.core.accounts.models import ApiToken, LoginAttempt, Organisation, Role, User, WebSession
+from avbase.core.accounts.passwords import DUMMY_HASH, hash_password, needs_rehash, verify_password
+from avbase.core.accounts.principal import Principal
+from avbase.core.accounts.schemas import OrganisationIn, OrganisationPatch, TokenIn, UserIn, UserPatch
+from avbase.core.db import utcnow
+from avbase.core.errors import Conflict, Forbidden, NotFound, RateLimited, Unauthenticated
+from avbase.kit.pagination import Page, PageRequest, paginate
+from avbase.settings import get_settings
+
+TOKEN_PREFIX = "avb_"
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+# --- login and sessions -------------------------------------------------------------------------------
+
+
+def _recent_failures(session: Session, *, username: str, ip: str | None) -> int:
+    settings = get_settings()
+    since = utcnow() - timedelta(minutes=settings.login_window_minutes)
+    by_user = session.scalar(
+        select(func.count()).where(
+            LoginAttempt.username == username, LoginAttempt.at >= since, LoginAttempt.succeeded.is_(False)
+        )
+    )
+    by_ip = 0
+    if ip:
+        # An address may try a few times more than one account allows, across usernames.
+        by_ip = (
+            session.scalar(
+                select(func.count()).where(
+                    LoginAttempt.ip == ip, LoginAttempt.at >= since, LoginAttempt.succeeded.is_(False)
+                )
+            )
+            or 0
+        ) // 4
+    return max(by_user or 0, by_ip)
+
+
+def authenticate(session: Session, *, username: str, password: str, ip: str | None) -> User:
+    """Check a password login. Failures are counted; too many in the window lock the login out."""
+    username = username.strip().lower()
+    settings = get_settings()
+    if _recent_failures(session, username=username, ip=ip) >= settings.login_max_failures:
+        raise RateLimited(
+            "Too many failed logins. Try again in {minutes} minutes.", minutes=settings.login_window_minutes
+        )
+    user = session.scalar(select(User).where(User.username == username))
+    ok = verify_password(user.password_hash if user else DUMMY_HASH, password)
+    ok = ok and user is not None and user.is_active
+    session.add(LoginAttempt(username=username, ip=ip, succeeded=ok))
+    if not ok or user is None:
+        audit.record(
+            session,
+            action="login_failed",
+            entity_type="users",
+            note=username,
+            actor=audit.Actor(name=username, ip=ip),
+        )
+        raise Unauthenticated("Wrong username or password.")
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.last_login_at = utcnow()
+    audit.record(
+        session,
+        action="login",
+        entity_type="users",
+        entity_id=user.id,
+        org_id=user.org_id,
+        actor=audit.Actor(name=user.username, user_id=user.id, ip=ip),
+    )
+    return user
+
+
+def start_session(session: Session, *, user: User, ip: str | None, user_agent: str | None) -> str:
+    """Create a web session; returns the cookie secret (only its hash is stored)."""
+    secret = secrets.token_urlsafe(32)
+    session.add(
+        WebSession(
+            token_hash=_digest(secret),
+            csrf_token=secrets.token_urlsafe(24),
+            user_id=user.id,
+            expires_at=utcnow() + timedelta(hours=get_settings().session_hours),
+            ip=ip,
+            user_agent=(user_agent or "")[:300],
+        )
+    )
+    return secret
+
+
+def resolve_session(session: Session, secret: str) -> tuple[User, WebSession] | None:
+    web_session = session.scalar(select(WebSession).where(WebSession.token_hash == _digest(secret)))
+    if web_session is None or web_session.expires_at <= utcnow():
+        return None
+    user = session.get(User, web_session.user_id)
+    if user is None or not user.is_active:
+        return None
+    return user, web_session
+
+
+def end_session(session: Session, secret: str) -> None:
+    web_session = session.scalar(select(WebSession).where(WebSession.token_hash == _digest(secret)))
+    if web_session is not None:
+        audit.record(session, action="logout", entity_type="users", entity_id=web_session.user_id)
+        session.delete(web_session)
+
+
+# --- API tokens ---------------------------------------------------------------------------------------
+
+
+def create_api_token(session: Session, *, user: User, data: TokenIn) -> tuple[str, ApiToken]:
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(
+        user_id=user.id,
+        name=data.name,
+        token_hash=_digest(secret),
+        prefix=secret[:12],
+        expires_at=utcnow() + timedelta(days=data.expires_days) if data.expires_days else None,
+    )
+    session.add(token)
+    session.flush()
+    return secret, token
+
+
+def resolve_api_token(session: Session, secret: str) -> User | None:
+    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(secret)))
+    now = utcnow()
+    if token is None or token.revoked_at is not None or (token.expires_at and token.expires_at <= now):
+        return None
+    user = session.get(User, token.user_id)
+    if user is None or not user.is_active:
+        return None
+    token.last_used_at = now
+    return user
+
+
+def list_api_tokens(session: Session, *, user_id: int) -> list[ApiToken]:
+    return list(
+        session.scalars(select(ApiToken).where(ApiToken.user_id == user_id).order_by(ApiToken.id.desc()))
+    )
+
+
+def revoke_api_token(session: Session, *, user_id: int, token_id: int) -> ApiToken:
+    token = session.get(ApiToken, token_id)
+    if token is None or token.user_id != user_id:
+        raise NotFound("Token not found.")
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+    return token
+
+
+# --- organisations ------------------------------------------------------------------------------------
+
+ORG_SORTS = {
+    "name": Organisation.name,
+    "kind": Organisation.kind,
+    "region_code": Organisation.region_code,
+    "created_at": Organisation.created_at,
+}
+
+
+def organisations_query(
+    principal: Principal, *, search: str | None = None, kind: str | None = None
+) -> Select[tuple[Organisation]]:
+    stmt = select(Organisation).where(principal.visible_orgs())
+    if search:
+        stmt = stmt.where(Organisation.name.contains(search.strip()))
+    if kind:
+        stmt = stmt.where(Organisation.kind == kind)
+    return stmt
+
+
+def list_organisations(
+    session: Session,
+    principal: Principal,
+    request: PageRequest,
+    *,
+    search: str | None = None,
+    kind: str | None = None,
+) -> Page[Organisation]:
+    stmt = organisations_query(principal, search=search, kind=kind)
+    return paginate(session, stmt, request, ORG_SORTS, Organisation.id)
+
+
+def get_organisation(session: Session, principal: Principal, org_id: int) -> Organisation:
+    org = session.get(Organisation, org_id)
+    if org is None or not principal.can_read(org):
+        raise NotFound("Organisation not found.")
+    return org
+
+
+def _check_org_unique(session: Session, name: str, exclude_id: int | None = None) -> None:
+    stmt = select(Organisation.id).where(Organisation.name == name)
+    if exclude_id is not None:
+        stmt = stmt.where(Organisation.id != exclude_id)
+    if session.scalar(stmt) is not None:
+        raise Conflict("An organisation with this name already exists.", field="name")
+
+
+def _check_manager(session: Session, principal: Principal, manager_id: int | None) -> None:
+    if manager_id is None:
+        return
+    manager = session.get(Organisation, manager_id)
+    if manager is None or not principal.can_read(manager):
+        raise NotFound("Organisation not found.", field="managed_by_id")
+
+
+def create_organisation(session: Session, principal: Principal, data: OrganisationIn) -> Organisation:
+    if not (principal.is_admin or principal.is_authority):
+        raise Forbidden("Only administrators and authority officers can register organisations.")
+    org = Organisation(**data.model_dump())
+    if not principal.can_read(org):
+        raise Forbidden("The region is outside your jurisdiction.", field="region_code")
+    _check_org_unique(session, data.name)
+    _check_manager(session, principal, data.managed_by_id)
+    session.add(org)
+    session.flush()
+    return org
+
+
+def update_organisation(
+    session: Session, principal: Principal, org_id: int, data: OrganisationPatch
+) -> Organisation:
+    org = get_organisation(session, principal, org_id)
+    if not principal.can_edit(org):
+        raise Forbidden("You may not change this organisation.")
+    changes = data.model_dump(exclude_unset=True)
+    # Kind, region and manager decide who sees the organisation; only its overseers change them.
+    if not (principal.is_admin or principal.is_authority):
+        for field in ("kind", "region_code", "managed_by_id"):
+            if field in changes and changes[field] != getattr(org, field):
+                raise Forbidden(
+                    "Only administrators and authority officers can change this field.", field=field
+                )
+    if "name" in changes and changes["name"] is None:
+        del changes["name"]
+    if changes.get("name"):
+        _check_org_unique(session, changes["name"], exclude_id=org.id)
+    _check_manager(session, principal, changes.get("managed_by_id"))
+    for key, value in changes.items():
+        if key in ("kind", "region_code") and value is None:
+            continue
+        setattr(org, key, value)
+    if not principal.can_read(org):
+        raise Forbidden("The region is outside your jurisdiction.", field="region_code")
+    session.flush()
+    return org
+
+
+def delete_organisation(session: Session, principal: Principal, org_id: int) -> None:
+    if not principal.is_admin:
+        raise Forbidden("Only administrators can delete organisations.")
+    org = get_organisation(session, principal, org_id)
+    if session.scalar(select(func.count()).where(User.org_id == org.id)):
+        raise Conflict("The organisation still has users; move or delete them first.")
+    session.delete(org)
+    session.flush()
+
+
+# --- users --------------------------------------------------------------------------------------------
+
+USER_SORTS = {
+    "username": User.username,
+    "display_name": User.display_name,
+    "role": User.role,
+    "last_login_at": User.last_login_at,
+    "created_at": User.created_at,
+}
+
+
+def list_users(
+    session: Session,
+    principal: Principal,
+    request: PageRequest,
+    *,
+    search: str | None = None,
+    role: str | None = None,
+) -> Page[User]:
+    stmt = select(User).where(User.org_id.in_(principal.visible_org_ids()))
+    if search:
+        stmt = stmt.where(User.username.contains(search.strip().lower()) | User.display_name.contains(search))
+    if role:
+        stmt = stmt.where(User.role == role)
+    return paginate(session, stmt, request, USER_SORTS, User.id)
+
+
+def get_user(session: Session, principal: Principal, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None or not principal.can_read(user.organisation):
+        raise NotFound("User not found.")
+    return user
+
+
+def create_user(session: Session, principal: Principal | None, data: UserIn) -> User:
+    """Create a user. ``principal`` None means the operator's console (CLI, demo), which may do anything."""
+    if principal is not None and not principal.is_admin:
+        raise Forbidden("Only administrators can add users.")
+    username = data.username.lower()
+    if session.scalar(select(User.id).where(User.username == username)) is not None:
+        raise Conflict("This username is taken.", field="username")
+    if session.get(Organisation, data.org_id) is None:
+        raise NotFound("Organisation not found.", field="org_id")
+    user = User(
+        username=username,
+        display_name=data.display_name,
+        email=data.email,
+        password_hash=hash_password(data.password),
+        role=data.role,
+        org_id=data.org_id,
+        locale=data.locale,
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def update_user(session: Session, principal: Principal, user_id: int, data: UserPatch) -> User:
+    user = get_user(session, principal, user_id)
+    is_self = user.id == principal.user_id
+    changes = data.model_dump(exclude_unset=True)
+    if not principal.is_admin and not (is_self and set(changes) <= {"display_name", "email", "password"}):
+        raise Forbidden("Only administrators can change other users, roles and status.")
+    if is_self and (changes.get("is_active") is False or changes.get("role", Role.admin) is not Role.admin):
+        if principal.is_admin:
+            raise Forbidden("You cannot lock yourself out: another administrator must do that.")
+    password = changes.pop("password", None)
+    if password:
+        user.password_hash = hash_password(password)
+        audit.record(
+            session, action="password_changed", entity_type="users", entity_id=user.id, org_id=user.org_id
+        )
+    for key, value in changes.items():
+        if value is not None or key == "email":
+            setattr(user, key, value)
+    session.flush()
+    return user

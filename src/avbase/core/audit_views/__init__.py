@@ -1,0 +1,1 @@
+"""Browsing and exporting the audit log (administrators only)."""

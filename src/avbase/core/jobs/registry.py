@@ -1,0 +1,80 @@
+"""Job handlers and the context they run with."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Engine, select, update
+
+from avbase.core.db import session_scope, utcnow
+from avbase.core.jobs.models import Job
+
+Handler = Callable[["JobContext"], dict[str, Any] | None]
+
+HANDLERS: dict[str, Handler] = {}
+
+# Modules whose import registers handlers; each domain adds its tasks module here.
+HANDLER_MODULES = ["avbase.demo.tasks", "avbase.core.audit_tasks"]
+
+
+def job_handler(kind: str) -> Callable[[Handler], Handler]:
+    def register(func: Handler) -> Handler:
+        HANDLERS[kind] = func
+        return func
+
+    return register
+
+
+def load_handlers() -> None:
+    import importlib
+
+    for module in HANDLER_MODULES:
+        importlib.import_module(module)
+
+
+class JobCancelled(Exception):
+    """Raised inside a handler when someone asked to cancel its job."""
+
+
+@dataclass
+class JobContext:
+    """What a handler sees: its payload, its checkpoint, and ways to report progress.
+
+    Each report commits on its own. Report between the handler's transactions, never inside one:
+    SQLite allows a single writer, so a report made while a write transaction is open would wait on it.
+    """
+
+    job_id: int
+    engine: Engine
+    payload: dict[str, Any]
+    checkpoint: dict[str, Any] = field(default_factory=dict)
+    attempt: int = 1
+
+    def progress(self, fraction: float, message: str = "") -> None:
+        with session_scope(self.engine) as session:
+            session.execute(
+                update(Job)
+                .where(Job.id == self.job_id)
+                .values(progress=min(max(fraction, 0.0), 1.0), message=message[:300], heartbeat_at=utcnow())
+            )
+        self.raise_if_cancelled()
+
+    def log(self, line: str) -> None:
+        stamp = utcnow().strftime("%H:%M:%S")
+        with session_scope(self.engine) as session:
+            job = session.get(Job, self.job_id)
+            if job is not None:
+                job.log = (job.log or "") + f"[{stamp}] {line}\n"
+
+    def save_checkpoint(self, **values: Any) -> None:
+        """Record finished steps; commit them together with the work they describe for exact resume."""
+        self.checkpoint.update(values)
+        with session_scope(self.engine) as session:
+            session.execute(update(Job).where(Job.id == self.job_id).values(checkpoint=dict(self.checkpoint)))
+
+    def raise_if_cancelled(self) -> None:
+        with session_scope(self.engine) as session:
+            if session.scalar(select(Job.cancel_requested).where(Job.id == self.job_id)):
+                raise JobCancelled()

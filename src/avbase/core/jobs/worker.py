@@ -1,0 +1,188 @@
+"""The job worker: claims queued jobs, runs their handlers, and recovers jobs whose worker died."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import traceback
+import uuid
+from datetime import timedelta
+
+from sqlalchemy import Engine, select, update
+
+from avbase.core.db import session_scope, utcnow
+from avbase.core.errors import AvbaseError
+from avbase.core.jobs.models import Job, JobState
+from avbase.core.jobs.registry import HANDLERS, JobCancelled, JobContext, load_handlers
+from avbase.settings import get_settings
+
+log = logging.getLogger(__name__)
+
+HOSTNAME = socket.gethostname()
+
+
+def new_worker_id() -> str:
+    return f"{HOSTNAME}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+def _local_process_gone(worker_id: str | None) -> bool:
+    """True when ``worker_id`` names a process on this host that no longer exists."""
+    if not worker_id or worker_id.count(":") != 2:
+        return False
+    host, pid, _ = worker_id.split(":")
+    if host != HOSTNAME or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+class Worker:
+    def __init__(self, engine: Engine, *, worker_id: str | None = None) -> None:
+        load_handlers()
+        self.engine = engine
+        self.worker_id = worker_id or new_worker_id()
+        self.settings = get_settings()
+
+    # --- recovery -------------------------------------------------------------------------------------
+
+    def recover_lost_jobs(self) -> list[int]:
+        """Requeue (or fail, when out of attempts) running jobs whose worker stopped heartbeating or died."""
+        stale_before = utcnow() - timedelta(seconds=self.settings.job_stale_seconds)
+        recovered: list[int] = []
+        with session_scope(self.engine) as session:
+            running = session.scalars(select(Job).where(Job.state == JobState.running)).all()
+            for job in running:
+                lost = (
+                    job.heartbeat_at is None
+                    or job.heartbeat_at < stale_before
+                    or _local_process_gone(job.worker_id)
+                )
+                if not lost or job.worker_id == self.worker_id:
+                    continue
+                stamp = utcnow().strftime("%H:%M:%S")
+                if job.attempts < job.max_attempts:
+                    job.state = JobState.queued
+                    job.log += f"[{stamp}] worker {job.worker_id} was lost; queued again to resume\n"
+                else:
+                    job.state = JobState.failed
+                    job.error = "The worker running this job was lost and no attempts are left."
+                    job.finished_at = utcnow()
+                    job.log += f"[{stamp}] worker {job.worker_id} was lost; no attempts left\n"
+                job.worker_id = None
+                recovered.append(job.id)
+        return recovered
+
+    # --- claiming and running -------------------------------------------------------------------------
+
+    def claim(self) -> Job | None:
+        """Take the oldest queued job. The guarded UPDATE makes this safe with many workers on any backend."""
+        with session_scope(self.engine) as session:
+            candidates = select(Job.id).where(Job.state == JobState.queued).order_by(Job.id).limit(5)
+            if self.engine.dialect.name == "postgresql":
+                candidates = candidates.with_for_update(skip_locked=True)
+            for job_id in session.scalars(candidates).all():
+                now = utcnow()
+                claimed = session.execute(
+                    update(Job)
+                    .where(Job.id == job_id, Job.state == JobState.queued)
+                    .values(
+                        state=JobState.running,
+                        worker_id=self.worker_id,
+                        started_at=now,
+                        heartbeat_at=now,
+                        attempts=Job.attempts + 1,
+                    )
+                )
+                if claimed.rowcount == 1:  # type: ignore[attr-defined]
+                    return session.get(Job, job_id)
+        return None
+
+    def run_once(self) -> bool:
+        """Recover lost jobs, then run one queued job if there is one. Returns whether a job ran."""
+        self.recover_lost_jobs()
+        job = self.claim()
+        if job is None:
+            return False
+        self._run(job)
+        return True
+
+    def run_until_idle(self) -> int:
+        ran = 0
+        while self.run_once():
+            ran += 1
+        return ran
+
+    def run_forever(self, stop: threading.Event) -> None:
+        log.info("worker %s started", self.worker_id)
+        while not stop.is_set():
+            try:
+                if not self.run_once():
+                    stop.wait(self.settings.worker_poll_seconds)
+            except Exception:  # a broken database connection must not kill the worker thread
+                log.exception("worker loop error")
+                stop.wait(self.settings.worker_poll_seconds)
+
+    def _heartbeat(self, job_id: int, done: threading.Event) -> None:
+        interval = max(1.0, self.settings.job_stale_seconds / 4)
+        while not done.wait(interval):
+            with session_scope(self.engine) as session:
+                session.execute(update(Job).where(Job.id == job_id).values(heartbeat_at=utcnow()))
+
+    def _finish(self, job_id: int, state: JobState, **values: object) -> None:
+        with session_scope(self.engine) as session:
+            session.execute(
+                update(Job).where(Job.id == job_id).values(state=state, finished_at=utcnow(), **values)
+            )
+
+    def _run(self, job: Job) -> None:
+        handler = HANDLERS.get(job.kind)
+        context = JobContext(job.id, self.engine, dict(job.payload), dict(job.checkpoint or {}), job.attempts)
+        if handler is None:
+            self._finish(job.id, JobState.failed, error=f"No handler for job kind {job.kind!r}.")
+            return
+        done = threading.Event()
+        beat = threading.Thread(target=self._heartbeat, args=(job.id, done), daemon=True)
+        beat.start()
+        try:
+            if job.attempts > 1:
+                context.log(f"attempt {job.attempts} of {job.max_attempts}, resuming from checkpoint")
+            result = handler(context)
+        except JobCancelled:
+            context.log("cancelled on request")
+            self._finish(job.id, JobState.cancelled)
+        except AvbaseError as exc:
+            # The input is wrong; retrying cannot help.
+            context.log(f"failed: {exc.message}")
+            self._finish(job.id, JobState.failed, error=exc.message.format(**exc.params))
+        except Exception as exc:
+            context.log(traceback.format_exc(limit=8))
+            if job.attempts < job.max_attempts:
+                with session_scope(self.engine) as session:
+                    session.execute(
+                        update(Job)
+                        .where(Job.id == job.id)
+                        .values(state=JobState.queued, worker_id=None, error=repr(exc))
+                    )
+            else:
+                self._finish(job.id, JobState.failed, error=f"{type(exc).__name__}: {exc}")
+        else:
+            self._finish(job.id, JobState.succeeded, progress=1.0, result=result, error=None)
+        finally:
+            done.set()
+            beat.join(timeout=5)
+
+
+def start_background_worker(engine: Engine) -> tuple[threading.Thread, threading.Event]:
+    """The in-process worker that ``avbase serve`` runs beside the web app."""
+    stop = threading.Event()
+    worker = Worker(engine)
+    thread = threading.Thread(target=worker.run_forever, args=(stop,), name="avbase-worker", daemon=True)
+    thread.start()
+    return thread, stop

@@ -1,0 +1,9 @@
+"""Imports every module that defines tables, so metadata is complete for Alembic and tests."""
+
+from __future__ import annotations
+
+
+def import_all_models() -> None:
+    import avbase.core.accounts.models
+    import avbase.core.audit
+    import avbase.core.jobs.models  # noqa: F401

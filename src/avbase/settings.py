@@ -1,0 +1,96 @@
+"""Configuration: ``AVBASE_*`` environment variables over an optional TOML file over defaults."""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+CONFIG_FILE_ENV = "AVBASE_CONFIG"
+DEFAULT_CONFIG_FILE = Path("avbase.toml")
+
+
+def _config_file() -> Path:
+    return Path(os.environ.get(CONFIG_FILE_ENV, str(DEFAULT_CONFIG_FILE)))
+
+
+class Settings(BaseSettings):
+    """Everything an operator can set. Each field is also ``AVBASE_<NAME>`` in the environment."""
+
+    model_config = SettingsConfigDict(env_prefix="AVBASE_", extra="ignore")
+
+    var_dir: Path = Field(default=Path("var"), description="Where the embedded database and file store live.")
+    database_url: str = Field(default="", description="SQLAlchemy URL; empty means SQLite under var_dir.")
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    default_locale: str = Field(default="zh_Hans", pattern="^(zh_Hans|en)$")
+    timezone: str = "Asia/Shanghai"
+    session_hours: int = Field(default=12, ge=1, description="How long a web login lasts.")
+    secure_cookies: bool = Field(default=False, description="Set when served over HTTPS.")
+    login_max_failures: int = Field(default=5, ge=1, description="Failed logins allowed per window.")
+    login_window_minutes: int = Field(default=15, ge=1)
+    worker_in_process: bool = Field(default=True, description="`avbase serve` also runs a job worker.")
+    worker_poll_seconds: float = Field(default=1.0, gt=0)
+    job_stale_seconds: int = Field(
+        default=60, ge=5, description="A running job with no heartbeat this long is lost."
+    )
+    upload_max_mb: int = Field(default=2048, ge=1)
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_backend(cls, value: str) -> str:
+        if value and not value.startswith(("sqlite", "postgresql")):
+            raise ValueError("database_url must be a sqlite:// or postgresql:// URL")
+        return value
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url.replace("postgresql://", "postgresql+psycopg://", 1)
+        return f"sqlite:///{(self.var_dir / 'avbase.db').resolve()}"
+
+    @property
+    def store_dir(self) -> Path:
+        return self.var_dir / "store"
+
+    def public_dict(self) -> dict[str, Any]:
+        """Settings as shown to an operator: secrets masked, computed values included."""
+        shown = self.model_dump(mode="json")
+        shown["database_url"] = _mask_password(self.effective_database_url)
+        shown["config_file"] = str(_config_file())
+        return shown
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml = TomlConfigSettingsSource(settings_cls, toml_file=_config_file())
+        return (init_settings, env_settings, toml)
+
+
+def _mask_password(url: str) -> str:
+    if "@" not in url or "://" not in url:
+        return url
+    scheme, rest = url.split("://", 1)
+    credentials, host = rest.rsplit("@", 1)
+    user = credentials.split(":", 1)[0]
+    return f"{scheme}://{user}:***@{host}" if ":" in credentials else url
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

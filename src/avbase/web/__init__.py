@@ -1,0 +1,1 @@
+"""Web plumbing shared by every domain's pages and API routes."""

@@ -1,0 +1,180 @@
+"""Pages that belong to no domain: login, language switch, dashboard, component patterns."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import func, select
+
+from avbase.core.accounts import service as accounts
+from avbase.core.accounts.models import Organisation, User
+from avbase.core.audit import AuditEntry
+from avbase.core.db import utcnow
+from avbase.core.errors import AvbaseError
+from avbase.core.i18n import LOCALES, _
+from avbase.core.jobs.models import Job, JobState
+from avbase.kit.pagination import PageRequest
+from avbase.settings import get_settings
+from avbase.web.deps import (
+    LOCALE_COOKIE,
+    SESSION_COOKIE,
+    AuthDep,
+    Db,
+    PagePrincipal,
+    check_csrf,
+    client_ip,
+)
+from avbase.web.templating import render
+
+router = APIRouter()
+
+
+def _safe_next(target: str | None) -> str:
+    # Only local paths: an open redirect after login would help phishing.
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return "/"
+
+
+@router.get("/login")
+def login_form(request: Request, auth: AuthDep, next: str | None = None) -> Response:
+    if auth.principal is not None:
+        return RedirectResponse(_safe_next(next), status_code=303)
+    return render(request, "login.html", {"next": _safe_next(next), "errors": {}, "username": ""})
+
+
+@router.post("/login")
+async def login(
+    request: Request,
+    db: Db,
+    auth: AuthDep,
+    username: Annotated[str, Form()] = "",
+    password: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "/",
+) -> Response:
+    await check_csrf(request, auth)
+    errors: dict[str, str] = {}
+    if not username.strip():
+        errors["username"] = _("This field is required.")
+    if not password:
+        errors["password"] = _("This field is required.")
+    if not errors:
+        try:
+            user = accounts.authenticate(db, username=username, password=password, ip=client_ip(request))
+        except AvbaseError as exc:
+            errors["form"] = _(exc.message, **exc.params)
+            # Keep the failed attempt on record even though the login is refused.
+            db.commit()
+            return render(
+                request,
+                "login.html",
+                {"next": _safe_next(next), "errors": errors, "username": username},
+                status_code=exc.status_code,
+            )
+        secret = accounts.start_session(
+            db, user=user, ip=client_ip(request), user_agent=request.headers.get("user-agent")
+        )
+        response = RedirectResponse(_safe_next(next), status_code=303)
+        settings = get_settings()
+        response.set_cookie(
+            SESSION_COOKIE,
+            secret,
+            httponly=True,
+            samesite="lax",
+            secure=settings.secure_cookies,
+            max_age=settings.session_hours * 3600,
+        )
+        if user.locale and not request.cookies.get(LOCALE_COOKIE):
+            response.set_cookie(LOCALE_COOKIE, user.locale, samesite="lax", max_age=365 * 86400)
+        return response
+    return render(
+        request,
+        "login.html",
+        {"next": _safe_next(next), "errors": errors, "username": username},
+        status_code=422,
+    )
+
+
+@router.post("/logout")
+def logout(request: Request, db: Db, principal: PagePrincipal) -> Response:
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if cookie:
+        accounts.end_session(db, cookie)
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+@router.post("/-/locale")
+async def switch_locale(
+    request: Request,
+    db: Db,
+    auth: AuthDep,
+    locale: Annotated[str, Form()],
+    next: Annotated[str, Form()] = "/",
+) -> Response:
+    await check_csrf(request, auth)
+    chosen = locale if locale in LOCALES else get_settings().default_locale
+    if auth.user is not None and auth.user.locale != chosen:
+        auth.user.locale = chosen
+    response = RedirectResponse(_safe_next(next), status_code=303)
+    response.set_cookie(LOCALE_COOKIE, chosen, samesite="lax", max_age=365 * 86400)
+    return response
+
+
+@router.get("/")
+def dashboard(request: Request, db: Db, principal: PagePrincipal) -> Response:
+    from avbase.core.jobs import service as jobs
+
+    visible = principal.visible_org_ids()
+    org_count = db.scalar(select(func.count()).select_from(Organisation).where(Organisation.id.in_(visible)))
+    user_count = db.scalar(select(func.count()).select_from(User).where(User.org_id.in_(visible)))
+    jobs_page = jobs.list_jobs(db, principal, PageRequest(per_page=8, sort="id", descending=True))
+    active_jobs = sum(1 for job in jobs_page.items if job.state in (JobState.queued, JobState.running))
+    kinds = dict(
+        db.execute(
+            select(Organisation.kind, func.count())
+            .where(Organisation.id.in_(visible))
+            .group_by(Organisation.kind)
+        )
+        .tuples()
+        .all()
+    )
+    recent_audit: list[AuditEntry] = []
+    if principal.is_admin:
+        recent_audit = list(db.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(8)))
+    since = utcnow() - timedelta(days=1)
+    changes_today = db.scalar(
+        select(func.count())
+        .select_from(AuditEntry)
+        .where(
+            AuditEntry.at >= since,
+            AuditEntry.org_id.in_(visible) | (AuditEntry.actor_id == principal.user_id),
+        )
+    )
+    failed_jobs = db.scalar(
+        select(func.count()).select_from(Job).where(Job.state == JobState.failed, Job.org_id.in_(visible))
+    )
+    return render(
+        request,
+        "dashboard.html",
+        {
+            "org_count": org_count or 0,
+            "user_count": user_count or 0,
+            "kinds": kinds,
+            "jobs": jobs_page.items,
+            "active_jobs": active_jobs,
+            "failed_jobs": failed_jobs or 0,
+            "changes_today": changes_today or 0,
+            "recent_audit": recent_audit,
+        },
+    )
+
+
+@router.get("/-/patterns")
+def patterns(request: Request, principal: PagePrincipal) -> Response:
+    """Every UI component on one page, so the style sheet is reviewed as a whole."""
+    return render(request, "patterns.html", {"errors": {"name": _("This field is required.")}})

@@ -1,0 +1,40 @@
+"""Shapes shared by every API: pages of results and errors."""
+
+from __future__ import annotations
+
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel
+
+from avbase.kit.pagination import Page
+
+T = TypeVar("T", bound=BaseModel)
+
+
+class FieldError(BaseModel):
+    field: str
+    message: str
+    type: str | None = None
+
+
+class ErrorOut(BaseModel):
+    detail: str
+    errors: list[FieldError] = []
+
+
+class PageOut(BaseModel, Generic[T]):
+    items: list[T]
+    total: int
+    page: int
+    per_page: int
+    pages: int
+
+
+def page_out(page: Page[Any], schema: type[T]) -> PageOut[T]:
+    return PageOut[schema](  # type: ignore[valid-type]
+        items=[schema.model_validate(item) for item in page.items],
+        total=page.total,
+        page=page.page,
+        per_page=page.per_page,
+        pages=page.pages,
+    )

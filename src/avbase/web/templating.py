@@ -1,0 +1,99 @@
+"""Jinja2 environment shared by all pages: translation, local time, paging links."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
+
+from avbase import __version__
+from avbase.core.i18n import _, get_locale, label, ngettext
+from avbase.kit.regions import region_name
+from avbase.settings import get_settings
+from avbase.web.nav import NAV
+
+TEMPLATE_DIRS: list[Path] = [Path(__file__).resolve().parent / "templates"]
+
+
+def local_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    if value is None:
+        return "—"
+    return value.astimezone(ZoneInfo(get_settings().timezone)).strftime(fmt)
+
+
+def query_with(request: Request, **changes: object) -> str:
+    """The current URL's query string with some parameters replaced (for sort and page links)."""
+    params = dict(request.query_params)
+    for key, value in changes.items():
+        if value is None:
+            params.pop(key, None)
+        else:
+            params[key] = str(value)
+    return "?" + urlencode(params)
+
+
+def _build_environment() -> Environment:
+    env = Environment(
+        loader=ChoiceLoader([FileSystemLoader(str(path)) for path in TEMPLATE_DIRS]),
+        autoescape=select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals.update(
+        _=_,
+        ngettext=ngettext,
+        get_locale=get_locale,
+        version=__version__,
+        region_name=lambda code: region_name(code, get_locale()),
+        label=label,
+    )
+    env.filters["local_time"] = local_time
+    env.filters["label"] = label
+    return env
+
+
+environment = _build_environment()
+
+
+def add_template_dir(path: Path) -> None:
+    """Domains call this for their own ``templates/`` folder."""
+    TEMPLATE_DIRS.append(path)
+    environment.loader = ChoiceLoader([FileSystemLoader(str(p)) for p in TEMPLATE_DIRS])
+
+
+def render(
+    request: Request,
+    template: str,
+    context: dict[str, Any] | None = None,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+) -> HTMLResponse:
+    from avbase.web.deps import CSRF_COOKIE, anonymous_csrf_token
+
+    auth = getattr(request.state, "auth", None)
+    principal = auth.principal if auth else None
+    csrf = (auth.csrf_token if auth and auth.csrf_token else None) or anonymous_csrf_token(request)
+    values: dict[str, Any] = {
+        "request": request,
+        "principal": principal,
+        "csrf_token": csrf,
+        "nav": [item for item in NAV if principal and item.visible_to(principal.role)],
+        "locale": get_locale(),
+        "query_with": lambda **changes: query_with(request, **changes),
+        "htmx": request.headers.get("hx-request") == "true",
+    }
+    values.update(context or {})
+    body = environment.get_template(template).render(values)
+    response = HTMLResponse(body, status_code=status_code, headers=headers)
+    new_csrf = getattr(request.state, "new_csrf", None)
+    if new_csrf:
+        response.set_cookie(
+            CSRF_COOKIE, new_csrf, httponly=True, samesite="lax", secure=get_settings().secure_cookies
+        )
+    return response
