@@ -286,7 +286,7 @@ def user_add(
             password=password,
             role=role,
             org_id=found.id,
-        )  # type: ignore[arg-type]
+        )
         user = service.create_user(session, None, data)
         out = UserOut.model_validate(user).model_dump(mode="json")
     if json_out:

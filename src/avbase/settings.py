@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     job_stale_seconds: int = Field(
         default=60, ge=5, description="A running job with no heartbeat this long is lost."
     )
+    job_modules: list[str] = Field(
+        default=[], description="Extra modules that register job handlers (plugins)."
+    )
     upload_max_mb: int = Field(default=2048, ge=1)
 
     @field_validator("database_url")

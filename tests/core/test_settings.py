@@ -10,12 +10,12 @@ from avbase.settings import Settings
 
 def test_toml_file_is_read_and_environment_wins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     config = tmp_path / "avbase.toml"
-    config.write_text('port = 9100\nhost = "0.0.0.0"\nsession_hours = 4\n')
+    config.write_text('port = 9100\nhost = "::1"\nsession_hours = 4\n')
     monkeypatch.setenv("AVBASE_CONFIG", str(config))
     monkeypatch.setenv("AVBASE_PORT", "9200")
     settings = Settings()
     assert settings.port == 9200  # environment over file
-    assert settings.host == "0.0.0.0"
+    assert settings.host == "::1"
     assert settings.session_hours == 4
 
 

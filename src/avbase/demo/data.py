@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from avbase.core.accounts.models import OrgKind, Role
 
-DEMO_PASSWORD = "avbase-demo"
+DEMO_PASSWORD = "avbase-demo"  # noqa: S105 (printed for demo logins)
 SEED = 2027
 
 

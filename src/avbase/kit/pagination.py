@@ -8,9 +8,11 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import ColumnElement, Select, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import QueryableAttribute, Session
 
 T = TypeVar("T")
+
+SortKey = ColumnElement[Any] | QueryableAttribute[Any]
 
 MAX_PER_PAGE = 200
 
@@ -27,7 +29,7 @@ class PageRequest:
         """``sort`` is a column key, ``-key`` for descending."""
         descending = bool(sort and sort.startswith("-"))
         return cls(
-            page=max(page, 1),
+            page=min(max(page, 1), MAX_PAGE),
             per_page=min(max(per_page, 1), MAX_PER_PAGE),
             sort=sort.lstrip("-") if sort else None,
             descending=descending,
@@ -56,10 +58,10 @@ class Page(Generic[T]):
 
 def paginate(
     session: Session,
-    stmt: Select[tuple[T]],
+    stmt: Select[T],
     request: PageRequest,
-    sortable: Mapping[str, ColumnElement[Any]],
-    default_sort: ColumnElement[Any],
+    sortable: Mapping[str, SortKey],
+    default_sort: SortKey,
 ) -> Page[T]:
     """Run ``stmt`` for one page. Unknown sort keys fall back to the default order rather than failing."""
     total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
@@ -74,3 +76,8 @@ def paginate(
         .limit(request.per_page)
     ).all()
     return Page(items, total, request.page, request.per_page, sort, request.descending and sort is not None)
+
+
+# Database keys are 32-bit on every backend we support; larger numbers can name no row.
+MAX_ROW_ID = 2**31 - 1
+MAX_PAGE = 1_000_000

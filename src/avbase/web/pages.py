@@ -139,9 +139,7 @@ def dashboard(request: Request, db: Db, principal: PagePrincipal) -> Response:
             select(Organisation.kind, func.count())
             .where(Organisation.id.in_(visible))
             .group_by(Organisation.kind)
-        )
-        .tuples()
-        .all()
+        ).all()
     )
     recent_audit: list[AuditEntry] = []
     if principal.is_admin:

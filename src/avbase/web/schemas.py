@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
+from fastapi import Path
 from pydantic import BaseModel
 
-from avbase.kit.pagination import Page
+from avbase.kit.pagination import MAX_ROW_ID, Page
 
 T = TypeVar("T", bound=BaseModel)
+
+RowId = Annotated[int, Path(ge=1, le=MAX_ROW_ID, description="Row id")]
 
 
 class FieldError(BaseModel):

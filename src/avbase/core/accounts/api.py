@@ -21,7 +21,7 @@ from avbase.core.accounts.schemas import (
 )
 from avbase.kit.pagination import MAX_PER_PAGE, PageRequest
 from avbase.web.deps import ApiPrincipal, Db
-from avbase.web.schemas import ErrorOut, PageOut, page_out
+from avbase.web.schemas import ErrorOut, PageOut, RowId, page_out
 
 router = APIRouter(
     tags=["accounts"],
@@ -65,7 +65,7 @@ def create_organisation(data: OrganisationIn, db: Db, principal: ApiPrincipal) -
 
 
 @router.get("/organisations/{org_id}", response_model=OrganisationOut, responses={404: {"model": ErrorOut}})
-def get_organisation(org_id: int, db: Db, principal: ApiPrincipal) -> OrganisationOut:
+def get_organisation(org_id: RowId, db: Db, principal: ApiPrincipal) -> OrganisationOut:
     return OrganisationOut.model_validate(service.get_organisation(db, principal, org_id))
 
 
@@ -75,7 +75,7 @@ def get_organisation(org_id: int, db: Db, principal: ApiPrincipal) -> Organisati
     responses={404: {"model": ErrorOut}, 409: {"model": ErrorOut}},
 )
 def update_organisation(
-    org_id: int, data: OrganisationPatch, db: Db, principal: ApiPrincipal
+    org_id: RowId, data: OrganisationPatch, db: Db, principal: ApiPrincipal
 ) -> OrganisationOut:
     return OrganisationOut.model_validate(service.update_organisation(db, principal, org_id, data))
 
@@ -83,7 +83,7 @@ def update_organisation(
 @router.delete(
     "/organisations/{org_id}", status_code=204, responses={404: {"model": ErrorOut}, 409: {"model": ErrorOut}}
 )
-def delete_organisation(org_id: int, db: Db, principal: ApiPrincipal) -> Response:
+def delete_organisation(org_id: RowId, db: Db, principal: ApiPrincipal) -> Response:
     service.delete_organisation(db, principal, org_id)
     return Response(status_code=204)
 
@@ -115,12 +115,12 @@ def create_user(data: UserIn, db: Db, principal: ApiPrincipal) -> UserOut:
 
 
 @router.get("/users/{user_id}", response_model=UserOut, responses={404: {"model": ErrorOut}})
-def get_user(user_id: int, db: Db, principal: ApiPrincipal) -> UserOut:
+def get_user(user_id: RowId, db: Db, principal: ApiPrincipal) -> UserOut:
     return UserOut.model_validate(service.get_user(db, principal, user_id))
 
 
 @router.patch("/users/{user_id}", response_model=UserOut, responses={404: {"model": ErrorOut}})
-def update_user(user_id: int, data: UserPatch, db: Db, principal: ApiPrincipal) -> UserOut:
+def update_user(user_id: RowId, data: UserPatch, db: Db, principal: ApiPrincipal) -> UserOut:
     return UserOut.model_validate(service.update_user(db, principal, user_id, data))
 
 
@@ -140,6 +140,6 @@ def create_token(data: TokenIn, db: Db, principal: ApiPrincipal) -> TokenCreated
 
 
 @router.delete("/tokens/{token_id}", status_code=204, responses={404: {"model": ErrorOut}})
-def revoke_token(token_id: int, db: Db, principal: ApiPrincipal) -> Response:
+def revoke_token(token_id: RowId, db: Db, principal: ApiPrincipal) -> Response:
     service.revoke_api_token(db, user_id=principal.user_id, token_id=token_id)
     return Response(status_code=204)

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from avbase.core.accounts import service
-from avbase.core.accounts.models import OrgKind, Role
+from avbase.core.accounts.models import OrgKind, Role, User
 from avbase.core.accounts.schemas import OrganisationIn, OrganisationPatch, TokenIn, UserIn, UserPatch
 from avbase.core.audit import AuditEntry
 from avbase.core.errors import AvbaseError
@@ -16,6 +16,7 @@ from avbase.core.i18n import _
 from avbase.kit.pagination import PageRequest
 from avbase.kit.regions import REGIONS
 from avbase.web.deps import Db, PagePrincipal, require_roles
+from avbase.web.schemas import RowId
 from avbase.web.templating import render
 from avbase.web.validation import validate_form
 
@@ -117,7 +118,7 @@ async def create_organisation(request: Request, db: Db, principal: PagePrincipal
 
 
 @router.get("/organisations/{org_id}")
-def organisation(request: Request, db: Db, principal: PagePrincipal, org_id: int) -> Response:
+def organisation(request: Request, db: Db, principal: PagePrincipal, org_id: RowId) -> Response:
     org = service.get_organisation(db, principal, org_id)
     users = service.list_users(db, principal, PageRequest(per_page=50))
     members = [user for user in users.items if user.org_id == org.id]
@@ -134,7 +135,7 @@ def organisation(request: Request, db: Db, principal: PagePrincipal, org_id: int
 
 
 @router.get("/organisations/{org_id}/edit")
-def edit_organisation(request: Request, db: Db, principal: PagePrincipal, org_id: int) -> Response:
+def edit_organisation(request: Request, db: Db, principal: PagePrincipal, org_id: RowId) -> Response:
     org = service.get_organisation(db, principal, org_id)
     values = {
         key: getattr(org, key) for key in ("name", "kind", "region_code", "managed_by_id", "contact_email")
@@ -144,7 +145,7 @@ def edit_organisation(request: Request, db: Db, principal: PagePrincipal, org_id
 
 
 @router.post("/organisations/{org_id}/edit")
-async def update_organisation(request: Request, db: Db, principal: PagePrincipal, org_id: int) -> Response:
+async def update_organisation(request: Request, db: Db, principal: PagePrincipal, org_id: RowId) -> Response:
     values = await _form(request)
     data, errors = validate_form(OrganisationPatch, values)
     if data is not None:
@@ -189,7 +190,7 @@ def _user_form(
     *,
     values: dict[str, Any],
     errors: dict[str, str],
-    user_id: int | None,
+    user_id: RowId | None,
     status: int = 200,
 ) -> Response:
     orgs = service.list_organisations(db, principal, PageRequest(per_page=200, sort="name"))
@@ -232,7 +233,7 @@ async def create_user(request: Request, db: Db, principal: PagePrincipal) -> Res
 
 
 @router.get("/users/{user_id}/edit")
-def edit_user(request: Request, db: Db, principal: PagePrincipal, user_id: int) -> Response:
+def edit_user(request: Request, db: Db, principal: PagePrincipal, user_id: RowId) -> Response:
     require_roles(principal, Role.admin)
     user = service.get_user(db, principal, user_id)
     values = {
@@ -247,10 +248,12 @@ def edit_user(request: Request, db: Db, principal: PagePrincipal, user_id: int) 
 
 
 @router.post("/users/{user_id}/edit")
-async def update_user(request: Request, db: Db, principal: PagePrincipal, user_id: int) -> Response:
+async def update_user(request: Request, db: Db, principal: PagePrincipal, user_id: RowId) -> Response:
     require_roles(principal, Role.admin)
     values = await _form(request)
-    submitted = {key: values[key] for key in ("display_name", "email", "role", "password") if key in values}
+    submitted: dict[str, Any] = {
+        key: values[key] for key in ("display_name", "email", "role", "password") if key in values
+    }
     submitted["is_active"] = "is_active" in values
     data, errors = validate_form(UserPatch, submitted)
     if data is not None:
@@ -298,7 +301,7 @@ def _account(
             "new_token": new_token,
             "notice": notice,
             "logins": logins,
-            "user": db.get(service.User, principal.user_id),
+            "user": db.get(User, principal.user_id),
         },
         status_code=status,
     )
@@ -316,14 +319,14 @@ async def create_token(request: Request, db: Db, principal: PagePrincipal) -> Re
         return _account(
             request, db, principal, errors={f"token_{k}": v for k, v in errors.items()}, status=422
         )
-    user = db.get(service.User, principal.user_id)
+    user = db.get(User, principal.user_id)
     assert user is not None
     secret, _token = service.create_api_token(db, user=user, data=data)
     return _account(request, db, principal, new_token=secret)
 
 
 @router.post("/account/tokens/{token_id}/revoke")
-def revoke_token(request: Request, db: Db, principal: PagePrincipal, token_id: int) -> Response:
+def revoke_token(request: Request, db: Db, principal: PagePrincipal, token_id: RowId) -> Response:
     service.revoke_api_token(db, user_id=principal.user_id, token_id=token_id)
     return RedirectResponse("/account", status_code=303)
 
@@ -333,7 +336,7 @@ async def change_password(request: Request, db: Db, principal: PagePrincipal) ->
     from avbase.core.accounts.passwords import verify_password
 
     values = await _form(request)
-    user = db.get(service.User, principal.user_id)
+    user = db.get(User, principal.user_id)
     assert user is not None
     if not verify_password(user.password_hash, values.get("current_password", "")):
         return _account(

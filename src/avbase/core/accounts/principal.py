@@ -57,7 +57,7 @@ class Principal:
             return or_(Organisation.id == self.org_id, Organisation.managed_by_id == self.org_id)
         return Organisation.id == self.org_id
 
-    def visible_org_ids(self) -> Select[tuple[int]]:
+    def visible_org_ids(self) -> Select[int]:
         return select(Organisation.id).where(self.visible_orgs())
 
     def can_read(self, org: Organisation) -> bool:
@@ -70,7 +70,7 @@ class Principal:
         return org.id == self.org_id
 
     def can_edit(self, org: Organisation) -> bool:
-        """Enterprise-side users change only their own organisation's rows; authorities within jurisdiction."""
+        """Enterprise-side users change only their own organisation's rows; authorities, their region's."""
         if self.role in (Role.reviewer, Role.creator):
             return False
         return self.can_read(org)

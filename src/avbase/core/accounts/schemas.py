@@ -7,6 +7,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 
 from avbase.core.accounts.models import OrgKind, Role
 from avbase.core.i18n import N_
+from avbase.kit.pagination import MAX_ROW_ID
 from avbase.kit.regions import REGIONS
 
 
@@ -31,7 +32,7 @@ class OrganisationIn(BaseModel):
     name: Name
     kind: OrgKind
     region_code: RegionCode
-    managed_by_id: int | None = Field(default=None, ge=1)
+    managed_by_id: int | None = Field(default=None, ge=1, le=MAX_ROW_ID)
     contact_email: Email | None = None
 
 
@@ -41,7 +42,7 @@ class OrganisationPatch(BaseModel):
     name: Name | None = None
     kind: OrgKind | None = None
     region_code: RegionCode | None = None
-    managed_by_id: int | None = Field(default=None, ge=1)
+    managed_by_id: int | None = Field(default=None, ge=1, le=MAX_ROW_ID)
     contact_email: Email | None = None
 
 
@@ -66,7 +67,7 @@ class UserIn(BaseModel):
     email: Email | None = None
     password: Password
     role: Role
-    org_id: int = Field(ge=1)
+    org_id: int = Field(ge=1, le=MAX_ROW_ID)
     locale: Annotated[str, StringConstraints(pattern="^(zh_Hans|en)$")] | None = None
 
 

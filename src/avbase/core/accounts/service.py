@@ -10,7 +10,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from avbase.core import audit
-from avbase.core.accounts.models import ApiToken, LoginAttempt, Organisation, Role, User, WebSession
+from avbase.core.accounts.models import ApiToken, LoginAttempt, Organisation, User, WebSession
 from avbase.core.accounts.passwords import DUMMY_HASH, hash_password, needs_rehash, verify_password
 from avbase.core.accounts.principal import Principal
 from avbase.core.accounts.schemas import OrganisationIn, OrganisationPatch, TokenIn, UserIn, UserPatch
@@ -19,7 +19,7 @@ from avbase.core.errors import Conflict, Forbidden, NotFound, RateLimited, Unaut
 from avbase.kit.pagination import Page, PageRequest, paginate
 from avbase.settings import get_settings
 
-TOKEN_PREFIX = "avb_"
+TOKEN_PREFIX = "avb_"  # noqa: S105 (a prefix, not a secret)
 
 
 def _digest(secret: str) -> str:
@@ -175,7 +175,7 @@ ORG_SORTS = {
 
 def organisations_query(
     principal: Principal, *, search: str | None = None, kind: str | None = None
-) -> Select[tuple[Organisation]]:
+) -> Select[Organisation]:
     stmt = select(Organisation).where(principal.visible_orgs())
     if search:
         stmt = stmt.where(Organisation.name.contains(search.strip()))
@@ -334,9 +334,9 @@ def update_user(session: Session, principal: Principal, user_id: int, data: User
     changes = data.model_dump(exclude_unset=True)
     if not principal.is_admin and not (is_self and set(changes) <= {"display_name", "email", "password"}):
         raise Forbidden("Only administrators can change other users, roles and status.")
-    if is_self and (changes.get("is_active") is False or changes.get("role", Role.admin) is not Role.admin):
-        if principal.is_admin:
-            raise Forbidden("You cannot lock yourself out: another administrator must do that.")
+    demoting = changes.get("role", principal.role) is not principal.role
+    if is_self and principal.is_admin and (changes.get("is_active") is False or demoting):
+        raise Forbidden("You cannot lock yourself out: another administrator must do that.")
     password = changes.pop("password", None)
     if password:
         user.password_hash = hash_password(password)

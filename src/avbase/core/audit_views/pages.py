@@ -14,6 +14,7 @@ from avbase.i18n_labels import AUDIT_ACTIONS
 from avbase.kit.pagination import PageRequest
 from avbase.settings import get_settings
 from avbase.web.deps import Db, PagePrincipal
+from avbase.web.schemas import RowId
 from avbase.web.templating import render
 
 router = APIRouter()
@@ -74,7 +75,7 @@ async def export(request: Request, db: Db, principal: PagePrincipal) -> Response
 
 
 @router.get("/audit/exports/{job_id}")
-def download(db: Db, principal: PagePrincipal, job_id: int) -> Response:
+def download(db: Db, principal: PagePrincipal, job_id: RowId) -> Response:
     service.audit_query(principal)
     job = get_job(db, principal, job_id)
     if job.kind != "audit.export" or job.state is not JobState.succeeded or not job.result:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, select
@@ -33,7 +34,7 @@ def audit_query(
     entity_id: str | None = None,
     since: date | None = None,
     until: date | None = None,
-) -> Select[tuple[AuditEntry]]:
+) -> Select[AuditEntry]:
     if not principal.is_admin:
         raise Forbidden("Only administrators can browse the audit log.")
     stmt = select(AuditEntry)
@@ -53,13 +54,13 @@ def audit_query(
 
 
 def list_audit(
-    session: Session, principal: Principal, request: PageRequest, **filters: object
+    session: Session, principal: Principal, request: PageRequest, **filters: Any
 ) -> Page[AuditEntry]:
     return paginate(
         session,
         audit_query(principal, **filters),
         request,
-        AUDIT_SORTS,  # type: ignore[arg-type]
+        AUDIT_SORTS,
         AuditEntry.id,
     )
 

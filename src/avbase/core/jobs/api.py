@@ -9,7 +9,7 @@ from avbase.core.jobs.models import JobState
 from avbase.core.jobs.schemas import JobDetailOut, JobOut
 from avbase.kit.pagination import MAX_PER_PAGE, PageRequest
 from avbase.web.deps import ApiPrincipal, Db
-from avbase.web.schemas import ErrorOut, PageOut, page_out
+from avbase.web.schemas import ErrorOut, PageOut, RowId, page_out
 
 router = APIRouter(tags=["jobs"], responses={401: {"model": ErrorOut}, 422: {"model": ErrorOut}})
 
@@ -29,7 +29,7 @@ def list_jobs(
 
 
 @router.get("/jobs/{job_id}", response_model=JobDetailOut, responses={404: {"model": ErrorOut}})
-def get_job(job_id: int, db: Db, principal: ApiPrincipal) -> JobDetailOut:
+def get_job(job_id: RowId, db: Db, principal: ApiPrincipal) -> JobDetailOut:
     return JobDetailOut.model_validate(service.get_job(db, principal, job_id))
 
 
@@ -38,5 +38,5 @@ def get_job(job_id: int, db: Db, principal: ApiPrincipal) -> JobDetailOut:
     response_model=JobOut,
     responses={404: {"model": ErrorOut}, 409: {"model": ErrorOut}},
 )
-def cancel_job(job_id: int, db: Db, principal: ApiPrincipal) -> JobOut:
+def cancel_job(job_id: RowId, db: Db, principal: ApiPrincipal) -> JobOut:
     return JobOut.model_validate(service.cancel_job(db, principal, job_id))

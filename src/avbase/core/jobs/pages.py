@@ -7,6 +7,7 @@ from avbase.core.jobs import service
 from avbase.core.jobs.models import JobState
 from avbase.kit.pagination import PageRequest
 from avbase.web.deps import Db, PagePrincipal
+from avbase.web.schemas import RowId
 from avbase.web.templating import render
 
 router = APIRouter()
@@ -28,13 +29,13 @@ def jobs(
 
 
 @router.get("/jobs/{job_id}")
-def job(request: Request, db: Db, principal: PagePrincipal, job_id: int) -> Response:
+def job(request: Request, db: Db, principal: PagePrincipal, job_id: RowId) -> Response:
     found = service.get_job(db, principal, job_id)
     template = "jobs/_detail.html" if request.headers.get("hx-request") == "true" else "jobs/detail.html"
     return render(request, template, {"job": found})
 
 
 @router.post("/jobs/{job_id}/cancel")
-def cancel(request: Request, db: Db, principal: PagePrincipal, job_id: int) -> Response:
+def cancel(request: Request, db: Db, principal: PagePrincipal, job_id: RowId) -> Response:
     service.cancel_job(db, principal, job_id)
     return RedirectResponse(f"/jobs/{job_id}", status_code=303)

@@ -30,7 +30,9 @@ def job_handler(kind: str) -> Callable[[Handler], Handler]:
 def load_handlers() -> None:
     import importlib
 
-    for module in HANDLER_MODULES:
+    from avbase.settings import get_settings
+
+    for module in [*HANDLER_MODULES, *get_settings().job_modules]:
         importlib.import_module(module)
 
 

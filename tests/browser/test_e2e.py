@@ -1,0 +1,144 @@
+"""End to end in Chromium: sign in, switch language, open every module page.
+
+Screenshots go to ``AVBASE_SCREENSHOTS`` when set (the README's come from here)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import Page, sync_playwright
+
+from avbase.demo.data import DEMO_PASSWORD
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("browser")]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    var_dir = tmp_path_factory.mktemp("e2e")
+    env = {**os.environ, "AVBASE_VAR_DIR": str(var_dir)}
+    env.pop("AVBASE_DATABASE_URL", None)
+    cli = [sys.executable, "-m", "avbase.cli"]
+    subprocess.run([*cli, "init"], env=env, check=True, capture_output=True)
+    subprocess.run([*cli, "demo"], env=env, check=True, capture_output=True)
+    port = _free_port()
+    process = subprocess.Popen(
+        [*cli, "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            if httpx.get(url + "/healthz").status_code == 200:
+                break
+        except httpx.TransportError:
+            pass
+        assert time.monotonic() < deadline, "server did not start"
+        time.sleep(0.2)
+    yield url
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def page() -> Iterator[Page]:
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail("chromium is required in CI (make test installs it)")
+        pytest.skip("chromium is not installed; `make test` installs it")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+            ],
+        )
+        context = browser.new_context(viewport={"width": 1360, "height": 860}, locale="zh-CN")
+        yield context.new_page()
+        browser.close()
+
+
+def shot(page: Page, name: str) -> None:
+    folder = os.environ.get("AVBASE_SCREENSHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=False)
+
+
+def test_sign_in_switch_language_and_open_every_module(server: str, page: Page) -> None:
+    page.goto(server + "/")
+    assert "/login" in page.url
+    shot(page, "login")
+    page.fill("#f-username", "admin")
+    page.fill("#f-password", "wrong password")
+    page.click("button[type=submit]")
+    assert "用户名或密码错误" in page.inner_text(".alert")
+    page.fill("#f-password", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(server + "/")
+    assert page.inner_text("h1") == "工作台"
+    assert page.inner_text("[data-testid=org-count]") == "44"
+    shot(page, "dashboard-zh")
+
+    nav = {
+        key: page.get_attribute(f"[data-nav={key}]", "href")
+        for key in ("dashboard", "organisations", "users", "jobs", "audit")
+    }
+    zh_titles = {"organisations": "组织机构", "users": "用户", "jobs": "任务", "audit": "审计日志"}
+    for key, title in zh_titles.items():
+        page.click(f"[data-nav={key}]")
+        page.wait_for_url(server + str(nav[key]))
+        assert page.inner_text("h1") == title
+        shot(page, f"{key}-zh")
+
+    page.click("[data-testid=switch-en]")
+    page.wait_for_load_state()
+    assert page.inner_text("h1") == "Audit log"
+    en_titles = {"dashboard": "Dashboard", "organisations": "Organisations", "users": "Users", "jobs": "Jobs"}
+    for key, title in en_titles.items():
+        page.click(f"[data-nav={key}]")
+        page.wait_for_url(server + str(nav[key]))
+        assert page.inner_text("h1") == title
+    shot(page, "jobs-en")
+
+    # Sorting through htmx swaps the table in place and keeps the URL shareable.
+    page.click("[data-nav=organisations]")
+    page.click("#orgs-table th >> text=Name")
+    page.wait_for_url("**sort=name**")
+    page.click("#orgs-table th >> text=Name")
+    page.wait_for_url("**sort=-name**")
+    assert page.locator("#orgs-table tbody tr").count() == 20
+    shot(page, "organisations-en")
+
+
+def test_a_form_shows_inline_errors_in_the_browser(server: str, page: Page) -> None:
+    page.goto(server + "/organisations/new")
+    if "/login" in page.url:  # when this test runs on its own
+        page.fill("#f-username", "admin")
+        page.fill("#f-password", DEMO_PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(server + "/organisations/new")
+    page.click("button[type=submit]")
+    assert page.inner_text("#e-name") in ("This field is required.", "此项为必填项。")
+    assert page.locator(".field.invalid").count() == 2  # name and kind; the region is pre-filled
+    shot(page, "form-errors")

@@ -1,0 +1,115 @@
+"""The ``avbase`` command as an operator runs it: a real process against a fresh SQLite database."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def avbase(var_dir: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    full_env = {key: value for key, value in os.environ.items() if key != "AVBASE_DATABASE_URL"}
+    full_env.update({"AVBASE_VAR_DIR": str(var_dir), "AVBASE_LOCALE": "en", **(env or {})})
+    return subprocess.run(
+        [sys.executable, "-m", "avbase.cli", *args], capture_output=True, text=True, env=full_env, timeout=120
+    )
+
+
+@pytest.fixture(scope="module")
+def var_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("cli")
+    assert avbase(path, "init").returncode == 0
+    return path
+
+
+def test_init_demo_and_list_jobs(var_dir: Path) -> None:
+    demo = avbase(var_dir, "demo", "--json")
+    assert demo.returncode == 0, demo.stderr
+    result = json.loads(demo.stdout)
+    assert result["state"] == "succeeded" and result["result"]["users"] == 10
+    again = json.loads(avbase(var_dir, "demo", "--json").stdout)
+    assert again["result"] == {"organisations": 0, "users": 0}  # loading twice adds nothing
+    jobs = json.loads(avbase(var_dir, "jobs", "list", "--json").stdout)
+    assert [job["kind"] for job in jobs] == ["demo.load", "demo.load"]
+    assert all(job["state"] == "succeeded" for job in jobs)
+
+
+def test_user_add_prints_json_and_rejects_bad_input_in_one_line(var_dir: Path) -> None:
+    avbase(var_dir, "demo")
+    added = avbase(
+        var_dir,
+        "user",
+        "add",
+        "ops.lead",
+        "--role",
+        "admin",
+        "--org",
+        "浙江省广播电视局",
+        "--password",
+        "s3cure-enough",
+        "--json",
+    )
+    assert added.returncode == 0, added.stderr
+    assert json.loads(added.stdout)["role"] == "admin"
+    bad = avbase(var_dir, "user", "add", "x", "--role", "boss", "--org", "1", "--password", "short")
+    assert bad.returncode == 2
+    lines = bad.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("avbase: error:") and "role" in lines[0]
+    assert "Traceback" not in bad.stderr
+    missing = avbase(
+        var_dir,
+        "user",
+        "add",
+        "y.user",
+        "--role",
+        "admin",
+        "--org",
+        "No Such Org",
+        "--password",
+        "long-enough-1",
+    )
+    assert missing.returncode == 1 and missing.stderr.strip() == "avbase: error: org: Organisation not found."
+
+
+def test_debug_shows_the_traceback(var_dir: Path) -> None:
+    result = avbase(
+        var_dir,
+        "--debug",
+        "user",
+        "add",
+        "z.user",
+        "--role",
+        "admin",
+        "--org",
+        "No Such Org",
+        "--password",
+        "long-enough-1",
+    )
+    assert result.returncode != 0 and "Traceback" in result.stderr
+
+
+def test_config_show_masks_secrets(var_dir: Path) -> None:
+    shown = json.loads(
+        avbase(
+            var_dir,
+            "config",
+            "show",
+            "--json",
+            env={"AVBASE_DATABASE_URL": "postgresql://u:pw@127.0.0.1:1/x"},
+        ).stdout
+    )
+    assert shown["database_url"] == "postgresql+psycopg://u:***@127.0.0.1:1/x"
+
+
+def test_commands_refuse_an_uninitialised_database(tmp_path: Path) -> None:
+    result = avbase(tmp_path, "jobs", "list")
+    assert result.returncode == 2
+    assert result.stderr.strip() == "avbase: error: The database is not initialised. Run `avbase init` first."
+
+
+def test_db_upgrade_reports_the_revision(var_dir: Path) -> None:
+    assert json.loads(avbase(var_dir, "db", "upgrade", "--json").stdout)["revision"] == "0001"
