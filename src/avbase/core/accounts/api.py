@@ -30,7 +30,7 @@ router = APIRouter(
 
 PageNo = Annotated[int, Query(ge=1, le=1_000_000)]
 PerPage = Annotated[int, Query(ge=1, le=MAX_PER_PAGE)]
-Search = Annotated[str | None, Query(max_length=100)]
+Search = Annotated[str | None, Query(max_length=100, pattern=r"^[^\x00-\x1f]*$")]
 
 
 @router.get("/me", response_model=UserOut, summary="The signed-in user")

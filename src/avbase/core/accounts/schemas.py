@@ -17,13 +17,21 @@ def _known_region(code: str) -> str:
     return code
 
 
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-RegionCode = Annotated[str, StringConstraints(pattern=r"^\d{6}$"), AfterValidator(_known_region)]
+def _printable(text: str) -> str:
+    # PostgreSQL text cannot hold NUL, and no form field has a use for control characters.
+    if any(ord(char) < 32 and char not in "\t\n\r" for char in text):
+        raise ValueError(N_("Control characters are not allowed."))
+    return text
+
+
+Printable = AfterValidator(_printable)
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), Printable]
+RegionCode = Annotated[str, StringConstraints(pattern=r"^\d{6}$"), AfterValidator(_known_region), Printable]
 Email = Annotated[
     str, StringConstraints(strip_whitespace=True, max_length=200, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 ]
-Username = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[a-z0-9_.-]{3,64}$")]
-Password = Annotated[str, StringConstraints(min_length=8, max_length=200)]
+Username = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[a-z0-9_.-]{3,64}$"), Printable]
+Password = Annotated[str, StringConstraints(min_length=8, max_length=200), Printable]
 
 
 class OrganisationIn(BaseModel):
@@ -63,19 +71,22 @@ class UserIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     username: Username
-    display_name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+    display_name: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), Printable
+    ]
     email: Email | None = None
     password: Password
     role: Role
     org_id: int = Field(ge=1, le=MAX_ROW_ID)
-    locale: Annotated[str, StringConstraints(pattern="^(zh_Hans|en)$")] | None = None
+    locale: Annotated[str, StringConstraints(pattern="^(zh_Hans|en)$"), Printable] | None = None
 
 
 class UserPatch(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     display_name: (
-        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)] | None
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), Printable]
+        | None
     ) = None
     email: Email | None = None
     role: Role | None = None
@@ -100,7 +111,7 @@ class UserOut(BaseModel):
 class TokenIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), Printable]
     expires_days: int | None = Field(default=None, ge=1, le=3650)
 
 

@@ -144,7 +144,9 @@ def resolve_api_token(session: Session, secret: str) -> User | None:
     user = session.get(User, token.user_id)
     if user is None or not user.is_active:
         return None
-    token.last_used_at = now
+    # At most one write a minute per token: a write on every API request would serialise readers on SQLite.
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
+        token.last_used_at = now
     return user
 
 

@@ -33,7 +33,7 @@ class AuditOut(BaseModel):
     note: str | None
 
 
-Text = Annotated[str | None, Query(max_length=100)]
+Text = Annotated[str | None, Query(max_length=100, pattern=r"^[^\x00-\x1f]*$")]
 
 
 @router.get("/audit", response_model=PageOut[AuditOut], summary="The audit log (administrators)")

@@ -46,9 +46,10 @@ def audit_query(
         stmt = stmt.where(AuditEntry.entity_type == entity_type)
     if entity_id:
         stmt = stmt.where(AuditEntry.entity_id == entity_id)
-    if since:
+    # The first and last representable days bound nothing (and would overflow when shifted to UTC).
+    if since and since > date.min:
         stmt = stmt.where(AuditEntry.at >= _day_start(since))
-    if until:
+    if until and until < date.max:
         stmt = stmt.where(AuditEntry.at < _day_start(until + timedelta(days=1)))
     return stmt
 
