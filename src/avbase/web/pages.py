@@ -16,7 +16,6 @@ from avbase.core.db import utcnow
 from avbase.core.errors import AvbaseError
 from avbase.core.i18n import LOCALES, _
 from avbase.core.jobs.models import Job, JobState
-from avbase.kit.pagination import PageRequest
 from avbase.settings import get_settings
 from avbase.web.deps import (
     LOCALE_COOKIE,
@@ -130,10 +129,7 @@ def dashboard(request: Request, db: Db, principal: PagePrincipal) -> Response:
     from avbase.core.jobs import service as jobs
 
     visible = principal.visible_org_ids()
-    org_count = db.scalar(select(func.count()).select_from(Organisation).where(Organisation.id.in_(visible)))
-    user_count = db.scalar(select(func.count()).select_from(User).where(User.org_id.in_(visible)))
-    jobs_page = jobs.list_jobs(db, principal, PageRequest(per_page=8, sort="id", descending=True))
-    active_jobs = sum(1 for job in jobs_page.items if job.state in (JobState.queued, JobState.running))
+    # Few round trips: under concurrent load each one waits for the GIL again.
     kinds = dict(
         db.execute(
             select(Organisation.kind, func.count())
@@ -141,32 +137,37 @@ def dashboard(request: Request, db: Db, principal: PagePrincipal) -> Response:
             .group_by(Organisation.kind)
         ).all()
     )
+    since = utcnow() - timedelta(days=1)
+    visible_jobs = select(func.count()).select_from(Job).where(jobs.visible_to(principal))
+    counts = db.execute(
+        select(
+            select(func.count()).select_from(User).where(User.org_id.in_(visible)).scalar_subquery(),
+            visible_jobs.where(Job.state.in_([JobState.queued, JobState.running])).scalar_subquery(),
+            visible_jobs.where(Job.state == JobState.failed).scalar_subquery(),
+            select(func.count())
+            .select_from(AuditEntry)
+            .where(
+                AuditEntry.at >= since,
+                AuditEntry.org_id.in_(visible) | (AuditEntry.actor_id == principal.user_id),
+            )
+            .scalar_subquery(),
+        )
+    ).one()
+    user_count, active_jobs, failed_jobs, changes_today = counts
     recent_audit: list[AuditEntry] = []
     if principal.is_admin:
         recent_audit = list(db.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(8)))
-    since = utcnow() - timedelta(days=1)
-    changes_today = db.scalar(
-        select(func.count())
-        .select_from(AuditEntry)
-        .where(
-            AuditEntry.at >= since,
-            AuditEntry.org_id.in_(visible) | (AuditEntry.actor_id == principal.user_id),
-        )
-    )
-    failed_jobs = db.scalar(
-        select(func.count()).select_from(Job).where(Job.state == JobState.failed, Job.org_id.in_(visible))
-    )
     return render(
         request,
         "dashboard.html",
         {
-            "org_count": org_count or 0,
-            "user_count": user_count or 0,
+            "org_count": sum(kinds.values()),
+            "user_count": user_count,
             "kinds": kinds,
-            "jobs": jobs_page.items,
+            "jobs": jobs.recent_jobs(db, principal, limit=8),
             "active_jobs": active_jobs,
-            "failed_jobs": failed_jobs or 0,
-            "changes_today": changes_today or 0,
+            "failed_jobs": failed_jobs,
+            "changes_today": changes_today,
             "recent_audit": recent_audit,
         },
     )

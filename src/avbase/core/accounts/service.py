@@ -103,11 +103,16 @@ def start_session(session: Session, *, user: User, ip: str | None, user_agent: s
 
 
 def resolve_session(session: Session, secret: str) -> tuple[User, WebSession] | None:
-    web_session = session.scalar(select(WebSession).where(WebSession.token_hash == _digest(secret)))
-    if web_session is None or web_session.expires_at <= utcnow():
+    # One round trip: the session, its user and (joined eagerly) the user's organisation.
+    row = session.execute(
+        select(WebSession, User)
+        .join(User, User.id == WebSession.user_id)
+        .where(WebSession.token_hash == _digest(secret))
+    ).first()
+    if row is None:
         return None
-    user = session.get(User, web_session.user_id)
-    if user is None or not user.is_active:
+    web_session, user = row
+    if web_session.expires_at <= utcnow() or not user.is_active:
         return None
     return user, web_session
 
@@ -137,12 +142,16 @@ def create_api_token(session: Session, *, user: User, data: TokenIn) -> tuple[st
 
 
 def resolve_api_token(session: Session, secret: str) -> User | None:
-    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(secret)))
-    now = utcnow()
-    if token is None or token.revoked_at is not None or (token.expires_at and token.expires_at <= now):
+    row = session.execute(
+        select(ApiToken, User)
+        .join(User, User.id == ApiToken.user_id)
+        .where(ApiToken.token_hash == _digest(secret))
+    ).first()
+    if row is None:
         return None
-    user = session.get(User, token.user_id)
-    if user is None or not user.is_active:
+    token, user = row
+    now = utcnow()
+    if token.revoked_at is not None or (token.expires_at and token.expires_at <= now) or not user.is_active:
         return None
     # At most one write a minute per token: a write on every API request would serialise readers on SQLite.
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):

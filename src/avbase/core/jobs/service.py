@@ -52,7 +52,8 @@ def enqueue(
     return job
 
 
-def _visible(principal: Principal) -> Any:
+def visible_to(principal: Principal) -> Any:
+    """A filter on :class:`Job`: what this principal may see (own jobs and their organisations')."""
     if principal.is_admin:
         return Job.id.is_not(None)
     return or_(Job.created_by_id == principal.user_id, Job.org_id.in_(principal.visible_org_ids()))
@@ -61,14 +62,20 @@ def _visible(principal: Principal) -> Any:
 def list_jobs(
     session: Session, principal: Principal, request: PageRequest, *, state: str | None = None
 ) -> Page[Job]:
-    stmt = select(Job).where(_visible(principal))
+    stmt = select(Job).where(visible_to(principal))
     if state:
         stmt = stmt.where(Job.state == state)
     return paginate(session, stmt, request, JOB_SORTS, Job.id)
 
 
+def recent_jobs(session: Session, principal: Principal, *, limit: int) -> list[Job]:
+    return list(
+        session.scalars(select(Job).where(visible_to(principal)).order_by(Job.id.desc()).limit(limit))
+    )
+
+
 def get_job(session: Session, principal: Principal, job_id: int) -> Job:
-    job = session.scalar(select(Job).where(Job.id == job_id, _visible(principal)))
+    job = session.scalar(select(Job).where(Job.id == job_id, visible_to(principal)))
     if job is None:
         raise NotFound("Job not found.")
     return job
