@@ -32,6 +32,8 @@ KEYWORDS = [
     "RateLimited",
     "LoginRequired",
     "CsrfFailed",
+    "CreditCodeError",
+    "InvalidValue",
 ]
 
 

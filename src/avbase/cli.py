@@ -33,6 +33,10 @@ app.add_typer(db_app, name="db")
 app.add_typer(config_app, name="config")
 app.add_typer(jobs_app, name="jobs")
 
+from avbase.industry.cli import industry_app  # noqa: E402  (after the core groups, in help order)
+
+app.add_typer(industry_app, name="industry")
+
 Json = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 
 

@@ -12,13 +12,26 @@ AUDIT_ACTIONS = [
     "enqueue",
     "cancel",
     "password_changed",
+    "import",
 ]
-ENTITY_TYPES = ["organisations", "users", "api_tokens", "jobs"]
+ENTITY_TYPES = [
+    "organisations", "users", "api_tokens", "jobs", "industry_enterprises", "industry_reports",
+    "industry_parks", "industry_projects", "industry_project_years", "industry_targets",
+    "industry_index_definitions", "industry_park_evaluations", "industry_products",
+    "industry_product_figures", "industry_classifications", "industry_categories",
+    "industry_milestones", "industry_ranking_schemes",
+]  # fmt: skip
 
 
 def label_values() -> list[str]:
     from avbase.core.accounts.models import OrgKind, Role
     from avbase.core.jobs.models import JobState
+    from avbase.industry import models as industry
 
-    values = [*Role, *OrgKind, *JobState]
+    values = [
+        *Role, *OrgKind, *JobState, *industry.Cluster, *industry.Tier, *industry.ParkLevel,
+        *industry.ParkStatus, *industry.Recommendation, *industry.ProjectTier, *industry.ProjectStatus,
+        *industry.PeriodKind,
+        *industry.Normalisation, *industry.UnitLevel,
+    ]  # fmt: skip
     return [str(value.value) for value in values] + AUDIT_ACTIONS + ENTITY_TYPES

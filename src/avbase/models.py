@@ -6,4 +6,5 @@ from __future__ import annotations
 def import_all_models() -> None:
     import avbase.core.accounts.models
     import avbase.core.audit
-    import avbase.core.jobs.models  # noqa: F401
+    import avbase.core.jobs.models
+    import avbase.industry.models  # noqa: F401

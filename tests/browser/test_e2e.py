@@ -97,7 +97,7 @@ def test_sign_in_switch_language_and_open_every_module(server: str, page: Page) 
     page.click("button[type=submit]")
     page.wait_for_url(server + "/")
     assert page.inner_text("h1") == "工作台"
-    assert page.inner_text("[data-testid=org-count]") == "44"
+    assert int(page.inner_text("[data-testid=org-count]")) > 3000  # accounts plus the industry registry
     shot(page, "dashboard-zh")
 
     nav = {

@@ -33,3 +33,12 @@ class Unauthenticated(AvbaseError):
 
 class RateLimited(AvbaseError):
     status_code = 429
+
+
+class InvalidValue(ValueError):
+    """Raised by validators: a msgid with parameters, translated where it is shown (form, API, import)."""
+
+    def __init__(self, msgid: str, **params: object) -> None:
+        super().__init__(msgid.format(**params) if params else msgid)
+        self.msgid = msgid
+        self.params = params

@@ -13,6 +13,7 @@ from avbase.core.audit import Actor
 from avbase.core.db import session_scope
 from avbase.core.jobs.registry import JobContext, job_handler
 from avbase.demo import data
+from avbase.industry import demo as industry_demo
 
 
 @job_handler("demo.load")
@@ -40,7 +41,7 @@ def load_demo(ctx: JobContext) -> dict[str, Any]:
                 session.flush()
                 by_name[org.name] = org
                 created_orgs += 1
-        ctx.progress(min(start + 10, len(orgs)) / total, "organisations")
+        ctx.progress(min(start + 10, len(orgs)) / total / 2, "organisations")
     # One user per transaction: password hashing is the slow part, and a crash keeps what is done.
     for done, person in enumerate(people, start=len(orgs) + 1):
         with session_scope(ctx.engine) as session:
@@ -61,5 +62,7 @@ def load_demo(ctx: JobContext) -> dict[str, Any]:
                     ),
                 )
                 created_users += 1
-        ctx.progress(done / total, person.username)
-    return {"organisations": created_orgs, "users": created_users}
+        ctx.progress(done / total / 2, person.username)
+    # The industry demo reports its own steps in the second half of the bar.
+    industry = industry_demo.load(ctx.engine, lambda fraction, step: ctx.progress(0.5 + fraction / 2, step))
+    return {"organisations": created_orgs, "users": created_users, **industry}

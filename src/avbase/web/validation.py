@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from avbase.core.errors import InvalidValue
 from avbase.core.i18n import N_, _
 
 M = TypeVar("M", bound=BaseModel)
@@ -58,8 +59,11 @@ def message_for(error: Mapping[str, Any]) -> str:
     kind = str(error.get("type", ""))
     ctx = dict(error.get("ctx") or {})
     if kind == "value_error" and "error" in ctx:
-        # Our own validators raise ValueError with an English msgid.
-        return _(str(ctx["error"]))
+        # Our own validators raise ValueError (or InvalidValue, with parameters) carrying an English msgid.
+        error_value = ctx["error"]
+        if isinstance(error_value, InvalidValue):
+            return _(error_value.msgid, **error_value.params)
+        return _(str(error_value))
     template = _MESSAGES.get(kind)
     if template is None:
         return _("The value is not valid.")

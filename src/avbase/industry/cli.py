@@ -1,0 +1,272 @@
+"""``avbase industry …``: imports, KPIs against the targets, the composite index and the 赛马 ranking.
+
+Commands act as the platform operator unless ``--as USERNAME`` names a user whose permissions apply.
+In JSON, money is in yuan as decimal strings.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from avbase.core.accounts.models import Role, User
+from avbase.core.accounts.principal import Principal
+from avbase.core.audit import Actor
+from avbase.core.db import get_engine, session_scope
+from avbase.core.errors import NotFound
+from avbase.core.i18n import _, label
+from avbase.kit.money import in_yi
+from avbase.kit.output import emit_json, emit_table, err_console
+
+industry_app = typer.Typer(help="Industry statistics, targets, index and ranking.", no_args_is_help=True)
+
+Json = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+AsUser = Annotated[
+    str | None, typer.Option("--as", help="Act as this user (default: the platform operator).")
+]
+
+
+def principal_for(session: Session, username: str | None) -> Principal:
+    if username is None:
+        session.info["actor"] = Actor(name="cli")
+        return Principal(0, "cli", "CLI", Role.admin, 0, "avbase", "000000")
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise NotFound("No user is called {name}.", field="as", name=username)
+    session.info["actor"] = Actor(name=user.username, user_id=user.id)
+    return Principal.of(user)
+
+
+@industry_app.command("import")
+def import_command(
+    kind: Annotated[str, typer.Argument(help="enterprises | reports | parks | projects")],
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
+    as_user: AsUser = None,
+    json_out: Json = False,
+) -> None:
+    """Import a CSV or Excel file: every row or none. A rejected file lists each row's problem."""
+    from avbase.industry.imports import ImportRejected, run_import
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        console=err_console,
+        disable=json_out,
+    ) as bar:
+        task = bar.add_task(_("Importing {name}", name=file.name), total=1.0)
+        try:
+            with session_scope(get_engine()) as session:
+                principal = principal_for(session, as_user)
+                result = run_import(
+                    session,
+                    principal,
+                    kind,
+                    file,
+                    progress=lambda fraction, message: bar.update(
+                        task, completed=fraction, description=message
+                    ),
+                )
+        except ImportRejected as rejected:
+            bar.stop()
+            rows = [{"row": e.row, "column": e.column, "reason": e.reason} for e in rejected.errors]
+            if json_out:
+                emit_json({"imported": False, "errors": rows})
+            else:
+                emit_table(
+                    _("Rejected rows"),
+                    [_("Row"), _("Column"), _("Reason")],
+                    [list(r.values()) for r in rows[:200]],
+                )
+            raise
+        bar.update(task, completed=1.0)
+    if json_out:
+        emit_json({"imported": True, **result.to_json()})
+    else:
+        typer.echo(
+            _(
+                "Imported {rows} rows from {name}: {created} new, {updated} updated.",
+                name=file.name,
+                **result.to_json(),
+            )
+        )
+
+
+@industry_app.command("kpi")
+def kpi_command(
+    year: Annotated[int, typer.Option(help="The year to measure.")],
+    scheme: Annotated[str, typer.Option(help="The target scheme.")] = "zj2024",
+    json_out: Json = False,
+) -> None:
+    """Current values against the targets, progress and the growth still needed each year."""
+    from avbase.industry import kpi
+
+    with session_scope(get_engine()) as session:
+        rows = kpi.kpi_rows(session, scheme=scheme, year=year)
+        if not rows:
+            raise NotFound("No targets in scheme {scheme}.", field="scheme", scheme=scheme)
+        data = [row.to_json() for row in rows]
+    if json_out:
+        emit_json({"scheme": scheme, "year": year, "targets": data})
+        return
+    emit_table(
+        _("Targets {scheme}, {year}", scheme=scheme, year=year),
+        [_("Target"), _("Current"), _("Target value"), _("Progress"), _("Needed each year")],
+        [
+            [
+                row["label"],
+                _money_or_count(row["current"], row["unit"]),
+                _money_or_count(row["target"], row["unit"]),
+                f"{float(row['progress']):.1%}",
+                _needed(row),
+            ]
+            for row in data
+        ],
+    )
+
+
+def _money_or_count(value: str | None, unit: str) -> str:
+    from decimal import Decimal
+
+    if value is None:
+        return "—"
+    return _("{amount} 亿", amount=in_yi(Decimal(value))) if unit == "yuan" else value
+
+
+def _needed(row: dict[str, Any]) -> str:
+    if row["met"]:
+        return _("met")
+    if row["needed_growth"] is not None:
+        return _("+{rate} a year", rate=f"{float(row['needed_growth']):.1%}")
+    if row["needed_per_year"] is not None:
+        return "+" + _money_or_count(row["needed_per_year"], row["unit"])
+    return "—"
+
+
+@industry_app.command("index")
+def index_command(
+    definition: Annotated[str, typer.Option(help="The index definition's name, e.g. zj-city.")],
+    period: Annotated[int, typer.Option(help="The year.")],
+    sensitivity: Annotated[bool, typer.Option(help="Also show rank changes under other weights.")] = False,
+    json_out: Json = False,
+) -> None:
+    """Compute (and store) the composite index for a period, ranked."""
+    from avbase.industry import index_service
+
+    with session_scope(get_engine()) as session:
+        found = index_service.latest_definition(session, definition)
+        run = index_service.compute_run(session, None, found, period)
+        units = index_service.ranked_units(run)
+        out: dict[str, Any] = {
+            "definition": found.name,
+            "version": found.version,
+            "period": period,
+            "run": run.id,
+            "input_digest": run.input_digest,
+            "normalisation": found.normalisation.value,
+            "units": [
+                {
+                    "unit": u["unit"],
+                    "name": u["name"],
+                    "rank": u["rank"],
+                    "score": u["composite"],
+                    "pillars": u["pillars"],
+                }
+                for u in units
+            ],
+        }
+        if sensitivity:
+            view = index_service.sensitivity(session, found, period)
+            out["sensitivity"] = {
+                "mean_shift": view.mean_shift,
+                "rows": [
+                    {"unit": r.unit, "baseline": r.baseline_rank, "ranks": r.ranks, "max_shift": r.max_shift}
+                    for r in view.rows
+                ],
+            }
+    if json_out:
+        emit_json(out)
+        return
+    emit_table(
+        f"{found.title} · {period}",
+        [_("Rank"), _("Unit"), _("Score"), *[p["key"] for p in found.pillars]],
+        [
+            [
+                u["rank"],
+                u["name"],
+                _score(u["score"]),
+                *[_score(u["pillars"].get(p["key"])) for p in found.pillars],
+            ]
+            for u in out["units"]
+        ],
+    )
+
+
+def _score(value: float | None) -> str:
+    return "—" if value is None else f"{value:.2f}"
+
+
+@industry_app.command("rank")
+def rank_command(
+    group: Annotated[str, typer.Option(help="The peer group: a cluster, category code or tier.")],
+    period: Annotated[int, typer.Option(help="The year.")],
+    scheme: Annotated[str, typer.Option(help="The ranking scheme.")] = "saima-enterprise",
+    limit: Annotated[int, typer.Option(min=1, max=100_000)] = 20,
+    json_out: Json = False,
+) -> None:
+    """赛马: rank enterprises (or products) within a peer group, with the change since last period."""
+    from avbase.industry import ranking
+
+    with session_scope(get_engine()) as session:
+        found = ranking.get_scheme(session, scheme)
+        rows = ranking.rank(session, found, group=group, period=period)
+    if json_out:
+        emit_json(
+            {
+                "scheme": scheme,
+                "group": group,
+                "period": period,
+                "rows": [
+                    {
+                        "rank": r.rank,
+                        "id": r.subject_id,
+                        "name": r.name,
+                        "score": r.score,
+                        "previous_rank": r.previous_rank,
+                        "movement": r.movement,
+                        "metrics": r.metrics,
+                    }
+                    for r in rows[:limit]
+                ],
+            }
+        )
+        return
+    emit_table(
+        f"{found.title} · {label(group)} · {period}",
+        [_("Rank"), _("Name"), _("Score"), _("Rank change")],
+        [[r.rank, r.name, f"{r.score:.1f}", _movement(r.movement)] for r in rows[:limit]],
+    )
+
+
+def _movement(value: int | None) -> str:
+    if value is None:
+        return _("new")
+    return f"↑{value}" if value > 0 else f"↓{-value}" if value < 0 else "–"
+
+
+@industry_app.command("targets")
+def targets_command(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False)], json_out: Json = False
+) -> None:
+    """Load a target scheme from TOML (another province's targets, or amended ones)."""
+    from avbase.industry import kpi
+
+    with session_scope(get_engine()) as session:
+        session.info["actor"] = Actor(name="cli")
+        count = kpi.load_target_file(session, file)
+    emit_json({"targets": count}) if json_out else typer.echo(_("{count} targets loaded.", count=count))

@@ -1,0 +1,266 @@
+"""Monitoring against the targets: current value, progress, and what each remaining year must deliver."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from avbase.core.accounts.models import Organisation
+from avbase.industry.models import (
+    Enterprise,
+    Park,
+    ParkLevel,
+    ParkStatus,
+    Project,
+    ProjectTier,
+    ProjectYear,
+    Target,
+    YearlyFigure,
+)
+from avbase.industry.schemas import TargetSchemeIn
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+ACTIVE_PARK = (ParkStatus.active, ParkStatus.warned)
+
+
+@dataclass(frozen=True)
+class Metric:
+    kind: str  # flow (grows by a rate) | stock (a count that must reach a level) | cumulative | per_year
+    compute: Callable[[Session, str, int, int | None], Decimal]
+
+
+def _revenue(column: Any) -> Callable[[Session, str, int, int | None], Decimal]:
+    def compute(session: Session, prefix: str, year: int, _from: int | None) -> Decimal:
+        total = session.scalar(
+            select(func.sum(column))
+            .select_from(YearlyFigure)
+            .join(Enterprise, Enterprise.id == YearlyFigure.enterprise_id)
+            .join(Organisation, Organisation.id == Enterprise.org_id)
+            .where(YearlyFigure.year == year, Organisation.region_code.startswith(prefix))
+        )
+        return Decimal(total or 0)
+
+    return compute
+
+
+def _parks(level: ParkLevel) -> Callable[[Session, str, int, int | None], Decimal]:
+    def compute(session: Session, prefix: str, year: int, _from: int | None) -> Decimal:
+        count = session.scalar(
+            select(func.count())
+            .select_from(Park)
+            .where(Park.level == level, Park.status.in_(ACTIVE_PARK), Park.region_code.startswith(prefix))
+        )
+        return Decimal(count or 0)
+
+    return compute
+
+
+def _key_enterprises(session: Session, prefix: str, year: int, _from: int | None) -> Decimal:
+    count = session.scalar(
+        select(func.count())
+        .select_from(Enterprise)
+        .join(Organisation, Organisation.id == Enterprise.org_id)
+        .where(Enterprise.provincial_key, Organisation.region_code.startswith(prefix))
+    )
+    return Decimal(count or 0)
+
+
+def _investment(session: Session, prefix: str, year: int, from_year: int | None) -> Decimal:
+    total = session.scalar(
+        select(func.sum(ProjectYear.completed))
+        .join(Project, Project.id == ProjectYear.project_id)
+        .where(
+            ProjectYear.year >= (from_year or year),
+            ProjectYear.year <= year,
+            Project.region_code.startswith(prefix),
+        )
+    )
+    return Decimal(total or 0)
+
+
+def _projects(tier: ProjectTier) -> Callable[[Session, str, int, int | None], Decimal]:
+    def compute(session: Session, prefix: str, year: int, _from: int | None) -> Decimal:
+        count = session.scalar(
+            select(func.count())
+            .select_from(Project)
+            .where(
+                Project.tier == tier, Project.year_selected == year, Project.region_code.startswith(prefix)
+            )
+        )
+        return Decimal(count or 0)
+
+    return compute
+
+
+METRICS: dict[str, Metric] = {
+    "revenue_total": Metric("flow", _revenue(YearlyFigure.revenue_total)),
+    "revenue_content": Metric("flow", _revenue(YearlyFigure.revenue_content)),
+    "revenue_electronics": Metric("flow", _revenue(YearlyFigure.revenue_electronics)),
+    "revenue_services": Metric("flow", _revenue(YearlyFigure.revenue_services)),
+    "national_bases": Metric("stock", _parks(ParkLevel.national)),
+    "provincial_key_bases": Metric("stock", _parks(ParkLevel.provincial_key)),
+    "provincial_key_enterprises": Metric("stock", _key_enterprises),
+    "project_investment": Metric("cumulative", _investment),
+    "head_projects": Metric("per_year", _projects(ProjectTier.head)),
+    "waist_projects": Metric("per_year", _projects(ProjectTier.waist)),
+}
+
+
+@dataclass
+class KpiRow:
+    target: Target
+    year: int
+    current: Decimal
+    previous: Decimal | None  # the same metric a year earlier (flows only)
+    progress: Decimal  # current / target, 0–1 and beyond
+    years_left: int
+    needed_growth: Decimal | None  # flows: yearly growth rate still needed to reach the target
+    needed_per_year: Decimal | None  # stocks and cumulative: what each remaining year must add
+    actual_growth: Decimal | None  # flows: growth over the year before
+    met: bool
+
+    @property
+    def on_track(self) -> bool:
+        if self.met:
+            return True
+        if self.needed_growth is not None and self.actual_growth is not None:
+            return self.actual_growth >= self.needed_growth
+        return False
+
+    def to_json(self) -> dict[str, Any]:
+        def text(value: Decimal | None) -> str | None:
+            return None if value is None else str(value)
+
+        return {
+            "key": self.target.key,
+            "label": self.target.label_zh,
+            "unit": self.target.unit,
+            "year": self.year,
+            "target": text(_plain(self.target.value, self.target.unit)),
+            "target_year": self.target.target_year,
+            "current": text(_plain(self.current, self.target.unit)),
+            "progress": text(self.progress),
+            "years_left": self.years_left,
+            "needed_growth": text(self.needed_growth),
+            "needed_per_year": text(self.needed_per_year),
+            "actual_growth": text(self.actual_growth),
+            "met": self.met,
+            "on_track": self.on_track,
+            "source": self.target.source,
+        }
+
+
+def _plain(value: Decimal, unit: str) -> Decimal:
+    return value.quantize(Decimal(1)) if unit == "count" else value.quantize(Decimal("0.01"))
+
+
+RATE = Decimal("0.0001")
+
+
+def kpi_rows(session: Session, *, scheme: str, year: int) -> list[KpiRow]:
+    rows = []
+    for target in session.scalars(select(Target).where(Target.scheme == scheme).order_by(Target.id)):
+        metric = METRICS.get(target.key)
+        if metric is None:
+            continue
+        current = metric.compute(session, target.region_prefix, year, target.from_year)
+        years_left = max(target.target_year - year, 0)
+        value = target.value
+        progress = (current / value).quantize(RATE, ROUND_HALF_UP) if value else Decimal(0)
+        met = current >= value
+        previous = needed_growth = needed_per_year = actual_growth = None
+        if metric.kind == "flow":
+            previous = metric.compute(session, target.region_prefix, year - 1, target.from_year)
+            if previous:
+                actual_growth = (current / previous - 1).quantize(RATE, ROUND_HALF_UP)
+            if not met and years_left and current > 0:
+                ratio = float(value / current) ** (1 / years_left) - 1
+                needed_growth = Decimal(str(ratio)).quantize(RATE, ROUND_HALF_UP)
+        elif metric.kind in ("stock", "cumulative") and not met and years_left:
+            needed_per_year = ((value - current) / years_left).quantize(Decimal("0.01"), ROUND_HALF_UP)
+        rows.append(
+            KpiRow(
+                target,
+                year,
+                current,
+                previous,
+                progress,
+                years_left,
+                needed_growth,
+                needed_per_year,
+                actual_growth,
+                met,
+            )
+        )
+    return rows
+
+
+def revenue_series(
+    session: Session, *, region_prefix: str, years: list[int]
+) -> dict[int, dict[str, Decimal]]:
+    """Revenue per year and cluster, for the trend chart."""
+    rows = session.execute(
+        select(
+            YearlyFigure.year,
+            func.sum(YearlyFigure.revenue_content),
+            func.sum(YearlyFigure.revenue_electronics),
+            func.sum(YearlyFigure.revenue_services),
+        )
+        .join(Enterprise, Enterprise.id == YearlyFigure.enterprise_id)
+        .join(Organisation, Organisation.id == Enterprise.org_id)
+        .where(YearlyFigure.year.in_(years), Organisation.region_code.startswith(region_prefix))
+        .group_by(YearlyFigure.year)
+    )
+    return {
+        int(year): {"content": Decimal(c or 0), "electronics": Decimal(e or 0), "services": Decimal(s or 0)}
+        for year, c, e, s in rows
+    }
+
+
+def drilldown(session: Session, *, region_prefix: str, year: int, by: str) -> list[dict[str, Any]]:
+    """Revenue, enterprises and R&D by city, county or park for one year; largest first."""
+    from avbase.industry.indicators import unit_names, unit_values
+    from avbase.industry.models import UnitLevel
+
+    level = UnitLevel(by)
+    values = unit_values(session, level=level, region_prefix=region_prefix, year=year)
+    names = unit_names(session, level, list(values))
+    rows = [
+        {"unit": unit, "name": names.get(unit, unit), **indicators}
+        for unit, indicators in values.items()
+        if unit not in ("None", "")
+    ]
+    return sorted(rows, key=lambda row: -(row["revenue"] or 0))
+
+
+def load_targets(session: Session, scheme: TargetSchemeIn) -> int:
+    """Creates or updates a scheme's targets (audited); returns how many were written."""
+    existing = {t.key: t for t in session.scalars(select(Target).where(Target.scheme == scheme.scheme))}
+    for item in scheme.targets:
+        target = existing.get(item.key) or Target(scheme=scheme.scheme, key=item.key)
+        for key, value in item.model_dump().items():
+            setattr(target, key, value)
+        target.region_prefix = scheme.region_prefix
+        session.add(target)
+    session.flush()
+    return len(scheme.targets)
+
+
+def load_target_file(session: Session, path: Path) -> int:
+    with path.open("rb") as handle:
+        return load_targets(session, TargetSchemeIn.model_validate(tomllib.load(handle)))
+
+
+def load_default_targets(session: Session) -> int:
+    return load_target_file(session, DATA_DIR / "targets-zj2024.toml")
+
+
+def schemes(session: Session) -> list[str]:
+    return list(session.scalars(select(Target.scheme).distinct().order_by(Target.scheme)))

@@ -1,0 +1,322 @@
+"""Pydantic shapes of the industry module: what forms, the API and imports accept and return."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
+
+from avbase.core.accounts.schemas import Name, Printable, RegionCode
+from avbase.core.errors import InvalidValue
+from avbase.core.i18n import N_
+from avbase.industry.credit_code import normalise_credit_code
+from avbase.industry.models import (
+    Cluster,
+    Normalisation,
+    ParkLevel,
+    ParkStatus,
+    PeriodKind,
+    ProjectStatus,
+    ProjectTier,
+    Tier,
+    UnitLevel,
+)
+from avbase.kit.money import to_yuan
+from avbase.kit.pagination import MAX_ROW_ID
+
+MAX_AMOUNT = Decimal("1e15")  # a million 亿; anything larger is a typing error
+
+
+def _amount(value: object) -> Decimal:
+    if value is None or value == "":
+        return Decimal(0)
+    if isinstance(value, bool):
+        raise InvalidValue(N_("Must be an amount in yuan."))
+    try:
+        amount = to_yuan(value)
+    except ValueError as exc:
+        raise InvalidValue(N_("Must be an amount in yuan.")) from exc
+    if amount < 0:
+        raise InvalidValue(N_("Must not be negative."))
+    if amount > MAX_AMOUNT:
+        raise InvalidValue(N_("The amount is implausibly large."))
+    return amount
+
+
+Amount = Annotated[Decimal, BeforeValidator(_amount)]
+Count = Annotated[int, Field(ge=0, le=10_000_000)]
+Year = Annotated[int, Field(ge=1949, le=2100)]
+RowRef = Annotated[int, Field(ge=1, le=MAX_ROW_ID)]
+CreditCode = Annotated[str, Printable, AfterValidator(normalise_credit_code)]
+
+_PERIOD_PATTERNS = {
+    PeriodKind.month: re.compile(r"^(\d{4})-(\d{2})$"),
+    PeriodKind.quarter: re.compile(r"^(\d{4})-?Q([1-4])$"),
+    PeriodKind.year: re.compile(r"^(\d{4})$"),
+}
+
+
+def parse_period(text: str) -> tuple[PeriodKind, date]:
+    """'2025' → year, '2025-Q2' → quarter starting 2025-04-01, '2025-03' → month."""
+    text = str(text).strip().upper()
+    for kind, pattern in _PERIOD_PATTERNS.items():
+        if found := pattern.match(text):
+            year, part = int(found.group(1)), int(found.group(2)) if found.lastindex == 2 else 1
+            month = (part - 1) * 3 + 1 if kind is PeriodKind.quarter else part
+            if not 1 <= month <= 12 or not 1949 <= year <= 2100:
+                break
+            return kind, date(year, month, 1)
+    raise InvalidValue(N_("A period is written 2025, 2025-Q2 or 2025-03."))
+
+
+def period_label(kind: PeriodKind, start: date) -> str:
+    if kind is PeriodKind.year:
+        return str(start.year)
+    if kind is PeriodKind.quarter:
+        return f"{start.year}-Q{(start.month - 1) // 3 + 1}"
+    return f"{start.year}-{start.month:02d}"
+
+
+def period_end(kind: PeriodKind, start: date) -> date:
+    """The first day after the period."""
+    months = {PeriodKind.month: 1, PeriodKind.quarter: 3, PeriodKind.year: 12}[kind]
+    month = start.month - 1 + months
+    return date(start.year + month // 12, month % 12 + 1, 1)
+
+
+class EnterpriseIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: Name
+    credit_code: CreditCode
+    region_code: RegionCode
+    cluster: Cluster
+    category_code: Annotated[str, Field(max_length=20), Printable] | None = None
+    park_id: RowRef | None = None
+    tier: Tier = Tier.none
+    specialised: bool = False
+    provincial_key: bool = False
+
+
+class EnterprisePatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: Name | None = None
+    region_code: RegionCode | None = None
+    cluster: Cluster | None = None
+    category_code: Annotated[str, Field(max_length=20), Printable] | None = None
+    park_id: RowRef | None = None
+    tier: Tier | None = None
+    specialised: bool | None = None
+    provincial_key: bool | None = None
+
+
+class EnterpriseOut(BaseModel):
+    id: int
+    org_id: int
+    name: str
+    credit_code: str
+    region_code: str
+    cluster: Cluster
+    category_code: str | None
+    park_id: int | None
+    park_name: str | None
+    tier: Tier
+    specialised: bool
+    provincial_key: bool
+
+
+class ReportIn(BaseModel):
+    """One period's figures. Money in yuan (numbers or decimal strings)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    period: Annotated[str, Field(max_length=10), Printable]
+    revenue_content: Amount = Decimal(0)
+    revenue_electronics: Amount = Decimal(0)
+    revenue_services: Amount = Decimal(0)
+    rnd_expense: Amount = Decimal(0)
+    exports: Amount = Decimal(0)
+    investment: Amount = Decimal(0)
+    employees: Count = 0
+    titles: Count = 0
+    content_hours: Annotated[float, Field(ge=0, le=10_000_000, allow_inf_nan=False)] = 0.0
+    note: Annotated[str, Field(max_length=2000), Printable] | None = None
+
+    @field_validator("period")
+    @classmethod
+    def _period(cls, value: str) -> str:
+        parse_period(value)
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ReportIn:
+        revenue = self.revenue_content + self.revenue_electronics + self.revenue_services
+        if self.rnd_expense > revenue:
+            raise InvalidValue(N_("R&D expense cannot exceed revenue."))
+        if self.exports > revenue:
+            raise InvalidValue(N_("Exports cannot exceed revenue."))
+        return self
+
+
+class ReportOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    enterprise_id: int
+    period: str
+    period_kind: PeriodKind
+    version: int
+    is_current: bool
+    revenue_total: Decimal
+    revenue_content: Decimal
+    revenue_electronics: Decimal
+    revenue_services: Decimal
+    rnd_expense: Decimal
+    exports: Decimal
+    investment: Decimal
+    employees: int
+    titles: int
+    content_hours: float
+    note: str | None
+
+
+class ParkIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: Name
+    level: ParkLevel
+    region_code: RegionCode
+    status: ParkStatus = ParkStatus.active
+    operator_org_id: RowRef | None = None
+    established_year: Year | None = None
+
+
+class ParkOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    name: str
+    level: ParkLevel
+    status: ParkStatus
+    region_code: str
+    operator_org_id: int | None
+    established_year: int | None
+
+
+class ProjectYearIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    year: Year
+    planned: Amount = Decimal(0)
+    completed: Amount = Decimal(0)
+
+
+class ProjectIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: Name
+    tier: ProjectTier
+    year_selected: Year
+    region_code: RegionCode
+    lead_credit_code: CreditCode | None = None
+    park_id: RowRef | None = None
+    status: ProjectStatus = ProjectStatus.planned
+    planned_total: Amount = Decimal(0)
+    years: Annotated[list[ProjectYearIn], Field(max_length=30)] = []
+    description: Annotated[str, Field(max_length=4000), Printable] | None = None
+
+
+class ProjectOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    name: str
+    tier: ProjectTier
+    year_selected: int
+    region_code: str
+    lead_enterprise_id: int | None
+    park_id: int | None
+    status: ProjectStatus
+    planned_total: Decimal
+    years: list[ProjectYearIn]
+
+
+class IndicatorSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    key: str
+    weight: Annotated[float, Field(gt=0, le=1000)]
+    direction: Annotated[int, Field(ge=-1, le=1)] = 1
+
+
+class PillarSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    key: Annotated[str, Field(pattern=r"^[a-z_]{1,40}$")]
+    name_zh: str
+    name_en: str
+    weight: Annotated[float, Field(gt=0, le=1000)]
+    indicators: Annotated[list[IndicatorSpec], Field(min_length=1, max_length=20)]
+
+
+class IndexDefinitionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: Annotated[str, Field(pattern=r"^[a-z0-9_-]{2,60}$")]
+    title: Name
+    unit_level: UnitLevel
+    region_prefix: Annotated[str, Field(pattern=r"^\d{2,6}$")]
+    normalisation: Normalisation
+    base_period: Year | None = None
+    pillars: Annotated[list[PillarSpec], Field(min_length=1, max_length=12)]
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> IndexDefinitionIn:
+        from avbase.industry.indicators import INDICATORS
+
+        if self.normalisation is Normalisation.base_ratio and self.base_period is None:
+            raise InvalidValue(N_("Normalisation to a base period needs a base period."))
+        for pillar in self.pillars:
+            for indicator in pillar.indicators:
+                if indicator.key not in INDICATORS:
+                    raise InvalidValue(N_("Unknown indicator: {key}."), key=indicator.key)
+        return self
+
+
+class TargetIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    key: Annotated[str, Field(max_length=60)]
+    label_zh: Name
+    label_en: Name
+    value: Amount
+    unit: Annotated[str, Field(pattern=r"^(yuan|count)$")]
+    target_year: Year
+    from_year: Year | None = None
+    source: Annotated[str, Field(min_length=1, max_length=2000)]
+
+
+class TargetSchemeIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    scheme: Annotated[str, Field(pattern=r"^[a-z0-9_-]{2,40}$")]
+    region_prefix: Annotated[str, Field(pattern=r"^\d{2,6}$")]
+    targets: Annotated[list[TargetIn], Field(min_length=1, max_length=100)]
+
+
+def dump_money(values: dict[str, Any]) -> dict[str, Any]:
+    """Decimal → str for JSON output, so yuan amounts keep every fen."""
+    return {key: str(value) if isinstance(value, Decimal) else value for key, value in values.items()}
