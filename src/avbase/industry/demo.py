@@ -133,10 +133,9 @@ def _enterprises(session: Session, rng: random.Random, count_zj: int, count_hn: 
     # The demo enterprises created with the accounts get a profile too, so their users see their own figures.
     existing = list(session.scalars(select(Organisation).where(Organisation.kind == OrgKind.enterprise)))
     plan: list[tuple[Organisation | None, str]] = [(org, org.region_code[:4]) for org in existing]
-    for prefix, cities, count in (("33", ZJ_CITIES, count_zj), ("43", HN_CITIES, count_hn)):
+    for cities, count in ((ZJ_CITIES, count_zj), (HN_CITIES, count_hn)):
         weighted = [c for c in cities for _ in range(CITY_WEIGHT.get(c, 1))]
         plan += [(None, rng.choice(weighted)) for _ in range(count)]
-        del prefix
     for org, city in plan:
         cluster = rng.choices(list(Cluster), weights=[0.45, 0.25, 0.30])[0]
         city_name = ZJ_CITIES.get(city) or HN_CITIES.get(city, "")

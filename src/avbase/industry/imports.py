@@ -216,6 +216,30 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in cleaned.items() if key}
 
 
+def _name_to_id(
+    values: dict[str, Any], column: str, target: str, known: dict[str, int], message: str
+) -> str | None:
+    """Replaces a name cell (park, operator) by its id; returns the error reason when the name is unknown."""
+    name = values.pop(column, None)
+    if not name:
+        return None
+    if name not in known:
+        return _(message, name=name)
+    values[target] = known[name]
+    return None
+
+
+def _enums(values: dict[str, Any], columns: dict[str, type[StrEnum]]) -> None:
+    for column, enum_cls in columns.items():
+        if values.get(column):
+            values[column] = enum_value(enum_cls, values[column])
+
+
+def _reject_if_any(errors: list[RowError], count: int) -> None:
+    if errors or not count:
+        raise ImportRejected(errors or [RowError(1, "file", _("The file has no data rows."))], count)
+
+
 def _validate(model: type[BaseModel], number: int, values: dict[str, Any], errors: list[RowError]) -> Any:
     cleaned = {key: value for key, value in values.items() if value not in ("", None)}
     try:
@@ -286,21 +310,22 @@ def _import_reports(
     on: date | None,
 ) -> tuple[int, int, int]:
     errors: list[RowError] = []
-    enterprises: dict[str, Enterprise | None] = {}
     seen: dict[tuple[int, str, date], int] = {}
     valid: list[BulkRow] = []
-    count = 0
-    for number, raw in rows:
-        count += 1
-        if count % 5000 == 0:
-            progress(0.0, _("Checked {count} rows", count=count))
-        values = _clean(raw)
+    cleaned = [(number, _clean(raw)) for number, raw in rows]
+    count = len(cleaned)
+    codes = sorted({str(values.get("credit_code") or "").upper() for _, values in cleaned})
+    enterprises: dict[str, Enterprise] = {}
+    for offset in range(0, len(codes), 500):
+        stmt = registry.visible_enterprises(principal).where(
+            Enterprise.credit_code.in_(codes[offset : offset + 500])
+        )
+        enterprises.update((e.credit_code, e) for e in session.scalars(stmt))
+    for position, (number, values) in enumerate(cleaned, start=1):
+        if position % 5000 == 0:
+            progress(0.8 * position / count, _("Checked {count} rows", count=position))
         code = str(values.pop("credit_code", "") or "").upper()
-        if code not in enterprises:
-            enterprises[code] = session.scalar(
-                registry.visible_enterprises(principal).where(Enterprise.credit_code == code)
-            )
-        enterprise = enterprises[code]
+        enterprise = enterprises.get(code)
         if enterprise is None:
             errors.append(
                 RowError(
@@ -334,8 +359,7 @@ def _import_reports(
         valid.append(
             BulkRow(enterprise.id, enterprise.org_id, kind, start, data.model_dump(exclude={"period"}))
         )
-    if errors or not count:
-        raise ImportRejected(errors or [RowError(1, "file", _("The file has no data rows."))], count)
+    _reject_if_any(errors, count)
     progress(0.8, _("Writing {count} reports", count=count))
     created, corrected = file_reports_bulk(
         session, valid, submitted_by_id=principal.user_id or None, batch=batch[:64]
@@ -361,15 +385,10 @@ def _import_enterprises(
     for number, raw in rows:
         count += 1
         values = _clean(raw)
-        park_name = values.pop("park", None)
-        if park_name:
-            if park_name not in parks:
-                errors.append(RowError(number, "park", _("Unknown park {name}.", name=park_name)))
-                continue
-            values["park_id"] = parks[park_name]
-        for column, enum_cls in (("cluster", Cluster), ("tier", Tier)):
-            if values.get(column):
-                values[column] = enum_value(enum_cls, values[column])
+        if reason := _name_to_id(values, "park", "park_id", parks, "Unknown park {name}."):
+            errors.append(RowError(number, "park", reason))
+            continue
+        _enums(values, {"cluster": Cluster, "tier": Tier})
         try:
             for column in ("specialised", "provincial_key"):
                 if column in values:
@@ -391,13 +410,16 @@ def _import_enterprises(
             continue
         seen_codes[data.credit_code] = number
         parsed.append((number, data))
-    if errors or not count:
-        raise ImportRejected(errors or [RowError(1, "file", _("The file has no data rows."))], count)
+    _reject_if_any(errors, count)
     progress(0.5, _("Writing {count} enterprises", count=count))
     created = updated = 0
+    codes = sorted(seen_codes)
     existing = {
         e.credit_code: e
-        for e in session.scalars(select(Enterprise).where(Enterprise.credit_code.in_(list(seen_codes))))
+        for offset in range(0, len(codes), 500)
+        for e in session.scalars(
+            select(Enterprise).where(Enterprise.credit_code.in_(codes[offset : offset + 500]))
+        )
     }
     for number, data in parsed:
         try:
@@ -433,20 +455,15 @@ def _import_parks(
     for number, raw in rows:
         count += 1
         values = _clean(raw)
-        operator = values.pop("operator", None)
-        if operator:
-            if operator not in operators:
-                errors.append(RowError(number, "operator", _("Unknown organisation {name}.", name=operator)))
-                continue
-            values["operator_org_id"] = operators[operator]
-        for column, enum_cls in (("level", ParkLevel), ("status", ParkStatus)):
-            if values.get(column):
-                values[column] = enum_value(enum_cls, values[column])
+        reason = _name_to_id(values, "operator", "operator_org_id", operators, "Unknown organisation {name}.")
+        if reason:
+            errors.append(RowError(number, "operator", reason))
+            continue
+        _enums(values, {"level": ParkLevel, "status": ParkStatus})
         data = _validate(ParkIn, number, values, errors)
         if data is not None:
             parsed.append((number, data))
-    if errors or not count:
-        raise ImportRejected(errors or [RowError(1, "file", _("The file has no data rows."))], count)
+    _reject_if_any(errors, count)
     existing = {park.name: park for park in session.scalars(select(Park))}
     created = updated = 0
     for number, data in parsed:
@@ -486,15 +503,10 @@ def _import_projects(
     for number, raw in rows:
         count += 1
         values = _clean(raw)
-        park_name = values.pop("park", None)
-        if park_name:
-            if park_name not in parks:
-                errors.append(RowError(number, "park", _("Unknown park {name}.", name=park_name)))
-                continue
-            values["park_id"] = parks[park_name]
-        for column, enum_cls in (("tier", ProjectTier), ("status", ProjectStatus)):
-            if values.get(column):
-                values[column] = enum_value(enum_cls, values[column])
+        if reason := _name_to_id(values, "park", "park_id", parks, "Unknown park {name}."):
+            errors.append(RowError(number, "park", reason))
+            continue
+        _enums(values, {"tier": ProjectTier, "status": ProjectStatus})
         years: dict[int, dict[str, Any]] = {}
         for column in [c for c in values if c.startswith(("planned_", "completed_")) and c[-4:].isdigit()]:
             amount = values.pop(column)
@@ -504,8 +516,7 @@ def _import_projects(
         data = _validate(ProjectIn, number, values, errors)
         if data is not None:
             parsed.append((number, data))
-    if errors or not count:
-        raise ImportRejected(errors or [RowError(1, "file", _("The file has no data rows."))], count)
+    _reject_if_any(errors, count)
     created = updated = 0
     for number, data in parsed:
         try:

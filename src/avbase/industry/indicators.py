@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Integer, case, func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from avbase.core.accounts.models import Organisation
@@ -53,7 +53,7 @@ def unit_key_column(level: UnitLevel) -> Any:
         return func.substr(region, 1, 2) + "0000"
     if level is UnitLevel.county:
         return region
-    return func.cast(Enterprise.park_id, Integer)
+    return Enterprise.park_id
 
 
 def unit_names(session: Session, level: UnitLevel, keys: list[str]) -> dict[str, str]:

@@ -13,6 +13,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from avbase.core.accounts.models import Organisation
+from avbase.core.errors import InvalidValue
+from avbase.core.i18n import N_
 from avbase.industry.models import (
     Enterprise,
     Park,
@@ -242,6 +244,9 @@ def drilldown(session: Session, *, region_prefix: str, year: int, by: str) -> li
 
 def load_targets(session: Session, scheme: TargetSchemeIn) -> int:
     """Creates or updates a scheme's targets (audited); returns how many were written."""
+    unknown = sorted({item.key for item in scheme.targets} - METRICS.keys())
+    if unknown:
+        raise InvalidValue(N_("Unknown target metric: {key}."), key=", ".join(unknown))
     existing = {t.key: t for t in session.scalars(select(Target).where(Target.scheme == scheme.scheme))}
     for item in scheme.targets:
         target = existing.get(item.key) or Target(scheme=scheme.scheme, key=item.key)

@@ -14,6 +14,7 @@ from sqlalchemy import delete, insert, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from avbase.core.accounts.principal import Principal
+from avbase.core.db import utcnow
 from avbase.core.errors import AvbaseError, Forbidden, NotFound
 from avbase.core.i18n import N_
 from avbase.industry.models import Enterprise, PeriodKind, Report, YearlyFigure
@@ -141,7 +142,7 @@ def file_reports_bulk(
     superseded = [report_id for report_id, _ in existing.values()]
     for chunk in _chunks(superseded, 500):
         session.execute(update(Report).where(Report.id.in_(chunk)).values(is_current=False))
-    now = datetime.now(ZoneInfo("UTC"))
+    now = utcnow()
     payload = [
         {
             "enterprise_id": row.enterprise_id,
