@@ -139,10 +139,19 @@ def create_app(engine: Engine | None = None, *, run_worker: bool | None = None) 
     from avbase.core.audit_views import pages as audit_pages
     from avbase.core.jobs import api as jobs_api
     from avbase.core.jobs import pages as jobs_pages
+    from avbase.industry import api as industry_api
+    from avbase.industry import pages as industry_pages
     from avbase.web import pages as core_pages
 
-    for router in (core_pages.router, accounts_pages.router, jobs_pages.router, audit_pages.router):
+    page_routers = (
+        core_pages.router,
+        accounts_pages.router,
+        jobs_pages.router,
+        audit_pages.router,
+        industry_pages.router,
+    )
+    for router in page_routers:
         app.include_router(router, include_in_schema=False)
-    for router in (accounts_api.router, jobs_api.router, audit_api.router):
+    for router in (accounts_api.router, jobs_api.router, audit_api.router, industry_api.router):
         app.include_router(router, prefix="/api/v1")
     return app

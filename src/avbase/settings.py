@@ -47,6 +47,7 @@ class Settings(BaseSettings):
         default=[], description="Extra modules that register job handlers (plugins)."
     )
     upload_max_mb: int = Field(default=2048, ge=1)
+    import_max_mb: int = Field(default=200, ge=1, description="Largest CSV or Excel file an import accepts.")
 
     @field_validator("database_url")
     @classmethod

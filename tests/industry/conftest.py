@@ -14,11 +14,14 @@ from avbase.industry.schemas import EnterpriseIn
 
 
 @pytest.fixture
-def officer(make_user: Callable[..., User], make_org: Callable[..., Organisation]) -> Principal:
+def officer_user(make_user: Callable[..., User], make_org: Callable[..., Organisation]) -> User:
     """A provincial authority officer in Zhejiang."""
-    return Principal.of(
-        make_user(role=Role.authority_officer, org=make_org(kind=OrgKind.authority, region_code="330000"))
-    )
+    return make_user(role=Role.authority_officer, org=make_org(kind=OrgKind.authority, region_code="330000"))
+
+
+@pytest.fixture
+def officer(officer_user: User) -> Principal:
+    return Principal.of(officer_user)
 
 
 @pytest.fixture

@@ -216,6 +216,9 @@ def rank_command(
     group: Annotated[str, typer.Option(help="The peer group: a cluster, category code or tier.")],
     period: Annotated[int, typer.Option(help="The year.")],
     scheme: Annotated[str, typer.Option(help="The ranking scheme.")] = "saima-enterprise",
+    region: Annotated[
+        str, typer.Option(help="Only this GB/T 2260 region prefix, e.g. 33 (Zhejiang) or 3301 (Hangzhou).")
+    ] = "",
     limit: Annotated[int, typer.Option(min=1, max=100_000)] = 20,
     json_out: Json = False,
 ) -> None:
@@ -224,13 +227,14 @@ def rank_command(
 
     with session_scope(get_engine()) as session:
         found = ranking.get_scheme(session, scheme)
-        rows = ranking.rank(session, found, group=group, period=period)
+        rows = ranking.rank(session, found, group=group, period=period, region_prefix=region)
     if json_out:
         emit_json(
             {
                 "scheme": scheme,
                 "group": group,
                 "period": period,
+                "region": region,
                 "rows": [
                     {
                         "rank": r.rank,

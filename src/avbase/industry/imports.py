@@ -58,6 +58,7 @@ ZH_HEADERS = {
     "作品数": "titles",
     "内容时长": "content_hours",
     "备注": "note",
+    "版本": "version",
     "级别": "level",
     "状态": "status",
     "运营机构": "operator",
@@ -203,6 +204,8 @@ def boolean(text: object) -> bool:
     raise InvalidValue("Must be yes or no (是/否).")
 
 
+# Columns a report export carries for the reader; an import of that file back ignores them.
+REPORT_CONTEXT_COLUMNS = ("name", "region_code", "version")
 TEXT_COLUMNS = {"name", "credit_code", "region_code", "category_code", "period", "lead_credit_code", "note"}
 
 
@@ -325,6 +328,8 @@ def _import_reports(
         if position % 5000 == 0:
             progress(0.8 * position / count, _("Checked {count} rows", count=position))
         code = str(values.pop("credit_code", "") or "").upper()
+        for column in REPORT_CONTEXT_COLUMNS:
+            values.pop(column, None)
         enterprise = enterprises.get(code)
         if enterprise is None:
             errors.append(

@@ -112,27 +112,44 @@ def gather_inputs(session: Session, definition: IndexDefinition, period: int) ->
     return Inputs(values, base, unit_names(session, level, list(values)))
 
 
-def compute_run(
-    session: Session, principal: Principal | None, definition: IndexDefinition, period: int
-) -> IndexRun:
-    """Computes and stores the index for ``period``; the run keeps its inputs and an input digest."""
-    inputs = gather_inputs(session, definition, period)
-    result = composite.compute(spec_of(definition), inputs.values, inputs.base)
-    payload: dict[str, Any] = result.to_json()
-    payload["names"] = inputs.names
-    payload["inputs"] = {"values": inputs.values, "base": inputs.base}
-    definition_data = {
+def _definition_data(definition: IndexDefinition) -> dict[str, Any]:
+    return {
         "name": definition.name,
         "version": definition.version,
         "normalisation": definition.normalisation.value,
         "base_period": definition.base_period,
         "pillars": definition.pillars,
     }
+
+
+def compute_run(
+    session: Session,
+    principal: Principal | None,
+    definition: IndexDefinition,
+    period: int,
+    *,
+    reuse: bool = False,
+) -> IndexRun:
+    """Computes and stores the index for ``period``; the run keeps its inputs and an input digest.
+
+    With ``reuse``, the latest stored run is returned instead when its input digest matches today's inputs,
+    so viewing an index does not store a new identical run each time.
+    """
+    inputs = gather_inputs(session, definition, period)
+    input_digest = composite.digest(_definition_data(definition), period, inputs.values, inputs.base)
+    if reuse:
+        latest = latest_run(session, definition, period)
+        if latest is not None and latest.input_digest == input_digest:
+            return latest
+    result = composite.compute(spec_of(definition), inputs.values, inputs.base)
+    payload: dict[str, Any] = result.to_json()
+    payload["names"] = inputs.names
+    payload["inputs"] = {"values": inputs.values, "base": inputs.base}
     run = IndexRun(
         definition_id=definition.id,
         period=period,
         computed_by_id=(principal.user_id or None) if principal else None,
-        input_digest=composite.digest(definition_data, period, inputs.values, inputs.base),
+        input_digest=input_digest,
         result=payload,
     )
     session.add(run)

@@ -17,12 +17,23 @@ from sqlalchemy.orm import Session
 
 from avbase.core.accounts.models import Organisation
 from avbase.core.errors import AvbaseError, NotFound
+from avbase.core.i18n import N_
 from avbase.industry.models import Category, Enterprise, Product, ProductFigure, RankingScheme, YearlyFigure
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 ENTERPRISE_METRICS = ("revenue", "revenue_growth", "rnd_intensity", "exports", "titles", "employees")
 PRODUCT_METRICS = ("revenue", "revenue_growth", "users", "patents")
 GROUPINGS = ("cluster", "category", "tier")
+METRIC_LABELS = {
+    "revenue": N_("Revenue"),
+    "revenue_growth": N_("Revenue growth"),
+    "rnd_intensity": N_("R&D intensity"),
+    "exports": N_("Exports"),
+    "titles": N_("Titles produced"),
+    "employees": N_("Employees"),
+    "users": N_("Users"),
+    "patents": N_("Patents"),
+}
 
 
 @dataclass
@@ -80,20 +91,22 @@ def _ratio(numerator: Decimal | None, denominator: Decimal | None) -> float | No
 
 
 def _enterprise_metrics(
-    session: Session, scheme: RankingScheme, group: str, period: int
+    session: Session, scheme: RankingScheme, group: str, period: int, region_prefix: str
 ) -> dict[int, tuple[str, dict[str, float | None]]]:
+    in_region = Organisation.region_code.startswith(region_prefix)
     stmt = (
         select(Enterprise.id, Organisation.name, YearlyFigure)
         .join(Organisation, Organisation.id == Enterprise.org_id)
         .join(YearlyFigure, YearlyFigure.enterprise_id == Enterprise.id)
-        .where(YearlyFigure.year == period, _group_filter(scheme, group))
+        .where(YearlyFigure.year == period, _group_filter(scheme, group), in_region)
     )
     current = {eid: (name, figure) for eid, name, figure in session.execute(stmt)}
     previous = dict(
         session.execute(
             select(YearlyFigure.enterprise_id, YearlyFigure.revenue_total)
             .join(Enterprise, Enterprise.id == YearlyFigure.enterprise_id)
-            .where(YearlyFigure.year == period - 1, _group_filter(scheme, group))
+            .join(Organisation, Organisation.id == Enterprise.org_id)
+            .where(YearlyFigure.year == period - 1, _group_filter(scheme, group), in_region)
         ).all()
     )
     result = {}
@@ -114,21 +127,24 @@ def _enterprise_metrics(
 
 
 def _product_metrics(
-    session: Session, scheme: RankingScheme, group: str, period: int
+    session: Session, scheme: RankingScheme, group: str, period: int, region_prefix: str
 ) -> dict[int, tuple[str, dict[str, float | None]]]:
     if scheme.group_by != "cluster":
         raise AvbaseError("Products are grouped by cluster.", field="group")
+    in_region = Product.org_id.in_(
+        select(Organisation.id).where(Organisation.region_code.startswith(region_prefix))
+    )
     stmt = (
         select(Product.id, Product.name, ProductFigure)
         .join(ProductFigure, ProductFigure.product_id == Product.id)
-        .where(ProductFigure.year == period, Product.cluster == group)
+        .where(ProductFigure.year == period, Product.cluster == group, in_region)
     )
     current = {pid: (name, figure) for pid, name, figure in session.execute(stmt)}
     previous = dict(
         session.execute(
             select(ProductFigure.product_id, ProductFigure.revenue)
             .join(Product, Product.id == ProductFigure.product_id)
-            .where(ProductFigure.year == period - 1, Product.cluster == group)
+            .where(ProductFigure.year == period - 1, Product.cluster == group, in_region)
         ).all()
     )
     result = {}
@@ -175,12 +191,16 @@ def score_group(
     return rows
 
 
-def rank(session: Session, scheme: RankingScheme, *, group: str, period: int) -> list[RankRow]:
+def rank(
+    session: Session, scheme: RankingScheme, *, group: str, period: int, region_prefix: str = ""
+) -> list[RankRow]:
+    """The group's ranking for ``period``; ``region_prefix`` (GB/T 2260, e.g. "33") keeps one province's
+    or city's race apart from another's."""
     gather = _product_metrics if scheme.subject == "product" else _enterprise_metrics
-    rows = score_group(gather(session, scheme, group, period), scheme.metrics)
+    rows = score_group(gather(session, scheme, group, period, region_prefix), scheme.metrics)
     before = {
         row.subject_id: row.rank
-        for row in score_group(gather(session, scheme, group, period - 1), scheme.metrics)
+        for row in score_group(gather(session, scheme, group, period - 1, region_prefix), scheme.metrics)
     }
     for row in rows:
         row.previous_rank = before.get(row.subject_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -18,12 +19,21 @@ from avbase.industry.models import (
     ClassificationVersion,
     Cluster,
     Enterprise,
+    Milestone,
     Park,
     Project,
     ProjectYear,
     Tier,
 )
-from avbase.industry.schemas import EnterpriseIn, EnterpriseOut, EnterprisePatch, ParkIn, ProjectIn
+from avbase.industry.schemas import (
+    EnterpriseIn,
+    EnterpriseOut,
+    EnterprisePatch,
+    MilestoneIn,
+    ParkIn,
+    ProjectIn,
+    ProjectPatch,
+)
 from avbase.kit.pagination import Page, PageRequest, paginate
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -39,6 +49,21 @@ def require_monitor(principal: Principal) -> None:
     """KPI, index and ranking views: authorities, park operators and administrators."""
     if principal.role not in (*STEWARDS, Role.park_operator):
         raise Forbidden("Industry monitoring is open to authorities and park operators.")
+
+
+def monitor_prefix(principal: Principal, requested: str | None) -> str:
+    """The GB/T 2260 prefix a monitoring view covers: what was asked for, within the principal's
+    jurisdiction (administrators: anywhere; others: their own region and below)."""
+    require_monitor(principal)
+    wanted = jurisdiction_prefix(requested) if requested and len(requested) == 6 else (requested or "")
+    if principal.is_admin:
+        return wanted
+    own = jurisdiction_prefix(principal.region_code)
+    if not wanted:
+        return own
+    if not wanted.startswith(own):
+        raise Forbidden("This region is outside your jurisdiction.", field="region")
+    return wanted
 
 
 def in_jurisdiction(principal: Principal, region_code: str) -> bool:
@@ -389,6 +414,60 @@ def get_project(session: Session, project_id: int) -> Project:
     if project is None:
         raise NotFound("Project not found.")
     return project
+
+
+def update_project(session: Session, principal: Principal, project_id: int, data: ProjectPatch) -> Project:
+    """Status and the yearly investment plan and completion (a year given again replaces its figures)."""
+    require_steward(principal)
+    project = get_project(session, project_id)
+    if not in_jurisdiction(principal, project.region_code):
+        raise Forbidden("You may not change projects in this region.")
+    if data.status is not None:
+        project.status = data.status
+    if data.planned_total is not None:
+        project.planned_total = data.planned_total
+    if len({y.year for y in data.years}) != len(data.years):
+        raise Conflict("A year appears twice in the investment plan.", field="years")
+    by_year = {row.year: row for row in project.years}
+    for plan in data.years:
+        row = by_year.get(plan.year)
+        if row is None:
+            project.years.append(ProjectYear(year=plan.year, planned=plan.planned, completed=plan.completed))
+        else:
+            row.planned, row.completed = plan.planned, plan.completed
+    session.flush()
+    return project
+
+
+def add_milestone(session: Session, principal: Principal, project_id: int, data: MilestoneIn) -> Milestone:
+    require_steward(principal)
+    project = get_project(session, project_id)
+    if not in_jurisdiction(principal, project.region_code):
+        raise Forbidden("You may not change projects in this region.")
+    milestone = Milestone(project_id=project.id, title=data.title, due_on=data.due_on, done_on=data.done_on)
+    session.add(milestone)
+    session.flush()
+    return milestone
+
+
+def complete_milestone(
+    session: Session, principal: Principal, milestone_id: int, *, done_on: date
+) -> Milestone:
+    require_steward(principal)
+    milestone = session.get(Milestone, milestone_id)
+    if milestone is None:
+        raise NotFound("Milestone not found.")
+    if not in_jurisdiction(principal, milestone.project.region_code):
+        raise Forbidden("You may not change projects in this region.")
+    if milestone.done_on is not None:
+        raise Conflict("The milestone was marked done on {date} already.", date=milestone.done_on.isoformat())
+    milestone.done_on = done_on
+    session.flush()
+    return milestone
+
+
+def overdue_milestones(project: Project, *, on: date) -> list[Milestone]:
+    return [m for m in project.milestones if m.done_on is None and m.due_on < on]
 
 
 def summary_counts(session: Session) -> dict[str, Any]:

@@ -18,7 +18,14 @@ from avbase.core.db import utcnow
 from avbase.core.errors import AvbaseError, Forbidden, NotFound
 from avbase.core.i18n import N_
 from avbase.industry.models import Enterprise, PeriodKind, Report, YearlyFigure
-from avbase.industry.schemas import ReportIn, parse_period, period_end, period_label
+from avbase.industry.schemas import (
+    ReportIn,
+    ReportOut,
+    YearlyFigureOut,
+    parse_period,
+    period_end,
+    period_label,
+)
 from avbase.settings import get_settings
 
 FLOWS = ("revenue_content", "revenue_electronics", "revenue_services", "rnd_expense", "exports", "investment")
@@ -242,3 +249,18 @@ def flagged_for_key_support(figure: YearlyFigure) -> bool:
 
 
 KEY_SUPPORT_NOTE = N_("R&D expense above 5 % of revenue: flagged for the key support list (ZJ 11).")
+
+
+def report_out(report: Report) -> ReportOut:
+    return ReportOut.model_validate(
+        {
+            **{column: getattr(report, column) for column in ReportOut.model_fields if column != "period"},
+            "period": report_period(report),
+        }
+    )
+
+
+def figure_out(figure: YearlyFigure) -> YearlyFigureOut:
+    out = YearlyFigureOut.model_validate(figure)
+    out.key_support = flagged_for_key_support(figure)
+    return out

@@ -238,6 +238,46 @@ class ProjectIn(BaseModel):
     description: Annotated[str, Field(max_length=4000), Printable] | None = None
 
 
+class ProjectPatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    status: ProjectStatus | None = None
+    planned_total: Amount | None = None
+    years: Annotated[list[ProjectYearIn], Field(max_length=30)] = []
+
+
+class MilestoneIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    title: Name
+    due_on: date
+    done_on: date | None = None
+
+
+class MilestoneDone(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    done_on: date
+
+
+class MilestoneOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    project_id: int
+    title: str
+    due_on: date
+    done_on: date | None
+
+
+class ProjectYearOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    year: int
+    planned: Decimal
+    completed: Decimal
+
+
 class ProjectOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
@@ -250,7 +290,8 @@ class ProjectOut(BaseModel):
     park_id: int | None
     status: ProjectStatus
     planned_total: Decimal
-    years: list[ProjectYearIn]
+    years: list[ProjectYearOut]
+    milestones: list[MilestoneOut]
 
 
 class IndicatorSpec(BaseModel):
@@ -320,3 +361,133 @@ class TargetSchemeIn(BaseModel):
 def dump_money(values: dict[str, Any]) -> dict[str, Any]:
     """Decimal → str for JSON output, so yuan amounts keep every fen."""
     return {key: str(value) if isinstance(value, Decimal) else value for key, value in values.items()}
+
+
+# --- monitoring views (API out) ----------------------------------------------------------------------
+
+
+class KpiRowOut(BaseModel):
+    """One target; amounts are yuan (decimal strings), counts plain numbers as strings, rates 0–1."""
+
+    key: str
+    label: str
+    unit: str
+    year: int
+    target: str
+    target_year: int
+    current: str
+    progress: str
+    years_left: int
+    needed_growth: str | None
+    needed_per_year: str | None
+    actual_growth: str | None
+    met: bool
+    on_track: bool
+    source: str
+
+
+class KpiOut(BaseModel):
+    scheme: str
+    year: int
+    targets: list[KpiRowOut]
+
+
+class DrilldownRowOut(BaseModel):
+    unit: str
+    name: str
+    indicators: dict[str, float | None]
+
+
+class IndicatorScoreOut(BaseModel):
+    raw: float | None
+    normalised: float | None
+    effective_weight: float
+    contribution: float
+
+
+class IndexUnitOut(BaseModel):
+    unit: str
+    name: str
+    rank: int | None
+    composite: float | None
+    pillars: dict[str, float | None]
+    indicators: dict[str, dict[str, IndicatorScoreOut]]
+    missing: list[str]
+
+
+class IndexRunOut(BaseModel):
+    run: int
+    definition: str
+    version: int
+    title: str
+    period: int
+    normalisation: Normalisation
+    base_period: int | None
+    input_digest: str
+    parameters: dict[str, dict[str, float]]
+    units: list[IndexUnitOut]
+
+
+class SensitivityRowOut(BaseModel):
+    unit: str
+    name: str
+    baseline_rank: int | None
+    ranks: dict[str, int | None]
+    max_shift: int
+
+
+class SensitivityOut(BaseModel):
+    definition: str
+    period: int
+    scenarios: list[str]
+    mean_shift: dict[str, float]
+    rows: list[SensitivityRowOut]
+
+
+class RankRowOut(BaseModel):
+    rank: int
+    id: int
+    name: str
+    score: float
+    previous_rank: int | None
+    movement: int | None
+    metrics: dict[str, float | None]
+
+
+class RankingOut(BaseModel):
+    scheme: str
+    title: str
+    group: str
+    period: int
+    region: str
+    rows: list[RankRowOut]
+
+
+class YearlyFigureOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    year: int
+    basis: PeriodKind
+    months_covered: int
+    revenue_total: Decimal
+    revenue_content: Decimal
+    revenue_electronics: Decimal
+    revenue_services: Decimal
+    rnd_expense: Decimal
+    exports: Decimal
+    investment: Decimal
+    employees: int
+    titles: int
+    content_hours: float
+    key_support: bool = False
+
+
+class FiledOut(BaseModel):
+    report: ReportOut
+    corrected_version: int | None
+
+
+class ImportQueuedOut(BaseModel):
+    job_id: int
+    kind: str
+    file_name: str

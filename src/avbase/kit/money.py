@@ -23,7 +23,10 @@ def to_yuan(value: object) -> Decimal:
         raise ValueError(f"not an amount: {value!r}") from exc
     if not amount.is_finite():
         raise ValueError(f"not an amount: {value!r}")
-    return amount.quantize(FEN, rounding=ROUND_HALF_UP)
+    try:
+        return amount.quantize(FEN, rounding=ROUND_HALF_UP)
+    except InvalidOperation as exc:  # more digits than the context holds (1e40 and the like)
+        raise ValueError(f"not an amount: {value!r}") from exc
 
 
 class Money(TypeDecorator[Decimal]):

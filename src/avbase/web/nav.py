@@ -19,8 +19,18 @@ class NavItem:
         return self.roles is None or role in self.roles
 
 
+MONITORS = frozenset({Role.admin, Role.authority_officer, Role.park_operator})
+FILERS = frozenset({Role.admin, Role.authority_officer, Role.park_operator, Role.enterprise_staff})
+
 NAV: list[NavItem] = [
     NavItem("dashboard", N_("Dashboard"), "/"),
+    NavItem("industry", N_("Industry monitoring"), "/industry", MONITORS),
+    NavItem("enterprises", N_("Enterprises and reports"), "/industry/enterprises", FILERS),
+    NavItem("index", N_("Industry index"), "/industry/index", MONITORS),
+    NavItem("rankings", N_("赛马 ranking"), "/industry/rankings", MONITORS),
+    NavItem("parks", N_("Parks and bases"), "/industry/parks", MONITORS),
+    NavItem("projects", N_('"146" projects'), "/industry/projects", MONITORS),
+    NavItem("imports", N_("Import"), "/industry/imports", FILERS),
     NavItem("organisations", N_("Organisations"), "/organisations"),
     NavItem(
         "users", N_("Users"), "/users", frozenset({Role.admin, Role.authority_officer, Role.park_operator})
@@ -28,3 +38,11 @@ NAV: list[NavItem] = [
     NavItem("jobs", N_("Jobs"), "/jobs"),
     NavItem("audit", N_("Audit log"), "/audit", frozenset({Role.admin})),
 ]
+
+
+def active_key(path: str) -> str | None:
+    """The entry whose path is the longest prefix of ``path`` (so /industry/parks lights up Parks alone)."""
+    matches = [
+        item for item in NAV if path == item.path or (item.path != "/" and path.startswith(item.path + "/"))
+    ]
+    return max(matches, key=lambda item: len(item.path)).key if matches else None

@@ -16,7 +16,7 @@ from avbase import __version__
 from avbase.core.i18n import _, get_locale, label, ngettext
 from avbase.kit.regions import region_name
 from avbase.settings import get_settings
-from avbase.web.nav import NAV
+from avbase.web.nav import NAV, active_key
 
 TEMPLATE_DIRS: list[Path] = [Path(__file__).resolve().parent / "templates"]
 
@@ -84,6 +84,7 @@ def render(
         "principal": principal,
         "csrf_token": csrf,
         "nav": [item for item in NAV if principal and item.visible_to(principal.role)],
+        "active_nav": active_key(request.url.path),
         "locale": get_locale(),
         "query_with": lambda **changes: query_with(request, **changes),
         "htmx": request.headers.get("hx-request") == "true",

@@ -93,4 +93,8 @@ def validate_form(model: type[M], data: Mapping[str, Any]) -> tuple[M | None, di
     try:
         return model.model_validate(cleaned), {}
     except ValidationError as exc:
-        return None, {item["field"]: item["message"] for item in field_errors(exc.errors())}
+        # A whole-model rule (R&D cannot exceed revenue) has no field: the form shows it at the top.
+        return None, {
+            ("form" if item["field"] == "body" else item["field"]): item["message"]
+            for item in field_errors(exc.errors())
+        }

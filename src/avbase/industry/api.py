@@ -1,0 +1,385 @@
+"""REST routes of the industry module: registry, reports, imports, KPIs, index, 赛马 ranking, exports.
+
+Money is in yuan as decimal strings; rates are fractions (0.05 is 5 %).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, File, Path, Query, Response, UploadFile
+
+from avbase.core.errors import NotFound
+from avbase.industry import evaluation, index_service, kpi, ranking, registry, reports
+from avbase.industry.exports import XLSX_MEDIA_TYPE, ranking_workbook, reports_workbook
+from avbase.industry.imports import KINDS
+from avbase.industry.models import Cluster, ProjectTier, Tier, UnitLevel
+from avbase.industry.schemas import (
+    DrilldownRowOut,
+    EnterpriseIn,
+    EnterpriseOut,
+    EnterprisePatch,
+    FiledOut,
+    ImportQueuedOut,
+    IndexRunOut,
+    KpiOut,
+    KpiRowOut,
+    MilestoneDone,
+    MilestoneIn,
+    MilestoneOut,
+    ParkIn,
+    ParkOut,
+    ProjectIn,
+    ProjectOut,
+    ProjectPatch,
+    RankingOut,
+    ReportIn,
+    ReportOut,
+    SensitivityOut,
+    YearlyFigureOut,
+)
+from avbase.industry.tasks import queue_import
+from avbase.industry.views import index_run_out, ranking_out, sensitivity_out
+from avbase.kit.pagination import MAX_PER_PAGE, PageRequest
+from avbase.web.deps import ApiPrincipal, Db
+from avbase.web.schemas import ErrorOut, PageOut, RowId, page_out
+
+router = APIRouter(
+    prefix="/industry",
+    tags=["industry"],
+    responses={401: {"model": ErrorOut}, 403: {"model": ErrorOut}, 422: {"model": ErrorOut}},
+)
+
+PageNo = Annotated[int, Query(ge=1, le=1_000_000)]
+PerPage = Annotated[int, Query(ge=1, le=MAX_PER_PAGE)]
+Search = Annotated[str | None, Query(max_length=100, pattern=r"^[^\x00-\x1f]*$")]
+Region = Annotated[str | None, Query(pattern=r"^\d{2,6}$", description="GB/T 2260 code or prefix")]
+Year = Annotated[int, Query(ge=1949, le=2100)]
+DefinitionName = Annotated[str, Path(pattern=r"^[a-z0-9_-]{2,60}$")]
+SchemeName = Annotated[str, Path(pattern=r"^[a-z0-9_-]{2,60}$")]
+Group = Annotated[
+    str, Query(max_length=40, pattern=r"^[A-Za-z0-9_]+$", description="cluster, category or tier")
+]
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorOut}}
+
+
+# --- enterprises -------------------------------------------------------------------------------------
+
+
+@router.get("/enterprises", response_model=PageOut[EnterpriseOut], summary="Enterprises you may see")
+def list_enterprises(
+    db: Db,
+    principal: ApiPrincipal,
+    page: PageNo = 1,
+    per_page: PerPage = 20,
+    sort: Annotated[str | None, Query(pattern=r"^-?(name|region_code|cluster|tier|credit_code)$")] = None,
+    q: Search = None,
+    cluster: Cluster | None = None,
+    tier: Tier | None = None,
+    park_id: Annotated[int | None, Query(ge=1, le=2**31)] = None,
+    region: Region = None,
+) -> PageOut[EnterpriseOut]:
+    result = registry.list_enterprises(
+        db,
+        principal,
+        PageRequest.parse(page, per_page, sort),
+        search=q,
+        cluster=cluster,
+        tier=tier,
+        park_id=park_id,
+        region_prefix=region,
+    )
+    return PageOut[EnterpriseOut](
+        items=[registry.enterprise_out(e) for e in result.items],
+        total=result.total,
+        page=result.page,
+        per_page=result.per_page,
+        pages=result.pages,
+    )
+
+
+@router.post(
+    "/enterprises", response_model=EnterpriseOut, status_code=201, responses={409: {"model": ErrorOut}}
+)
+def create_enterprise(data: EnterpriseIn, db: Db, principal: ApiPrincipal) -> EnterpriseOut:
+    return registry.enterprise_out(registry.create_enterprise(db, principal, data))
+
+
+@router.get("/enterprises/{enterprise_id}", response_model=EnterpriseOut, responses=NOT_FOUND)
+def get_enterprise(enterprise_id: RowId, db: Db, principal: ApiPrincipal) -> EnterpriseOut:
+    return registry.enterprise_out(registry.get_enterprise(db, principal, enterprise_id))
+
+
+@router.patch(
+    "/enterprises/{enterprise_id}",
+    response_model=EnterpriseOut,
+    responses={**NOT_FOUND, 409: {"model": ErrorOut}},
+)
+def update_enterprise(
+    enterprise_id: RowId, data: EnterprisePatch, db: Db, principal: ApiPrincipal
+) -> EnterpriseOut:
+    return registry.enterprise_out(registry.update_enterprise(db, principal, enterprise_id, data))
+
+
+@router.get(
+    "/enterprises/{enterprise_id}/reports",
+    response_model=list[ReportOut],
+    responses=NOT_FOUND,
+    summary="The enterprise's reports (with superseded versions when history=true)",
+)
+def list_reports(
+    enterprise_id: RowId,
+    db: Db,
+    principal: ApiPrincipal,
+    history: bool = False,
+    year: Annotated[int | None, Query(ge=1949, le=2100)] = None,
+) -> list[ReportOut]:
+    enterprise = registry.get_enterprise(db, principal, enterprise_id)
+    found = reports.list_reports(db, enterprise, include_history=history, year=year)
+    return [reports.report_out(report) for report in found]
+
+
+@router.post(
+    "/enterprises/{enterprise_id}/reports",
+    response_model=FiledOut,
+    status_code=201,
+    responses=NOT_FOUND,
+    summary="File a period's figures; a second filing for a period is a versioned correction (needs a note)",
+)
+def file_report(enterprise_id: RowId, data: ReportIn, db: Db, principal: ApiPrincipal) -> FiledOut:
+    enterprise = registry.get_enterprise(db, principal, enterprise_id)
+    filed = reports.file_report(db, principal, enterprise, data)
+    return FiledOut(report=reports.report_out(filed.report), corrected_version=filed.corrected_version)
+
+
+@router.get(
+    "/enterprises/{enterprise_id}/figures",
+    response_model=list[YearlyFigureOut],
+    responses=NOT_FOUND,
+    summary="Yearly figures derived from the reports, with the ZJ 11 key-support flag",
+)
+def yearly_figures(enterprise_id: RowId, db: Db, principal: ApiPrincipal) -> list[YearlyFigureOut]:
+    enterprise = registry.get_enterprise(db, principal, enterprise_id)
+    return [reports.figure_out(figure) for figure in reports.yearly_figures(db, enterprise.id)]
+
+
+# --- parks and projects ------------------------------------------------------------------------------
+
+
+@router.get("/parks", response_model=list[ParkOut])
+def list_parks(db: Db, principal: ApiPrincipal, region: Region = None) -> list[ParkOut]:
+    return [ParkOut.model_validate(park) for park in registry.list_parks(db, region_prefix=region)]
+
+
+@router.post("/parks", response_model=ParkOut, status_code=201, responses={409: {"model": ErrorOut}})
+def create_park(data: ParkIn, db: Db, principal: ApiPrincipal) -> ParkOut:
+    return ParkOut.model_validate(registry.create_park(db, principal, data))
+
+
+@router.get("/parks/{park_id}", response_model=ParkOut, responses=NOT_FOUND)
+def get_park(park_id: RowId, db: Db, principal: ApiPrincipal) -> ParkOut:
+    return ParkOut.model_validate(registry.get_park(db, park_id))
+
+
+@router.get("/projects", response_model=PageOut[ProjectOut], summary='"146" projects')
+def list_projects(
+    db: Db,
+    principal: ApiPrincipal,
+    page: PageNo = 1,
+    per_page: PerPage = 20,
+    sort: Annotated[str | None, Query(pattern=r"^-?(name|year_selected|tier|planned_total)$")] = None,
+    year: Annotated[int | None, Query(ge=1949, le=2100)] = None,
+    tier: ProjectTier | None = None,
+) -> PageOut[ProjectOut]:
+    return page_out(
+        registry.list_projects(db, PageRequest.parse(page, per_page, sort), year=year, tier=tier),
+        ProjectOut,
+    )
+
+
+@router.post("/projects", response_model=ProjectOut, status_code=201, responses=NOT_FOUND)
+def create_project(data: ProjectIn, db: Db, principal: ApiPrincipal) -> ProjectOut:
+    return ProjectOut.model_validate(registry.create_project(db, principal, data))
+
+
+@router.get("/projects/{project_id}", response_model=ProjectOut, responses=NOT_FOUND)
+def get_project(project_id: RowId, db: Db, principal: ApiPrincipal) -> ProjectOut:
+    return ProjectOut.model_validate(registry.get_project(db, project_id))
+
+
+@router.patch(
+    "/projects/{project_id}", response_model=ProjectOut, responses={**NOT_FOUND, 409: {"model": ErrorOut}}
+)
+def update_project(project_id: RowId, data: ProjectPatch, db: Db, principal: ApiPrincipal) -> ProjectOut:
+    return ProjectOut.model_validate(registry.update_project(db, principal, project_id, data))
+
+
+@router.post(
+    "/projects/{project_id}/milestones", response_model=MilestoneOut, status_code=201, responses=NOT_FOUND
+)
+def add_milestone(project_id: RowId, data: MilestoneIn, db: Db, principal: ApiPrincipal) -> MilestoneOut:
+    return MilestoneOut.model_validate(registry.add_milestone(db, principal, project_id, data))
+
+
+@router.post(
+    "/milestones/{milestone_id}/done",
+    response_model=MilestoneOut,
+    responses={**NOT_FOUND, 409: {"model": ErrorOut}},
+)
+def complete_milestone(
+    milestone_id: RowId, data: MilestoneDone, db: Db, principal: ApiPrincipal
+) -> MilestoneOut:
+    return MilestoneOut.model_validate(
+        registry.complete_milestone(db, principal, milestone_id, done_on=data.done_on)
+    )
+
+
+# --- imports and exports -----------------------------------------------------------------------------
+
+
+@router.post(
+    "/imports/{kind}",
+    response_model=ImportQueuedOut,
+    status_code=202,
+    summary="Upload a CSV or Excel file; it is imported by a job (all rows or none). Follow /jobs/{job_id}",
+)
+async def upload_import(
+    kind: Literal["enterprises", "reports", "parks", "projects"],
+    db: Db,
+    principal: ApiPrincipal,
+    file: Annotated[UploadFile, File(description=".csv or .xlsx")],
+) -> ImportQueuedOut:
+    assert kind in KINDS
+    job = await queue_import(db, principal, kind=kind, upload=file)
+    return ImportQueuedOut(job_id=job.id, kind=kind, file_name=str(job.payload["file_name"]))
+
+
+@router.get(
+    "/exports/reports.xlsx",
+    response_class=Response,
+    responses={200: {"content": {XLSX_MEDIA_TYPE: {}}}},
+    summary="Current reports of the enterprises you may see, as Excel (headers an import reads back)",
+)
+def export_reports(
+    db: Db,
+    principal: ApiPrincipal,
+    year: Annotated[int | None, Query(ge=1949, le=2100)] = None,
+    region: Region = None,
+) -> Response:
+    body = reports_workbook(db, principal, year=year, region_prefix=region or "")
+    name = f"reports-{year or 'all'}.xlsx"
+    return Response(
+        body, media_type=XLSX_MEDIA_TYPE, headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )
+
+
+# --- monitoring --------------------------------------------------------------------------------------
+
+
+@router.get("/kpi", response_model=KpiOut, summary="Current values against the targets (e.g. ZJ 2027)")
+def kpi_view(db: Db, principal: ApiPrincipal, year: Year, scheme: str = "zj2024") -> KpiOut:
+    registry.require_monitor(principal)
+    rows = kpi.kpi_rows(db, scheme=scheme[:40], year=year)
+    if not rows:
+        raise NotFound("No targets in scheme {scheme}.", field="scheme", scheme=scheme[:40])
+    return KpiOut(scheme=scheme, year=year, targets=[KpiRowOut(**row.to_json()) for row in rows])
+
+
+@router.get("/drilldown", response_model=list[DrilldownRowOut], summary="Indicators by city, county or park")
+def drilldown(
+    db: Db,
+    principal: ApiPrincipal,
+    year: Year,
+    by: Literal["city", "county", "park"] = "city",
+    region: Region = None,
+) -> list[DrilldownRowOut]:
+    prefix = registry.monitor_prefix(principal, region)
+    rows = kpi.drilldown(db, region_prefix=prefix, year=year, by=UnitLevel(by).value)
+    return [
+        DrilldownRowOut(
+            unit=row["unit"],
+            name=row["name"],
+            indicators={k: v for k, v in row.items() if k not in ("unit", "name")},
+        )
+        for row in rows
+    ]
+
+
+@router.get("/index/{definition}", response_model=IndexRunOut, responses=NOT_FOUND)
+def index_view(
+    definition: DefinitionName,
+    db: Db,
+    principal: ApiPrincipal,
+    period: Year,
+) -> IndexRunOut:
+    """The composite index for a period, every value explained by its inputs; stored runs are reused
+    while the inputs are unchanged (same input digest)."""
+    registry.require_monitor(principal)
+    found = index_service.latest_definition(db, definition)
+    run = index_service.compute_run(db, principal, found, period, reuse=True)
+    return index_run_out(found, run)
+
+
+@router.get("/index/{definition}/sensitivity", response_model=SensitivityOut, responses=NOT_FOUND)
+def index_sensitivity(
+    definition: DefinitionName, db: Db, principal: ApiPrincipal, period: Year
+) -> SensitivityOut:
+    registry.require_monitor(principal)
+    found = index_service.latest_definition(db, definition)
+    return sensitivity_out(db, found, period)
+
+
+@router.get(
+    "/rankings/{scheme}.xlsx",
+    response_class=Response,
+    responses={200: {"content": {XLSX_MEDIA_TYPE: {}}}, **NOT_FOUND},
+)
+def ranking_export(
+    scheme: SchemeName,
+    db: Db,
+    principal: ApiPrincipal,
+    group: Group,
+    period: Year,
+    region: Region = None,
+) -> Response:
+    prefix = registry.monitor_prefix(principal, region)
+    found = ranking.get_scheme(db, scheme)
+    rows = ranking.rank(db, found, group=group, period=period, region_prefix=prefix)
+    body = ranking_workbook(f"{found.title} · {group} · {period}", rows, [m["key"] for m in found.metrics])
+    name = f"{found.name}-{group}-{period}.xlsx"
+    return Response(
+        body, media_type=XLSX_MEDIA_TYPE, headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )
+
+
+@router.get("/rankings/{scheme}", response_model=RankingOut, responses=NOT_FOUND)
+def ranking_view(
+    scheme: SchemeName,
+    db: Db,
+    principal: ApiPrincipal,
+    group: Group,
+    period: Year,
+    region: Region = None,
+    limit: Annotated[int, Query(ge=1, le=10_000)] = 100,
+) -> RankingOut:
+    prefix = registry.monitor_prefix(principal, region)
+    found = ranking.get_scheme(db, scheme)
+    rows = ranking.rank(db, found, group=group, period=period, region_prefix=prefix)
+    return ranking_out(found, group, period, prefix, rows[:limit])
+
+
+@router.get("/parks/{park_id}/evaluations", summary="The park's yearly evaluations, newest first")
+def park_evaluations(park_id: RowId, db: Db, principal: ApiPrincipal) -> list[dict[str, object]]:
+    registry.require_monitor(principal)
+    registry.get_park(db, park_id)
+    return [
+        {
+            "year": e.year,
+            "version": e.version,
+            "score": e.score,
+            "recommendation": e.recommendation.value,
+            "inputs": e.inputs,
+            "evaluated_at": e.evaluated_at.isoformat(),
+        }
+        for e in evaluation.history(db, park_id)
+    ]

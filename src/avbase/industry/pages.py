@@ -1,0 +1,496 @@
+"""Web pages of the industry module: monitoring dashboard, enterprises and reports, imports, index,
+赛马 ranking, parks and projects."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import plotly
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import FileResponse, RedirectResponse, Response
+from sqlalchemy import String, cast, func, or_, select
+
+from avbase.core.accounts.models import Role
+from avbase.core.accounts.principal import Principal, jurisdiction_prefix
+from avbase.core.audit import AuditEntry
+from avbase.core.errors import AvbaseError, NotFound
+from avbase.core.i18n import _, get_locale
+from avbase.core.jobs import get_job
+from avbase.core.jobs.models import Job
+from avbase.industry import charts, evaluation, index_service, kpi, ranking, registry, reports
+from avbase.industry.exports import XLSX_MEDIA_TYPE, ranking_workbook
+from avbase.industry.imports import KINDS
+from avbase.industry.indicators import INDICATORS
+from avbase.industry.models import Cluster, Park, ParkEvaluation, ProjectTier, Report, Tier, YearlyFigure
+from avbase.industry.schemas import MilestoneIn, ReportIn
+from avbase.industry.tasks import IMPORT_JOB, queue_import, rejection_file
+from avbase.industry.views import index_run_out, ranking_out, sensitivity_out
+from avbase.kit.money import in_yi
+from avbase.kit.pagination import PageRequest
+from avbase.web.deps import Db, PagePrincipal
+from avbase.web.schemas import RowId
+from avbase.web.templating import add_template_dir, environment, render
+from avbase.web.validation import validate_form
+
+router = APIRouter(prefix="/industry")
+add_template_dir(Path(__file__).resolve().parent / "templates")
+environment.filters["yi"] = lambda amount: f"{in_yi(amount):,}"
+environment.filters["pct"] = lambda value, digits=1: "—" if value is None else f"{float(value):.{digits}%}"
+PLOTLY_JS = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
+REPORT_FIELDS = (
+    "revenue_content",
+    "revenue_electronics",
+    "revenue_services",
+    "rnd_expense",
+    "exports",
+    "investment",
+    "employees",
+    "titles",
+    "content_hours",
+)
+
+
+def latest_year(db: Db) -> int:
+    """The newest year with figures (the dashboard's default), or last year on an empty platform."""
+    return int(db.scalar(select(func.max(YearlyFigure.year))) or date.today().year - 1)
+
+
+def _int(value: str | None, default: int, low: int = 1949, high: int = 2100) -> int:
+    try:
+        number = int(value) if value else default
+    except ValueError:
+        return default
+    return min(max(number, low), high)
+
+
+@router.get("/-/plotly.min.js", include_in_schema=False)
+def plotly_js() -> Response:
+    """plotly.js from the installed plotly package: charts work with no network."""
+    return FileResponse(PLOTLY_JS, media_type="text/javascript", headers={"Cache-Control": "max-age=86400"})
+
+
+# --- monitoring dashboard ----------------------------------------------------------------------------
+
+
+@router.get("")
+def dashboard(
+    request: Request,
+    db: Db,
+    principal: PagePrincipal,
+    year: str | None = None,
+    scheme: str = "zj2024",
+    by: str = "city",
+    region: str | None = None,
+) -> Response:
+    prefix = registry.monitor_prefix(principal, region if region and region.isdigit() else None)
+    chosen = _int(year, latest_year(db))
+    level = by if by in ("city", "county", "park") else "city"
+    rows = kpi.kpi_rows(db, scheme=scheme[:40], year=chosen)
+    target_prefix = rows[0].target.region_prefix if rows else prefix
+    years = list(range(chosen - 4, chosen + 1))
+    series = kpi.revenue_series(db, region_prefix=prefix or target_prefix, years=years)
+    breakdown = kpi.drilldown(db, region_prefix=prefix or target_prefix, year=chosen, by=level)
+    revenue_target = next((r for r in rows if r.target.key == "revenue_total"), None)
+    return render(
+        request,
+        "industry/dashboard.html",
+        {
+            "year": chosen,
+            "scheme": scheme,
+            "schemes": kpi.schemes(db),
+            "rows": rows,
+            "by": level,
+            "region": prefix,
+            "breakdown": breakdown,
+            "counts": registry.summary_counts(db),
+            "trend_chart": charts.revenue_trend(series, years, revenue_target),
+            "breakdown_chart": charts.breakdown_bars(breakdown[:15]),
+        },
+    )
+
+
+# --- enterprises and reports -------------------------------------------------------------------------
+
+
+@router.get("/enterprises")
+def enterprises(
+    request: Request,
+    db: Db,
+    principal: PagePrincipal,
+    page: int = 1,
+    per_page: int = 20,
+    sort: str | None = None,
+    q: str | None = None,
+    cluster: str | None = None,
+    tier: str | None = None,
+    region: str | None = None,
+) -> Response:
+    chosen_cluster = Cluster(cluster) if cluster and cluster in Cluster.__members__ else None
+    chosen_tier = Tier(tier) if tier and tier in Tier.__members__ else None
+    result = registry.list_enterprises(
+        db,
+        principal,
+        PageRequest.parse(page, per_page, sort),
+        search=(q or "").strip()[:100] or None,
+        cluster=chosen_cluster,
+        tier=chosen_tier,
+        region_prefix=region if region and region.isdigit() else None,
+    )
+    htmx = request.headers.get("hx-request") == "true"
+    return render(
+        request,
+        "industry/_enterprise_table.html" if htmx else "industry/enterprises.html",
+        {
+            "page": result,
+            "q": q or "",
+            "cluster": chosen_cluster,
+            "tier": chosen_tier,
+            "clusters": list(Cluster),
+            "tiers": list(Tier),
+        },
+    )
+
+
+def _history(db: Db, enterprise_id: int, org_id: int) -> list[AuditEntry]:
+    """Changes to the enterprise profile and its reports, newest first."""
+    report_ids = select(cast(Report.id, String)).where(Report.enterprise_id == enterprise_id)
+    return list(
+        db.scalars(
+            select(AuditEntry)
+            .where(
+                or_(
+                    (AuditEntry.entity_type == "industry_enterprises")
+                    & (AuditEntry.entity_id == str(enterprise_id)),
+                    (AuditEntry.entity_type == "organisations") & (AuditEntry.entity_id == str(org_id)),
+                    (AuditEntry.entity_type == "industry_reports") & AuditEntry.entity_id.in_(report_ids),
+                )
+            )
+            .order_by(AuditEntry.id.desc())
+            .limit(30)
+        )
+    )
+
+
+@router.get("/enterprises/{enterprise_id}")
+def enterprise(
+    request: Request, db: Db, principal: PagePrincipal, enterprise_id: RowId, history: bool = False
+) -> Response:
+    found = registry.get_enterprise(db, principal, enterprise_id)
+    figures = reports.yearly_figures(db, found.id)
+    return render(
+        request,
+        "industry/enterprise.html",
+        {
+            "e": found,
+            "figures": figures,
+            "flagged": {f.year for f in figures if reports.flagged_for_key_support(f)},
+            "reports": reports.list_reports(db, found, include_history=history),
+            "show_history": history,
+            "period_of": reports.report_period,
+            "can_file": reports.can_file_for(principal, found),
+            "changes": _history(db, found.id, found.org_id),
+            "key_support_note": reports.KEY_SUPPORT_NOTE,
+            "figures_chart": charts.enterprise_figures(figures),
+        },
+    )
+
+
+def _report_form(
+    request: Request, e: Any, values: dict[str, Any], errors: dict[str, str], status: int = 200
+) -> Response:
+    return render(
+        request,
+        "industry/report_form.html",
+        {"e": e, "values": values, "errors": errors, "fields": REPORT_FIELDS},
+        status_code=status,
+    )
+
+
+@router.get("/enterprises/{enterprise_id}/report")
+def report_form(
+    request: Request, db: Db, principal: PagePrincipal, enterprise_id: RowId, period: str | None = None
+) -> Response:
+    found = registry.get_enterprise(db, principal, enterprise_id)
+    values: dict[str, Any] = {"period": period or ""}
+    if period:  # correcting: start from the current figures
+        current = next(
+            (r for r in reports.list_reports(db, found) if reports.report_period(r) == period), None
+        )
+        if current is not None:
+            values.update({name: getattr(current, name) for name in REPORT_FIELDS})
+    return _report_form(request, found, values, {})
+
+
+@router.post("/enterprises/{enterprise_id}/report")
+async def file_report(request: Request, db: Db, principal: PagePrincipal, enterprise_id: RowId) -> Response:
+    found = registry.get_enterprise(db, principal, enterprise_id)
+    form = await request.form()
+    values = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
+    payload = {k: v for k, v in values.items() if v.strip() != ""}
+    data, errors = validate_form(ReportIn, payload)
+    if data is not None:
+        try:
+            reports.file_report(db, principal, found, data)
+        except AvbaseError as exc:
+            errors = {exc.field or "form": _(exc.message, **exc.params)}
+        else:
+            return RedirectResponse(f"/industry/enterprises/{found.id}", status_code=303)
+    return _report_form(request, found, values, errors, status=422)
+
+
+# --- imports -----------------------------------------------------------------------------------------
+
+
+@router.get("/imports")
+def imports(request: Request, db: Db, principal: PagePrincipal) -> Response:
+    from avbase.core.jobs import service as jobs
+
+    recent = list(
+        db.scalars(
+            select(Job)
+            .where(Job.kind == IMPORT_JOB, jobs.visible_to(principal))
+            .order_by(Job.id.desc())
+            .limit(15)
+        )
+    )
+    return render(
+        request,
+        "industry/imports.html",
+        {"kinds": KINDS, "jobs": recent, "errors": {}, "has_errors": lambda j: rejection_file(j.id).exists()},
+    )
+
+
+@router.post("/imports")
+async def upload(
+    request: Request,
+    db: Db,
+    principal: PagePrincipal,
+    kind: str = Form(...),
+    file: UploadFile = File(...),
+) -> Response:
+    job = await queue_import(db, principal, kind=kind, upload=file)
+    return RedirectResponse(f"/jobs/{job.id}", status_code=303)
+
+
+@router.get("/imports/{job_id}/errors.csv")
+def rejection_report(db: Db, principal: PagePrincipal, job_id: RowId) -> Response:
+    job = get_job(db, principal, job_id)
+    path = rejection_file(job.id)
+    if job.kind != IMPORT_JOB or not path.is_file():
+        raise NotFound("This import has no rejection report.")
+    return FileResponse(path, media_type="text/csv", filename=f"rejected-rows-{job.id}.csv")
+
+
+# --- composite index ---------------------------------------------------------------------------------
+
+
+@router.get("/index")
+def index_page(
+    request: Request,
+    db: Db,
+    principal: PagePrincipal,
+    definition: str | None = None,
+    period: str | None = None,
+) -> Response:
+    registry.require_monitor(principal)
+    definitions = index_service.list_definitions(db)
+    if not definitions:
+        raise NotFound("No index definition is loaded yet.")
+    names = [d.name for d in definitions]
+    own = jurisdiction_prefix(principal.region_code)
+    first_loaded = min(definitions, key=lambda d: d.id)
+    default = next((d for d in definitions if d.region_prefix.startswith(own[:2])), first_loaded)
+    found = next((d for d in definitions if d.name == definition), default)
+    chosen = _int(period, latest_year(db))
+    run = index_run_out(found, index_service.compute_run(db, principal, found, chosen, reuse=True))
+    zh = get_locale() == "zh_Hans"
+    pillar_names = {p["key"]: p["name_zh"] if zh else p["name_en"] for p in found.pillars}
+
+    def scenario_label(name: str) -> str:
+        change, _sep, pillar = name.partition(":")
+        if change == "without":
+            return _("Without {pillar}", pillar=pillar_names.get(pillar, pillar))
+        if change == "double":
+            return _("{pillar} weight doubled", pillar=pillar_names.get(pillar, pillar))
+        return _("Equal pillar weights")
+
+    return render(
+        request,
+        "industry/index.html",
+        {
+            "definitions": definitions,
+            "names": names,
+            "d": found,
+            "period": chosen,
+            "run": run,
+            "sensitivity": sensitivity_out(db, found, chosen),
+            "index_chart": charts.index_bars(run, pillar_names),
+            "pillar_names": pillar_names,
+            "indicator_labels": {key: item.label for key, item in INDICATORS.items()},
+            "scenario_label": scenario_label,
+        },
+    )
+
+
+# --- 赛马 ranking ------------------------------------------------------------------------------------
+
+
+def _ranking(db: Db, principal: Principal, scheme: str | None, group: str | None, period: str | None,
+             region: str | None) -> tuple[Any, str, int, str, list[ranking.RankRow]]:  # fmt: skip
+    schemes = ranking.list_schemes(db)
+    if not schemes:
+        raise NotFound("No ranking scheme is loaded yet.")
+    found = next((s for s in schemes if s.name == scheme), schemes[0])
+    chosen_group = group if group else Cluster.content.value
+    prefix = registry.monitor_prefix(principal, region if region and region.isdigit() else None)
+    chosen = _int(period, latest_year(db))
+    rows = ranking.rank(db, found, group=chosen_group, period=chosen, region_prefix=prefix)
+    return found, chosen_group, chosen, prefix, rows
+
+
+@router.get("/rankings")
+def rankings(
+    request: Request,
+    db: Db,
+    principal: PagePrincipal,
+    scheme: str | None = None,
+    group: str | None = None,
+    period: str | None = None,
+    region: str | None = None,
+) -> Response:
+    found, chosen_group, chosen, prefix, rows = _ranking(db, principal, scheme, group, period, region)
+    up, down = ranking.movers(rows)
+    return render(
+        request,
+        "industry/rankings.html",
+        {
+            "schemes": ranking.list_schemes(db),
+            "s": found,
+            "group": chosen_group,
+            "groups": _groups(found.group_by),
+            "period": chosen,
+            "region": prefix,
+            "out": ranking_out(found, chosen_group, chosen, prefix, rows[:50]),
+            "total": len(rows),
+            "up": up,
+            "down": down,
+            "metric_labels": ranking.METRIC_LABELS,
+        },
+    )
+
+
+def _groups(group_by: str) -> list[tuple[str, str]]:
+    from avbase.core.i18n import label
+
+    if group_by == "tier":
+        return [(t.value, label(t)) for t in Tier]
+    return [(c.value, label(c)) for c in Cluster]
+
+
+@router.get("/rankings/export.xlsx")
+def rankings_export(
+    db: Db,
+    principal: PagePrincipal,
+    scheme: str | None = None,
+    group: str | None = None,
+    period: str | None = None,
+    region: str | None = None,
+) -> Response:
+    found, chosen_group, chosen, _prefix, rows = _ranking(db, principal, scheme, group, period, region)
+    body = ranking_workbook(
+        f"{found.title} · {chosen_group} · {chosen}", rows, [m["key"] for m in found.metrics]
+    )
+    name = f"{found.name}-{chosen_group}-{chosen}.xlsx"
+    return Response(
+        body, media_type=XLSX_MEDIA_TYPE, headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )
+
+
+# --- parks and projects ------------------------------------------------------------------------------
+
+
+@router.get("/parks")
+def parks(request: Request, db: Db, principal: PagePrincipal) -> Response:
+    found = registry.list_parks(db)
+    latest: dict[int, ParkEvaluation] = {}
+    for item in db.scalars(select(ParkEvaluation).order_by(ParkEvaluation.year, ParkEvaluation.version)):
+        latest[item.park_id] = item
+    return render(
+        request,
+        "industry/parks.html",
+        {"parks": found, "counts": registry.park_enterprise_counts(db), "latest": latest},
+    )
+
+
+@router.get("/parks/{park_id}")
+def park(request: Request, db: Db, principal: PagePrincipal, park_id: RowId) -> Response:
+    found: Park = registry.get_park(db, park_id)
+    members = registry.list_enterprises(db, principal, PageRequest(per_page=50), park_id=found.id)
+    return render(
+        request,
+        "industry/park.html",
+        {"p": found, "evaluations": evaluation.history(db, found.id), "members": members},
+    )
+
+
+@router.get("/projects")
+def projects(
+    request: Request,
+    db: Db,
+    principal: PagePrincipal,
+    page: int = 1,
+    sort: str | None = None,
+    year: str | None = None,
+    tier: str | None = None,
+) -> Response:
+    chosen_tier = tier if tier in ProjectTier.__members__ else None
+    chosen_year = _int(year, 0, 0) or None
+    result = registry.list_projects(
+        db, PageRequest.parse(page, 20, sort or "-year_selected"), year=chosen_year, tier=chosen_tier
+    )
+    return render(
+        request,
+        "industry/projects.html",
+        {"page": result, "year": chosen_year, "tier": chosen_tier, "tiers": list(ProjectTier)},
+    )
+
+
+@router.get("/projects/{project_id}")
+def project(request: Request, db: Db, principal: PagePrincipal, project_id: RowId) -> Response:
+    found = registry.get_project(db, project_id)
+    return render(
+        request,
+        "industry/project.html",
+        {
+            "pr": found,
+            "overdue": {m.id for m in registry.overdue_milestones(found, on=reports.today())},
+            "can_edit": principal.role in (Role.admin, Role.authority_officer),
+            "errors": {},
+            "values": {},
+        },
+    )
+
+
+@router.post("/projects/{project_id}/milestones")
+async def add_milestone(request: Request, db: Db, principal: PagePrincipal, project_id: RowId) -> Response:
+    form = await request.form()
+    values = {k: v for k, v in form.items() if isinstance(v, str) and k in ("title", "due_on")}
+    data, errors = validate_form(MilestoneIn, values)
+    if data is not None:
+        registry.add_milestone(db, principal, project_id, data)
+        return RedirectResponse(f"/industry/projects/{project_id}", status_code=303)
+    found = registry.get_project(db, project_id)
+    return render(
+        request,
+        "industry/project.html",
+        {"pr": found, "overdue": set(), "can_edit": True, "errors": errors, "values": values},
+        status_code=422,
+    )
+
+
+@router.post("/milestones/{milestone_id}/done")
+def milestone_done(db: Db, principal: PagePrincipal, milestone_id: RowId) -> Response:
+    milestone = registry.complete_milestone(db, principal, milestone_id, done_on=reports.today())
+    return RedirectResponse(f"/industry/projects/{milestone.project_id}", status_code=303)

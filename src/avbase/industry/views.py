@@ -1,0 +1,73 @@
+"""Stored runs and rankings turned into the shapes the API returns and the pages show."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from avbase.industry import composite, index_service
+from avbase.industry.models import IndexDefinition, IndexRun, RankingScheme
+from avbase.industry.ranking import RankRow
+from avbase.industry.schemas import IndexRunOut, RankingOut, RankRowOut, SensitivityOut, SensitivityRowOut
+
+
+def index_run_out(definition: IndexDefinition, run: IndexRun) -> IndexRunOut:
+    return IndexRunOut.model_validate(
+        {
+            "run": run.id,
+            "definition": definition.name,
+            "version": definition.version,
+            "title": definition.title,
+            "period": run.period,
+            "normalisation": definition.normalisation,
+            "base_period": definition.base_period,
+            "input_digest": run.input_digest,
+            "parameters": run.result.get("parameters", {}),
+            "units": index_service.ranked_units(run),
+        }
+    )
+
+
+def sensitivity_out(session: Session, definition: IndexDefinition, period: int) -> SensitivityOut:
+    inputs = index_service.gather_inputs(session, definition, period)
+    view = composite.sensitivity(index_service.spec_of(definition), inputs.values, inputs.base)
+    names = inputs.names
+    return SensitivityOut(
+        definition=definition.name,
+        period=period,
+        scenarios=view.scenarios,
+        mean_shift=view.mean_shift,
+        rows=[
+            SensitivityRowOut(
+                unit=row.unit,
+                name=names.get(row.unit, row.unit),
+                baseline_rank=row.baseline_rank,
+                ranks=row.ranks,
+                max_shift=row.max_shift,
+            )
+            for row in view.rows
+        ],
+    )
+
+
+def ranking_out(
+    scheme: RankingScheme, group: str, period: int, region: str, rows: list[RankRow]
+) -> RankingOut:
+    return RankingOut(
+        scheme=scheme.name,
+        title=scheme.title,
+        group=group,
+        period=period,
+        region=region,
+        rows=[
+            RankRowOut(
+                rank=row.rank,
+                id=row.subject_id,
+                name=row.name,
+                score=row.score,
+                previous_rank=row.previous_rank,
+                movement=row.movement,
+                metrics=row.metrics,
+            )
+            for row in rows
+        ],
+    )

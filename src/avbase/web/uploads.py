@@ -1,0 +1,56 @@
+"""Uploads streamed to disk in chunks, with a size limit and a check of the bytes, not the file name."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from fastapi import UploadFile
+
+from avbase.core.errors import AvbaseError
+
+CHUNK = 1 << 20
+ZIP_MAGIC = b"PK\x03\x04"  # .xlsx is a zip archive
+
+
+def safe_name(name: str | None, default: str = "upload") -> str:
+    """The file's base name with anything but letters, digits, CJK, dot, dash and underscore replaced."""
+    base = Path(name or default).name or default
+    cleaned = "".join(c if c.isalnum() or c in "._-" else "_" for c in base)
+    return cleaned[-120:] or default
+
+
+def check_spreadsheet(path: Path) -> None:
+    """A .xlsx must be a zip; a .csv must be text (no NUL bytes in its first 64 KiB)."""
+    with path.open("rb") as handle:
+        head = handle.read(65536)
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        if not head.startswith(ZIP_MAGIC):
+            raise AvbaseError("The file is not an Excel workbook.", field="file")
+    elif suffix in (".csv", ".txt"):
+        if b"\x00" in head:
+            raise AvbaseError("The file is not a text CSV file.", field="file")
+    else:
+        raise AvbaseError("Unsupported file type {suffix}: use .csv or .xlsx.", field="file", suffix=suffix)
+
+
+async def save_upload(upload: UploadFile, folder: Path, *, max_bytes: int) -> Path:
+    """Writes the upload under ``folder`` with a random prefix; removes it and refuses when too large."""
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{secrets.token_hex(6)}-{safe_name(upload.filename)}"
+    written = 0
+    with target.open("wb") as out:
+        while chunk := await upload.read(CHUNK):
+            written += len(chunk)
+            if written > max_bytes:
+                out.close()
+                target.unlink(missing_ok=True)
+                raise AvbaseError(
+                    "The file is larger than {limit} MB.", field="file", limit=max_bytes // (1 << 20)
+                )
+            out.write(chunk)
+    if written == 0:
+        target.unlink(missing_ok=True)
+        raise AvbaseError("The file is empty.", field="file")
+    return target
