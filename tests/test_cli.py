@@ -114,4 +114,47 @@ def test_commands_refuse_an_uninitialised_database(tmp_path: Path) -> None:
 
 
 def test_db_upgrade_reports_the_revision(var_dir: Path) -> None:
-    assert json.loads(avbase(var_dir, "db", "upgrade", "--json").stdout)["revision"] == "0002"
+    from alembic.script import ScriptDirectory
+
+    from avbase.core.migrate import alembic_config
+
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None and head >= "0003"
+    assert json.loads(avbase(var_dir, "db", "upgrade", "--json").stdout)["revision"] == head
+
+
+def test_industry_commands_answer_in_json_with_yuan_and_round_trip_an_export(
+    var_dir: Path, tmp_path: Path
+) -> None:
+    avbase(var_dir, "demo")
+    kpi = avbase(var_dir, "industry", "kpi", "--year", "2025", "--json")
+    assert kpi.returncode == 0, kpi.stderr
+    revenue = next(t for t in json.loads(kpi.stdout)["targets"] if t["key"] == "revenue_total")
+    assert revenue["target"] == "1000000000000.00" and "." in revenue["current"]  # yuan with fen, not 亿
+
+    ranked = json.loads(
+        avbase(var_dir, "industry", "rank", "--group", "content", "--period", "2025", "--region", "43",
+               "--limit", "5", "--json").stdout
+    )  # fmt: skip
+    assert ranked["region"] == "43" and [r["rank"] for r in ranked["rows"]] == [1, 2, 3, 4, 5]
+
+    out = tmp_path / "reports.xlsx"
+    exported = avbase(
+        var_dir, "industry", "export", "reports", str(out), "--year", "2025", "--region", "330106"
+    )
+    assert exported.returncode == 0, exported.stderr
+    back = avbase(var_dir, "industry", "import", "reports", str(out), "--json")
+    assert back.returncode == 0, back.stderr
+    result = json.loads(back.stdout)
+    assert (
+        result["imported"]
+        and result["rows"] > 0
+        and result["created"] == 0
+        and result["updated"] == result["rows"]
+    )
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text("credit_code,period,revenue_content\n91330106MA0000000X,2025,-1\n", encoding="utf-8")
+    refused = avbase(var_dir, "industry", "import", "reports", str(bad), "--json")
+    assert refused.returncode == 2
+    assert json.loads(refused.stdout)["errors"][0]["row"] == 2

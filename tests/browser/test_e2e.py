@@ -142,3 +142,50 @@ def test_a_form_shows_inline_errors_in_the_browser(server: str, page: Page) -> N
     assert page.inner_text("#e-name") in ("This field is required.", "此项为必填项。")
     assert page.locator(".field.invalid").count() == 2  # name and kind; the region is pre-filled
     shot(page, "form-errors")
+
+
+def test_an_officer_watches_the_industry_against_the_targets(server: str, page: Page, tmp_path: Path) -> None:
+    browser = page.context.browser
+    assert browser is not None
+    context = browser.new_context(viewport={"width": 1360, "height": 900}, locale="zh-CN")
+    officer = context.new_page()
+    officer.goto(server + "/login?next=/industry")
+    officer.fill("#f-username", "zj.officer")
+    officer.fill("#f-password", DEMO_PASSWORD)
+    officer.click("button[type=submit]")
+    officer.wait_for_url(server + "/industry")
+    assert officer.inner_text("h1") == "产业监测"
+    assert officer.locator("#kpi-table tbody tr").count() == 10
+    # Plotly draws from the locally served plotly.js: no network needed.
+    officer.wait_for_selector("#trend-chart .main-svg")
+    officer.wait_for_selector("#breakdown-chart .main-svg")
+    shot(officer, "industry-dashboard-zh")
+
+    officer.click("#drilldown-table tbody tr:first-child a")
+    officer.wait_for_url("**by=county**")
+    assert officer.locator("#drilldown-table tbody tr").count() >= 1
+
+    officer.click("[data-nav=index]")
+    officer.wait_for_selector("#index-chart .main-svg")
+    officer.click("#index-table tbody tr:first-child summary")
+    assert officer.locator("#index-table tbody tr:first-child table.explain tbody tr").count() >= 5
+    shot(officer, "industry-index-zh")
+
+    officer.click("[data-nav=rankings]")
+    assert officer.locator("#ranking-table tbody tr").count() == 50
+    shot(officer, "industry-rankings-zh")
+    officer.click("#ranking-table tbody tr:first-child a")
+    officer.wait_for_selector("#figures-chart .main-svg")
+    shot(officer, "industry-enterprise-zh")
+
+    bad = tmp_path / "bad-reports.csv"
+    bad.write_text("统一社会信用代码,期间,视听内容生产收入\n91330106MA0000000X,2025,-1\n", encoding="utf-8")
+    officer.click("[data-nav=imports]")
+    officer.select_option("#f-kind", "reports")
+    officer.set_input_files("#f-file", str(bad))
+    officer.click("form.stack button.primary")
+    officer.wait_for_url("**/jobs/**")
+    officer.wait_for_selector("[data-state=failed]", timeout=20_000)
+    assert officer.locator("a[href$='/errors.csv']").count() == 1
+    shot(officer, "industry-import-rejected-zh")
+    context.close()

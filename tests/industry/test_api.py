@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
+import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from sqlalchemy import func, select
@@ -282,3 +283,44 @@ def make_user_in(db: Session, make_org: Callable[..., Organisation]) -> User:
     db.add(user)
     db.commit()
     return user
+
+
+def test_parks_are_evaluated_in_versions_within_the_officers_region(
+    client: TestClient,
+    db: Session,
+    officer: Principal,
+    officer_user: User,
+    make_enterprise: Callable[..., Enterprise],
+    api_token: Headers,
+) -> None:
+    from avbase.industry import registry
+    from avbase.industry.models import ParkLevel
+    from avbase.industry.schemas import ParkIn
+
+    park = registry.create_park(
+        db, officer, ParkIn(name="之江基地", level=ParkLevel.national, region_code="330106")
+    )
+    for _ in range(3):
+        member = make_enterprise(park_id=park.id)
+        file_report(
+            db,
+            officer,
+            member,
+            ReportIn(period="2025", revenue_content=Decimal(10**8), rnd_expense=Decimal(5 * 10**6)),
+            on=ON,
+        )
+    db.commit()
+    headers = api_token(officer_user)
+    first = client.post("/api/v1/industry/parks/evaluations?year=2025", headers=headers)
+    assert first.status_code == 201, first.text
+    (result,) = first.json()
+    # 3 of 50 enterprises × 20 + 3亿 of 50亿 × 30 + no growth + 5 % ≥ 4 % R&D × 15 + no key enterprises
+    assert result["score"] == pytest.approx(3 / 50 * 20 + 3e8 / 5e9 * 30 + 15)
+    assert result["recommendation"] == "exit" and result["version"] == 1
+    client.post("/api/v1/industry/parks/evaluations?year=2025", headers=headers)
+    history = client.get(f"/api/v1/industry/parks/{park.id}/evaluations", headers=headers).json()
+    assert [item["version"] for item in history] == [2, 1]
+    assert (
+        client.post("/api/v1/industry/parks/evaluations?year=2025&region=43", headers=headers).status_code
+        == 403
+    )

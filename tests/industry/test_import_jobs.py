@@ -46,7 +46,9 @@ def test_a_rejected_upload_fails_its_job_with_row_reasons_and_writes_nothing(
     _run_jobs(clean_engine)
 
     job = client.get(f"/api/v1/jobs/{job_id}", headers=headers).json()
-    assert job["state"] == "failed" and "rejected" in job["error"]
+    assert (
+        job["state"] == "failed" and job["error"] == "文件未通过校验：2 行数据中有 1 处问题，未导入任何数据。"
+    )
     assert db.scalar(select(func.count()).select_from(Report)) == 0  # the good row was not written either
 
     login(client, officer_user.username)

@@ -121,3 +121,20 @@ def test_enterprise_staff_file_only_for_their_own_enterprise(
     with pytest.raises(Forbidden):
         file_report(db, staff, other, figures(period="2025", revenue_content="5"), on=ON)
     assert db.scalar(select(Report.id).where(Report.enterprise_id == other.id)) is None
+
+
+def test_yearly_figures_follow_their_enterprise_to_a_new_region(
+    db: Session, officer: Principal, make_enterprise: Callable[..., Enterprise]
+) -> None:
+    from avbase.industry import kpi
+
+    enterprise = make_enterprise(region_code="330106")
+    file_report(db, officer, enterprise, ReportIn(period="2025", revenue_services=Decimal(500)), on=ON)
+    db.commit()
+    assert kpi.revenue_series(db, region_prefix="3301", years=[2025])[2025]["services"] == Decimal(500)
+    enterprise.organisation.region_code = "330212"  # moved from Hangzhou to Ningbo
+    db.commit()
+    figure = db.get(YearlyFigure, (enterprise.id, 2025))
+    assert figure is not None and figure.region_code == "330212"
+    assert kpi.revenue_series(db, region_prefix="3301", years=[2025]) == {}
+    assert kpi.revenue_series(db, region_prefix="3302", years=[2025])[2025]["services"] == Decimal(500)

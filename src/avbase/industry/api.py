@@ -27,6 +27,7 @@ from avbase.industry.schemas import (
     MilestoneDone,
     MilestoneIn,
     MilestoneOut,
+    ParkEvaluationOut,
     ParkIn,
     ParkOut,
     ProjectIn,
@@ -368,18 +369,30 @@ def ranking_view(
     return ranking_out(found, group, period, prefix, rows[:limit])
 
 
+@router.post(
+    "/parks/evaluations",
+    response_model=list[ParkEvaluationOut],
+    status_code=201,
+    summary="Evaluate every park of a region for a year (a new version each run; earlier ones are kept)",
+)
+def evaluate_parks(
+    db: Db,
+    principal: ApiPrincipal,
+    year: Year,
+    region: Region = None,
+    apply_status: Annotated[
+        bool, Query(description="Also set each park's status from its recommendation")
+    ] = False,
+) -> list[ParkEvaluationOut]:
+    prefix = registry.monitor_prefix(principal, region)
+    done = evaluation.evaluate_parks(
+        db, principal, year=year, region_prefix=prefix, apply_status=apply_status
+    )
+    return [ParkEvaluationOut.model_validate(item) for item in done]
+
+
 @router.get("/parks/{park_id}/evaluations", summary="The park's yearly evaluations, newest first")
-def park_evaluations(park_id: RowId, db: Db, principal: ApiPrincipal) -> list[dict[str, object]]:
+def park_evaluations(park_id: RowId, db: Db, principal: ApiPrincipal) -> list[ParkEvaluationOut]:
     registry.require_monitor(principal)
     registry.get_park(db, park_id)
-    return [
-        {
-            "year": e.year,
-            "version": e.version,
-            "score": e.score,
-            "recommendation": e.recommendation.value,
-            "inputs": e.inputs,
-            "evaluated_at": e.evaluated_at.isoformat(),
-        }
-        for e in evaluation.history(db, park_id)
-    ]
+    return [ParkEvaluationOut.model_validate(e) for e in evaluation.history(db, park_id)]

@@ -274,3 +274,79 @@ def targets_command(
         session.info["actor"] = Actor(name="cli")
         count = kpi.load_target_file(session, file)
     emit_json({"targets": count}) if json_out else typer.echo(_("{count} targets loaded.", count=count))
+
+
+@industry_app.command("export")
+def export_command(
+    kind: Annotated[str, typer.Argument(help="reports")],
+    out: Annotated[Path, typer.Argument(dir_okay=False, help="The .xlsx file to write.")],
+    year: Annotated[int | None, typer.Option(min=1949, max=2100, help="Only this year's periods.")] = None,
+    region: Annotated[str, typer.Option(help="Only this GB/T 2260 region prefix, e.g. 3301.")] = "",
+    as_user: AsUser = None,
+    json_out: Json = False,
+) -> None:
+    """Write the current reports to Excel, with the headers `industry import reports` reads back."""
+    from avbase.industry.exports import reports_workbook
+
+    if kind != "reports":
+        raise NotFound("Only reports can be exported so far.", field="kind")
+    with session_scope(get_engine()) as session:
+        body = reports_workbook(session, principal_for(session, as_user), year=year, region_prefix=region)
+    out.write_bytes(body)
+    if json_out:
+        emit_json({"file": str(out), "bytes": len(body)})
+    else:
+        typer.echo(_("Wrote {path}.", path=str(out)))
+
+
+@industry_app.command("evaluate-parks")
+def evaluate_parks_command(
+    year: Annotated[int, typer.Option(min=1949, max=2100, help="The year to evaluate.")],
+    region: Annotated[str, typer.Option(help="GB/T 2260 prefix of the parks, e.g. 33.")] = "",
+    apply_status: Annotated[
+        bool, typer.Option(help="Set each park's status from its recommendation.")
+    ] = False,
+    as_user: AsUser = None,
+    json_out: Json = False,
+) -> None:
+    """Score every park of the region (ZJ 4 进入退出机制) and recommend enter, keep, warn or exit."""
+    from avbase.industry.evaluation import evaluate_parks
+
+    with session_scope(get_engine()) as session:
+        principal = principal_for(session, as_user)
+        done = evaluate_parks(session, principal, year=year, region_prefix=region, apply_status=apply_status)
+        rows = [(e.park.name, e.version, e.score, e.recommendation.value) for e in done]
+    if json_out:
+        emit_json([{"park": n, "version": v, "score": s, "recommendation": r} for n, v, s, r in rows])
+        return
+    emit_table(
+        _("Park evaluation {year}", year=year),
+        [_("Park"), _("Version"), _("Score"), _("Recommendation")],
+        [[n, v, f"{s:.1f}", label(r)] for n, v, s, r in rows],
+    )
+
+
+@industry_app.command("classification")
+def classification_command(
+    file: Annotated[
+        Path,
+        typer.Argument(exists=True, dir_okay=False, help="CSV: code,name_zh,name_en,cluster,national_code"),
+    ],
+    code: Annotated[str, typer.Option(help="The version's code, e.g. AV-2026.")],
+    name: Annotated[str, typer.Option(help="The version's title.")],
+    source: Annotated[str | None, typer.Option(help="Where the standard comes from.")] = None,
+    json_out: Json = False,
+) -> None:
+    """Load a new version of the AV industry classification and make it current."""
+    from avbase.industry.registry import load_classification
+
+    with session_scope(get_engine()) as session:
+        session.info["actor"] = Actor(name="cli")
+        version = load_classification(
+            session, code=code, name=name, csv_text=file.read_text(encoding="utf-8-sig"), source=source
+        )
+        count = len(version.categories)
+    if json_out:
+        emit_json({"code": code, "categories": count})
+    else:
+        typer.echo(_("Classification {code} loaded with {count} categories.", code=code, count=count))

@@ -22,6 +22,7 @@ from avbase.industry.models import (
     Cluster,
     Enterprise,
     IndexRun,
+    Milestone,
     Park,
     ParkLevel,
     ParkStatus,
@@ -273,6 +274,7 @@ def _projects(session: Session, rng: random.Random) -> None:
         "算力中心",
     ]
     plan = {2024: (10, 40), 2025: (9, 38), 2026: (6, 27)}
+    progress = random.Random(SEED + 146)  # milestones draw apart, so the projects stay as they were
     for year, (heads, waists) in plan.items():
         for tier, count in ((ProjectTier.head, heads), (ProjectTier.waist, waists)):
             for _ in range(count):
@@ -303,9 +305,31 @@ def _projects(session: Session, rng: random.Random) -> None:
                         status=ProjectStatus.in_progress if year < 2026 else ProjectStatus.planned,
                         planned_total=size,
                         years=years,
+                        milestones=_milestones(progress, year),
                     )
                 )
     session.flush()
+
+
+MILESTONES = (  # title, due month and day, years after selection
+    ("立项批复", 3, 31, 0),
+    ("开工建设", 9, 30, 0),
+    ("主体完工", 12, 31, 1),
+    ("竣工验收", 12, 31, 3),
+)
+
+
+def _milestones(rng: random.Random, year: int) -> list[Milestone]:
+    """Approval, groundbreaking, structure and acceptance; most past ones done, a few late."""
+    today = date(2026, 11, 1)
+    made = []
+    for title, month, day, years_after in MILESTONES:
+        due = date(min(year + years_after, 2027), month, day)
+        done = None
+        if due < today and rng.random() < 0.85:
+            done = min(date.fromordinal(due.toordinal() + rng.randint(-20, 40)), today)
+        made.append(Milestone(title=title, due_on=due, done_on=done))
+    return made
 
 
 def _products(session: Session, rng: random.Random) -> None:

@@ -25,10 +25,10 @@ from avbase.core import audit
 from avbase.core.accounts.models import Organisation
 from avbase.core.accounts.principal import Principal
 from avbase.core.errors import AvbaseError, InvalidValue
-from avbase.core.i18n import _, catalogue
+from avbase.core.i18n import N_, _, catalogue
 from avbase.industry import registry
 from avbase.industry.models import Enterprise, Park, Project, ProjectYear
-from avbase.industry.reports import BulkRow, can_file_for, check_period_closed, file_reports_bulk
+from avbase.industry.reports import BulkRow, check_period_closed, file_reports_bulk, may_file_reports
 from avbase.industry.schemas import EnterpriseIn, EnterprisePatch, ParkIn, ProjectIn, ReportIn, parse_period
 from avbase.web.validation import field_errors
 
@@ -85,7 +85,7 @@ class ImportRejected(AvbaseError):
 
     def __init__(self, errors: list[RowError], rows: int) -> None:
         super().__init__(
-            "The file was rejected: {count} problems in {rows} rows. Nothing was imported.",
+            N_("The file was rejected: {count} problems in {rows} rows. Nothing was imported."),
             count=len(errors),
             rows=rows,
         )
@@ -318,20 +318,25 @@ def _import_reports(
     cleaned = [(number, _clean(raw)) for number, raw in rows]
     count = len(cleaned)
     codes = sorted({str(values.get("credit_code") or "").upper() for _, values in cleaned})
-    enterprises: dict[str, Enterprise] = {}
-    for offset in range(0, len(codes), 500):
-        stmt = registry.visible_enterprises(principal).where(
-            Enterprise.credit_code.in_(codes[offset : offset + 500])
+    # Plain (id, org_id) rows, not ORM objects: a 50,000-row file names up to 50,000 enterprises.
+    enterprises: dict[str, tuple[int, int]] = {}
+    for offset in range(0, len(codes), 2000):
+        stmt = (
+            registry.visible_enterprises(principal)
+            .with_only_columns(Enterprise.credit_code, Enterprise.id, Enterprise.org_id)
+            .where(Enterprise.credit_code.in_(codes[offset : offset + 2000]))
         )
-        enterprises.update((e.credit_code, e) for e in session.scalars(stmt))
+        enterprises.update((code, (eid, org_id)) for code, eid, org_id in session.execute(stmt))
+    # Whoever sees an enterprise may file for it, unless their role only reads (reviewers, creators).
+    may_file = may_file_reports(principal)
     for position, (number, values) in enumerate(cleaned, start=1):
         if position % 5000 == 0:
             progress(0.8 * position / count, _("Checked {count} rows", count=position))
         code = str(values.pop("credit_code", "") or "").upper()
         for column in REPORT_CONTEXT_COLUMNS:
             values.pop(column, None)
-        enterprise = enterprises.get(code)
-        if enterprise is None:
+        found = enterprises.get(code)
+        if found is None:
             errors.append(
                 RowError(
                     number,
@@ -340,9 +345,10 @@ def _import_reports(
                 )
             )
             continue
-        if not can_file_for(principal, enterprise):
+        if not may_file:
             errors.append(RowError(number, "credit_code", _("You may not file reports for this enterprise.")))
             continue
+        enterprise_id, org_id = found
         data = _validate(ReportIn, number, values, errors)
         if data is None:
             continue
@@ -352,7 +358,7 @@ def _import_reports(
         except AvbaseError as exc:
             _error(errors, number, "period", exc)
             continue
-        key = (enterprise.id, kind.value, start)
+        key = (enterprise_id, kind.value, start)
         if key in seen:
             errors.append(
                 RowError(
@@ -361,9 +367,7 @@ def _import_reports(
             )
             continue
         seen[key] = number
-        valid.append(
-            BulkRow(enterprise.id, enterprise.org_id, kind, start, data.model_dump(exclude={"period"}))
-        )
+        valid.append(BulkRow(enterprise_id, org_id, kind, start, data.model_dump(exclude={"period"})))
     _reject_if_any(errors, count)
     progress(0.8, _("Writing {count} reports", count=count))
     created, corrected = file_reports_bulk(

@@ -27,6 +27,7 @@ from avbase.industry.models import (
     YearlyFigure,
 )
 from avbase.industry.schemas import TargetSchemeIn
+from avbase.kit.regions import within_prefix
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 ACTIVE_PARK = (ParkStatus.active, ParkStatus.warned)
@@ -38,16 +39,27 @@ class Metric:
     compute: Callable[[Session, str, int, int | None], Decimal]
 
 
-def _revenue(column: Any) -> Callable[[Session, str, int, int | None], Decimal]:
+REVENUE_COLUMNS = ("revenue_total", "revenue_content", "revenue_electronics", "revenue_services")
+
+
+def revenue_sums(session: Session, prefix: str, year: int) -> dict[str, Decimal]:
+    """The four revenue totals of a region's year in one pass; memoised for one ``kpi_rows`` call."""
+    memo: dict[tuple[str, int], dict[str, Decimal]] = session.info.setdefault("kpi_revenue", {})
+    if (prefix, year) not in memo:
+        row = session.execute(
+            select(*[func.sum(getattr(YearlyFigure, name)) for name in REVENUE_COLUMNS]).where(
+                YearlyFigure.year == year, within_prefix(YearlyFigure.region_code, prefix)
+            )
+        ).one()
+        memo[(prefix, year)] = {
+            name: Decimal(value or 0) for name, value in zip(REVENUE_COLUMNS, row, strict=True)
+        }
+    return memo[(prefix, year)]
+
+
+def _revenue(name: str) -> Callable[[Session, str, int, int | None], Decimal]:
     def compute(session: Session, prefix: str, year: int, _from: int | None) -> Decimal:
-        total = session.scalar(
-            select(func.sum(column))
-            .select_from(YearlyFigure)
-            .join(Enterprise, Enterprise.id == YearlyFigure.enterprise_id)
-            .join(Organisation, Organisation.id == Enterprise.org_id)
-            .where(YearlyFigure.year == year, Organisation.region_code.startswith(prefix))
-        )
-        return Decimal(total or 0)
+        return revenue_sums(session, prefix, year)[name]
 
     return compute
 
@@ -102,10 +114,10 @@ def _projects(tier: ProjectTier) -> Callable[[Session, str, int, int | None], De
 
 
 METRICS: dict[str, Metric] = {
-    "revenue_total": Metric("flow", _revenue(YearlyFigure.revenue_total)),
-    "revenue_content": Metric("flow", _revenue(YearlyFigure.revenue_content)),
-    "revenue_electronics": Metric("flow", _revenue(YearlyFigure.revenue_electronics)),
-    "revenue_services": Metric("flow", _revenue(YearlyFigure.revenue_services)),
+    "revenue_total": Metric("flow", _revenue("revenue_total")),
+    "revenue_content": Metric("flow", _revenue("revenue_content")),
+    "revenue_electronics": Metric("flow", _revenue("revenue_electronics")),
+    "revenue_services": Metric("flow", _revenue("revenue_services")),
     "national_bases": Metric("stock", _parks(ParkLevel.national)),
     "provincial_key_bases": Metric("stock", _parks(ParkLevel.provincial_key)),
     "provincial_key_enterprises": Metric("stock", _key_enterprises),
@@ -167,6 +179,14 @@ RATE = Decimal("0.0001")
 
 
 def kpi_rows(session: Session, *, scheme: str, year: int) -> list[KpiRow]:
+    session.info.pop("kpi_revenue", None)  # figures may have changed since the last call in this session
+    try:
+        return _kpi_rows(session, scheme=scheme, year=year)
+    finally:
+        session.info.pop("kpi_revenue", None)
+
+
+def _kpi_rows(session: Session, *, scheme: str, year: int) -> list[KpiRow]:
     rows = []
     for target in session.scalars(select(Target).where(Target.scheme == scheme).order_by(Target.id)):
         metric = METRICS.get(target.key)
@@ -215,9 +235,7 @@ def revenue_series(
             func.sum(YearlyFigure.revenue_electronics),
             func.sum(YearlyFigure.revenue_services),
         )
-        .join(Enterprise, Enterprise.id == YearlyFigure.enterprise_id)
-        .join(Organisation, Organisation.id == Enterprise.org_id)
-        .where(YearlyFigure.year.in_(years), Organisation.region_code.startswith(region_prefix))
+        .where(YearlyFigure.year.in_(years), within_prefix(YearlyFigure.region_code, region_prefix))
         .group_by(YearlyFigure.year)
     )
     return {

@@ -420,8 +420,23 @@ def parks(request: Request, db: Db, principal: PagePrincipal) -> Response:
     return render(
         request,
         "industry/parks.html",
-        {"parks": found, "counts": registry.park_enterprise_counts(db), "latest": latest},
+        {
+            "parks": found,
+            "counts": registry.park_enterprise_counts(db),
+            "latest": latest,
+            "can_evaluate": principal.role in registry.STEWARDS,
+            "year": latest_year(db),
+        },
     )
+
+
+@router.post("/parks/evaluate")
+async def evaluate_parks(request: Request, db: Db, principal: PagePrincipal) -> Response:
+    form = await request.form()
+    year = _int(str(form.get("year") or ""), latest_year(db))
+    prefix = registry.monitor_prefix(principal, None)
+    evaluation.evaluate_parks(db, principal, year=year, region_prefix=prefix)
+    return RedirectResponse("/industry/parks", status_code=303)
 
 
 @router.get("/parks/{park_id}")

@@ -164,10 +164,12 @@ ENTERPRISE_SORTS = {
 
 
 def visible_enterprises(principal: Principal) -> Select[Enterprise]:
+    # The visibility filter applies to the joined organisation itself, not through an IN (SELECT …) that a
+    # database may evaluate again for every batch of a large import.
     return (
         select(Enterprise)
         .join(Organisation, Organisation.id == Enterprise.org_id)
-        .where(Enterprise.org_id.in_(principal.visible_org_ids()))
+        .where(principal.visible_orgs())
     )
 
 

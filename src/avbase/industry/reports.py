@@ -10,10 +10,11 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, insert, select, tuple_, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from avbase.core.accounts.principal import Principal
+from avbase.core.accounts.models import Organisation
+from avbase.core.accounts.principal import READ_ONLY_ROLES, Principal
 from avbase.core.db import utcnow
 from avbase.core.errors import AvbaseError, Forbidden, NotFound
 from avbase.core.i18n import N_
@@ -30,7 +31,8 @@ from avbase.settings import get_settings
 
 FLOWS = ("revenue_content", "revenue_electronics", "revenue_services", "rnd_expense", "exports", "investment")
 MONTHS_IN = {PeriodKind.year: 12, PeriodKind.quarter: 3, PeriodKind.month: 1}
-KEY_SUPPORT_RND_SHARE = Decimal("0.05")  # ZJ 11: 研发费用占营业收入比重高于5%
+KEY_SUPPORT_RND_SHARE = Decimal("0.05")
+# ZJ 11: 研发费用占营业收入比重高于5%
 
 
 def today() -> date:
@@ -48,6 +50,11 @@ def check_period_closed(kind: PeriodKind, start: date, *, on: date | None = None
 
 def can_file_for(principal: Principal, enterprise: Enterprise) -> bool:
     return principal.can_edit(enterprise.organisation)
+
+
+def may_file_reports(principal: Principal) -> bool:
+    """For enterprises the principal can see: :func:`can_file_for` without loading each organisation."""
+    return principal.role not in READ_ONLY_ROLES
 
 
 @dataclass(frozen=True)
@@ -137,11 +144,13 @@ def file_reports_bulk(
     keys = {(row.enterprise_id, row.kind.value, row.start) for row in rows}
     existing: dict[tuple[int, str, date], tuple[int, int]] = {}
     enterprise_ids = sorted({row.enterprise_id for row in rows})
+    # Only the periods in the file: an enterprise with years of monthly reports has hundreds of others.
+    starts = sorted({row.start for row in rows})
     for chunk in _chunks(enterprise_ids, 500):
         for report_id, enterprise_id, kind, start, version in session.execute(
             select(
                 Report.id, Report.enterprise_id, Report.period_kind, Report.period_start, Report.version
-            ).where(Report.enterprise_id.in_(chunk), Report.is_current)
+            ).where(Report.enterprise_id.in_(chunk), Report.period_start.in_(starts), Report.is_current)
         ):
             key = (enterprise_id, PeriodKind(kind).value, start)
             if key in keys:
@@ -183,7 +192,7 @@ def refresh_yearly_figures(session: Session, keys: Iterable[tuple[int, int]]) ->
     """Rebuilds the yearly figures of the given (enterprise, year) pairs from their current reports."""
     columns = [getattr(Report, name) for name in (*FLOWS, "employees", "titles", "content_hours")]
     wanted = sorted(set(keys))
-    for chunk in _chunks(wanted, 400):
+    for chunk in _chunks(wanted, 1000):
         chunk_keys = set(chunk)
         by_key: dict[tuple[int, int], list[Any]] = defaultdict(list)
         years = sorted({year for _, year in chunk})
@@ -199,13 +208,30 @@ def refresh_yearly_figures(session: Session, keys: Iterable[tuple[int, int]]) ->
             key = (row.enterprise_id, row.period_start.year)
             if key in chunk_keys:
                 by_key[key].append(row)
-        session.execute(
-            delete(YearlyFigure).where(tuple_(YearlyFigure.enterprise_id, YearlyFigure.year).in_(list(chunk)))
+        regions = dict(
+            session.execute(
+                select(Enterprise.id, Organisation.region_code)
+                .join(Organisation, Organisation.id == Enterprise.org_id)
+                .where(Enterprise.id.in_(sorted({enterprise_id for enterprise_id, _ in chunk})))
+            ).all()
         )
+        # One DELETE per year with a plain IN list: SQLite answers it from the primary key, whereas a
+        # row-value IN over (enterprise, year) pairs scans the whole table.
+        by_year: dict[int, list[int]] = defaultdict(list)
+        for enterprise_id, year in chunk:
+            by_year[year].append(enterprise_id)
+        for year, ids in by_year.items():
+            session.execute(
+                delete(YearlyFigure).where(YearlyFigure.year == year, YearlyFigure.enterprise_id.in_(ids))
+            )
         figures = [
             yearly_figure(enterprise_id, year, by_key[(enterprise_id, year)]) for enterprise_id, year in chunk
         ]
-        if present := [figure for figure in figures if figure is not None]:
+        if present := [
+            {**figure, "region_code": regions[figure["enterprise_id"]]}
+            for figure in figures
+            if figure is not None
+        ]:
             session.execute(insert(YearlyFigure), present)
 
 

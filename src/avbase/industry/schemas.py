@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -29,6 +29,7 @@ from avbase.industry.models import (
     PeriodKind,
     ProjectStatus,
     ProjectTier,
+    Recommendation,
     Tier,
     UnitLevel,
 )
@@ -213,6 +214,18 @@ class ParkOut(BaseModel):
     region_code: str
     operator_org_id: int | None
     established_year: int | None
+
+
+class ParkEvaluationOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    park_id: int
+    year: int
+    version: int
+    score: float
+    recommendation: Recommendation
+    inputs: dict[str, Any]
+    evaluated_at: datetime
 
 
 class ProjectYearIn(BaseModel):

@@ -4,6 +4,9 @@ counties the demo uses. Extend ``REGIONS`` when a module needs more."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import and_, true
 
 
 @dataclass(frozen=True)
@@ -102,3 +105,12 @@ def region_name(code: str, locale: str) -> str:
     if region is None:
         return code
     return region.en if locale == "en" else region.zh
+
+
+def within_prefix(column: Any, prefix: str) -> Any:
+    """``column`` starts with the GB/T 2260 ``prefix``, as a range (``>= '33' AND < '34'``) that an index
+    can serve, unlike LIKE with a bound pattern."""
+    if not prefix:
+        return true()
+    upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    return and_(column >= prefix, column < upper)

@@ -8,6 +8,8 @@ from sqlalchemy import ColumnElement, Select, or_, select, true
 
 from avbase.core.accounts.models import Organisation, Role, User
 
+READ_ONLY_ROLES = (Role.reviewer, Role.creator)  # they read what they may see, and change none of it
+
 
 def jurisdiction_prefix(region_code: str) -> str:
     """GB/T 2260: 330000 (province) → "33", 330100 (city) → "3301", 330106 (county) → "330106"."""
@@ -71,6 +73,6 @@ class Principal:
 
     def can_edit(self, org: Organisation) -> bool:
         """Enterprise-side users change only their own organisation's rows; authorities, their region's."""
-        if self.role in (Role.reviewer, Role.creator):
+        if self.role in READ_ONLY_ROLES:
             return False
         return self.can_read(org)

@@ -14,6 +14,7 @@ from sqlalchemy import Engine, select, update
 
 from avbase.core.db import session_scope, utcnow
 from avbase.core.errors import AvbaseError
+from avbase.core.i18n import _, reset_locale, set_locale
 from avbase.core.jobs.models import Job, JobState
 from avbase.core.jobs.registry import HANDLERS, JobCancelled, JobContext, load_handlers
 from avbase.settings import get_settings
@@ -158,9 +159,14 @@ class Worker:
             context.log("cancelled on request")
             self._finish(job.id, JobState.cancelled)
         except AvbaseError as exc:
-            # The input is wrong; retrying cannot help.
-            context.log(f"failed: {exc.message}")
-            self._finish(job.id, JobState.failed, error=exc.message.format(**exc.params))
+            # The input is wrong; retrying cannot help. Stored in the platform's language: people read it.
+            token = set_locale(self.settings.default_locale)
+            try:
+                message = _(exc.message, **exc.params)
+            finally:
+                reset_locale(token)
+            context.log(f"failed: {exc.message.format(**exc.params)}")
+            self._finish(job.id, JobState.failed, error=message)
         except Exception as exc:
             context.log(traceback.format_exc(limit=8))
             if job.attempts < job.max_attempts:
