@@ -34,6 +34,9 @@ KEYWORDS = [
     "CsrfFailed",
     "CreditCodeError",
     "InvalidValue",
+    "FactError",
+    "refuse",  # policy rule traces: Quote.refuse(msgid, ...)
+    "note",  # and Quote.note(msgid, ...)
 ]
 
 

@@ -158,3 +158,32 @@ def test_industry_commands_answer_in_json_with_yuan_and_round_trip_an_export(
     refused = avbase(var_dir, "industry", "import", "reports", str(bad), "--json")
     assert refused.returncode == 2
     assert json.loads(refused.stdout)["errors"][0]["row"] == 2
+
+
+def test_policy_quote_exits_0_3_or_2_and_prints_the_trace(var_dir: Path) -> None:
+    avbase(var_dir, "policy", "load")
+    measures = json.loads(avbase(var_dir, "policy", "measures", "--json").stdout)
+    assert {"hn2023.4.rnd-center", "zj2024.11.key-support-list"} <= {m["id"] for m in measures}
+    shown = json.loads(avbase(var_dir, "policy", "measure", "hn2023.8.training-base", "--json").stdout)
+    assert shown["lead_unit"] == "省委人才办" and "30%" in shown["source"]
+
+    base = [
+        "policy",
+        "quote",
+        "hn2023.4.rnd-center",
+        "--fact",
+        "recognition_level=national",
+        "--on",
+        "2025-06-01",
+    ]
+    eligible = avbase(var_dir, *base, "--fact", "assessed_amount=6000000", "--json")
+    assert eligible.returncode == 0, eligible.stderr
+    result = json.loads(eligible.stdout)
+    assert result["amount"] == "5000000.00" and any("5,000,000.00" in line for line in result["trace"])
+
+    late = avbase(var_dir, *base[:-1], "2029-01-01", "--fact", "assessed_amount=1")
+    assert late.returncode == 3 and "2028-12-26" in late.stdout
+    negative = avbase(var_dir, *base, "--fact", "assessed_amount=-5")
+    assert negative.returncode == 2 and "assessed_amount" in negative.stderr
+    unknown = avbase(var_dir, *base, "--fact", "assessed_amount=1", "--fact", "colour=red")
+    assert unknown.returncode == 2 and "colour" in unknown.stderr

@@ -37,6 +37,10 @@ from avbase.industry.cli import industry_app  # noqa: E402  (after the core grou
 
 app.add_typer(industry_app, name="industry")
 
+from avbase.policy.cli import policy_app  # noqa: E402
+
+app.add_typer(policy_app, name="policy")
+
 Json = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 
 

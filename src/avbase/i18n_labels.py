@@ -19,7 +19,8 @@ ENTITY_TYPES = [
     "industry_parks", "industry_projects", "industry_project_years", "industry_targets",
     "industry_index_definitions", "industry_park_evaluations", "industry_products",
     "industry_product_figures", "industry_classifications", "industry_categories",
-    "industry_milestones", "industry_ranking_schemes",
+    "industry_milestones", "industry_ranking_schemes", "policy_documents", "policy_measures",
+    "policy_parameters",
 ]  # fmt: skip
 
 
@@ -27,11 +28,12 @@ def label_values() -> list[str]:
     from avbase.core.accounts.models import OrgKind, Role
     from avbase.core.jobs.models import JobState
     from avbase.industry import models as industry
+    from avbase.policy.rules import Outcome, RuleKind
 
     values = [
         *Role, *OrgKind, *JobState, *industry.Cluster, *industry.Tier, *industry.ParkLevel,
         *industry.ParkStatus, *industry.Recommendation, *industry.ProjectTier, *industry.ProjectStatus,
         *industry.PeriodKind,
-        *industry.Normalisation, *industry.UnitLevel,
+        *industry.Normalisation, *industry.UnitLevel, *RuleKind, *Outcome,
     ]  # fmt: skip
     return [str(value.value) for value in values] + AUDIT_ACTIONS + ENTITY_TYPES

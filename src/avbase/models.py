@@ -7,4 +7,5 @@ def import_all_models() -> None:
     import avbase.core.accounts.models
     import avbase.core.audit
     import avbase.core.jobs.models
-    import avbase.industry.models  # noqa: F401
+    import avbase.industry.models
+    import avbase.policy.models  # noqa: F401

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from avbase.core.accounts import service as accounts
 from avbase.core.accounts.models import Organisation, User
@@ -14,6 +14,8 @@ from avbase.core.db import session_scope
 from avbase.core.jobs.registry import JobContext, job_handler
 from avbase.demo import data
 from avbase.industry import demo as industry_demo
+from avbase.policy.catalogue import load_catalogue
+from avbase.policy.models import Measure
 
 
 @job_handler("demo.load")
@@ -65,4 +67,8 @@ def load_demo(ctx: JobContext) -> dict[str, Any]:
         ctx.progress(done / total / 2, person.username)
     # The industry demo reports its own steps in the second half of the bar.
     industry = industry_demo.load(ctx.engine, lambda fraction, step: ctx.progress(0.5 + fraction / 2, step))
-    return {"organisations": created_orgs, "users": created_users, **industry}
+    with session_scope(ctx.engine) as session:
+        session.info["actor"] = Actor(name="demo")
+        load_catalogue(session)
+        measures = session.scalar(select(func.count()).select_from(Measure)) or 0
+    return {"organisations": created_orgs, "users": created_users, **industry, "measures": measures}

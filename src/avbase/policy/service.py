@@ -1,0 +1,92 @@
+"""Measures: the catalogue, quotes as of a date with their trace, amendments of caps and rates."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from avbase.core.accounts.principal import Principal
+from avbase.core.errors import AvbaseError, Conflict, NotFound
+from avbase.industry.registry import require_steward
+from avbase.policy.catalogue import rule_of
+from avbase.policy.models import Measure, MeasureParameter
+from avbase.policy.rules import Quote, evaluate, grant_highest
+
+
+def list_measures(
+    session: Session, *, document: str | None = None, kind: str | None = None, search: str | None = None
+) -> list[Measure]:
+    stmt = select(Measure).order_by(Measure.document_code, Measure.id)
+    if document:
+        stmt = stmt.where(Measure.document_code == document)
+    if kind:
+        stmt = stmt.where(Measure.kind == kind)
+    if search:
+        stmt = stmt.where(
+            or_(
+                Measure.id.contains(search),
+                Measure.title_zh.contains(search),
+                Measure.title_en.contains(search),
+                Measure.source_text.contains(search),
+            )
+        )
+    return list(session.scalars(stmt))
+
+
+def get_measure(session: Session, measure_id: str) -> Measure:
+    measure = session.get(Measure, measure_id)
+    if measure is None:
+        raise NotFound("No measure has the id {id}.", field="measure", id=measure_id)
+    return measure
+
+
+def quote(session: Session, measure_id: str, facts: Mapping[str, object], *, on: date) -> Quote:
+    """The amount or decision the measure gives for these facts, using the rule in force on ``on``."""
+    return evaluate(rule_of(get_measure(session, measure_id)), facts, on=on)
+
+
+def quote_item(session: Session, claims: Mapping[str, Mapping[str, object]], *, on: date) -> list[Quote]:
+    """Several measures claimed for one item: each is quoted, then the non-cumulation groups decide."""
+    measures = {measure_id: get_measure(session, measure_id) for measure_id in claims}
+    quotes = [evaluate(rule_of(measures[mid]), facts, on=on) for mid, facts in claims.items()]
+    return grant_highest(quotes, {mid: m.group_key for mid, m in measures.items()})
+
+
+def amend_parameter(
+    session: Session,
+    principal: Principal,
+    measure_id: str,
+    *,
+    name: str,
+    value: str,
+    effective_from: date,
+    note: str | None = None,
+) -> MeasureParameter:
+    """A new value of a cap, rate or threshold from a date on; earlier evaluations keep their values."""
+    require_steward(principal)
+    measure = get_measure(session, measure_id)
+    if name not in {p.name for p in measure.parameters}:
+        raise AvbaseError("The measure {id} has no parameter {name}.", field="name", id=measure_id, name=name)
+    try:
+        amount = Decimal(value.strip().replace(",", ""))
+    except InvalidOperation:
+        raise AvbaseError("The value must be a number.", field="value") from None
+    if not amount.is_finite() or amount < 0:
+        raise AvbaseError("The value must be a number that is not negative.", field="value")
+    if any(p.name == name and p.effective_from == effective_from for p in measure.parameters):
+        raise Conflict(
+            "{name} already has a value from {date}.",
+            field="effective_from",
+            name=name,
+            date=effective_from.isoformat(),
+        )
+    parameter = MeasureParameter(
+        measure_id=measure.id, name=name, value=str(amount), effective_from=effective_from, note=note
+    )
+    measure.parameters.append(parameter)
+    session.flush()
+    return parameter
