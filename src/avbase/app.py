@@ -141,6 +141,8 @@ def create_app(engine: Engine | None = None, *, run_worker: bool | None = None) 
     from avbase.core.jobs import pages as jobs_pages
     from avbase.industry import api as industry_api
     from avbase.industry import pages as industry_pages
+    from avbase.policy import api as policy_api
+    from avbase.policy import pages as policy_pages
     from avbase.web import pages as core_pages
 
     page_routers = (
@@ -149,9 +151,16 @@ def create_app(engine: Engine | None = None, *, run_worker: bool | None = None) 
         jobs_pages.router,
         audit_pages.router,
         industry_pages.router,
+        policy_pages.router,
     )
     for router in page_routers:
         app.include_router(router, include_in_schema=False)
-    for router in (accounts_api.router, jobs_api.router, audit_api.router, industry_api.router):
+    for router in (
+        accounts_api.router,
+        jobs_api.router,
+        audit_api.router,
+        industry_api.router,
+        policy_api.router,
+    ):
         app.include_router(router, prefix="/api/v1")
     return app

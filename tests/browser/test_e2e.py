@@ -189,3 +189,25 @@ def test_an_officer_watches_the_industry_against_the_targets(server: str, page: 
     assert officer.locator("a[href$='/errors.csv']").count() == 1
     shot(officer, "industry-import-rejected-zh")
     context.close()
+
+
+def test_an_enterprise_checks_what_a_measure_gives(server: str, page: Page) -> None:
+    browser = page.context.browser
+    assert browser is not None
+    context = browser.new_context(viewport={"width": 1360, "height": 900}, locale="zh-CN")
+    staff = context.new_page()
+    staff.goto(server + "/login?next=/policy")
+    staff.fill("#f-username", "studio.staff")
+    staff.fill("#f-password", DEMO_PASSWORD)
+    staff.click("button[type=submit]")
+    staff.wait_for_url(server + "/policy")
+    assert staff.locator("#measures-table tbody tr").count() >= 50
+    shot(staff, "policy-catalogue-zh")
+    staff.goto(server + "/policy/measures/hn2023.8.training-base")
+    staff.fill("#f-fact_eligible_cost", "8000000")
+    staff.fill("#f-on", "2025-06-01")
+    staff.click("#quote-form button.primary")
+    staff.wait_for_selector("#quote-trace")
+    assert "2,000,000.00" in staff.inner_text("#quote-result")
+    shot(staff, "policy-quote-zh")
+    context.close()

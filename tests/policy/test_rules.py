@@ -150,3 +150,37 @@ def test_bad_facts_are_refused_as_bad_input_naming_the_fact(
     with pytest.raises(FactError) as raised:
         service.quote(catalogue, "hn2023.4.rnd-center", facts, on=IN_FORCE)
     assert raised.value.field == field
+
+
+def test_a_batch_refuses_bad_claims_without_stopping_and_resolves_each_item(catalogue: Session) -> None:
+    from avbase.policy.catalogue import all_rules
+    from avbase.policy.rules import Claim, evaluate_batch
+
+    rules = all_rules(catalogue)
+    quotes = evaluate_batch(
+        rules,
+        [
+            Claim(
+                "a", "hn2023.8.course", {"in_training_plan": "true", "assessed_amount": "800000"}, IN_FORCE
+            ),
+            Claim("a", "hn2023.8.training-base", {"eligible_cost": "5000000"}, IN_FORCE),
+            Claim(
+                "b", "hn2023.8.course", {"in_training_plan": "true", "assessed_amount": "800000"}, IN_FORCE
+            ),
+            Claim(
+                "c",
+                "hn2023.4.rnd-center",
+                {"recognition_level": "national", "assessed_amount": "-1"},
+                IN_FORCE,
+            ),
+            Claim("d", "no.such.measure", {}, IN_FORCE),
+        ],
+    )
+    assert [(q.eligible, q.amount) for q in quotes] == [
+        (False, None),  # item a: not stacked with the training base
+        (True, Decimal("1500000.00")),
+        (True, Decimal("800000.00")),  # item b: alone, granted
+        (False, None),  # bad facts: refused with the reason
+        (False, None),
+    ]
+    assert quotes[3].reason is not None and quotes[3].reason.params["name"] == "assessed_amount"

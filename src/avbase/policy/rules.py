@@ -382,3 +382,39 @@ def grant_highest(quotes: Sequence[Quote], groups: Mapping[str, str | None]) -> 
 
 def fact_names(rules: Iterable[Rule]) -> set[str]:
     return {spec.name for rule in rules for spec in rule.facts}
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One application's claim: a measure, the facts, the date it is judged on, and the item it is for
+    (claims for the same item are checked against each other for non-cumulation)."""
+
+    item: str
+    measure_id: str
+    facts: Mapping[str, object]
+    on: date
+
+
+def evaluate_batch(rules: Mapping[str, Rule], claims: Iterable[Claim]) -> list[Quote]:
+    """Quotes every claim, then applies the non-cumulation groups item by item. Bad facts do not stop
+    the batch: that claim is refused with the reason."""
+    quotes: list[Quote] = []
+    by_item: dict[str, list[Quote]] = {}
+    for claim in claims:
+        rule = rules.get(claim.measure_id)
+        if rule is None:
+            quote = Quote(claim.measure_id, claim.on, False, Outcome.supported)
+            quote.refuse("No measure has the id {id}.", id=claim.measure_id)
+        else:
+            try:
+                quote = evaluate(rule, claim.facts, on=claim.on)
+            except AvbaseError as exc:
+                quote = Quote(claim.measure_id, claim.on, False, OUTCOME_OF[rule.kind])
+                quote.refuse(exc.message, **exc.params)
+        quotes.append(quote)
+        by_item.setdefault(claim.item, []).append(quote)
+    groups = {measure_id: rule.group for measure_id, rule in rules.items()}
+    for item_quotes in by_item.values():
+        if len(item_quotes) > 1:
+            grant_highest(item_quotes, groups)
+    return quotes

@@ -31,6 +31,7 @@ NAV: list[NavItem] = [
     NavItem("parks", N_("Parks and bases"), "/industry/parks", MONITORS),
     NavItem("projects", N_('"146" projects'), "/industry/projects", MONITORS),
     NavItem("imports", N_("Import"), "/industry/imports", FILERS),
+    NavItem("policy", N_("Policy measures"), "/policy"),
     NavItem("organisations", N_("Organisations"), "/organisations"),
     NavItem(
         "users", N_("Users"), "/users", frozenset({Role.admin, Role.authority_officer, Role.park_operator})
