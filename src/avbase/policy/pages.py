@@ -14,6 +14,7 @@ from avbase.core.i18n import _, get_locale
 from avbase.industry.registry import STEWARDS
 from avbase.industry.reports import today
 from avbase.policy import service
+from avbase.policy.facts import CHOICE_LABELS, FACT_LABELS
 from avbase.policy.models import Measure
 from avbase.policy.rules import Quote, RuleKind
 from avbase.policy.sources import simplified
@@ -25,9 +26,13 @@ router = APIRouter(prefix="/policy")
 add_template_dir(Path(__file__).resolve().parent / "templates")
 
 
+def shown_text(text: str) -> str:
+    """Seed text in simplified characters for Chinese readers (the HN text is traditional)."""
+    return simplified(text) if get_locale() == "zh_Hans" else text
+
+
 def shown_source(measure: Measure) -> str:
-    """The source sentence in simplified characters for Chinese readers (the HN text is traditional)."""
-    return simplified(measure.source_text) if get_locale() == "zh_Hans" else measure.source_text
+    return shown_text(measure.source_text)
 
 
 @router.get("")
@@ -79,6 +84,9 @@ def _measure_page(
             "step_text": step_text,
             "can_amend": principal.role in STEWARDS,
             "today": today().isoformat(),
+            "fact_labels": FACT_LABELS,
+            "choice_labels": CHOICE_LABELS,
+            "non_cumulation": shown_text(measure.document.non_cumulation or ""),
         },
         status_code=status,
     )
