@@ -11,7 +11,7 @@ from fastapi import APIRouter, File, Path, Query, Response, UploadFile
 
 from avbase.core.errors import NotFound
 from avbase.industry import evaluation, index_service, kpi, ranking, registry, reports
-from avbase.industry.exports import XLSX_MEDIA_TYPE, ranking_workbook, reports_workbook
+from avbase.industry.exports import XLSX_MEDIA_TYPE, ranking_file, reports_workbook
 from avbase.industry.imports import KINDS
 from avbase.industry.models import Cluster, ProjectTier, Tier, UnitLevel
 from avbase.industry.schemas import (
@@ -43,6 +43,7 @@ from avbase.industry.tasks import queue_import
 from avbase.industry.views import index_run_out, ranking_out, sensitivity_out
 from avbase.kit.pagination import MAX_PER_PAGE, PageRequest
 from avbase.web.deps import ApiPrincipal, Db
+from avbase.web.downloads import attachment
 from avbase.web.schemas import ErrorOut, PageOut, RowId, page_out
 
 router = APIRouter(
@@ -268,10 +269,7 @@ def export_reports(
     region: Region = None,
 ) -> Response:
     body = reports_workbook(db, principal, year=year, region_prefix=region or "")
-    name = f"reports-{year or 'all'}.xlsx"
-    return Response(
-        body, media_type=XLSX_MEDIA_TYPE, headers={"Content-Disposition": f'attachment; filename="{name}"'}
-    )
+    return attachment(body, media_type=XLSX_MEDIA_TYPE, name=f"reports-{year or 'all'}.xlsx")
 
 
 # --- monitoring --------------------------------------------------------------------------------------
@@ -346,11 +344,8 @@ def ranking_export(
     prefix = registry.monitor_prefix(principal, region)
     found = ranking.get_scheme(db, scheme)
     rows = ranking.rank(db, found, group=group, period=period, region_prefix=prefix)
-    body = ranking_workbook(f"{found.title} · {group} · {period}", rows, [m["key"] for m in found.metrics])
-    name = f"{found.name}-{group}-{period}.xlsx"
-    return Response(
-        body, media_type=XLSX_MEDIA_TYPE, headers={"Content-Disposition": f'attachment; filename="{name}"'}
-    )
+    body, name = ranking_file(found, group, period, rows)
+    return attachment(body, media_type=XLSX_MEDIA_TYPE, name=name)
 
 
 @router.get("/rankings/{scheme}", response_model=RankingOut, responses=NOT_FOUND)

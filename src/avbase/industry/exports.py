@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from avbase.core.accounts.models import Organisation
 from avbase.core.accounts.principal import Principal
 from avbase.core.i18n import _
-from avbase.industry.models import Enterprise, Report
+from avbase.industry.models import Enterprise, RankingScheme, Report
 from avbase.industry.ranking import METRIC_LABELS, RankRow
 from avbase.industry.schemas import period_label
 
@@ -125,6 +125,14 @@ def reports_workbook(
             cells[index] = cell
         sheet.append(cells)
     return _save(book)
+
+
+def ranking_file(
+    scheme: RankingScheme, group: str, period: int, rows: Sequence[RankRow]
+) -> tuple[bytes, str]:
+    """The ranking as an .xlsx and its file name."""
+    body = ranking_workbook(f"{scheme.title} · {group} · {period}", rows, [m["key"] for m in scheme.metrics])
+    return body, f"{scheme.name}-{group}-{period}.xlsx"
 
 
 def ranking_workbook(title: str, rows: Sequence[RankRow], metric_keys: Sequence[str]) -> bytes:

@@ -20,7 +20,7 @@ from avbase.core.i18n import _, get_locale
 from avbase.core.jobs import get_job
 from avbase.core.jobs.models import Job
 from avbase.industry import charts, evaluation, index_service, kpi, ranking, registry, reports
-from avbase.industry.exports import XLSX_MEDIA_TYPE, ranking_workbook
+from avbase.industry.exports import XLSX_MEDIA_TYPE, ranking_file
 from avbase.industry.imports import KINDS
 from avbase.industry.indicators import INDICATORS
 from avbase.industry.models import Cluster, Park, ParkEvaluation, ProjectTier, Report, Tier, YearlyFigure
@@ -30,6 +30,7 @@ from avbase.industry.views import index_run_out, ranking_out, sensitivity_out
 from avbase.kit.money import in_yi
 from avbase.kit.pagination import PageRequest
 from avbase.web.deps import Db, PagePrincipal
+from avbase.web.downloads import attachment
 from avbase.web.schemas import RowId
 from avbase.web.templating import add_template_dir, environment, render
 from avbase.web.validation import validate_form
@@ -399,13 +400,8 @@ def rankings_export(
     region: str | None = None,
 ) -> Response:
     found, chosen_group, chosen, _prefix, rows = _ranking(db, principal, scheme, group, period, region)
-    body = ranking_workbook(
-        f"{found.title} · {chosen_group} · {chosen}", rows, [m["key"] for m in found.metrics]
-    )
-    name = f"{found.name}-{chosen_group}-{chosen}.xlsx"
-    return Response(
-        body, media_type=XLSX_MEDIA_TYPE, headers={"Content-Disposition": f'attachment; filename="{name}"'}
-    )
+    body, name = ranking_file(found, chosen_group, chosen, rows)
+    return attachment(body, media_type=XLSX_MEDIA_TYPE, name=name)
 
 
 # --- parks and projects ------------------------------------------------------------------------------

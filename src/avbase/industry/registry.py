@@ -418,12 +418,17 @@ def get_project(session: Session, project_id: int) -> Project:
     return project
 
 
-def update_project(session: Session, principal: Principal, project_id: int, data: ProjectPatch) -> Project:
-    """Status and the yearly investment plan and completion (a year given again replaces its figures)."""
+def _editable_project(session: Session, principal: Principal, project_id: int) -> Project:
     require_steward(principal)
     project = get_project(session, project_id)
     if not in_jurisdiction(principal, project.region_code):
         raise Forbidden("You may not change projects in this region.")
+    return project
+
+
+def update_project(session: Session, principal: Principal, project_id: int, data: ProjectPatch) -> Project:
+    """Status and the yearly investment plan and completion (a year given again replaces its figures)."""
+    project = _editable_project(session, principal, project_id)
     if data.status is not None:
         project.status = data.status
     if data.planned_total is not None:
@@ -442,10 +447,7 @@ def update_project(session: Session, principal: Principal, project_id: int, data
 
 
 def add_milestone(session: Session, principal: Principal, project_id: int, data: MilestoneIn) -> Milestone:
-    require_steward(principal)
-    project = get_project(session, project_id)
-    if not in_jurisdiction(principal, project.region_code):
-        raise Forbidden("You may not change projects in this region.")
+    project = _editable_project(session, principal, project_id)
     milestone = Milestone(project_id=project.id, title=data.title, due_on=data.due_on, done_on=data.done_on)
     session.add(milestone)
     session.flush()
@@ -455,12 +457,10 @@ def add_milestone(session: Session, principal: Principal, project_id: int, data:
 def complete_milestone(
     session: Session, principal: Principal, milestone_id: int, *, done_on: date
 ) -> Milestone:
-    require_steward(principal)
     milestone = session.get(Milestone, milestone_id)
     if milestone is None:
         raise NotFound("Milestone not found.")
-    if not in_jurisdiction(principal, milestone.project.region_code):
-        raise Forbidden("You may not change projects in this region.")
+    _editable_project(session, principal, milestone.project_id)
     if milestone.done_on is not None:
         raise Conflict("The milestone was marked done on {date} already.", date=milestone.done_on.isoformat())
     milestone.done_on = done_on
