@@ -87,3 +87,52 @@ def test_the_measure_page_shows_the_source_in_simplified_chinese_and_quotes_thro
     form["fact_assessed_amount"] = "-3"
     bad = client.post("/policy/measures/hn2023.4.rnd-center/quote", data=form)
     assert bad.status_code == 422 and "不能为负数" in bad.text
+
+
+def test_an_application_travels_through_the_api(
+    client: TestClient,
+    catalogue: Session,
+    make_user: Callable[..., User],
+    make_org: Callable[..., Organisation],
+    api_token: Headers,
+) -> None:
+    admin = api_token(make_user(role=Role.admin))
+    officers = {}
+    for unit, name in (
+        ("省工业和信息化厅", "湖南省工业和信息化厅"),
+        ("省财政厅", "湖南省财政厅"),
+        ("各市州人民政府", "长沙市人民政府"),
+    ):
+        org = make_org(name, kind=OrgKind.authority, region_code="430000")
+        route = {"document": "hn2023", "unit": unit, "org_id": org.id}
+        assert client.put("/api/v1/policy/routes", json=route, headers=admin).status_code == 204
+        officers[unit] = api_token(make_user(role=Role.authority_officer, org=org))
+    staff = api_token(make_user(role=Role.enterprise_staff))
+    facts = {"first_product": "true", "certification_cost": "90000", "granted_amount": "60000"}
+    made = client.post(
+        "/api/v1/policy/applications",
+        json={"measure_id": "hn2023.5.certification", "item": "首款", "facts": facts},
+        headers=staff,
+    )
+    assert made.status_code == 201, made.text
+    url = f"/api/v1/policy/applications/{made.json()['id']}"
+    submitted = client.post(url + "/submit", json={"on": "2025-03-01"}, headers=staff).json()
+    assert submitted["state"] == "lead_review" and submitted["quoted_amount"] == "60000.00"
+    for unit in ("省工业和信息化厅", "省财政厅", "各市州人民政府"):
+        decided = client.post(url + "/decision", json={"decision": "approve"}, headers=officers[unit])
+        assert decided.status_code == 200, decided.text
+    assert decided.json()["state"] == "approved"
+    lead = officers["省工业和信息化厅"]
+    no_budget = client.post(url + "/commit", json={"year": 2025}, headers=lead)
+    assert no_budget.status_code == 409
+    assert (
+        client.put(
+            "/api/v1/policy/budgets/hn2023.5.certification/2025", json={"amount": "100000"}, headers=lead
+        ).status_code
+        == 204
+    )
+    booked = client.post(url + "/commit", json={"year": 2025}, headers=lead)
+    assert booked.status_code == 200 and booked.json()["amount"] == "60000.00"
+    assert client.get(url, headers=staff).json()["state"] == "committed"
+    stranger = api_token(make_user(role=Role.enterprise_staff))
+    assert client.get(url, headers=stranger).status_code == 404

@@ -4,15 +4,33 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Response
 
 from avbase.industry.reports import today
+from avbase.policy import applications as apps
 from avbase.policy import service
+from avbase.policy.models import Application, ApplicationState, Decision
 from avbase.policy.rules import RuleKind
-from avbase.policy.schemas import MeasureOut, ParameterIn, ParameterOut, QuoteIn, QuoteOut
+from avbase.policy.schemas import (
+    ApplicationIn,
+    ApplicationOut,
+    ApplicationPatch,
+    BudgetIn,
+    CommitIn,
+    DecisionIn,
+    LedgerEntryOut,
+    MeasureOut,
+    NoteIn,
+    ParameterIn,
+    ParameterOut,
+    QuoteIn,
+    QuoteOut,
+    RouteIn,
+    SubmitIn,
+)
 from avbase.policy.views import quote_out
 from avbase.web.deps import ApiPrincipal, Db
-from avbase.web.schemas import ErrorOut
+from avbase.web.schemas import ErrorOut, RowId
 
 router = APIRouter(
     prefix="/policy",
@@ -21,6 +39,7 @@ router = APIRouter(
 )
 MeasureId = Annotated[str, Path(pattern=r"^[a-z0-9.\-]{3,80}$", description="e.g. hn2023.4.rnd-center")]
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorOut}}
+CONFLICT: dict[int | str, dict[str, Any]] = {404: {"model": ErrorOut}, 409: {"model": ErrorOut}}
 
 
 @router.get("/measures", response_model=list[MeasureOut], summary="Every measure of the loaded documents")
@@ -68,3 +87,96 @@ def amend(measure_id: MeasureId, data: ParameterIn, db: Db, principal: ApiPrinci
         note=data.note,
     )
     return ParameterOut.model_validate(parameter)
+
+
+# --- applications, budgets, routes -------------------------------------------------------------------
+
+
+@router.post("/applications", response_model=ApplicationOut, status_code=201, responses=NOT_FOUND)
+def create_application(data: ApplicationIn, db: Db, principal: ApiPrincipal) -> ApplicationOut:
+    made = apps.create_application(
+        db, principal, measure_id=data.measure_id, item=data.item, facts=dict(data.facts)
+    )
+    return ApplicationOut.model_validate(made)
+
+
+@router.get(
+    "/applications", response_model=list[ApplicationOut], summary="Own applications, or those routed to you"
+)
+def list_applications(
+    db: Db,
+    principal: ApiPrincipal,
+    state: ApplicationState | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> list[ApplicationOut]:
+    stmt = apps.visible_applications(principal).limit(limit)
+    if state:
+        stmt = stmt.where(Application.state == state)
+    return [ApplicationOut.model_validate(a) for a in db.scalars(stmt)]
+
+
+@router.get("/applications/{application_id}", response_model=ApplicationOut, responses=NOT_FOUND)
+def get_application(application_id: RowId, db: Db, principal: ApiPrincipal) -> ApplicationOut:
+    return ApplicationOut.model_validate(apps.get_application(db, principal, application_id))
+
+
+@router.patch("/applications/{application_id}", response_model=ApplicationOut, responses=CONFLICT)
+def update_application(
+    application_id: RowId, data: ApplicationPatch, db: Db, principal: ApiPrincipal
+) -> ApplicationOut:
+    changed = apps.update_draft(db, principal, application_id, item=data.item, facts=dict(data.facts))
+    return ApplicationOut.model_validate(changed)
+
+
+@router.post("/applications/{application_id}/submit", response_model=ApplicationOut, responses=CONFLICT)
+def submit_application(
+    application_id: RowId, data: SubmitIn, db: Db, principal: ApiPrincipal
+) -> ApplicationOut:
+    return ApplicationOut.model_validate(apps.submit(db, principal, application_id, on=data.on or today()))
+
+
+@router.post("/applications/{application_id}/decision", response_model=ApplicationOut, responses=CONFLICT)
+def decide(application_id: RowId, data: DecisionIn, db: Db, principal: ApiPrincipal) -> ApplicationOut:
+    decided = apps.decide(
+        db, principal, application_id, decision=Decision(data.decision), comment=data.comment
+    )
+    return ApplicationOut.model_validate(decided)
+
+
+@router.post("/applications/{application_id}/commit", response_model=LedgerEntryOut, responses=CONFLICT)
+def commit_award(application_id: RowId, data: CommitIn, db: Db, principal: ApiPrincipal) -> LedgerEntryOut:
+    return LedgerEntryOut.model_validate(apps.commit_award(db, principal, application_id, year=data.year))
+
+
+@router.post("/applications/{application_id}/disburse", response_model=LedgerEntryOut, responses=CONFLICT)
+def disburse(application_id: RowId, data: NoteIn, db: Db, principal: ApiPrincipal) -> LedgerEntryOut:
+    return LedgerEntryOut.model_validate(apps.disburse(db, principal, application_id, note=data.note or None))
+
+
+@router.post(
+    "/applications/{application_id}/reverse", response_model=list[LedgerEntryOut], responses=CONFLICT
+)
+def reverse(application_id: RowId, data: NoteIn, db: Db, principal: ApiPrincipal) -> list[LedgerEntryOut]:
+    return [
+        LedgerEntryOut.model_validate(e) for e in apps.reverse(db, principal, application_id, note=data.note)
+    ]
+
+
+@router.put("/budgets/{measure_id}/{year}", status_code=204, responses=CONFLICT)
+def set_budget(
+    measure_id: MeasureId,
+    year: Annotated[int, Path(ge=2000, le=2100)],
+    data: BudgetIn,
+    db: Db,
+    principal: ApiPrincipal,
+) -> Response:
+    apps.set_budget(db, principal, measure_id=measure_id, year=year, amount=data.amount)
+    return Response(status_code=204)
+
+
+@router.put(
+    "/routes", status_code=204, responses=CONFLICT, summary="Route a responsible unit to an organisation"
+)
+def route_unit(data: RouteIn, db: Db, principal: ApiPrincipal) -> Response:
+    apps.route_unit(db, principal, document=data.document, unit=data.unit, org_id=data.org_id)
+    return Response(status_code=204)

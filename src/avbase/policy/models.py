@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from avbase.core.audit import Audited
-from avbase.core.db import Base, TimestampMixin
+from avbase.core.db import Base, TimestampMixin, str_enum, utcnow
+from avbase.kit.money import Money
 from avbase.policy.rules import RuleKind
 
 
@@ -77,3 +80,113 @@ class MeasureParameter(Audited, TimestampMixin, Base):
     note: Mapped[str | None] = mapped_column(Text)
 
     measure: Mapped[Measure] = relationship(back_populates="parameters")
+
+
+class ApplicationState(StrEnum):
+    draft = "draft"
+    lead_review = "lead_review"  # with the lead unit (排第一的为牵头单位)
+    joint_review = "joint_review"  # with the co-responsible units, in parallel (联审联办)
+    returned = "returned"  # back to the applicant for changes
+    rejected = "rejected"
+    approved = "approved"
+    committed = "committed"  # the award is booked against the budget
+    disbursed = "disbursed"
+
+
+class ReviewStage(StrEnum):
+    lead = "lead"
+    joint = "joint"
+
+
+class Decision(StrEnum):
+    pending = "pending"
+    approve = "approve"
+    return_ = "return"
+    reject = "reject"
+
+
+class LedgerKind(StrEnum):
+    commit = "commit"
+    disburse = "disburse"
+    reverse_commit = "reverse_commit"
+    reverse_disburse = "reverse_disburse"
+
+
+class UnitRoute(Audited, TimestampMixin, Base):
+    """Which organisation acts for a unit a document names (省工业和信息化厅 → 湖南省工业和信息化厅)."""
+
+    __tablename__ = "policy_unit_routes"
+    __table_args__ = (UniqueConstraint("document_code", "unit"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_code: Mapped[str] = mapped_column(ForeignKey("policy_documents.code", ondelete="CASCADE"))
+    unit: Mapped[str] = mapped_column(String(100))
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
+
+
+class Application(Audited, TimestampMixin, Base):
+    """An enterprise's application under one measure, for one item (what non-cumulation compares)."""
+
+    __tablename__ = "policy_applications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    measure_id: Mapped[str] = mapped_column(ForeignKey("policy_measures.id", ondelete="RESTRICT"), index=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    item: Mapped[str] = mapped_column(String(200))  # e.g. "研发中心：xx实验室" — one thing supported once
+    facts: Mapped[dict[str, Any]] = mapped_column(JSON)
+    state: Mapped[ApplicationState] = mapped_column(str_enum(ApplicationState), index=True)
+    quoted_amount: Mapped[Decimal | None] = mapped_column(Money)
+    approved_amount: Mapped[Decimal | None] = mapped_column(Money)
+    trace: Mapped[list[str]] = mapped_column(JSON, default=list)
+    submitted_on: Mapped[date | None]
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    measure: Mapped[Measure] = relationship()
+    reviews: Mapped[list[Review]] = relationship(
+        order_by="Review.id", cascade="all, delete-orphan", back_populates="application"
+    )
+
+
+class Review(Audited, TimestampMixin, Base):
+    __tablename__ = "policy_reviews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("policy_applications.id", ondelete="CASCADE"))
+    stage: Mapped[ReviewStage] = mapped_column(str_enum(ReviewStage))
+    round: Mapped[int] = mapped_column(default=1)  # a returned application starts a new round
+    unit: Mapped[str] = mapped_column(String(100))
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    decision: Mapped[Decision] = mapped_column(str_enum(Decision), default=Decision.pending)
+    comment: Mapped[str | None] = mapped_column(Text)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    application: Mapped[Application] = relationship(back_populates="reviews")
+
+
+class Budget(Audited, TimestampMixin, Base):
+    """What a measure may award in a year; commitments are checked against it under a row lock."""
+
+    __tablename__ = "policy_budgets"
+    __table_args__ = (UniqueConstraint("measure_id", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    measure_id: Mapped[str] = mapped_column(ForeignKey("policy_measures.id", ondelete="CASCADE"))
+    year: Mapped[int]
+    amount: Mapped[Decimal] = mapped_column(Money)
+
+
+class LedgerEntry(Base):
+    """Append-only: commitments and disbursements; a correction is a reversing entry, never an edit."""
+
+    __tablename__ = "policy_ledger"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    measure_id: Mapped[str] = mapped_column(ForeignKey("policy_measures.id", ondelete="RESTRICT"), index=True)
+    year: Mapped[int]
+    application_id: Mapped[int] = mapped_column(ForeignKey("policy_applications.id", ondelete="RESTRICT"))
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="RESTRICT"))
+    kind: Mapped[LedgerKind] = mapped_column(str_enum(LedgerKind))
+    amount: Mapped[Decimal] = mapped_column(Money)  # positive for commit and disburse, negative for reversals
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    note: Mapped[str | None] = mapped_column(Text)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -71,3 +71,96 @@ class ParameterIn(BaseModel):
     value: Annotated[str, Field(max_length=40)]
     effective_from: date
     note: Annotated[str, Field(max_length=500)] | None = None
+
+
+class ApplicationIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    measure_id: Annotated[str, Field(pattern=r"^[a-z0-9.\-]{3,80}$")]
+    item: Annotated[str, Field(min_length=1, max_length=200)]
+    facts: Annotated[dict[Annotated[str, Field(max_length=40)], FactValue], Field(max_length=20)] = {}
+
+
+class ApplicationPatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    item: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+    facts: Annotated[dict[Annotated[str, Field(max_length=40)], FactValue], Field(max_length=20)] = {}
+
+
+class SubmitIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    on: date | None = None
+
+
+class DecisionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    decision: Literal["approve", "return", "reject"]
+    comment: Annotated[str, Field(max_length=2000)] | None = None
+
+
+class CommitIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    year: Annotated[int, Field(ge=2000, le=2100)]
+
+
+class NoteIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    note: Annotated[str, Field(max_length=2000)] = ""
+
+
+class BudgetIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    amount: Annotated[Decimal, Field(ge=0, le=Decimal("1e13"), decimal_places=2)]
+
+
+class RouteIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    document: Annotated[str, Field(pattern=r"^[a-z0-9]{2,20}$")]
+    unit: Annotated[str, Field(min_length=1, max_length=100)]
+    org_id: Annotated[int, Field(ge=1, le=2**31 - 1)]
+
+
+class ReviewOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    stage: str
+    round: int
+    unit: str
+    org_id: int
+    decision: str
+    comment: str | None
+
+
+class ApplicationOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    measure_id: str
+    org_id: int
+    item: str
+    facts: dict[str, Any]
+    state: str
+    quoted_amount: Decimal | None
+    approved_amount: Decimal | None
+    trace: list[str]
+    submitted_on: date | None
+    reviews: list[ReviewOut]
+
+
+class LedgerEntryOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    measure_id: str
+    year: int
+    application_id: int
+    kind: str
+    amount: Decimal
+    note: str | None

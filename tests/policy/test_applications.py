@@ -1,0 +1,219 @@
+"""From application to money paid: lead review, joint review, returns, budget, ledger, non-cumulation."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from avbase.core.accounts.models import Organisation, OrgKind, Role, User
+from avbase.core.accounts.principal import Principal
+from avbase.core.db import session_factory
+from avbase.core.errors import AvbaseError, Conflict, Forbidden, NotFound
+from avbase.policy import applications as apps
+from avbase.policy.models import ApplicationState, Decision, LedgerEntry, LedgerKind
+
+ON = date(2025, 6, 1)
+MEASURE = "hn2023.5.certification"  # units: 省工业和信息化厅 (lead), 省财政厅, 各市州人民政府
+
+
+@dataclass
+class Cast:
+    lead: Principal
+    finance: Principal
+    city: Principal
+    applicant: Principal
+    other_applicant: Principal
+
+
+@pytest.fixture
+def cast(catalogue: Session, make_org: Callable[..., Organisation], make_user: Callable[..., User]) -> Cast:
+    admin = Principal(0, "admin", "Admin", Role.admin, 0, "avbase", "000000")
+    officers = []
+    for unit, name, region in (
+        ("省工业和信息化厅", "湖南省工业和信息化厅", "430000"),
+        ("省财政厅", "湖南省财政厅", "430000"),
+        ("各市州人民政府", "长沙市人民政府", "430100"),
+    ):
+        org = make_org(name, kind=OrgKind.authority, region_code=region)
+        apps.route_unit(catalogue, admin, document="hn2023", unit=unit, org_id=org.id)
+        officers.append(Principal.of(make_user(role=Role.authority_officer, org=org)))
+    catalogue.commit()
+    studio = Principal.of(
+        make_user(role=Role.enterprise_staff, org=make_org("芒果声像", region_code="430105"))
+    )
+    other = Principal.of(
+        make_user(role=Role.enterprise_staff, org=make_org("湘江动漫", region_code="430105"))
+    )
+    return Cast(*officers, studio, other)
+
+
+def new_application(
+    db: Session, who: Principal, amount: str = "50000", item: str = "8K编码器首款认证"
+) -> int:
+    facts = {"first_product": "true", "certification_cost": "80000", "granted_amount": amount}
+    application = apps.create_application(db, who, measure_id=MEASURE, item=item, facts=facts)
+    apps.submit(db, who, application.id, on=ON)
+    db.commit()
+    return application.id
+
+
+def approve_all(db: Session, cast: Cast, application_id: int) -> None:
+    for officer in (cast.lead, cast.finance, cast.city):
+        apps.decide(db, officer, application_id, decision=Decision.approve)
+    db.commit()
+
+
+def test_lead_review_then_parallel_joint_review_then_money(catalogue: Session, cast: Cast) -> None:
+    db = catalogue
+    application_id = new_application(db, cast.applicant)
+    application = apps.get_application(db, cast.applicant, application_id)
+    assert application.state is ApplicationState.lead_review and application.quoted_amount == Decimal(50000)
+    # Co-units cannot act before the lead unit: nothing is routed to them yet.
+    with pytest.raises(NotFound):
+        apps.decide(db, cast.finance, application_id, decision=Decision.approve)
+    apps.decide(db, cast.lead, application_id, decision=Decision.approve)
+    assert application.state is ApplicationState.joint_review
+    assert sorted(r.unit for r in application.reviews if r.stage.value == "joint") == [
+        "各市州人民政府",
+        "省财政厅",
+    ]
+    apps.decide(db, cast.city, application_id, decision=Decision.approve, comment="同意")
+    assert application.state is ApplicationState.joint_review  # the finance department has not decided
+    apps.decide(db, cast.finance, application_id, decision=Decision.approve)
+    assert application.state is ApplicationState.approved and application.approved_amount == Decimal(50000)
+
+    apps.set_budget(db, cast.lead, measure_id=MEASURE, year=2025, amount=Decimal(120000))
+    with pytest.raises(Forbidden):
+        apps.commit_award(db, cast.finance, application_id, year=2025)  # the lead unit books money
+    apps.commit_award(db, cast.lead, application_id, year=2025)
+    apps.disburse(db, cast.lead, application_id, note="国库集中支付")
+    db.commit()
+    assert application.state is ApplicationState.disbursed
+    apps.reverse(db, cast.lead, application_id, note="认证报告作废")
+    db.commit()
+    kinds = db.execute(
+        select(LedgerEntry.kind, LedgerEntry.amount).where(LedgerEntry.application_id == application_id)
+        .order_by(LedgerEntry.id)
+    ).all()  # fmt: skip
+    assert [(k, a) for k, a in kinds] == [
+        (LedgerKind.commit, Decimal(50000)),
+        (LedgerKind.disburse, Decimal(50000)),
+        (LedgerKind.reverse_disburse, Decimal(-50000)),
+        (LedgerKind.reverse_commit, Decimal(-50000)),
+    ]
+    assert apps.committed_total(db, MEASURE, 2025) == 0 and application.state is ApplicationState.approved
+
+
+def test_a_return_needs_a_comment_and_a_resubmission_starts_a_new_round(
+    catalogue: Session, cast: Cast
+) -> None:
+    db = catalogue
+    application_id = new_application(db, cast.applicant)
+    with pytest.raises(AvbaseError) as missing:
+        apps.decide(db, cast.lead, application_id, decision=Decision.return_)
+    assert missing.value.field == "comment"
+    apps.decide(db, cast.lead, application_id, decision=Decision.return_, comment="补充检测报告")
+    application = apps.update_draft(
+        db, cast.applicant, application_id, item=None, facts={"granted_amount": "40000"}
+    )
+    apps.submit(db, cast.applicant, application_id, on=ON)
+    assert application.state is ApplicationState.lead_review and application.quoted_amount == Decimal(40000)
+    assert [(r.round, r.decision.value) for r in application.reviews] == [(1, "return"), (2, "pending")]
+    apps.decide(db, cast.lead, application_id, decision=Decision.approve)
+    apps.decide(db, cast.finance, application_id, decision=Decision.reject, comment="超出年度计划")
+    assert application.state is ApplicationState.rejected
+
+
+def test_each_side_sees_only_what_it_may(catalogue: Session, cast: Cast) -> None:
+    db = catalogue
+    mine = new_application(db, cast.applicant)
+    with pytest.raises(NotFound):
+        apps.get_application(db, cast.other_applicant, mine)
+    with pytest.raises(NotFound):  # not routed to the finance department until the lead approves
+        apps.get_application(db, cast.finance, mine)
+    assert apps.get_application(db, cast.lead, mine).id == mine
+    listed = db.scalars(apps.visible_applications(cast.other_applicant)).all()
+    assert listed == []
+    with pytest.raises(Forbidden):
+        apps.decide(db, cast.applicant, mine, decision=Decision.approve)
+
+
+def test_an_ineligible_application_is_not_submitted_and_says_why(catalogue: Session, cast: Cast) -> None:
+    db = catalogue
+    draft = apps.create_application(
+        db,
+        cast.applicant,
+        measure_id=MEASURE,
+        item="旧产品",
+        facts={"first_product": "false", "certification_cost": "1"},
+    )
+    with pytest.raises(AvbaseError) as refused:
+        apps.submit(db, cast.applicant, draft.id, on=ON)
+    assert "first_product" in str(refused.value.params["reason"])
+    with pytest.raises(AvbaseError):
+        apps.submit(db, cast.applicant, draft.id, on=date(2029, 1, 1))  # after the five years
+
+
+def test_the_budget_is_never_overspent_and_an_item_is_supported_once(catalogue: Session, cast: Cast) -> None:
+    db = catalogue
+    first, second = (
+        new_application(db, cast.applicant, item="A"),
+        new_application(db, cast.other_applicant, item="B"),
+    )
+    for application_id in (first, second):
+        approve_all(db, cast, application_id)
+    apps.set_budget(db, cast.lead, measure_id=MEASURE, year=2025, amount=Decimal(80000))
+    apps.commit_award(db, cast.lead, first, year=2025)
+    with pytest.raises(Conflict) as exhausted:
+        apps.commit_award(db, cast.lead, second, year=2025)
+    assert exhausted.value.params["left"] == "30,000.00"
+    with pytest.raises(Conflict):
+        apps.set_budget(db, cast.lead, measure_id=MEASURE, year=2025, amount=Decimal(10000))
+    again = new_application(db, cast.applicant, item="A")
+    approve_all(db, cast, again)
+    apps.set_budget(db, cast.lead, measure_id=MEASURE, year=2025, amount=Decimal(500000))
+    with pytest.raises(Conflict) as stacked:
+        apps.commit_award(db, cast.lead, again, year=2025)
+    assert "不重复享受" in stacked.value.message
+
+
+def test_two_approvals_at_the_same_moment_never_overspend(
+    clean_engine: Engine, catalogue: Session, cast: Cast
+) -> None:
+    if clean_engine.dialect.name != "postgresql":
+        pytest.skip("row locks under real concurrency: PostgreSQL")
+    db = catalogue
+    ids = [new_application(db, cast.applicant, item=f"item {n}") for n in range(6)]
+    for application_id in ids:
+        approve_all(db, cast, application_id)
+    apps.set_budget(db, cast.lead, measure_id=MEASURE, year=2025, amount=Decimal(100000))  # room for two
+    db.commit()
+    barrier = threading.Barrier(len(ids))
+    outcomes: list[str] = []
+
+    def book(application_id: int) -> None:
+        with session_factory(clean_engine)() as session:
+            barrier.wait()
+            try:
+                apps.commit_award(session, cast.lead, application_id, year=2025)
+                session.commit()
+                outcomes.append("committed")
+            except Conflict:
+                session.rollback()
+                outcomes.append("refused")
+
+    threads = [threading.Thread(target=book, args=(application_id,)) for application_id in ids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(outcomes) == ["committed", "committed", "refused", "refused", "refused", "refused"]
+    db.expire_all()
+    assert apps.committed_total(db, MEASURE, 2025) == Decimal(100000)
