@@ -20,7 +20,7 @@ ENTITY_TYPES = [
     "industry_index_definitions", "industry_park_evaluations", "industry_products",
     "industry_product_figures", "industry_classifications", "industry_categories",
     "industry_milestones", "industry_ranking_schemes", "policy_documents", "policy_measures",
-    "policy_parameters",
+    "policy_parameters", "policy_applications", "policy_reviews", "policy_budgets", "policy_unit_routes",
 ]  # fmt: skip
 
 
@@ -28,6 +28,7 @@ def label_values() -> list[str]:
     from avbase.core.accounts.models import OrgKind, Role
     from avbase.core.jobs.models import JobState
     from avbase.industry import models as industry
+    from avbase.policy.models import ApplicationState, Decision, LedgerKind
     from avbase.policy.rules import Outcome, RuleKind
 
     values = [
@@ -35,5 +36,6 @@ def label_values() -> list[str]:
         *industry.ParkStatus, *industry.Recommendation, *industry.ProjectTier, *industry.ProjectStatus,
         *industry.PeriodKind,
         *industry.Normalisation, *industry.UnitLevel, *RuleKind, *Outcome,
+        *ApplicationState, *Decision, *LedgerKind,
     ]  # fmt: skip
     return [str(value.value) for value in values] + AUDIT_ACTIONS + ENTITY_TYPES

@@ -9,6 +9,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
@@ -18,6 +19,7 @@ from avbase.core.db import session_factory
 from avbase.core.errors import AvbaseError, Conflict, Forbidden, NotFound
 from avbase.policy import applications as apps
 from avbase.policy.models import ApplicationState, Decision, LedgerEntry, LedgerKind
+from tests.conftest import login
 
 ON = date(2025, 6, 1)
 MEASURE = "hn2023.5.certification"  # units: 省工业和信息化厅 (lead), 省财政厅, 各市州人民政府
@@ -217,3 +219,31 @@ def test_two_approvals_at_the_same_moment_never_overspend(
     assert sorted(outcomes) == ["committed", "committed", "refused", "refused", "refused", "refused"]
     db.expire_all()
     assert apps.committed_total(db, MEASURE, 2025) == Decimal(100000)
+
+
+def test_the_web_flow_from_the_measure_page_to_the_lead_units_decision(
+    client: TestClient, catalogue: Session, cast: Cast
+) -> None:
+    csrf = login(client, cast.applicant.username)
+    form = {
+        "csrf_token": csrf, "fact_first_product": "true", "fact_certification_cost": "70000",
+        "fact_granted_amount": "35000", "on": "2025-06-01", "item": "超高清编码器首款认证",
+    }  # fmt: skip
+    applied = client.post(f"/policy/measures/{MEASURE}/apply", data=form, follow_redirects=False)
+    assert applied.status_code == 303
+    page_url = applied.headers["location"]
+    assert "草稿" in client.get(page_url).text
+    assert (
+        client.post(page_url + "/submit", data={"csrf_token": csrf}, follow_redirects=False).status_code
+        == 303
+    )
+    csrf = login(client, cast.lead.username)
+    inbox = client.get("/policy/applications").text
+    assert "待本单位审核" in inbox and "超高清编码器首款认证" in inbox
+    refused = client.post(page_url + "/decide", data={"csrf_token": csrf, "decision": "reject"})
+    assert refused.status_code == 400 and "须填写意见" in refused.text
+    approved = client.post(
+        page_url + "/decide", data={"csrf_token": csrf, "decision": "approve"}, follow_redirects=False
+    )
+    assert approved.status_code == 303
+    assert "联审" in client.get(page_url).text

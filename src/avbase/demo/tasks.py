@@ -14,7 +14,7 @@ from avbase.core.db import session_scope
 from avbase.core.jobs.registry import JobContext, job_handler
 from avbase.demo import data
 from avbase.industry import demo as industry_demo
-from avbase.policy.catalogue import load_catalogue
+from avbase.policy import demo as policy_demo
 from avbase.policy.models import Measure
 
 
@@ -69,6 +69,12 @@ def load_demo(ctx: JobContext) -> dict[str, Any]:
     industry = industry_demo.load(ctx.engine, lambda fraction, step: ctx.progress(0.5 + fraction / 2, step))
     with session_scope(ctx.engine) as session:
         session.info["actor"] = Actor(name="demo")
-        load_catalogue(session)
+        policy = policy_demo.load(session)
         measures = session.scalar(select(func.count()).select_from(Measure)) or 0
-    return {"organisations": created_orgs, "users": created_users, **industry, "measures": measures}
+    return {
+        "organisations": created_orgs,
+        "users": created_users,
+        **industry,
+        "measures": measures,
+        **policy,
+    }

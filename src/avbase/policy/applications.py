@@ -7,6 +7,7 @@ ledger is append-only and a correction is a reversing entry.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 
@@ -96,7 +97,7 @@ def get_application(session: Session, principal: Principal, application_id: int)
 
 
 def create_application(
-    session: Session, principal: Principal, *, measure_id: str, item: str, facts: dict[str, object]
+    session: Session, principal: Principal, *, measure_id: str, item: str, facts: Mapping[str, object]
 ) -> Application:
     """A draft for the principal's own organisation."""
     if principal.role in (Role.reviewer, Role.creator, Role.authority_officer):
@@ -116,7 +117,12 @@ def create_application(
 
 
 def update_draft(
-    session: Session, principal: Principal, application_id: int, *, item: str | None, facts: dict[str, object]
+    session: Session,
+    principal: Principal,
+    application_id: int,
+    *,
+    item: str | None,
+    facts: Mapping[str, object],
 ) -> Application:
     application = _own(session, principal, application_id)
     if application.state not in EDITABLE:

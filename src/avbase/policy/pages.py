@@ -8,18 +8,22 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import select
 
-from avbase.core.errors import AvbaseError
+from avbase.core.accounts.models import Organisation, Role
+from avbase.core.errors import AvbaseError, NotFound
 from avbase.core.i18n import _, get_locale
 from avbase.industry.registry import STEWARDS
 from avbase.industry.reports import today
+from avbase.policy import applications as apps
 from avbase.policy import service
 from avbase.policy.facts import CHOICE_LABELS, FACT_LABELS
-from avbase.policy.models import Measure
+from avbase.policy.models import Application, ApplicationState, Decision, LedgerEntry, Measure
 from avbase.policy.rules import Quote, RuleKind
 from avbase.policy.sources import simplified
 from avbase.policy.views import step_text
 from avbase.web.deps import Db, PagePrincipal
+from avbase.web.schemas import RowId
 from avbase.web.templating import add_template_dir, render
 
 router = APIRouter(prefix="/policy")
@@ -83,6 +87,7 @@ def _measure_page(
             "result": result,
             "step_text": step_text,
             "can_amend": principal.role in STEWARDS,
+            "can_apply": principal.role in (Role.enterprise_staff, Role.park_operator),
             "today": today().isoformat(),
             "fact_labels": FACT_LABELS,
             "choice_labels": CHOICE_LABELS,
@@ -151,3 +156,172 @@ async def amend(request: Request, db: Db, principal: PagePrincipal, measure_id: 
         errors = {exc.field or "form": _(exc.message, **exc.params)}
         return _measure_page(request, found, principal, values=values, errors=errors, status=exc.status_code)
     return RedirectResponse(f"/policy/measures/{found.id}", status_code=303)
+
+
+# --- applications ------------------------------------------------------------------------------------
+
+
+@router.get("/applications")
+def applications(request: Request, db: Db, principal: PagePrincipal, state: str | None = None) -> Response:
+    stmt = apps.visible_applications(principal).limit(200)
+    chosen = state if state in ApplicationState.__members__ else None
+    if chosen:
+        stmt = stmt.where(Application.state == chosen)
+    found = list(db.scalars(stmt))
+    waiting = [
+        a
+        for a in found
+        if any(
+            r.org_id == principal.org_id
+            and r.decision is Decision.pending
+            and r.round == max(x.round for x in a.reviews)
+            for r in a.reviews
+        )
+        and a.state in (ApplicationState.lead_review, ApplicationState.joint_review)
+    ]
+    names = dict(
+        db.execute(
+            select(Organisation.id, Organisation.name).where(Organisation.id.in_({a.org_id for a in found}))
+        ).all()
+    )
+    return render(
+        request,
+        "policy/applications.html",
+        {
+            "applications": found,
+            "waiting": waiting,
+            "states": list(ApplicationState),
+            "state": chosen,
+            "org_names": names,
+        },
+    )
+
+
+@router.post("/measures/{measure_id}/apply")
+async def apply(request: Request, db: Db, principal: PagePrincipal, measure_id: str) -> Response:
+    found = service.get_measure(db, measure_id[:80])
+    values = await _form(request)
+    facts = {k[5:]: v for k, v in values.items() if k.startswith("fact_") and v != ""}
+    item = values.get("item", "").strip()
+    if not item:
+        return _measure_page(
+            request,
+            found,
+            principal,
+            values=values,
+            errors={"item": _("This field is required.")},
+            status=422,
+        )
+    try:
+        made = apps.create_application(db, principal, measure_id=found.id, item=item[:200], facts=facts)
+    except AvbaseError as exc:
+        return _measure_page(
+            request,
+            found,
+            principal,
+            values=values,
+            errors={"form": _(exc.message, **exc.params)},
+            status=exc.status_code,
+        )
+    return RedirectResponse(f"/policy/applications/{made.id}", status_code=303)
+
+
+def _application_page(
+    request: Request,
+    db: Db,
+    principal: PagePrincipal,
+    application: Application,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+) -> Response:
+    current = max((r.round for r in application.reviews), default=0)
+    my_review = next(
+        (
+            r
+            for r in application.reviews
+            if r.round == current
+            and r.decision is Decision.pending
+            and (r.org_id == principal.org_id or principal.is_admin)
+            and application.state in (ApplicationState.lead_review, ApplicationState.joint_review)
+            and (r.stage.value == "lead") == (application.state is ApplicationState.lead_review)
+        ),
+        None,
+    )
+    leads = [r for r in application.reviews if r.stage.value == "lead"]
+    is_lead = (
+        principal.role in apps.REVIEWERS
+        and bool(leads)
+        and (principal.is_admin or leads[-1].org_id == principal.org_id)
+    )
+    org = db.get(Organisation, application.org_id)
+    ledger = list(
+        db.scalars(
+            select(LedgerEntry).where(LedgerEntry.application_id == application.id).order_by(LedgerEntry.id)
+        )
+    )
+    return render(
+        request,
+        "policy/application.html",
+        {
+            "a": application,
+            "applicant": org,
+            "is_applicant": org is not None and principal.can_edit(org) and not principal.is_authority,
+            "my_review": my_review,
+            "is_lead": is_lead,
+            "ledger": ledger,
+            "errors": errors or {},
+            "year": today().year,
+            "fact_labels": FACT_LABELS,
+            "choice_labels": CHOICE_LABELS,
+            "unit_names": dict(
+                db.execute(
+                    select(Organisation.id, Organisation.name).where(
+                        Organisation.id.in_({r.org_id for r in application.reviews})
+                    )
+                ).all()
+            ),
+        },
+        status_code=status,
+    )
+
+
+@router.get("/applications/{application_id}")
+def application(request: Request, db: Db, principal: PagePrincipal, application_id: RowId) -> Response:
+    return _application_page(request, db, principal, apps.get_application(db, principal, application_id))
+
+
+@router.post("/applications/{application_id}/{action}")
+async def act(
+    request: Request, db: Db, principal: PagePrincipal, application_id: RowId, action: str
+) -> Response:
+    """One form endpoint per action: submit, decide, commit, disburse, reverse."""
+    values = await _form(request)
+    found = apps.get_application(db, principal, application_id)
+    try:
+        if action == "submit":
+            apps.submit(db, principal, found.id, on=today())
+        elif action == "decide":
+            choice = values.get("decision", "")
+            if choice not in ("approve", "return", "reject"):
+                raise AvbaseError("Choose approve, return or reject.", field="decision")
+            apps.decide(db, principal, found.id, decision=Decision(choice), comment=values.get("comment"))
+        elif action == "commit":
+            apps.commit_award(db, principal, found.id, year=int(values.get("year") or today().year))
+        elif action == "disburse":
+            apps.disburse(db, principal, found.id, note=values.get("note") or None)
+        elif action == "reverse":
+            apps.reverse(db, principal, found.id, note=values.get("note", ""))
+        else:
+            raise NotFound("Page not found.")
+    except AvbaseError as exc:
+        db.rollback()
+        found = apps.get_application(db, principal, application_id)
+        return _application_page(
+            request,
+            db,
+            principal,
+            found,
+            {exc.field or "form": _(exc.message, **exc.params)},
+            exc.status_code,
+        )
+    return RedirectResponse(f"/policy/applications/{found.id}", status_code=303)

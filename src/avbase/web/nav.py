@@ -32,6 +32,7 @@ NAV: list[NavItem] = [
     NavItem("projects", N_('"146" projects'), "/industry/projects", MONITORS),
     NavItem("imports", N_("Import"), "/industry/imports", FILERS),
     NavItem("policy", N_("Policy measures"), "/policy"),
+    NavItem("applications", N_("Applications"), "/policy/applications", FILERS),
     NavItem("organisations", N_("Organisations"), "/organisations"),
     NavItem(
         "users", N_("Users"), "/users", frozenset({Role.admin, Role.authority_officer, Role.park_operator})

@@ -1,0 +1,144 @@
+"""Demo: the Hunan departments the measures name, routed; budgets; applications in every state."""
+
+from __future__ import annotations
+
+import random
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from avbase.core.accounts.models import Organisation, OrgKind, Role
+from avbase.core.accounts.principal import Principal
+from avbase.policy import applications as apps
+from avbase.policy.catalogue import load_catalogue
+from avbase.policy.models import Application, ApplicationState, Decision, Measure
+
+# The organisation that acts for each unit the Hunan text names (the demo's stand-ins for the real ones).
+HN_DEPARTMENTS = {
+    "省工业和信息化厅": "湖南省工业和信息化厅",
+    "省广电局": "湖南省广播电视局",
+    "长沙市人民政府": "长沙市人民政府",
+    "各市州人民政府": "长沙市人民政府",
+    "省财政厅": "湖南省财政厅",
+    "省科技厅": "湖南省科学技术厅",
+    "省发展改革委": "湖南省发展和改革委员会",
+    "省委宣传部": "中共湖南省委宣传部",
+    "省委宣传部(省文资委)": "中共湖南省委宣传部",
+    "省商务厅": "湖南省商务厅",
+    "省国资委": "湖南省人民政府国有资产监督管理委员会",
+    "省委人才办": "中共湖南省委人才工作领导小组办公室",
+    "省教育厅": "湖南省教育厅",
+    "省人力资源社会保障厅": "湖南省人力资源和社会保障厅",
+    "省文化和旅游厅": "湖南省文化和旅游厅",
+}
+BUDGETS = {
+    "hn2023.4.rnd-center": 20_000_000,
+    "hn2023.5.certification": 2_000_000,
+    "hn2023.6.demonstration": 8_000_000,
+    "hn2023.8.course": 3_000_000,
+    "hn2023.8.training-base": 6_000_000,
+}
+ON = date(2025, 9, 1)
+# (measure, facts, how far it gets)
+PLAN: list[tuple[str, dict[str, str], ApplicationState]] = [
+    ("hn2023.4.rnd-center", {"recognition_level": "provincial", "assessed_amount": "3200000"},
+     ApplicationState.disbursed),
+    ("hn2023.4.rnd-center", {"recognition_level": "national", "assessed_amount": "6500000"},
+     ApplicationState.committed),
+    ("hn2023.5.certification", {"first_product": "true", "certification_cost": "180000",
+                                "granted_amount": "90000"}, ApplicationState.approved),
+    ("hn2023.6.demonstration", {"assessed_amount": "1200000"}, ApplicationState.joint_review),
+    ("hn2023.8.training-base", {"eligible_cost": "4200000"}, ApplicationState.lead_review),
+    ("hn2023.8.course", {"in_training_plan": "true", "assessed_amount": "450000"}, ApplicationState.returned),
+    ("hn2023.5.certification", {"first_product": "true", "certification_cost": "60000",
+                                "granted_amount": "30000"}, ApplicationState.rejected),
+    ("hn2023.6.demonstration", {"assessed_amount": "800000"}, ApplicationState.draft),
+]  # fmt: skip
+ITEMS = [
+    "8K超高清制播实验室",
+    "Audio Vivid编码器",
+    "视频云转码平台",
+    "虚拟制片示范项目",
+    "产教融合实训基地",
+    "音视频编解码课程",
+]
+
+
+def load(session: Session) -> dict[str, int]:
+    load_catalogue(session)
+    admin = Principal(0, "demo", "demo", Role.admin, 0, "avbase", "000000")
+    orgs = {
+        o.name: o for o in session.scalars(select(Organisation).where(Organisation.kind == OrgKind.authority))
+    }
+    for unit, name in HN_DEPARTMENTS.items():
+        org = orgs.get(name)
+        if org is None:
+            org = Organisation(
+                name=name, kind=OrgKind.authority, region_code="430100" if "长沙" in name else "430000"
+            )
+            session.add(org)
+            session.flush()
+            orgs[name] = org
+        apps.route_unit(session, admin, document="hn2023", unit=unit, org_id=org.id)
+    for measure_id, amount in BUDGETS.items():
+        apps.set_budget(session, admin, measure_id=measure_id, year=2025, amount=Decimal(amount))
+    if not session.scalar(select(func.count()).select_from(Application)):
+        _applications(session, {name: org.id for name, org in orgs.items()})
+    return {"applications": session.scalar(select(func.count()).select_from(Application)) or 0}
+
+
+def _applications(session: Session, org_ids: dict[str, int]) -> None:
+    rng = random.Random(2023)
+    applicants = list(
+        session.scalars(
+            select(Organisation)
+            .where(Organisation.kind == OrgKind.enterprise, Organisation.region_code.startswith("43"))
+            .order_by(Organisation.id)
+            .limit(40)
+        )
+    )
+    if not applicants:
+        return
+    for number, (measure_id, facts, goal) in enumerate(PLAN):
+        org = rng.choice(applicants)
+        staff = Principal(0, "demo", "demo", Role.enterprise_staff, org.id, org.name, org.region_code)
+        item = f"{ITEMS[number % len(ITEMS)]}（{number + 1}号）"
+        application = apps.create_application(session, staff, measure_id=measure_id, item=item, facts=facts)
+        if goal is ApplicationState.draft:
+            continue
+        apps.submit(session, staff, application.id, on=ON)
+        measure = session.get(Measure, measure_id)
+        assert measure is not None
+        officers = [_officer(org_ids[HN_DEPARTMENTS[unit]]) for unit in measure.units]
+        if goal is ApplicationState.lead_review:
+            continue
+        if goal in (ApplicationState.returned, ApplicationState.rejected):
+            decision = Decision.return_ if goal is ApplicationState.returned else Decision.reject
+            apps.decide(
+                session,
+                officers[0],
+                application.id,
+                decision=decision,
+                comment="请补充资金使用计划和佐证材料",
+            )
+            continue
+        apps.decide(session, officers[0], application.id, decision=Decision.approve, comment="符合条件")
+        if goal is ApplicationState.joint_review:
+            apps.decide(session, officers[1], application.id, decision=Decision.approve)
+            continue
+        for officer in officers[1:]:
+            if application.state is ApplicationState.joint_review:
+                pending = {r.org_id for r in application.reviews if r.decision is Decision.pending}
+                if officer.org_id in pending:
+                    apps.decide(session, officer, application.id, decision=Decision.approve)
+        if goal is ApplicationState.approved:
+            continue
+        apps.commit_award(session, officers[0], application.id, year=2025)
+        if goal is ApplicationState.disbursed:
+            apps.disburse(session, officers[0], application.id, note="国库集中支付")
+
+
+def _officer(org_id: int) -> Principal:
+    return Principal(0, "demo", "demo", Role.authority_officer, org_id, "", "430000")
