@@ -247,3 +247,48 @@ def test_the_web_flow_from_the_measure_page_to_the_lead_units_decision(
     )
     assert approved.status_code == 303
     assert "联审" in client.get(page_url).text
+
+
+def test_award_reports_add_up_by_measure_unit_and_region_and_export(
+    client: TestClient, catalogue: Session, cast: Cast
+) -> None:
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from avbase.policy.reports import award_report
+
+    db = catalogue
+    paid, booked, _waiting = (new_application(db, cast.applicant, amount, item) for amount, item in
+                             (("50000", "A"), ("30000", "B"), ("20000", "C")))  # fmt: skip
+    for application_id in (paid, booked):
+        approve_all(db, cast, application_id)
+    apps.set_budget(db, cast.lead, measure_id=MEASURE, year=2025, amount=Decimal(200000))
+    apps.commit_award(db, cast.lead, paid, year=2025)
+    apps.commit_award(db, cast.lead, booked, year=2025)
+    apps.disburse(db, cast.lead, paid)
+    db.commit()
+    (by_measure,) = award_report(db, cast.lead, year=2025, by="measure", locale="zh_Hans")
+    assert (by_measure.key, by_measure.applications) == (MEASURE, 3)
+    assert (by_measure.approved, by_measure.committed, by_measure.disbursed, by_measure.budget) == (
+        Decimal(80000),
+        Decimal(80000),
+        Decimal(50000),
+        Decimal(200000),
+    )
+    assert by_measure.states == {"disbursed": 1, "committed": 1, "lead_review": 1}
+    (by_unit,) = award_report(db, cast.lead, year=2025, by="unit", locale="zh_Hans")
+    assert by_unit.key == "省工业和信息化厅"
+    (by_region,) = award_report(db, cast.lead, year=2025, by="region", locale="zh_Hans")
+    assert (by_region.key, by_region.name) == ("430100", "长沙市")
+    assert award_report(db, cast.lead, year=2024, by="measure", locale="zh_Hans") == []
+    with pytest.raises(Forbidden):
+        award_report(db, cast.applicant, year=2025, by="measure", locale="zh_Hans")
+
+    login(client, cast.lead.username)
+    page = client.get("/policy/reports?year=2025").text
+    assert "首款产品测试认证费用补助" in page and "80,000.00" in page
+    workbook = client.get("/policy/reports.xlsx?year=2025&by=measure")
+    assert workbook.status_code == 200
+    rows = list(load_workbook(BytesIO(workbook.content)).active.iter_rows(values_only=True))
+    assert rows[2][:3] == (MEASURE, "首款产品测试认证费用补助", 3)

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Response
 
+from avbase.core.i18n import get_locale
 from avbase.industry.reports import today
 from avbase.policy import applications as apps
-from avbase.policy import service
+from avbase.policy import reports, service
 from avbase.policy.models import Application, ApplicationState, Decision
 from avbase.policy.rules import RuleKind
 from avbase.policy.schemas import (
     ApplicationIn,
     ApplicationOut,
     ApplicationPatch,
+    AwardRowOut,
     BudgetIn,
     CommitIn,
     DecisionIn,
@@ -180,3 +182,16 @@ def set_budget(
 def route_unit(data: RouteIn, db: Db, principal: ApiPrincipal) -> Response:
     apps.route_unit(db, principal, document=data.document, unit=data.unit, org_id=data.org_id)
     return Response(status_code=204)
+
+
+@router.get(
+    "/reports", response_model=list[AwardRowOut], summary="Awards by measure, lead unit or region for a year"
+)
+def award_report(
+    db: Db,
+    principal: ApiPrincipal,
+    year: Annotated[int, Query(ge=2000, le=2100)],
+    by: Literal["measure", "unit", "region"] = "measure",
+) -> list[AwardRowOut]:
+    rows = reports.award_report(db, principal, year=year, by=by, locale=get_locale())
+    return [AwardRowOut.model_validate(row, from_attributes=True) for row in rows]

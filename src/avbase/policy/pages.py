@@ -13,16 +13,20 @@ from sqlalchemy import select
 from avbase.core.accounts.models import Organisation, Role
 from avbase.core.errors import AvbaseError, NotFound
 from avbase.core.i18n import _, get_locale
+from avbase.industry.exports import XLSX_MEDIA_TYPE
 from avbase.industry.registry import STEWARDS
 from avbase.industry.reports import today
 from avbase.policy import applications as apps
 from avbase.policy import service
+from avbase.policy.exports import award_workbook
 from avbase.policy.facts import CHOICE_LABELS, FACT_LABELS
 from avbase.policy.models import Application, ApplicationState, Decision, LedgerEntry, Measure
+from avbase.policy.reports import AwardRow, award_report
 from avbase.policy.rules import Quote, RuleKind
 from avbase.policy.sources import simplified
 from avbase.policy.views import step_text
 from avbase.web.deps import Db, PagePrincipal
+from avbase.web.downloads import attachment
 from avbase.web.schemas import RowId
 from avbase.web.templating import add_template_dir, render
 
@@ -325,3 +329,35 @@ async def act(
             exc.status_code,
         )
     return RedirectResponse(f"/policy/applications/{found.id}", status_code=303)
+
+
+# --- reports -----------------------------------------------------------------------------------------
+
+
+def _report(
+    db: Db, principal: PagePrincipal, year: str | None, by: str | None
+) -> tuple[int, str, list[AwardRow]]:
+    chosen_by = by if by in ("measure", "unit", "region") else "measure"
+    try:
+        chosen_year = min(max(int(year or today().year), 2000), 2100)
+    except ValueError:
+        chosen_year = today().year
+    rows = award_report(db, principal, year=chosen_year, by=chosen_by, locale=get_locale())  # type: ignore[arg-type]
+    return chosen_year, chosen_by, rows
+
+
+@router.get("/reports")
+def reports(
+    request: Request, db: Db, principal: PagePrincipal, year: str | None = None, by: str | None = None
+) -> Response:
+    chosen_year, chosen_by, rows = _report(db, principal, year, by)
+    return render(request, "policy/reports.html", {"year": chosen_year, "by": chosen_by, "rows": rows})
+
+
+@router.get("/reports.xlsx")
+def reports_export(
+    db: Db, principal: PagePrincipal, year: str | None = None, by: str | None = None
+) -> Response:
+    chosen_year, chosen_by, rows = _report(db, principal, year, by)
+    body = award_workbook(_("Support awards {year} by {by}", year=chosen_year, by=chosen_by), rows)
+    return attachment(body, media_type=XLSX_MEDIA_TYPE, name=f"awards-{chosen_year}-{chosen_by}.xlsx")

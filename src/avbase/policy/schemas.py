@@ -164,3 +164,14 @@ class LedgerEntryOut(BaseModel):
     kind: str
     amount: Decimal
     note: str | None
+
+
+class AwardRowOut(BaseModel):
+    key: str
+    name: str
+    applications: int
+    approved: Decimal
+    committed: Decimal
+    disbursed: Decimal
+    budget: Decimal | None
+    states: dict[str, int]

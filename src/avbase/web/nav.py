@@ -33,6 +33,9 @@ NAV: list[NavItem] = [
     NavItem("imports", N_("Import"), "/industry/imports", FILERS),
     NavItem("policy", N_("Policy measures"), "/policy"),
     NavItem("applications", N_("Applications"), "/policy/applications", FILERS),
+    NavItem(
+        "awards", N_("Award reports"), "/policy/reports", frozenset({Role.admin, Role.authority_officer})
+    ),
     NavItem("organisations", N_("Organisations"), "/organisations"),
     NavItem(
         "users", N_("Users"), "/users", frozenset({Role.admin, Role.authority_officer, Role.park_operator})
