@@ -48,6 +48,12 @@ class Settings(BaseSettings):
     )
     upload_max_mb: int = Field(default=2048, ge=1)
     import_max_mb: int = Field(default=200, ge=1, description="Largest CSV or Excel file an import accepts.")
+    attachment_max_mb: int = Field(
+        default=20, ge=1, description="Largest evidence file an application takes."
+    )
+    review_days: int = Field(
+        default=15, ge=1, description="Days a unit has to decide a review before it is overdue."
+    )
 
     @field_validator("database_url")
     @classmethod

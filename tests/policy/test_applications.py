@@ -18,6 +18,7 @@ from avbase.core.accounts.principal import Principal
 from avbase.core.db import session_factory
 from avbase.core.errors import AvbaseError, Conflict, Forbidden, NotFound
 from avbase.policy import applications as apps
+from avbase.policy.demo import attach_evidence, minimal_pdf
 from avbase.policy.models import ApplicationState, Decision, LedgerEntry, LedgerKind
 from tests.conftest import login
 
@@ -61,6 +62,7 @@ def new_application(
 ) -> int:
     facts = {"first_product": "true", "certification_cost": "80000", "granted_amount": amount}
     application = apps.create_application(db, who, measure_id=MEASURE, item=item, facts=facts)
+    attach_evidence(db, who, application.id)
     apps.submit(db, who, application.id, on=ON)
     db.commit()
     return application.id
@@ -232,7 +234,20 @@ def test_the_web_flow_from_the_measure_page_to_the_lead_units_decision(
     applied = client.post(f"/policy/measures/{MEASURE}/apply", data=form, follow_redirects=False)
     assert applied.status_code == 303
     page_url = applied.headers["location"]
-    assert "草稿" in client.get(page_url).text
+    draft = client.get(page_url).text
+    assert "草稿" in draft and draft.count('class="missing"') == 4
+    blocked = client.post(page_url + "/submit", data={"csrf_token": csrf})
+    assert blocked.status_code == 400 and "请先上传材料" in blocked.text
+    for item in ("申请书", "营业执照或法人登记证书", "有关费用或投入凭证", "测试认证报告"):
+        upload = {"file": (f"{item}.pdf", minimal_pdf(item), "application/pdf")}
+        sent = client.post(
+            page_url + "/attach",
+            data={"csrf_token": csrf, "evidence": item},
+            files=upload,
+            follow_redirects=False,
+        )
+        assert sent.status_code == 303
+    assert 'class="missing"' not in client.get(page_url).text
     assert (
         client.post(page_url + "/submit", data={"csrf_token": csrf}, follow_redirects=False).status_code
         == 303
@@ -292,3 +307,20 @@ def test_award_reports_add_up_by_measure_unit_and_region_and_export(
     assert workbook.status_code == 200
     rows = list(load_workbook(BytesIO(workbook.content)).active.iter_rows(values_only=True))
     assert rows[2][:3] == (MEASURE, "首款产品测试认证费用补助", 3)
+
+
+def test_a_review_past_its_due_date_is_a_reminder_for_that_unit_only(catalogue: Session, cast: Cast) -> None:
+    from datetime import timedelta
+
+    from avbase.industry.reports import today
+
+    db = catalogue
+    application_id = new_application(db, cast.applicant)
+    (review,) = apps.get_application(db, cast.lead, application_id).reviews
+    assert review.due_on == today() + timedelta(days=15)
+    assert apps.overdue_reviews(db, cast.lead, on=today()) == []
+    late = apps.overdue_reviews(db, cast.lead, on=today() + timedelta(days=16))
+    assert [r.application_id for r in late] == [application_id]
+    assert apps.overdue_reviews(db, cast.finance, on=today() + timedelta(days=16)) == []
+    apps.decide(db, cast.lead, application_id, decision=Decision.approve)
+    assert apps.overdue_reviews(db, cast.lead, on=today() + timedelta(days=16)) == []

@@ -8,6 +8,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from avbase.core.accounts.models import Organisation, OrgKind, Role, User
+from avbase.policy.demo import minimal_pdf
 from tests.conftest import login
 
 Headers = Callable[[User], dict[str, str]]
@@ -116,6 +117,27 @@ def test_an_application_travels_through_the_api(
     )
     assert made.status_code == 201, made.text
     url = f"/api/v1/policy/applications/{made.json()['id']}"
+    early = client.post(url + "/submit", json={"on": "2025-03-01"}, headers=staff)
+    assert early.status_code == 400 and early.json()["errors"][0]["field"] == "attachments"
+    fake = client.post(
+        url + "/attachments",
+        data={"evidence": "申请书"},
+        files={"file": ("申请书.pdf", b"MZ\x90 not a pdf")},
+        headers=staff,
+    )
+    assert fake.status_code == 400 and fake.json()["errors"][0]["field"] == "file"
+    for item in ["申请书", "营业执照或法人登记证书", "有关费用或投入凭证", "测试认证报告"]:
+        upload = client.post(
+            url + "/attachments",
+            data={"evidence": item},
+            files={"file": (f"{item}.pdf", minimal_pdf(item))},
+            headers=staff,
+        )
+        assert upload.status_code == 201, upload.text
+    attachment = upload.json()
+    assert attachment["media_type"] == "application/pdf" and len(attachment["sha256"]) == 64
+    downloaded = client.get(f"{url}/attachments/{attachment['id']}", headers=staff)
+    assert downloaded.status_code == 200 and downloaded.content == minimal_pdf("测试认证报告")
     submitted = client.post(url + "/submit", json={"on": "2025-03-01"}, headers=staff).json()
     assert submitted["state"] == "lead_review" and submitted["quoted_amount"] == "60000.00"
     for unit in ("省工业和信息化厅", "省财政厅", "各市州人民政府"):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, File, Form, Path, Query, Response, UploadFile
 
 from avbase.core.i18n import get_locale
 from avbase.industry.reports import today
@@ -16,6 +16,7 @@ from avbase.policy.schemas import (
     ApplicationIn,
     ApplicationOut,
     ApplicationPatch,
+    AttachmentOut,
     AwardRowOut,
     BudgetIn,
     CommitIn,
@@ -30,7 +31,7 @@ from avbase.policy.schemas import (
     RouteIn,
     SubmitIn,
 )
-from avbase.policy.views import quote_out
+from avbase.policy.views import evidence_file, quote_out, store_evidence
 from avbase.web.deps import ApiPrincipal, Db
 from avbase.web.schemas import ErrorOut, RowId
 
@@ -195,3 +196,27 @@ def award_report(
 ) -> list[AwardRowOut]:
     rows = reports.award_report(db, principal, year=year, by=by, locale=get_locale())
     return [AwardRowOut.model_validate(row, from_attributes=True) for row in rows]
+
+
+@router.post(
+    "/applications/{application_id}/attachments",
+    response_model=AttachmentOut,
+    status_code=201,
+    responses=CONFLICT,
+    summary="Attach evidence: PDF, PNG, JPEG or an Office file, checked by its bytes, up to the size limit",
+)
+async def attach(
+    application_id: RowId,
+    db: Db,
+    principal: ApiPrincipal,
+    evidence: Annotated[str, Form(max_length=200)],
+    file: Annotated[UploadFile, File()],
+) -> AttachmentOut:
+    return AttachmentOut.model_validate(await store_evidence(db, principal, application_id, evidence, file))
+
+
+@router.get("/applications/{application_id}/attachments/{attachment_id}", responses=NOT_FOUND)
+def download_attachment(
+    application_id: RowId, attachment_id: RowId, db: Db, principal: ApiPrincipal
+) -> Response:
+    return evidence_file(db, principal, application_id, attachment_id)

@@ -8,21 +8,25 @@ ledger is append-only and a correction is a reversing entry.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 from sqlalchemy import ColumnElement, Select, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from avbase.core import storage
 from avbase.core.accounts.models import Organisation, OrgKind, Role
 from avbase.core.accounts.principal import Principal
 from avbase.core.db import utcnow
 from avbase.core.errors import AvbaseError, Conflict, Forbidden, NotFound
 from avbase.industry.registry import require_steward
+from avbase.industry.reports import today
 from avbase.policy.catalogue import rule_of
 from avbase.policy.models import (
     Application,
     ApplicationState,
+    Attachment,
     Budget,
     Decision,
     LedgerEntry,
@@ -35,6 +39,8 @@ from avbase.policy.models import (
 from avbase.policy.rules import evaluate
 from avbase.policy.service import get_measure
 from avbase.policy.views import step_text
+from avbase.settings import get_settings
+from avbase.web.uploads import sniff_document
 
 EDITABLE = (ApplicationState.draft, ApplicationState.returned)
 AWARDED = (ApplicationState.committed, ApplicationState.disbursed)
@@ -145,13 +151,23 @@ def submit(session: Session, principal: Principal, application_id: int, *, on: d
         raise AvbaseError(
             "Not eligible: {reason}", reason=step_text(quote.reason) if quote.reason else "—", field="facts"
         )
+    if missing := missing_evidence(application):
+        raise AvbaseError(
+            "Attach the evidence first: {items}.", field="attachments", items="、".join(missing)
+        )
     lead = _route_of(session, measure, 0)
     application.quoted_amount = quote.amount
     application.trace = [step_text(step) for step in quote.trace]
     application.submitted_on = on
     application.state = ApplicationState.lead_review
     application.reviews.append(
-        Review(stage=ReviewStage.lead, round=_next_round(application), unit=measure.units[0], org_id=lead)
+        Review(
+            stage=ReviewStage.lead,
+            round=_next_round(application),
+            unit=measure.units[0],
+            org_id=lead,
+            due_on=_due(),
+        )
     )
     session.flush()
     return application
@@ -177,6 +193,77 @@ def _route_of(session: Session, measure: Measure, position: int) -> int:
     if org_id is None:
         raise Conflict("No organisation acts for {unit} yet; an administrator must route it.", unit=unit)
     return org_id
+
+
+# --- evidence ----------------------------------------------------------------------------------------
+
+OTHER_EVIDENCE = "其他材料"
+
+
+def attach(
+    session: Session, principal: Principal, application_id: int, *, evidence: str, path: Path, file_name: str
+) -> Attachment:
+    """Adds an evidence file (already streamed to ``path``) after checking its type by its bytes and its
+    size; the file moves into the content-addressed store."""
+    application = _own(session, principal, application_id)
+    try:
+        if application.state not in EDITABLE:
+            raise Conflict("Evidence is attached before the application is submitted.")
+        allowed = [*application.measure.evidence, OTHER_EVIDENCE]
+        if evidence not in allowed:
+            raise AvbaseError(
+                "Unknown evidence item; this measure asks for: {items}.",
+                field="evidence",
+                items="、".join(allowed),
+            )
+        size = path.stat().st_size
+        if size > get_settings().attachment_max_mb << 20:
+            raise AvbaseError(
+                "The file is larger than {limit} MB.", field="file", limit=get_settings().attachment_max_mb
+            )
+        media_type = sniff_document(path)
+    except AvbaseError:
+        path.unlink(missing_ok=True)
+        raise
+    sha256, _known = storage.keep(path)
+    attachment = Attachment(
+        application_id=application.id,
+        evidence=evidence,
+        file_name=file_name[:200],
+        media_type=media_type,
+        size=size,
+        sha256=sha256,
+        uploaded_by_id=principal.user_id or None,
+    )
+    application.attachments.append(attachment)
+    session.flush()
+    return attachment
+
+
+def missing_evidence(application: Application) -> list[str]:
+    attached = {a.evidence for a in application.attachments}
+    return [item for item in application.measure.evidence if item not in attached]
+
+
+def overdue_reviews(session: Session, principal: Principal, *, on: date) -> list[Review]:
+    """Reviews waiting on the principal's unit past their due date: the reminders it sees."""
+    return list(
+        session.scalars(
+            select(Review)
+            .join(Application, Application.id == Review.application_id)
+            .where(
+                Review.org_id == principal.org_id,
+                Review.decision == Decision.pending,
+                Review.due_on < on,
+                Application.state.in_([ApplicationState.lead_review, ApplicationState.joint_review]),
+            )
+            .order_by(Review.due_on)
+        )
+    )
+
+
+def _due() -> date:
+    return today() + timedelta(days=get_settings().review_days)
 
 
 # --- reviewers ---------------------------------------------------------------------------------------
@@ -241,7 +328,9 @@ def _open_joint_review(session: Session, application: Application, round_: int) 
         if org_id in seen:  # one organisation may act for two named units; it reviews once
             continue
         seen.add(org_id)
-        application.reviews.append(Review(stage=ReviewStage.joint, round=round_, unit=unit, org_id=org_id))
+        application.reviews.append(
+            Review(stage=ReviewStage.joint, round=round_, unit=unit, org_id=org_id, due_on=_due())
+        )
     if any(r.stage is ReviewStage.joint and r.round == round_ for r in application.reviews):
         application.state = ApplicationState.joint_review
     else:

@@ -14,6 +14,7 @@ from avbase.core.accounts.principal import Principal
 from avbase.policy import applications as apps
 from avbase.policy.catalogue import load_catalogue
 from avbase.policy.models import Application, ApplicationState, Decision, Measure
+from avbase.settings import get_settings
 
 # The organisation that acts for each unit the Hunan text names (the demo's stand-ins for the real ones).
 HN_DEPARTMENTS = {
@@ -108,6 +109,7 @@ def _applications(session: Session, org_ids: dict[str, int]) -> None:
         application = apps.create_application(session, staff, measure_id=measure_id, item=item, facts=facts)
         if goal is ApplicationState.draft:
             continue
+        attach_evidence(session, staff, application.id)
         apps.submit(session, staff, application.id, on=ON)
         measure = session.get(Measure, measure_id)
         assert measure is not None
@@ -138,6 +140,42 @@ def _applications(session: Session, org_ids: dict[str, int]) -> None:
         apps.commit_award(session, officers[0], application.id, year=2025)
         if goal is ApplicationState.disbursed:
             apps.disburse(session, officers[0], application.id, note="国库集中支付")
+
+
+def attach_evidence(session: Session, applicant: Principal, application_id: int) -> None:
+    """Attaches a one-page PDF for every evidence item the measure asks for (demo and tests)."""
+    application = session.get(Application, application_id)
+    assert application is not None
+    folder = get_settings().var_dir / "uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    for number, item in enumerate(application.measure.evidence):
+        path = folder / f"evidence-{application_id}-{number}.pdf"
+        path.write_bytes(minimal_pdf(f"{application.item} / {number + 1}"))
+        apps.attach(session, applicant, application_id, evidence=item, path=path, file_name=f"{item}.pdf")
+
+
+def minimal_pdf(text: str) -> bytes:
+    """A small, valid one-page PDF (for demo evidence)."""
+    body = text.encode("ascii", "replace").decode()
+    stream = f"BT /F1 12 Tf 72 720 Td ({body}) Tj ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, obj in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + obj + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
 
 
 def _officer(org_id: int) -> Principal:

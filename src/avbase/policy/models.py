@@ -145,6 +145,9 @@ class Application(Audited, TimestampMixin, Base):
     reviews: Mapped[list[Review]] = relationship(
         order_by="Review.id", cascade="all, delete-orphan", back_populates="application"
     )
+    attachments: Mapped[list[Attachment]] = relationship(
+        order_by="Attachment.id", cascade="all, delete-orphan"
+    )
 
 
 class Review(Audited, TimestampMixin, Base):
@@ -159,8 +162,26 @@ class Review(Audited, TimestampMixin, Base):
     decision: Mapped[Decision] = mapped_column(str_enum(Decision), default=Decision.pending)
     comment: Mapped[str | None] = mapped_column(Text)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    due_on: Mapped[date | None]  # after this the review is overdue and shows as a reminder
 
     application: Mapped[Application] = relationship(back_populates="reviews")
+
+
+class Attachment(Audited, TimestampMixin, Base):
+    """Evidence attached to an application; the file itself is in the content-addressed store."""
+
+    __tablename__ = "policy_attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("policy_applications.id", ondelete="CASCADE"), index=True
+    )
+    evidence: Mapped[str] = mapped_column(String(200))  # one of the measure's evidence items
+    file_name: Mapped[str] = mapped_column(String(200))
+    media_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
 
 class Budget(Audited, TimestampMixin, Base):

@@ -6,7 +6,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
@@ -24,7 +24,7 @@ from avbase.policy.models import Application, ApplicationState, Decision, Ledger
 from avbase.policy.reports import AwardRow, award_report
 from avbase.policy.rules import Quote, RuleKind
 from avbase.policy.sources import simplified
-from avbase.policy.views import step_text
+from avbase.policy.views import evidence_file, step_text, store_evidence
 from avbase.web.deps import Db, PagePrincipal
 from avbase.web.downloads import attachment
 from avbase.web.schemas import RowId
@@ -272,6 +272,8 @@ def _application_page(
             "is_applicant": org is not None and principal.can_edit(org) and not principal.is_authority,
             "my_review": my_review,
             "is_lead": is_lead,
+            "missing": apps.missing_evidence(application),
+            "evidence_items": [*application.measure.evidence, apps.OTHER_EVIDENCE],
             "ledger": ledger,
             "errors": errors or {},
             "year": today().year,
@@ -292,6 +294,33 @@ def _application_page(
 @router.get("/applications/{application_id}")
 def application(request: Request, db: Db, principal: PagePrincipal, application_id: RowId) -> Response:
     return _application_page(request, db, principal, apps.get_application(db, principal, application_id))
+
+
+@router.post("/applications/{application_id}/attach")
+async def attach(
+    request: Request,
+    db: Db,
+    principal: PagePrincipal,
+    application_id: RowId,
+    evidence: str = Form(""),
+    file: UploadFile = File(...),
+) -> Response:
+    try:
+        await store_evidence(db, principal, application_id, evidence, file)
+    except AvbaseError as exc:
+        db.rollback()
+        found = apps.get_application(db, principal, application_id)
+        return _application_page(
+            request, db, principal, found, {"form": _(exc.message, **exc.params)}, exc.status_code
+        )
+    return RedirectResponse(f"/policy/applications/{application_id}", status_code=303)
+
+
+@router.get("/applications/{application_id}/attachments/{attachment_id}")
+def attachment_file(
+    db: Db, principal: PagePrincipal, application_id: RowId, attachment_id: RowId
+) -> Response:
+    return evidence_file(db, principal, application_id, attachment_id)
 
 
 @router.post("/applications/{application_id}/{action}")

@@ -138,6 +138,17 @@ class ReviewOut(BaseModel):
     comment: str | None
 
 
+class AttachmentOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    evidence: str
+    file_name: str
+    media_type: str
+    size: int
+    sha256: str
+
+
 class ApplicationOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
@@ -152,6 +163,7 @@ class ApplicationOut(BaseModel):
     trace: list[str]
     submitted_on: date | None
     reviews: list[ReviewOut]
+    attachments: list[AttachmentOut]
 
 
 class LedgerEntryOut(BaseModel):

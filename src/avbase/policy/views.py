@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+from fastapi import UploadFile
+from fastapi.responses import FileResponse, Response
+from sqlalchemy.orm import Session
+
+from avbase.core import storage
+from avbase.core.accounts.principal import Principal
+from avbase.core.errors import NotFound
 from avbase.core.i18n import _
+from avbase.policy.models import Attachment
 from avbase.policy.rules import Quote, Step
 from avbase.policy.schemas import QuoteOut, StepOut
+from avbase.settings import get_settings
+from avbase.web.uploads import safe_name, save_upload
 
 
 def step_text(step: Step) -> str:
@@ -21,3 +31,28 @@ def quote_out(quote: Quote) -> QuoteOut:
         reason=step_text(quote.reason) if quote.reason else None,
         trace=[StepOut(text=step_text(s), msgid=s.msgid, params=dict(s.params)) for s in quote.trace],
     )
+
+
+async def store_evidence(
+    session: Session, principal: Principal, application_id: int, evidence: str, upload: UploadFile
+) -> Attachment:
+    """Streams the upload to disk (size-limited), then hands it to :func:`applications.attach`."""
+    from avbase.policy import applications
+
+    limit = get_settings().attachment_max_mb << 20
+    path = await save_upload(upload, get_settings().var_dir / "uploads", max_bytes=limit)
+    return applications.attach(
+        session, principal, application_id, evidence=evidence, path=path, file_name=safe_name(upload.filename)
+    )
+
+
+def evidence_file(
+    session: Session, principal: Principal, application_id: int, attachment_id: int
+) -> Response:
+    from avbase.policy import applications
+
+    application = applications.get_application(session, principal, application_id)
+    found = next((a for a in application.attachments if a.id == attachment_id), None)
+    if found is None or not storage.path_of(found.sha256).is_file():
+        raise NotFound("Attachment not found.")
+    return FileResponse(storage.path_of(found.sha256), media_type=found.media_type, filename=found.file_name)

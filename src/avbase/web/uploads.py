@@ -35,6 +35,25 @@ def check_spreadsheet(path: Path) -> None:
         raise AvbaseError("Unsupported file type {suffix}: use .csv or .xlsx.", field="file", suffix=suffix)
 
 
+# Evidence attachments: what the bytes must start with, by the type they claim.
+DOCUMENT_MAGIC = {
+    "application/pdf": (b"%PDF-",),
+    "image/png": (b"\x89PNG\r\n\x1a\n",),
+    "image/jpeg": (b"\xff\xd8\xff",),
+    "application/zip": (ZIP_MAGIC,),  # .docx, .xlsx, .ofd
+}
+
+
+def sniff_document(path: Path) -> str:
+    """The media type of a PDF, PNG, JPEG or Office (zip) file, judged by its first bytes."""
+    with path.open("rb") as handle:
+        head = handle.read(16)
+    for media_type, prefixes in DOCUMENT_MAGIC.items():
+        if head.startswith(prefixes):
+            return media_type
+    raise AvbaseError("Attach a PDF, an image (PNG, JPEG) or an Office document.", field="file")
+
+
 async def save_upload(upload: UploadFile, folder: Path, *, max_bytes: int) -> Path:
     """Writes the upload under ``folder`` with a random prefix; removes it and refuses when too large."""
     folder.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,36 @@
+"""The file store: content-addressed by SHA-256 under ``var/store``, so a file is kept once however often
+it is uploaded. Files are moved in whole, never rewritten."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from avbase.settings import get_settings
+
+CHUNK = 1 << 20
+
+
+def path_of(sha256: str) -> Path:
+    return get_settings().store_dir / sha256[:2] / sha256[2:4] / sha256
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def keep(path: Path) -> tuple[str, bool]:
+    """Moves ``path`` into the store; returns its SHA-256 and whether the store had it already (then the
+    given file is simply removed)."""
+    sha256 = sha256_of(path)
+    target = path_of(sha256)
+    if target.exists():
+        path.unlink(missing_ok=True)
+        return sha256, True
+    target.parent.mkdir(parents=True, exist_ok=True)
+    path.replace(target)
+    return sha256, False
