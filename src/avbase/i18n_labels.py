@@ -21,6 +21,8 @@ ENTITY_TYPES = [
     "industry_product_figures", "industry_classifications", "industry_categories",
     "industry_milestones", "industry_ranking_schemes", "policy_documents", "policy_measures",
     "policy_parameters", "policy_applications", "policy_reviews", "policy_budgets", "policy_unit_routes",
+    "policy_attachments", "policy_rounds", "policy_round_entries", "policy_round_experts",
+    "policy_round_scores",
 ]  # fmt: skip
 
 
@@ -28,7 +30,7 @@ def label_values() -> list[str]:
     from avbase.core.accounts.models import OrgKind, Role
     from avbase.core.jobs.models import JobState
     from avbase.industry import models as industry
-    from avbase.policy.models import ApplicationState, Decision, LedgerKind
+    from avbase.policy.models import ApplicationState, Decision, LedgerKind, RoundState
     from avbase.policy.rules import Outcome, RuleKind
 
     values = [
@@ -36,6 +38,6 @@ def label_values() -> list[str]:
         *industry.ParkStatus, *industry.Recommendation, *industry.ProjectTier, *industry.ProjectStatus,
         *industry.PeriodKind,
         *industry.Normalisation, *industry.UnitLevel, *RuleKind, *Outcome,
-        *ApplicationState, *Decision, *LedgerKind,
+        *ApplicationState, *Decision, *LedgerKind, *RoundState,
     ]  # fmt: skip
     return [str(value.value) for value in values] + AUDIT_ACTIONS + ENTITY_TYPES

@@ -6,11 +6,13 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Form, Path, Query, Response, UploadFile
 
+from avbase.core.accounts.principal import Principal
 from avbase.core.i18n import get_locale
+from avbase.industry.registry import STEWARDS
 from avbase.industry.reports import today
 from avbase.policy import applications as apps
-from avbase.policy import reports, service
-from avbase.policy.models import Application, ApplicationState, Decision
+from avbase.policy import reports, rounds, service
+from avbase.policy.models import Application, ApplicationState, Decision, RoundState, SelectionRound
 from avbase.policy.rules import RuleKind
 from avbase.policy.schemas import (
     ApplicationIn,
@@ -21,13 +23,19 @@ from avbase.policy.schemas import (
     BudgetIn,
     CommitIn,
     DecisionIn,
+    EntryIn,
+    EntryOut,
+    ExpertIn,
     LedgerEntryOut,
+    MarksIn,
     MeasureOut,
     NoteIn,
     ParameterIn,
     ParameterOut,
     QuoteIn,
     QuoteOut,
+    RoundIn,
+    RoundOut,
     RouteIn,
     SubmitIn,
 )
@@ -220,3 +228,68 @@ def download_attachment(
     application_id: RowId, attachment_id: RowId, db: Db, principal: ApiPrincipal
 ) -> Response:
     return evidence_file(db, principal, application_id, attachment_id)
+
+
+# --- selection rounds --------------------------------------------------------------------------------
+
+
+def _round_out(selection: SelectionRound, principal: Principal) -> RoundOut:
+    """Entries of an unpublished round are shown to stewards and to their own entrants only."""
+    out = RoundOut.model_validate(selection)
+    if selection.state is not RoundState.published and principal.role not in STEWARDS:
+        out.entries = [e for e in out.entries if e.org_id == principal.org_id]
+    return out
+
+
+@router.post("/rounds", response_model=RoundOut, status_code=201, responses=CONFLICT)
+def create_round(data: RoundIn, db: Db, principal: ApiPrincipal) -> RoundOut:
+    made = rounds.create_round(
+        db,
+        principal,
+        measure_id=data.measure_id,
+        year=data.year,
+        title=data.title,
+        criteria=[c.model_dump() for c in data.criteria],
+        deadline=data.deadline,
+        quota=data.quota,
+    )
+    return _round_out(made, principal)
+
+
+@router.get("/rounds", response_model=list[RoundOut])
+def list_rounds(db: Db, principal: ApiPrincipal) -> list[RoundOut]:
+    return [_round_out(r, principal) for r in rounds.list_rounds(db)]
+
+
+@router.get("/rounds/{round_id}", response_model=RoundOut, responses=NOT_FOUND)
+def get_round(round_id: RowId, db: Db, principal: ApiPrincipal) -> RoundOut:
+    return _round_out(rounds.get_round(db, round_id), principal)
+
+
+@router.post("/rounds/{round_id}/entries", response_model=EntryOut, status_code=201, responses=CONFLICT)
+def submit_entry(round_id: RowId, data: EntryIn, db: Db, principal: ApiPrincipal) -> EntryOut:
+    entry = rounds.submit_entry(db, principal, round_id, title=data.title, summary=data.summary, on=today())
+    return EntryOut.model_validate(entry)
+
+
+@router.post("/rounds/{round_id}/experts", status_code=204, responses=CONFLICT)
+def add_expert(round_id: RowId, data: ExpertIn, db: Db, principal: ApiPrincipal) -> Response:
+    rounds.add_expert(db, principal, round_id, user_id=data.user_id)
+    return Response(status_code=204)
+
+
+@router.post("/rounds/{round_id}/close", response_model=RoundOut, responses=CONFLICT)
+def close_entries(round_id: RowId, db: Db, principal: ApiPrincipal) -> RoundOut:
+    return _round_out(rounds.close_entries(db, principal, round_id), principal)
+
+
+@router.post("/round-entries/{entry_id}/scores", status_code=204, responses=CONFLICT)
+def score_entry(entry_id: RowId, data: MarksIn, db: Db, principal: ApiPrincipal) -> Response:
+    rounds.score_entry(db, principal, entry_id, marks=dict(data.marks))
+    return Response(status_code=204)
+
+
+@router.post("/rounds/{round_id}/publish", response_model=RoundOut, responses=CONFLICT)
+def publish(round_id: RowId, db: Db, principal: ApiPrincipal) -> RoundOut:
+    rounds.publish(db, principal, round_id)
+    return _round_out(rounds.get_round(db, round_id), principal)

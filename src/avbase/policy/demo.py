@@ -5,15 +5,19 @@ from __future__ import annotations
 import random
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from avbase.core.accounts.models import Organisation, OrgKind, Role
+from avbase.core.accounts.models import Organisation, OrgKind, Role, User
+from avbase.core.accounts.passwords import hash_password
 from avbase.core.accounts.principal import Principal
+from avbase.demo.data import DEMO_PASSWORD
 from avbase.policy import applications as apps
+from avbase.policy import rounds
 from avbase.policy.catalogue import load_catalogue
-from avbase.policy.models import Application, ApplicationState, Decision, Measure
+from avbase.policy.models import Application, ApplicationState, Decision, Measure, SelectionRound
 from avbase.settings import get_settings
 
 # The organisation that acts for each unit the Hunan text names (the demo's stand-ins for the real ones).
@@ -87,7 +91,102 @@ def load(session: Session) -> dict[str, int]:
         apps.set_budget(session, admin, measure_id=measure_id, year=2025, amount=Decimal(amount))
     if not session.scalar(select(func.count()).select_from(Application)):
         _applications(session, {name: org.id for name, org in orgs.items()})
-    return {"applications": session.scalar(select(func.count()).select_from(Application)) or 0}
+    if not session.scalar(select(func.count()).select_from(SelectionRound)):
+        _rounds(session, orgs["湖南省工业和信息化厅"].id)
+    return {
+        "applications": session.scalar(select(func.count()).select_from(Application)) or 0,
+        "rounds": session.scalar(select(func.count()).select_from(SelectionRound)) or 0,
+    }
+
+
+CHALLENGES = [
+    "8K超高清编码芯片",
+    "HDR Vivid实时转换引擎",
+    "Audio Vivid沉浸式音频渲染",
+    "国产化视频云转码系统",
+    "AIGC视频生成大模型",
+    "全景声智能混音工具",
+]
+EXPERTS = [
+    ("expert.zhang", "张教授（湖南大学）", "湖南大学"),
+    ("expert.li", "李研究员（国防科大）", "国防科技大学"),
+    ("expert.wang", "王总工（湖南广电）", "湖南广播影视集团"),
+]
+
+
+def _rounds(session: Session, organiser_org_id: int) -> None:
+    """A published 2025 揭榜挂帅 list scored by three experts; an open 2026 call for demonstrations."""
+    rng = random.Random(146)
+    organiser = Principal(0, "demo", "demo", Role.authority_officer, organiser_org_id, "", "430000")
+    criteria: list[dict[str, Any]] = [
+        {"key": "innovation", "name": "技术先进性", "max": 40},
+        {"key": "feasibility", "name": "实施可行性", "max": 30},
+        {"key": "impact", "name": "产业带动性", "max": 30},
+    ]
+    published = rounds.create_round(
+        session,
+        organiser,
+        measure_id="hn2023.2.challenge-list",
+        year=2025,
+        title="2025年音视频关键技术产品攻关揭榜挂帅",
+        criteria=criteria,
+        deadline=date(2025, 6, 30),
+        quota=3,
+    )
+    entrants = list(
+        session.scalars(
+            select(Organisation)
+            .where(Organisation.kind == OrgKind.enterprise, Organisation.region_code.startswith("43"))
+            .order_by(Organisation.id)
+            .offset(40)
+            .limit(len(CHALLENGES))
+        )
+    )
+    entries = [
+        rounds.submit_entry(
+            session,
+            Principal(0, "demo", "demo", Role.enterprise_staff, org.id, org.name, org.region_code),
+            published.id,
+            title=title,
+            summary=None,
+            on=date(2025, 6, 1),
+        )
+        for org, title in zip(entrants, CHALLENGES, strict=False)
+    ]
+    password = hash_password(DEMO_PASSWORD)
+    experts = []
+    for username, display, org_name in EXPERTS:
+        org = session.scalar(select(Organisation).where(Organisation.name == org_name))
+        if org is None:
+            org = Organisation(name=org_name, kind=OrgKind.other, region_code="430100")
+            session.add(org)
+            session.flush()
+        user = User(
+            username=username, display_name=display, password_hash=password, role=Role.reviewer, org_id=org.id
+        )
+        session.add(user)
+        session.flush()
+        rounds.add_expert(session, organiser, published.id, user_id=user.id)
+        experts.append(Principal.of(user))
+    rounds.close_entries(session, organiser, published.id)
+    harshness = [0.75, 0.9, 1.0]
+    for expert, harsh in zip(experts, harshness, strict=True):
+        for entry in entries:
+            marks = {
+                c["key"]: round(min(c["max"], c["max"] * harsh * rng.uniform(0.55, 1.0)), 1) for c in criteria
+            }
+            rounds.score_entry(session, expert, entry.id, marks=marks)
+    rounds.publish(session, organiser, published.id)
+    rounds.create_round(
+        session,
+        organiser,
+        measure_id="hn2023.6.demonstration",
+        year=2026,
+        title="2026年音视频融合应用示范标杆项目遴选",
+        criteria=criteria,
+        deadline=date(2026, 12, 31),
+        quota=10,
+    )
 
 
 def _applications(session: Session, org_ids: dict[str, int]) -> None:

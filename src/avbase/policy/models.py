@@ -211,3 +211,66 @@ class LedgerEntry(Base):
     at: Mapped[datetime] = mapped_column(default=utcnow)
     by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     note: Mapped[str | None] = mapped_column(Text)
+
+
+class RoundState(StrEnum):
+    open = "open"  # taking entries until the deadline
+    scoring = "scoring"
+    published = "published"
+
+
+class SelectionRound(Audited, TimestampMixin, Base):
+    __tablename__ = "policy_rounds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    measure_id: Mapped[str] = mapped_column(ForeignKey("policy_measures.id", ondelete="RESTRICT"))
+    year: Mapped[int]
+    title: Mapped[str] = mapped_column(String(200))
+    criteria: Mapped[list[dict[str, Any]]] = mapped_column(JSON)  # key, name, max
+    deadline: Mapped[date]
+    quota: Mapped[int]  # how many make the published list
+    state: Mapped[RoundState] = mapped_column(str_enum(RoundState), default=RoundState.open)
+    org_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="SET NULL"))
+
+    measure: Mapped[Measure] = relationship()
+    entries: Mapped[list[RoundEntry]] = relationship(order_by="RoundEntry.id", back_populates="round")
+    experts: Mapped[list[RoundExpert]] = relationship(order_by="RoundExpert.id", cascade="all, delete-orphan")
+
+
+class RoundEntry(Audited, TimestampMixin, Base):
+    __tablename__ = "policy_round_entries"
+    __table_args__ = (UniqueConstraint("round_id", "org_id", "title"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("policy_rounds.id", ondelete="CASCADE"), index=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str | None] = mapped_column(Text)
+    rank: Mapped[int | None]  # frozen at publication
+    score: Mapped[float | None]
+    listed: Mapped[bool] = mapped_column(default=False)
+
+    round: Mapped[SelectionRound] = relationship(back_populates="entries")
+
+
+class RoundExpert(Audited, Base):
+    __tablename__ = "policy_round_experts"
+    __table_args__ = (UniqueConstraint("round_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("policy_rounds.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))  # for conflicts
+
+
+class RoundScore(Audited, TimestampMixin, Base):
+    __tablename__ = "policy_round_scores"
+    __table_args__ = (UniqueConstraint("entry_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(
+        ForeignKey("policy_round_entries.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    marks: Mapped[dict[str, float]] = mapped_column(JSON)
+    total: Mapped[float]

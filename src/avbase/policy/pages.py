@@ -17,10 +17,10 @@ from avbase.industry.exports import XLSX_MEDIA_TYPE
 from avbase.industry.registry import STEWARDS
 from avbase.industry.reports import today
 from avbase.policy import applications as apps
-from avbase.policy import service
+from avbase.policy import rounds, service
 from avbase.policy.exports import award_workbook
 from avbase.policy.facts import CHOICE_LABELS, FACT_LABELS
-from avbase.policy.models import Application, ApplicationState, Decision, LedgerEntry, Measure
+from avbase.policy.models import Application, ApplicationState, Decision, LedgerEntry, Measure, RoundState
 from avbase.policy.reports import AwardRow, award_report
 from avbase.policy.rules import Quote, RuleKind
 from avbase.policy.sources import simplified
@@ -390,3 +390,86 @@ def reports_export(
     chosen_year, chosen_by, rows = _report(db, principal, year, by)
     body = award_workbook(_("Support awards {year} by {by}", year=chosen_year, by=chosen_by), rows)
     return attachment(body, media_type=XLSX_MEDIA_TYPE, name=f"awards-{chosen_year}-{chosen_by}.xlsx")
+
+
+# --- selection rounds --------------------------------------------------------------------------------
+
+
+@router.get("/rounds")
+def selection_rounds(request: Request, db: Db, principal: PagePrincipal) -> Response:
+    return render(request, "policy/rounds.html", {"rounds": rounds.list_rounds(db)})
+
+
+def _round_page(
+    request: Request,
+    db: Db,
+    principal: PagePrincipal,
+    round_id: int,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+) -> Response:
+    selection = rounds.get_round(db, round_id)
+    steward = principal.role in STEWARDS
+    published = selection.state is RoundState.published
+    entries = [e for e in selection.entries if published or steward or e.org_id == principal.org_id]
+    names = dict(
+        db.execute(
+            select(Organisation.id, Organisation.name).where(Organisation.id.in_({e.org_id for e in entries}))
+        ).all()
+    )
+    return render(
+        request,
+        "policy/round.html",
+        {
+            "r": selection,
+            "entries": sorted(entries, key=lambda e: (e.rank is None, e.rank or 0, e.id)),
+            "org_names": names,
+            "standings": {s.entry_id: s for s in rounds.standings(db, round_id)} if steward else {},
+            "steward": steward,
+            "can_enter": selection.state is RoundState.open
+            and principal.role in (Role.enterprise_staff, Role.park_operator, Role.creator),
+            "errors": errors or {},
+        },
+        status_code=status,
+    )
+
+
+@router.get("/rounds/{round_id}")
+def selection_round(request: Request, db: Db, principal: PagePrincipal, round_id: RowId) -> Response:
+    return _round_page(request, db, principal, round_id)
+
+
+@router.post("/rounds/{round_id}/{action}")
+async def round_action(
+    request: Request, db: Db, principal: PagePrincipal, round_id: RowId, action: str
+) -> Response:
+    values = await _form(request)
+    try:
+        if action == "enter":
+            if not values.get("title"):
+                raise AvbaseError("This field is required.", field="title")
+            rounds.submit_entry(
+                db,
+                principal,
+                round_id,
+                title=values["title"][:200],
+                summary=values.get("summary") or None,
+                on=today(),
+            )
+        elif action == "close":
+            rounds.close_entries(db, principal, round_id)
+        elif action == "publish":
+            rounds.publish(db, principal, round_id)
+        else:
+            raise NotFound("Page not found.")
+    except AvbaseError as exc:
+        db.rollback()
+        return _round_page(
+            request,
+            db,
+            principal,
+            round_id,
+            {exc.field or "form": _(exc.message, **exc.params)},
+            exc.status_code,
+        )
+    return RedirectResponse(f"/policy/rounds/{round_id}", status_code=303)

@@ -187,3 +187,70 @@ class AwardRowOut(BaseModel):
     disbursed: Decimal
     budget: Decimal | None
     states: dict[str, int]
+
+
+class CriterionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    key: Annotated[str, Field(pattern=r"^[a-z_]{1,30}$")]
+    name: Annotated[str, Field(min_length=1, max_length=60)]
+    max: Annotated[float, Field(gt=0, le=1000)]
+
+
+class RoundIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    measure_id: Annotated[str, Field(pattern=r"^[a-z0-9.\-]{3,80}$")]
+    year: Annotated[int, Field(ge=2000, le=2100)]
+    title: Annotated[str, Field(min_length=1, max_length=200)]
+    criteria: Annotated[list[CriterionIn], Field(min_length=1, max_length=12)]
+    deadline: date
+    quota: Annotated[int, Field(ge=1, le=10_000)]
+
+
+class EntryIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    title: Annotated[str, Field(min_length=1, max_length=200)]
+    summary: Annotated[str, Field(max_length=4000)] | None = None
+
+
+class ExpertIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    user_id: Annotated[int, Field(ge=1, le=2**31 - 1)]
+
+
+class MarksIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    marks: Annotated[
+        dict[Annotated[str, Field(max_length=30)], Annotated[float, Field(ge=0, le=1000)]],
+        Field(max_length=12),
+    ]
+
+
+class EntryOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    org_id: int
+    title: str
+    summary: str | None
+    rank: int | None
+    score: float | None
+    listed: bool
+
+
+class RoundOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    measure_id: str
+    year: int
+    title: str
+    criteria: list[dict[str, Any]]
+    deadline: date
+    quota: int
+    state: str
+    entries: list[EntryOut]

@@ -33,6 +33,7 @@ NAV: list[NavItem] = [
     NavItem("imports", N_("Import"), "/industry/imports", FILERS),
     NavItem("policy", N_("Policy measures"), "/policy"),
     NavItem("applications", N_("Applications"), "/policy/applications", FILERS),
+    NavItem("rounds", N_("Selection rounds"), "/policy/rounds"),
     NavItem(
         "awards", N_("Award reports"), "/policy/reports", frozenset({Role.admin, Role.authority_officer})
     ),
