@@ -117,3 +117,58 @@ def test_rounds_over_rest_and_on_the_web_hide_unpublished_entries_from_other_ent
     login(client, first.username)
     page = client.get(f"/policy/rounds/{round_id}").text
     assert "8K激光电视" in page and "Audio Vivid音箱" not in page
+
+
+def test_an_expert_scores_on_the_round_page_and_abstains_from_their_own_organisation(
+    client: TestClient,
+    catalogue: Session,
+    make_org: Callable[..., Organisation],
+    make_user: Callable[..., User],
+) -> None:
+    db = catalogue
+    officer = Principal.of(
+        make_user(role=Role.authority_officer, org=make_org(kind=OrgKind.authority, region_code="430000"))
+    )
+    selection = rounds.create_round(
+        db, officer, measure_id="hn2023.6.demonstration", year=2026, title="示范标杆", deadline=date(2099, 1, 1),
+        criteria=[{"key": "value", "name": "示范价值", "max": 10}], quota=1,
+    )  # fmt: skip
+    home, other = make_org("专家单位"), make_org("另一家企业")
+    own = rounds.submit_entry(
+        db,
+        Principal.of(make_user(org=home)),
+        selection.id,
+        title="自家项目",
+        summary=None,
+        on=date(2026, 1, 1),
+    )
+    theirs = rounds.submit_entry(
+        db,
+        Principal.of(make_user(org=other)),
+        selection.id,
+        title="他家项目",
+        summary=None,
+        on=date(2026, 1, 1),
+    )
+    expert = make_user(role=Role.reviewer, org=home)
+    rounds.add_expert(db, officer, selection.id, user_id=expert.id)
+    rounds.close_entries(db, officer, selection.id)
+    db.commit()
+    csrf = login(client, expert.username)
+    page = client.get(f"/policy/rounds/{selection.id}").text
+    assert page.count('class="actions score-form"') == 1 and "回避" in page
+    too_high = client.post(
+        f"/policy/round-entries/{theirs.id}/score", data={"csrf_token": csrf, "mark_value": "11"}
+    )
+    assert too_high.status_code == 400 and "0 到 10" in too_high.text
+    saved = client.post(
+        f"/policy/round-entries/{theirs.id}/score",
+        data={"csrf_token": csrf, "mark_value": "8.5"},
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303
+    blocked = client.post(
+        f"/policy/round-entries/{own.id}/score", data={"csrf_token": csrf, "mark_value": "10"}
+    )
+    assert blocked.status_code == 403
+    assert 'value="8.5"' in client.get(f"/policy/rounds/{selection.id}").text

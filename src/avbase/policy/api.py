@@ -236,7 +236,8 @@ def download_attachment(
 def _round_out(selection: SelectionRound, principal: Principal) -> RoundOut:
     """Entries of an unpublished round are shown to stewards and to their own entrants only."""
     out = RoundOut.model_validate(selection)
-    if selection.state is not RoundState.published and principal.role not in STEWARDS:
+    on_panel = any(x.user_id == principal.user_id for x in selection.experts)
+    if selection.state is not RoundState.published and principal.role not in STEWARDS and not on_panel:
         out.entries = [e for e in out.entries if e.org_id == principal.org_id]
     return out
 

@@ -196,7 +196,7 @@ class Budget(Audited, TimestampMixin, Base):
     amount: Mapped[Decimal] = mapped_column(Money)
 
 
-class LedgerEntry(Base):
+class LedgerEntry(Audited, Base):
     """Append-only: commitments and disbursements; a correction is a reversing entry, never an edit."""
 
     __tablename__ = "policy_ledger"

@@ -20,7 +20,16 @@ from avbase.policy import applications as apps
 from avbase.policy import rounds, service
 from avbase.policy.exports import award_workbook
 from avbase.policy.facts import CHOICE_LABELS, FACT_LABELS
-from avbase.policy.models import Application, ApplicationState, Decision, LedgerEntry, Measure, RoundState
+from avbase.policy.models import (
+    Application,
+    ApplicationState,
+    Decision,
+    LedgerEntry,
+    Measure,
+    RoundEntry,
+    RoundScore,
+    RoundState,
+)
 from avbase.policy.reports import AwardRow, award_report
 from avbase.policy.rules import Quote, RuleKind
 from avbase.policy.sources import simplified
@@ -411,7 +420,10 @@ def _round_page(
     selection = rounds.get_round(db, round_id)
     steward = principal.role in STEWARDS
     published = selection.state is RoundState.published
-    entries = [e for e in selection.entries if published or steward or e.org_id == principal.org_id]
+    on_panel = any(x.user_id == principal.user_id for x in selection.experts)
+    entries = [
+        e for e in selection.entries if published or steward or on_panel or e.org_id == principal.org_id
+    ]
     names = dict(
         db.execute(
             select(Organisation.id, Organisation.name).where(Organisation.id.in_({e.org_id for e in entries}))
@@ -426,12 +438,48 @@ def _round_page(
             "org_names": names,
             "standings": {s.entry_id: s for s in rounds.standings(db, round_id)} if steward else {},
             "steward": steward,
+            "my_marks": _my_marks(db, principal, selection),
+            "is_expert": any(e.user_id == principal.user_id for e in selection.experts)
+            and selection.state is RoundState.scoring,
+            "conflicts": {
+                e.id
+                for e in selection.entries
+                if any(x.user_id == principal.user_id and x.org_id == e.org_id for x in selection.experts)
+            },
             "can_enter": selection.state is RoundState.open
             and principal.role in (Role.enterprise_staff, Role.park_operator, Role.creator),
             "errors": errors or {},
         },
         status_code=status,
     )
+
+
+def _my_marks(db: Db, principal: PagePrincipal, selection: Any) -> dict[int, dict[str, float]]:
+    ids = [e.id for e in selection.entries]
+    found = db.scalars(
+        select(RoundScore).where(RoundScore.entry_id.in_(ids), RoundScore.user_id == principal.user_id)
+    )
+    return {score.entry_id: score.marks for score in found}
+
+
+@router.post("/round-entries/{entry_id}/score")
+async def score(request: Request, db: Db, principal: PagePrincipal, entry_id: RowId) -> Response:
+    values = await _form(request)
+    entry = db.get(RoundEntry, entry_id)
+    if entry is None:
+        raise NotFound("Entry not found.")
+    try:
+        marks = {k[5:]: float(v) for k, v in values.items() if k.startswith("mark_")}
+    except ValueError:
+        return _round_page(request, db, principal, entry.round_id, {"form": _("Marks are numbers.")}, 422)
+    try:
+        rounds.score_entry(db, principal, entry_id, marks=marks)
+    except AvbaseError as exc:
+        db.rollback()
+        return _round_page(
+            request, db, principal, entry.round_id, {"form": _(exc.message, **exc.params)}, exc.status_code
+        )
+    return RedirectResponse(f"/policy/rounds/{entry.round_id}", status_code=303)
 
 
 @router.get("/rounds/{round_id}")
