@@ -8,11 +8,10 @@ from fastapi import APIRouter, File, Form, Path, Query, Response, UploadFile
 
 from avbase.core.accounts.principal import Principal
 from avbase.core.i18n import get_locale
-from avbase.industry.registry import STEWARDS
 from avbase.industry.reports import today
 from avbase.policy import applications as apps
 from avbase.policy import reports, rounds, service
-from avbase.policy.models import Application, ApplicationState, Decision, RoundState, SelectionRound
+from avbase.policy.models import Application, ApplicationState, Decision, SelectionRound
 from avbase.policy.rules import RuleKind
 from avbase.policy.schemas import (
     ApplicationIn,
@@ -236,9 +235,8 @@ def download_attachment(
 def _round_out(selection: SelectionRound, principal: Principal) -> RoundOut:
     """Entries of an unpublished round are shown to stewards and to their own entrants only."""
     out = RoundOut.model_validate(selection)
-    on_panel = any(x.user_id == principal.user_id for x in selection.experts)
-    if selection.state is not RoundState.published and principal.role not in STEWARDS and not on_panel:
-        out.entries = [e for e in out.entries if e.org_id == principal.org_id]
+    visible = {entry.id for entry in rounds.visible_entries(selection, principal)}
+    out.entries = [entry for entry in out.entries if entry.id in visible]
     return out
 
 

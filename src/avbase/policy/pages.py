@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
 from avbase.core.accounts.models import Organisation, Role
+from avbase.core.accounts.service import organisation_names
 from avbase.core.errors import AvbaseError, NotFound
 from avbase.core.i18n import _, get_locale
 from avbase.industry.exports import XLSX_MEDIA_TYPE
@@ -192,11 +193,7 @@ def applications(request: Request, db: Db, principal: PagePrincipal, state: str 
         )
         and a.state in (ApplicationState.lead_review, ApplicationState.joint_review)
     ]
-    names = dict(
-        db.execute(
-            select(Organisation.id, Organisation.name).where(Organisation.id.in_({a.org_id for a in found}))
-        ).all()
-    )
+    names = organisation_names(db, (a.org_id for a in found))
     return render(
         request,
         "policy/applications.html",
@@ -288,13 +285,7 @@ def _application_page(
             "year": today().year,
             "fact_labels": FACT_LABELS,
             "choice_labels": CHOICE_LABELS,
-            "unit_names": dict(
-                db.execute(
-                    select(Organisation.id, Organisation.name).where(
-                        Organisation.id.in_({r.org_id for r in application.reviews})
-                    )
-                ).all()
-            ),
+            "unit_names": organisation_names(db, (r.org_id for r in application.reviews)),
         },
         status_code=status,
     )
@@ -419,16 +410,8 @@ def _round_page(
 ) -> Response:
     selection = rounds.get_round(db, round_id)
     steward = principal.role in STEWARDS
-    published = selection.state is RoundState.published
-    on_panel = any(x.user_id == principal.user_id for x in selection.experts)
-    entries = [
-        e for e in selection.entries if published or steward or on_panel or e.org_id == principal.org_id
-    ]
-    names = dict(
-        db.execute(
-            select(Organisation.id, Organisation.name).where(Organisation.id.in_({e.org_id for e in entries}))
-        ).all()
-    )
+    entries = rounds.visible_entries(selection, principal)
+    names = organisation_names(db, (e.org_id for e in entries))
     return render(
         request,
         "policy/round.html",

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from avbase.core.accounts.models import Role, User
 from avbase.core.accounts.principal import Principal
 from avbase.core.errors import AvbaseError, Conflict, Forbidden, NotFound
-from avbase.industry.registry import require_steward
+from avbase.industry.registry import STEWARDS, require_steward
 from avbase.policy.models import RoundEntry, RoundExpert, RoundScore, RoundState, SelectionRound
 from avbase.policy.selection import ScoreSheet, Standing, rank_entries
 from avbase.policy.service import get_measure
@@ -53,6 +53,15 @@ def create_round(
     session.add(made)
     session.flush()
     return made
+
+
+def visible_entries(selection: SelectionRound, principal: Principal) -> list[RoundEntry]:
+    """Until publication, entries are seen by stewards, the panel and each entrant for its own."""
+    if selection.state is RoundState.published or principal.role in STEWARDS:
+        return list(selection.entries)
+    if any(expert.user_id == principal.user_id for expert in selection.experts):
+        return list(selection.entries)
+    return [entry for entry in selection.entries if entry.org_id == principal.org_id]
 
 
 def get_round(session: Session, round_id: int) -> SelectionRound:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Iterable
 from datetime import timedelta
 
 from sqlalchemy import Select, func, select
@@ -205,6 +206,15 @@ def list_organisations(
 ) -> Page[Organisation]:
     stmt = organisations_query(principal, search=search, kind=kind)
     return paginate(session, stmt, request, ORG_SORTS, Organisation.id)
+
+
+def organisation_names(session: Session, ids: Iterable[int]) -> dict[int, str]:
+    """Names for display of organisations already known to be visible (one query)."""
+    wanted = set(ids)
+    if not wanted:
+        return {}
+    rows = session.execute(select(Organisation.id, Organisation.name).where(Organisation.id.in_(wanted)))
+    return {int(org_id): str(name) for org_id, name in rows}
 
 
 def get_organisation(session: Session, principal: Principal, org_id: int) -> Organisation:
