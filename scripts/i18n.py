@@ -35,6 +35,7 @@ KEYWORDS = [
     "CreditCodeError",
     "InvalidValue",
     "FactError",
+    "UnsupportedMedia",
     "refuse",  # policy rule traces: Quote.refuse(msgid, ...)
     "note",  # and Quote.note(msgid, ...)
 ]
