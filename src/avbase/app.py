@@ -141,6 +141,8 @@ def create_app(engine: Engine | None = None, *, run_worker: bool | None = None) 
     from avbase.core.jobs import pages as jobs_pages
     from avbase.industry import api as industry_api
     from avbase.industry import pages as industry_pages
+    from avbase.media import api as media_api
+    from avbase.media import pages as media_pages
     from avbase.policy import api as policy_api
     from avbase.policy import pages as policy_pages
     from avbase.web import pages as core_pages
@@ -152,6 +154,7 @@ def create_app(engine: Engine | None = None, *, run_worker: bool | None = None) 
         audit_pages.router,
         industry_pages.router,
         policy_pages.router,
+        media_pages.router,
     )
     for router in page_routers:
         app.include_router(router, include_in_schema=False)
@@ -161,6 +164,7 @@ def create_app(engine: Engine | None = None, *, run_worker: bool | None = None) 
         audit_api.router,
         industry_api.router,
         policy_api.router,
+        media_api.router,
     ):
         app.include_router(router, prefix="/api/v1")
     return app

@@ -22,7 +22,7 @@ ENTITY_TYPES = [
     "industry_milestones", "industry_ranking_schemes", "policy_documents", "policy_measures",
     "policy_parameters", "policy_applications", "policy_reviews", "policy_budgets", "policy_unit_routes",
     "policy_attachments", "policy_rounds", "policy_round_entries", "policy_round_experts",
-    "policy_round_scores",
+    "policy_round_scores", "media_assets",
 ]  # fmt: skip
 
 
@@ -30,6 +30,7 @@ def label_values() -> list[str]:
     from avbase.core.accounts.models import OrgKind, Role
     from avbase.core.jobs.models import JobState
     from avbase.industry import models as industry
+    from avbase.media.models import AssetState
     from avbase.policy.models import ApplicationState, Decision, LedgerKind, RoundState
     from avbase.policy.rules import Outcome, RuleKind
 
@@ -38,6 +39,6 @@ def label_values() -> list[str]:
         *industry.ParkStatus, *industry.Recommendation, *industry.ProjectTier, *industry.ProjectStatus,
         *industry.PeriodKind,
         *industry.Normalisation, *industry.UnitLevel, *RuleKind, *Outcome,
-        *ApplicationState, *Decision, *LedgerKind, *RoundState,
+        *ApplicationState, *Decision, *LedgerKind, *RoundState, *AssetState,
     ]  # fmt: skip
     return [str(value.value) for value in values] + AUDIT_ACTIONS + ENTITY_TYPES

@@ -8,4 +8,5 @@ def import_all_models() -> None:
     import avbase.core.audit
     import avbase.core.jobs.models
     import avbase.industry.models
+    import avbase.media.models
     import avbase.policy.models  # noqa: F401

@@ -4,6 +4,8 @@ it is uploaded. Files are moved in whole, never rewritten."""
 from __future__ import annotations
 
 import hashlib
+import os
+import shutil
 from pathlib import Path
 
 from avbase.settings import get_settings
@@ -34,3 +36,12 @@ def keep(path: Path) -> tuple[str, bool]:
     target.parent.mkdir(parents=True, exist_ok=True)
     path.replace(target)
     return sha256, False
+
+
+def keep_copy(source: Path) -> tuple[str, bool]:
+    """Copies ``source`` (a file the user keeps) into the store; see :func:`keep`."""
+    staging = get_settings().var_dir / "uploads"
+    staging.mkdir(parents=True, exist_ok=True)
+    temporary = staging / f".copy-{os.getpid()}-{source.name[-80:]}"
+    shutil.copyfile(source, temporary)
+    return keep(temporary)

@@ -184,8 +184,9 @@ def probe(path: Path) -> Probe:
     try:
         container = av.open(str(path))
     except (av.error.FFmpegError, OSError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)  # FFmpeg's words, without our store path
         raise UnsupportedMedia(
-            "The file is not a media file FFmpeg can read: {reason}", reason=str(exc)[:200]
+            "The file is not a media file FFmpeg can read: {reason}", reason=reason[:200]
         ) from exc
     with container:
         duration = container.duration / 1_000_000 if container.duration else None

@@ -16,7 +16,12 @@ Handler = Callable[["JobContext"], dict[str, Any] | None]
 HANDLERS: dict[str, Handler] = {}
 
 # Modules whose import registers handlers; each domain adds its tasks module here.
-HANDLER_MODULES = ["avbase.demo.tasks", "avbase.core.audit_tasks", "avbase.industry.tasks"]
+HANDLER_MODULES = [
+    "avbase.demo.tasks",
+    "avbase.core.audit_tasks",
+    "avbase.industry.tasks",
+    "avbase.media.tasks",
+]
 
 
 def job_handler(kind: str) -> Callable[[Handler], Handler]:

@@ -1,0 +1,140 @@
+"""The library: content-addressed ingest, the analysis job, visibility, REST, pages and the CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from avbase.core import storage
+from avbase.core.accounts.models import Organisation, Role, User
+from avbase.core.accounts.principal import Principal
+from avbase.core.jobs.models import Job, JobState
+from avbase.core.jobs.worker import Worker
+from avbase.media import service
+from avbase.media.models import Asset, AssetState
+from tests.conftest import login
+from tests.media.synthetic import hevc_clip
+
+
+def test_a_file_is_stored_once_analysed_by_a_job_and_a_broken_one_fails_cleanly(
+    clean_engine: Engine,
+    db: Session,
+    make_user: Callable[..., User],
+    make_org: Callable[..., Organisation],
+    tmp_path: Path,
+) -> None:
+    studio = Principal.of(make_user(role=Role.enterprise_staff))
+    clip = hevc_clip(tmp_path / "pq.mp4", transfer="smpte2084", static_metadata=True)
+    asset, duplicate = service.ingest(db, studio, clip, file_name="片花.mp4", move=False)
+    again, repeated = service.ingest(db, studio, clip, file_name="片花-副本.mp4", move=False)
+    other = Principal.of(make_user(role=Role.enterprise_staff, org=make_org()))
+    theirs, _ = service.ingest(db, other, clip, file_name="their copy.mp4", move=False)
+    broken = tmp_path / "broken.mov"
+    broken.write_bytes(b"\x00\x00\x00\x14ftypqt  " + os.urandom(2000))
+    bad, _ = service.ingest(db, studio, broken, file_name="broken.mov", move=False)
+    db.commit()
+    assert (duplicate, repeated, again.id) == (
+        False,
+        True,
+        asset.id,
+    ) and clip.exists()  # the user's file stays
+    assert theirs.id != asset.id and theirs.sha256 == asset.sha256
+    assert db.scalar(select(func.count()).select_from(Job)) == 3  # the duplicate queued nothing
+    assert (
+        len(list(storage.path_of(asset.sha256).parent.iterdir())) == 1
+    )  # one stored copy for both organisations
+
+    Worker(clean_engine).run_until_idle()
+    db.expire_all()
+    ready = db.get(Asset, asset.id)
+    assert ready is not None and ready.state is AssetState.ready
+    assert (ready.kind, ready.resolution_class, ready.hdr) == ("video", "SD", "HDR10 (PQ)")
+    assert ready.probe is not None and ready.probe["audio"][0]["layout"] == "5.1"
+    failed = db.get(Asset, bad.id)
+    assert failed is not None and failed.state is AssetState.failed
+    assert (
+        failed.error is not None
+        and "not a media file" in failed.error
+        and str(storage.path_of("")) not in failed.error
+    )
+    job = db.get(Job, failed.job_id)
+    assert job is not None and job.state is JobState.failed
+
+
+def test_rest_upload_list_and_pages_show_only_what_the_user_may_see(
+    client: TestClient, clean_engine: Engine, make_user: Callable[..., User], make_org: Callable[..., Organisation],
+    api_token: Callable[[User], dict[str, str]], tmp_path: Path,
+) -> None:  # fmt: skip
+    owner, stranger = (
+        make_user(role=Role.enterprise_staff),
+        make_user(role=Role.enterprise_staff, org=make_org()),
+    )
+    clip = hevc_clip(tmp_path / "hlg.mp4", transfer="arib-std-b67")
+    uploaded = client.post(
+        "/api/v1/media/assets", files={"file": ("宣传片.mp4", clip.read_bytes())}, headers=api_token(owner)
+    )
+    assert uploaded.status_code == 202, uploaded.text
+    asset_id = uploaded.json()["asset"]["id"]
+    Worker(clean_engine).run_until_idle()
+    detail = client.get(f"/api/v1/media/assets/{asset_id}", headers=api_token(owner)).json()
+    assert (
+        detail["state"] == "ready"
+        and detail["hdr"] == "HLG"
+        and detail["probe"]["video"][0]["bit_depth"] == 10
+    )
+    assert client.get(f"/api/v1/media/assets/{asset_id}", headers=api_token(stranger)).status_code == 404
+    assert client.get("/api/v1/media/assets", headers=api_token(stranger)).json()["total"] == 0
+    login(client, owner.username)
+    assert "宣传片" in client.get("/media?hdr=HLG").text
+    assert "宣传片" not in client.get("/media?hdr=SDR").text
+    sheet = client.get(f"/media/{asset_id}").text
+    assert "HLG" in sheet and "5.1" in sheet and "technical-sheet" in sheet
+
+
+def test_the_cli_ingests_a_folder_waits_and_shows(tmp_path: Path) -> None:
+    from avbase.core.accounts.models import OrgKind
+    from avbase.core.db import make_engine
+
+    env = {k: v for k, v in os.environ.items() if k != "AVBASE_DATABASE_URL"}
+    env.update({"AVBASE_VAR_DIR": str(tmp_path / "var"), "AVBASE_LOCALE": "en"})
+
+    def avbase(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "avbase.cli", *args]
+        return subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)
+
+    assert avbase("init").returncode == 0
+    engine = make_engine(f"sqlite:///{tmp_path / 'var' / 'avbase.db'}")
+    with engine.begin() as connection:
+        connection.execute(
+            Organisation.__table__.insert().values(
+                name="Studio", kind=OrgKind.enterprise, region_code="330106"
+            )
+        )
+    engine.dispose()
+    folder = tmp_path / "in"
+    (folder / "sub").mkdir(parents=True)
+    hevc_clip(folder / "sub" / "a.mp4", transfer="smpte2084")
+    (folder / "notes.txt").write_text("hello", encoding="utf-8")
+    refused = avbase("media", "ingest", str(folder), "--json")
+    assert refused.returncode == 2 and "--org" in refused.stderr
+    done = avbase("media", "ingest", str(folder), "--org", "Studio", "--wait", "--json")
+    assert done.returncode == 0, done.stderr
+    rows = json.loads(done.stdout)
+    assert sorted((Path(r["file"]).name, r["state"]) for r in rows) == [
+        ("a.mp4", "ready"),
+        ("notes.txt", "failed"),
+    ]
+    video = next(r for r in rows if r["file"].endswith("a.mp4"))
+    shown = json.loads(avbase("media", "show", str(video["id"]), "--json").stdout)
+    assert shown["probe"]["video"][0]["hdr"] == "HDR10 (PQ)"
+    assert json.loads(avbase("media", "ingest", str(folder / "sub"), "--org", "Studio", "--json").stdout)[0][
+        "duplicate"
+    ]
