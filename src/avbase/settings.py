@@ -51,6 +51,10 @@ class Settings(BaseSettings):
     attachment_max_mb: int = Field(
         default=20, ge=1, description="Largest evidence file an application takes."
     )
+    demo_media_dir: Path = Field(
+        default=Path("../shared/corpus/media"),
+        description="Media files the demo adds to the library, if present.",
+    )
     review_days: int = Field(
         default=15, ge=1, description="Days a unit has to decide a review before it is overdue."
     )

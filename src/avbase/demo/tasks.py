@@ -14,6 +14,7 @@ from avbase.core.db import session_scope
 from avbase.core.jobs.registry import JobContext, job_handler
 from avbase.demo import data
 from avbase.industry import demo as industry_demo
+from avbase.media import demo as media_demo
 from avbase.policy import demo as policy_demo
 from avbase.policy.models import Measure
 
@@ -71,10 +72,12 @@ def load_demo(ctx: JobContext) -> dict[str, Any]:
         session.info["actor"] = Actor(name="demo")
         policy = policy_demo.load(session)
         measures = session.scalar(select(func.count()).select_from(Measure)) or 0
+    media = media_demo.load(ctx.engine)
     return {
         "organisations": created_orgs,
         "users": created_users,
         **industry,
         "measures": measures,
         **policy,
+        **media,
     }
