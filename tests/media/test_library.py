@@ -138,3 +138,31 @@ def test_the_cli_ingests_a_folder_waits_and_shows(tmp_path: Path) -> None:
     assert json.loads(avbase("media", "ingest", str(folder / "sub"), "--org", "Studio", "--json").stdout)[0][
         "duplicate"
     ]
+
+
+def test_descriptive_metadata_is_edited_on_the_page_and_audited(
+    client: TestClient, db: Session, make_user: Callable[..., User], tmp_path: Path
+) -> None:
+    from avbase.core.audit import AuditEntry
+
+    owner = make_user(role=Role.enterprise_staff)
+    asset, _ = service.ingest(db, Principal.of(owner), hevc_clip(tmp_path / "c.mp4", transfer="arib-std-b67"),
+                              file_name="c.mp4", move=False)  # fmt: skip
+    db.commit()
+    csrf = login(client, owner.username)
+    form = {"csrf_token": csrf, "title": "西湖夜景", "tags": "西湖，夜景, 4K", "people": "", "rights_holder": "杭州某影视公司",
+            "language": "zh", "location": "杭州", "collections": "城市宣传片", "description": "航拍"}  # fmt: skip
+    saved = client.post(f"/media/{asset.id}/metadata", data=form, follow_redirects=False)
+    assert saved.status_code == 303
+    db.expire_all()
+    edited = db.get(Asset, asset.id)
+    assert edited is not None and (edited.title, edited.tags, edited.people) == (
+        "西湖夜景",
+        ["西湖", "夜景", "4K"],
+        [],
+    )
+    updates = db.scalars(
+        select(AuditEntry).where(AuditEntry.entity_type == "media_assets", AuditEntry.action == "update")
+    ).all()
+    titled = [e for e in updates if e.after and e.after.get("title") == "西湖夜景"]
+    assert len(titled) == 1 and titled[0].actor_name == owner.username

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Query, UploadFile
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from avbase.kit.pagination import MAX_PER_PAGE, PageRequest
 from avbase.media import service
@@ -42,6 +42,32 @@ class AssetOut(BaseModel):
 
 class AssetDetailOut(AssetOut):
     probe: dict[str, Any] | None
+    description: str | None
+    tags: list[str]
+    people: list[str]
+    location: str | None
+    language: str | None
+    rights_holder: str | None
+    collections: list[str]
+
+
+class MetadataPatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    title: Annotated[str, Field(min_length=1, max_length=300)] | None = None
+    description: Annotated[str, Field(max_length=4000)] | None = None
+    tags: Annotated[list[Annotated[str, Field(min_length=1, max_length=40)]], Field(max_length=50)] | None = (
+        None
+    )
+    people: (
+        Annotated[list[Annotated[str, Field(min_length=1, max_length=80)]], Field(max_length=50)] | None
+    ) = None
+    location: Annotated[str, Field(max_length=200)] | None = None
+    language: Annotated[str, Field(max_length=20)] | None = None
+    rights_holder: Annotated[str, Field(max_length=200)] | None = None
+    collections: (
+        Annotated[list[Annotated[str, Field(min_length=1, max_length=80)]], Field(max_length=20)] | None
+    ) = None
 
 
 class IngestedOut(BaseModel):
@@ -83,3 +109,9 @@ async def upload(db: Db, principal: ApiPrincipal, file: Annotated[UploadFile, Fi
     )
     asset, duplicate = service.ingest(db, principal, path, file_name=safe_name(file.filename), move=True)
     return IngestedOut(asset=AssetOut.model_validate(asset), duplicate=duplicate)
+
+
+@router.patch("/assets/{asset_id}", response_model=AssetDetailOut, responses={404: {"model": ErrorOut}})
+def update_metadata(asset_id: RowId, data: MetadataPatch, db: Db, principal: ApiPrincipal) -> AssetDetailOut:
+    changed = service.update_metadata(db, principal, asset_id, data.model_dump(exclude_unset=True))
+    return AssetDetailOut.model_validate(changed)

@@ -82,3 +82,28 @@ async def upload(
 def asset_page(request: Request, db: Db, principal: PagePrincipal, asset_id: RowId) -> Response:
     asset = service.get_asset(db, principal, asset_id)
     return render(request, "media/asset.html", {"a": asset, "probe": asset.probe or {}})
+
+
+LIST_FIELDS = ("tags", "people", "collections")
+
+
+@router.post("/{asset_id}/metadata")
+async def edit_metadata(request: Request, db: Db, principal: PagePrincipal, asset_id: RowId) -> Response:
+    form = await request.form()
+    changes: dict[str, object] = {}
+    for key in service.METADATA_FIELDS:
+        value = form.get(key)
+        if not isinstance(value, str):
+            continue
+        text = value.strip()
+        if key in LIST_FIELDS:
+            changes[key] = [part.strip()[:80] for part in text.replace("，", ",").split(",") if part.strip()][
+                :50
+            ]
+        elif key == "title":
+            if text:
+                changes[key] = text[:300]
+        else:
+            changes[key] = text[:4000] or None
+    service.update_metadata(db, principal, asset_id, changes)
+    return RedirectResponse(f"/media/{asset_id}", status_code=303)

@@ -8,8 +8,9 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from avbase.core import storage
+from avbase.core.accounts.models import Organisation
 from avbase.core.accounts.principal import READ_ONLY_ROLES, Principal
-from avbase.core.errors import Forbidden, NotFound
+from avbase.core.errors import AvbaseError, Forbidden, NotFound
 from avbase.core.i18n import N_
 from avbase.core.jobs import enqueue
 from avbase.kit.pagination import Page, PageRequest, paginate
@@ -71,6 +72,8 @@ def ingest(
         size=size,
         title=Path(file_name).stem[:300] or file_name[:300],
         tags=[],
+        people=[],
+        collections=[],
         created_by_id=principal.user_id or None,
     )
     session.add(asset)
@@ -90,3 +93,31 @@ def ingest(
 def mark(asset: Asset, state: AssetState, error: str | None = None) -> None:
     asset.state = state
     asset.error = error
+
+
+METADATA_FIELDS = (
+    "title",
+    "description",
+    "tags",
+    "people",
+    "location",
+    "language",
+    "rights_holder",
+    "collections",
+)
+
+
+def update_metadata(
+    session: Session, principal: Principal, asset_id: int, changes: dict[str, object]
+) -> Asset:
+    """Descriptive metadata (audited like every write); list fields replace the old list."""
+    asset = get_asset(session, principal, asset_id)
+    org = session.get(Organisation, asset.org_id)
+    if org is None or not principal.can_edit(org):
+        raise Forbidden("You may not change this asset.")
+    for key, value in changes.items():
+        if key not in METADATA_FIELDS:
+            raise AvbaseError("Unknown field {name}.", field=key, name=key)
+        setattr(asset, key, value)
+    session.flush()
+    return asset
