@@ -38,3 +38,39 @@ def hevc_clip(path: Path, *, transfer: str, static_metadata: bool = False, layou
         for packet in [*audio.encode(sound), *audio.encode()]:
             out.mux(packet)
     return path
+
+
+def splice(
+    out: Path, corpus: Path, pieces: list[tuple[str, float, int]], size: tuple[int, int] = (640, 360)
+) -> list[int]:
+    """An edit of corpus pieces (file, start second, frame count) at 25 fps; returns the frames where a piece
+    starts after the first one: the true cut points."""
+    from fractions import Fraction
+
+    cuts: list[int] = []
+    written = 0
+    with av.open(str(out), "w") as target:
+        video = target.add_stream("libx264", rate=25)
+        video.width, video.height, video.pix_fmt = size[0], size[1], "yuv420p"
+        video.options = {"crf": "23", "preset": "veryfast"}
+        for name, start, frames in pieces:
+            if written:
+                cuts.append(written)
+            with av.open(str(corpus / name)) as source:
+                stream = source.streams.video[0]
+                source.seek(int(start / stream.time_base), stream=stream)  # type: ignore[operator]
+                taken = 0
+                for frame in source.decode(stream):
+                    if frame.time is not None and frame.time < start:
+                        continue
+                    scaled = frame.reformat(width=size[0], height=size[1], format="yuv420p")
+                    scaled.pts, scaled.time_base = written, Fraction(1, 25)
+                    for packet in video.encode(scaled):
+                        target.mux(packet)
+                    taken += 1
+                    written += 1
+                    if taken == frames:
+                        break
+        for packet in video.encode():
+            target.mux(packet)
+    return cuts

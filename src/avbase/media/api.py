@@ -42,6 +42,7 @@ class AssetOut(BaseModel):
 
 class AssetDetailOut(AssetOut):
     probe: dict[str, Any] | None
+    shots: list[dict[str, Any]] | None
     description: str | None
     tags: list[str]
     people: list[str]

@@ -193,3 +193,5 @@ def show_command(
         )
     for audio in probe.get("audio", []):
         typer.echo(f"  audio {audio['codec']} {audio['layout']} {audio['sample_rate']} Hz")
+    for shot in data["shots"]:
+        typer.echo(f"  shot {shot['index'] + 1}: {shot['start']:.3f}–{shot['end']:.3f} s")

@@ -35,6 +35,7 @@ class Asset(Audited, TimestampMixin, Base):
     resolution_class: Mapped[str | None] = mapped_column(String(4), index=True)
     hdr: Mapped[str | None] = mapped_column(String(20), index=True)
     probe: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    shots: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)  # index, start/end frame and seconds
     title: Mapped[str] = mapped_column(String(300))
     description: Mapped[str | None] = mapped_column(Text)
     tags: Mapped[list[str]] = mapped_column(JSON, default=list)

@@ -1,0 +1,54 @@
+"""Shot boundaries: precision and recall at ±2 frames on edits whose cut points are known."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import numpy as np
+
+from avbase.media.shots import cut_frames, detect_shots
+from tests.media.synthetic import splice
+
+# Pieces of single-shot corpus clips (camera footage, bars, a fire): every cut in the edit is one we made.
+PIECES = [
+    ("bottle.mp4", 2, 40), ("person.mp4", 10, 35), ("example_16s.mp4", 1, 30), ("smpte_1080p.mp4", 6, 28),
+    ("person.mp4", 60, 50), ("bottle.mp4", 20, 25), ("smpte_1080p.mp4", 2, 20), ("fire2.mp4", 0.5, 18),
+    ("example_16s.mp4", 8, 30), ("person.mp4", 100, 40), ("bottle.mp4", 30, 45),
+]  # fmt: skip
+
+
+def precision_recall(truth: list[int], found: list[int], tolerance: int = 2) -> tuple[float, float]:
+    used: set[int] = set()
+    matched = 0
+    for cut in truth:
+        hit = next((f for f in found if abs(f - cut) <= tolerance and f not in used), None)
+        if hit is not None:
+            matched += 1
+            used.add(hit)
+    return (matched / len(found) if found else 1.0), (matched / len(truth) if truth else 1.0)
+
+
+def test_hard_cuts_in_a_spliced_edit_are_found_within_two_frames(corpus: Path, tmp_path: Path) -> None:
+    truth = splice(tmp_path / "edit.mp4", corpus, PIECES)
+    shots = detect_shots(tmp_path / "edit.mp4")
+    precision, recall = precision_recall(truth, [shot.start_frame for shot in shots[1:]])
+    f1 = 2 * precision * recall / (precision + recall)
+    assert f1 >= 0.95, (precision, recall, truth, [s.start_frame for s in shots])
+    assert shots[0].start == 0.0 and shots[-1].end_frame == sum(frames for _, _, frames in PIECES)
+    assert all(a.end_frame == b.start_frame for a, b in itertools.pairwise(shots))
+
+
+def test_single_shot_clips_stay_one_shot_and_the_cartoon_has_several(corpus: Path) -> None:
+    for name in ("bottle.mp4", "example_16s.mp4", "smpte_1080p.mp4"):
+        assert len(detect_shots(corpus / name)) == 1, name
+    assert len(detect_shots(corpus / "bbb_0_30.webm")) >= 4
+
+
+def test_a_spike_is_a_cut_but_steady_motion_and_a_flash_are_not() -> None:
+    steady = np.full(60, 0.05)
+    steady[30] = 0.9  # a cut
+    steady[45], steady[46] = 0.8, 0.85  # a flash: two spikes a frame apart count once
+    moving = np.linspace(0.1, 0.5, 60)  # a pan getting faster: no spike
+    assert cut_frames(steady) == [30, 46]
+    assert cut_frames(moving) == []
