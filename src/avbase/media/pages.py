@@ -84,9 +84,6 @@ def asset_page(request: Request, db: Db, principal: PagePrincipal, asset_id: Row
     return render(request, "media/asset.html", {"a": asset, "probe": asset.probe or {}})
 
 
-LIST_FIELDS = ("tags", "people", "collections")
-
-
 @router.post("/{asset_id}/metadata")
 async def edit_metadata(request: Request, db: Db, principal: PagePrincipal, asset_id: RowId) -> Response:
     form = await request.form()
@@ -96,7 +93,7 @@ async def edit_metadata(request: Request, db: Db, principal: PagePrincipal, asse
         if not isinstance(value, str):
             continue
         text = value.strip()
-        if key in LIST_FIELDS:
+        if key in service.LIST_FIELDS:
             changes[key] = [part.strip()[:80] for part in text.replace("，", ",").split(",") if part.strip()][
                 :50
             ]

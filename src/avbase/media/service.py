@@ -95,6 +95,7 @@ def mark(asset: Asset, state: AssetState, error: str | None = None) -> None:
     asset.error = error
 
 
+LIST_FIELDS = ("tags", "people", "collections")
 METADATA_FIELDS = (
     "title",
     "description",
@@ -118,6 +119,10 @@ def update_metadata(
     for key, value in changes.items():
         if key not in METADATA_FIELDS:
             raise AvbaseError("Unknown field {name}.", field=key, name=key)
+        if key in LIST_FIELDS and value is None:
+            value = []  # "no tags" is an empty list, never NULL
+        if key == "title" and not value:
+            raise AvbaseError("This field is required.", field="title")
         setattr(asset, key, value)
     session.flush()
     return asset

@@ -1,6 +1,6 @@
 """Shot boundaries (hard cuts) from one decoding pass at low resolution.
 
-Each frame is reduced to a 32×18 RGB thumbnail; a frame starts a new shot when its colour histogram and its
+Each frame is reduced to a 64×36 RGB thumbnail; a frame starts a new shot when its colour histogram and its
 pixels both differ from the previous frame's far more than usual around it (an adaptive threshold: a cut is
 a spike, while motion and camera moves raise the difference gradually). Pure: a path in, frames out.
 """
@@ -15,7 +15,7 @@ import av
 import numpy as np
 from numpy.typing import NDArray
 
-THUMB = (32, 18)
+THUMB = (64, 36)
 BINS = 8
 WINDOW = 12  # frames on each side for the local baseline
 MIN_SHOT_FRAMES = 6  # two cuts closer than this are one (flash frames, encoder glitches)
@@ -37,9 +37,11 @@ def _thumbnails(path: Path) -> Iterator[tuple[float, NDArray[np.uint8]]]:
         stream = container.streams.video[0]
         stream.thread_type = "AUTO"
         for frame in container.decode(stream):
-            small = np.asarray(
-                frame.reformat(width=THUMB[0], height=THUMB[1], format="rgb24").to_ndarray(), np.uint8
+            # FAST_BILINEAR: the thumbnail only feeds a colour histogram, and scaling is the costly step.
+            thumb = frame.reformat(
+                width=THUMB[0], height=THUMB[1], format="rgb24", interpolation="FAST_BILINEAR"
             )
+            small = np.asarray(thumb.to_ndarray(), np.uint8)
             yield (float(frame.time) if frame.time is not None else 0.0), small
 
 
