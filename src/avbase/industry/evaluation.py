@@ -9,10 +9,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from avbase.core.accounts.principal import Principal
+from avbase.core.accounts.principal import Principal, require_steward
 from avbase.industry.indicators import unit_values
 from avbase.industry.models import Park, ParkEvaluation, ParkStatus, Recommendation, UnitLevel
-from avbase.industry.registry import require_steward
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from avbase.core import audit
 from avbase.core.accounts.models import Organisation
-from avbase.core.accounts.principal import Principal
+from avbase.core.accounts.principal import Principal, require_steward
 from avbase.core.errors import AvbaseError, InvalidValue
 from avbase.core.i18n import N_, _, catalogue
 from avbase.industry import registry
@@ -456,7 +456,7 @@ def _import_parks(
 ) -> tuple[int, int, int]:
     from avbase.industry.models import ParkLevel, ParkStatus
 
-    registry.require_steward(principal)
+    require_steward(principal)
     errors: list[RowError] = []
     operators = {name: org_id for org_id, name in session.execute(select(Organisation.id, Organisation.name))}
     parsed: list[tuple[int, ParkIn]] = []
@@ -504,7 +504,7 @@ def _import_projects(
 ) -> tuple[int, int, int]:
     from avbase.industry.models import ProjectStatus, ProjectTier
 
-    registry.require_steward(principal)
+    require_steward(principal)
     errors: list[RowError] = []
     parks = {park.name: park.id for park in session.scalars(select(Park))}
     parsed: list[tuple[int, ProjectIn]] = []

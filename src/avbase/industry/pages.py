@@ -13,7 +13,7 @@ from fastapi.responses import FileResponse, RedirectResponse, Response
 from sqlalchemy import String, cast, func, or_, select
 
 from avbase.core.accounts.models import Role
-from avbase.core.accounts.principal import Principal, jurisdiction_prefix
+from avbase.core.accounts.principal import STEWARDS, Principal, jurisdiction_prefix
 from avbase.core.audit import AuditEntry
 from avbase.core.errors import AvbaseError, NotFound
 from avbase.core.i18n import _, get_locale
@@ -27,10 +27,12 @@ from avbase.industry.models import Cluster, Park, ParkEvaluation, ProjectTier, R
 from avbase.industry.schemas import MilestoneIn, ReportIn
 from avbase.industry.tasks import IMPORT_JOB, queue_import, rejection_file
 from avbase.industry.views import index_run_out, ranking_out, sensitivity_out
+from avbase.kit.dates import today
 from avbase.kit.money import in_yi
 from avbase.kit.pagination import PageRequest
 from avbase.web.deps import Db, PagePrincipal
 from avbase.web.downloads import attachment
+from avbase.web.forms import form_values
 from avbase.web.schemas import RowId
 from avbase.web.templating import add_template_dir, environment, render
 from avbase.web.validation import validate_form
@@ -227,8 +229,7 @@ def report_form(
 @router.post("/enterprises/{enterprise_id}/report")
 async def file_report(request: Request, db: Db, principal: PagePrincipal, enterprise_id: RowId) -> Response:
     found = registry.get_enterprise(db, principal, enterprise_id)
-    form = await request.form()
-    values = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
+    values = await form_values(request)
     payload = {k: v for k, v in values.items() if v.strip() != ""}
     data, errors = validate_form(ReportIn, payload)
     if data is not None:
@@ -420,7 +421,7 @@ def parks(request: Request, db: Db, principal: PagePrincipal) -> Response:
             "parks": found,
             "counts": registry.park_enterprise_counts(db),
             "latest": latest,
-            "can_evaluate": principal.role in registry.STEWARDS,
+            "can_evaluate": principal.role in STEWARDS,
             "year": latest_year(db),
         },
     )
@@ -476,7 +477,7 @@ def project(request: Request, db: Db, principal: PagePrincipal, project_id: RowI
         "industry/project.html",
         {
             "pr": found,
-            "overdue": {m.id for m in registry.overdue_milestones(found, on=reports.today())},
+            "overdue": {m.id for m in registry.overdue_milestones(found, on=today())},
             "can_edit": principal.role in (Role.admin, Role.authority_officer),
             "errors": {},
             "values": {},
@@ -486,8 +487,7 @@ def project(request: Request, db: Db, principal: PagePrincipal, project_id: RowI
 
 @router.post("/projects/{project_id}/milestones")
 async def add_milestone(request: Request, db: Db, principal: PagePrincipal, project_id: RowId) -> Response:
-    form = await request.form()
-    values = {k: v for k, v in form.items() if isinstance(v, str) and k in ("title", "due_on")}
+    values = {k: v for k, v in (await form_values(request)).items() if k in ("title", "due_on")}
     data, errors = validate_form(MilestoneIn, values)
     if data is not None:
         registry.add_milestone(db, principal, project_id, data)
@@ -503,5 +503,5 @@ async def add_milestone(request: Request, db: Db, principal: PagePrincipal, proj
 
 @router.post("/milestones/{milestone_id}/done")
 def milestone_done(db: Db, principal: PagePrincipal, milestone_id: RowId) -> Response:
-    milestone = registry.complete_milestone(db, principal, milestone_id, done_on=reports.today())
+    milestone = registry.complete_milestone(db, principal, milestone_id, done_on=today())
     return RedirectResponse(f"/industry/projects/{milestone.project_id}", status_code=303)

@@ -12,7 +12,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from avbase.core.accounts.models import Organisation, OrgKind, Role
-from avbase.core.accounts.principal import Principal, jurisdiction_prefix
+from avbase.core.accounts.principal import STEWARDS, Principal, jurisdiction_prefix, require_steward
 from avbase.core.errors import Conflict, Forbidden, NotFound
 from avbase.industry.models import (
     Category,
@@ -37,12 +37,6 @@ from avbase.industry.schemas import (
 from avbase.kit.pagination import Page, PageRequest, paginate
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
-STEWARDS = (Role.admin, Role.authority_officer)  # who sets tiers, key flags, parks, targets, projects
-
-
-def require_steward(principal: Principal) -> None:
-    if principal.role not in STEWARDS:
-        raise Forbidden("Only administrators and authority officers may change this.")
 
 
 def require_monitor(principal: Principal) -> None:

@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
@@ -27,16 +26,12 @@ from avbase.industry.schemas import (
     period_end,
     period_label,
 )
-from avbase.settings import get_settings
+from avbase.kit.dates import today
 
 FLOWS = ("revenue_content", "revenue_electronics", "revenue_services", "rnd_expense", "exports", "investment")
 MONTHS_IN = {PeriodKind.year: 12, PeriodKind.quarter: 3, PeriodKind.month: 1}
 KEY_SUPPORT_RND_SHARE = Decimal("0.05")
 # ZJ 11: 研发费用占营业收入比重高于5%
-
-
-def today() -> date:
-    return datetime.now(ZoneInfo(get_settings().timezone)).date()
 
 
 def check_period_closed(kind: PeriodKind, start: date, *, on: date | None = None) -> None:

@@ -18,8 +18,9 @@ from avbase.core.jobs import enqueue
 from avbase.core.jobs.models import Job
 from avbase.core.jobs.registry import JobContext, job_handler
 from avbase.industry.imports import KINDS, ImportRejected, errors_csv, run_import
+from avbase.kit.filetypes import check_spreadsheet, safe_name
 from avbase.settings import get_settings
-from avbase.web.uploads import check_spreadsheet, safe_name, save_upload
+from avbase.web.uploads import save_upload
 
 IMPORT_JOB = "industry.import"
 IMPORT_TITLES = {

@@ -8,13 +8,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Query, UploadFile
 from pydantic import BaseModel, ConfigDict, Field
 
+from avbase.kit.filetypes import safe_name
 from avbase.kit.pagination import MAX_PER_PAGE, PageRequest
 from avbase.media import service
 from avbase.media.models import AssetState
 from avbase.settings import get_settings
 from avbase.web.deps import ApiPrincipal, Db
 from avbase.web.schemas import ErrorOut, PageOut, RowId, page_out
-from avbase.web.uploads import safe_name, save_upload
+from avbase.web.uploads import save_upload
 
 router = APIRouter(
     prefix="/media", tags=["media"], responses={401: {"model": ErrorOut}, 422: {"model": ErrorOut}}

@@ -9,13 +9,14 @@ from fastapi.responses import RedirectResponse, Response
 
 from avbase.core.errors import AvbaseError
 from avbase.core.i18n import _
+from avbase.kit.filetypes import safe_name
 from avbase.kit.pagination import PageRequest
 from avbase.media import service
 from avbase.settings import get_settings
 from avbase.web.deps import Db, PagePrincipal
 from avbase.web.schemas import RowId
 from avbase.web.templating import add_template_dir, render
-from avbase.web.uploads import safe_name, save_upload
+from avbase.web.uploads import save_upload
 
 router = APIRouter(prefix="/media")
 add_template_dir(Path(__file__).resolve().parent / "templates")

@@ -8,7 +8,7 @@ from fastapi import APIRouter, File, Form, Path, Query, Response, UploadFile
 
 from avbase.core.accounts.principal import Principal
 from avbase.core.i18n import get_locale
-from avbase.industry.reports import today
+from avbase.kit.dates import today
 from avbase.policy import applications as apps
 from avbase.policy import reports, rounds, service
 from avbase.policy.models import Application, ApplicationState, Decision, SelectionRound

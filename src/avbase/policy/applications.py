@@ -17,11 +17,11 @@ from sqlalchemy.orm import Session
 
 from avbase.core import storage
 from avbase.core.accounts.models import Organisation, OrgKind, Role
-from avbase.core.accounts.principal import Principal
+from avbase.core.accounts.principal import Principal, require_steward
 from avbase.core.db import utcnow
 from avbase.core.errors import AvbaseError, Conflict, Forbidden, NotFound
-from avbase.industry.registry import require_steward
-from avbase.industry.reports import today
+from avbase.kit.dates import today
+from avbase.kit.filetypes import sniff_document
 from avbase.policy.catalogue import rule_of
 from avbase.policy.models import (
     Application,
@@ -40,7 +40,6 @@ from avbase.policy.rules import evaluate
 from avbase.policy.service import get_measure
 from avbase.policy.views import step_text
 from avbase.settings import get_settings
-from avbase.web.uploads import sniff_document
 
 EDITABLE = (ApplicationState.draft, ApplicationState.returned)
 AWARDED = (ApplicationState.committed, ApplicationState.disbursed)

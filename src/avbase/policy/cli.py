@@ -144,7 +144,7 @@ def quote_command(
     json_out: Json = False,
 ) -> None:
     """What a measure gives for these facts, with the trace; exit 3 when not eligible."""
-    from avbase.industry.reports import today
+    from avbase.kit.dates import today
     from avbase.policy import service
 
     facts: dict[str, object] = {}

@@ -11,12 +11,12 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
 from avbase.core.accounts.models import Organisation, Role
+from avbase.core.accounts.principal import STEWARDS
 from avbase.core.accounts.service import organisation_names
 from avbase.core.errors import AvbaseError, NotFound
 from avbase.core.i18n import _, get_locale
 from avbase.industry.exports import XLSX_MEDIA_TYPE
-from avbase.industry.registry import STEWARDS
-from avbase.industry.reports import today
+from avbase.kit.dates import today
 from avbase.policy import applications as apps
 from avbase.policy import rounds, service
 from avbase.policy.exports import award_workbook
@@ -37,6 +37,7 @@ from avbase.policy.sources import simplified
 from avbase.policy.views import evidence_file, step_text, store_evidence
 from avbase.web.deps import Db, PagePrincipal
 from avbase.web.downloads import attachment
+from avbase.web.forms import form_values
 from avbase.web.schemas import RowId
 from avbase.web.templating import add_template_dir, render
 
@@ -117,15 +118,10 @@ def measure(request: Request, db: Db, principal: PagePrincipal, measure_id: str)
     return _measure_page(request, found, principal, values={}, errors={})
 
 
-async def _form(request: Request) -> dict[str, str]:
-    form = await request.form()
-    return {k: v.strip() for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
-
-
 @router.post("/measures/{measure_id}/quote")
 async def quote(request: Request, db: Db, principal: PagePrincipal, measure_id: str) -> Response:
     found = service.get_measure(db, measure_id[:80])
-    values = await _form(request)
+    values = await form_values(request)
     facts: dict[str, Any] = {k[5:]: v for k, v in values.items() if k.startswith("fact_") and v != ""}
     errors: dict[str, str] = {}
     try:
@@ -144,7 +140,7 @@ async def quote(request: Request, db: Db, principal: PagePrincipal, measure_id: 
 @router.post("/measures/{measure_id}/parameters")
 async def amend(request: Request, db: Db, principal: PagePrincipal, measure_id: str) -> Response:
     found = service.get_measure(db, measure_id[:80])
-    values = await _form(request)
+    values = await form_values(request)
     try:
         effective_from = date.fromisoformat(values.get("effective_from", ""))
     except ValueError:
@@ -210,7 +206,7 @@ def applications(request: Request, db: Db, principal: PagePrincipal, state: str 
 @router.post("/measures/{measure_id}/apply")
 async def apply(request: Request, db: Db, principal: PagePrincipal, measure_id: str) -> Response:
     found = service.get_measure(db, measure_id[:80])
-    values = await _form(request)
+    values = await form_values(request)
     facts = {k[5:]: v for k, v in values.items() if k.startswith("fact_") and v != ""}
     item = values.get("item", "").strip()
     if not item:
@@ -328,7 +324,7 @@ async def act(
     request: Request, db: Db, principal: PagePrincipal, application_id: RowId, action: str
 ) -> Response:
     """One form endpoint per action: submit, decide, commit, disburse, reverse."""
-    values = await _form(request)
+    values = await form_values(request)
     found = apps.get_application(db, principal, application_id)
     try:
         if action == "submit":
@@ -447,7 +443,7 @@ def _my_marks(db: Db, principal: PagePrincipal, selection: Any) -> dict[int, dic
 
 @router.post("/round-entries/{entry_id}/score")
 async def score(request: Request, db: Db, principal: PagePrincipal, entry_id: RowId) -> Response:
-    values = await _form(request)
+    values = await form_values(request)
     entry = db.get(RoundEntry, entry_id)
     if entry is None:
         raise NotFound("Entry not found.")
@@ -474,7 +470,7 @@ def selection_round(request: Request, db: Db, principal: PagePrincipal, round_id
 async def round_action(
     request: Request, db: Db, principal: PagePrincipal, round_id: RowId, action: str
 ) -> Response:
-    values = await _form(request)
+    values = await form_values(request)
     try:
         if action == "enter":
             if not values.get("title"):

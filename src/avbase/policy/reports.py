@@ -12,8 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from avbase.core.accounts.models import Organisation
-from avbase.core.accounts.principal import Principal, jurisdiction_prefix
-from avbase.industry.registry import require_steward
+from avbase.core.accounts.principal import Principal, jurisdiction_prefix, require_steward
 from avbase.kit.regions import region_name
 from avbase.policy.models import Application, Budget, LedgerEntry, LedgerKind, Measure
 

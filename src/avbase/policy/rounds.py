@@ -9,9 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from avbase.core.accounts.models import Role, User
-from avbase.core.accounts.principal import Principal
+from avbase.core.accounts.principal import STEWARDS, Principal, require_steward
 from avbase.core.errors import AvbaseError, Conflict, Forbidden, NotFound
-from avbase.industry.registry import STEWARDS, require_steward
 from avbase.policy.models import RoundEntry, RoundExpert, RoundScore, RoundState, SelectionRound
 from avbase.policy.selection import ScoreSheet, Standing, rank_entries
 from avbase.policy.service import get_measure

@@ -9,9 +9,8 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from avbase.core.accounts.principal import Principal
+from avbase.core.accounts.principal import Principal, require_steward
 from avbase.core.errors import AvbaseError, Conflict, NotFound
-from avbase.industry.registry import require_steward
 from avbase.policy.catalogue import rule_of
 from avbase.policy.models import Measure, MeasureParameter
 from avbase.policy.rules import Quote, evaluate, grant_highest

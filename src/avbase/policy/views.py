@@ -10,11 +10,12 @@ from avbase.core import storage
 from avbase.core.accounts.principal import Principal
 from avbase.core.errors import NotFound
 from avbase.core.i18n import _
+from avbase.kit.filetypes import safe_name
 from avbase.policy.models import Attachment
 from avbase.policy.rules import Quote, Step
 from avbase.policy.schemas import QuoteOut, StepOut
 from avbase.settings import get_settings
-from avbase.web.uploads import safe_name, save_upload
+from avbase.web.uploads import save_upload
 
 
 def step_text(step: Step) -> str:

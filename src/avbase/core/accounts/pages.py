@@ -16,6 +16,7 @@ from avbase.core.i18n import _
 from avbase.kit.pagination import PageRequest
 from avbase.kit.regions import REGIONS
 from avbase.web.deps import Db, PagePrincipal, require_roles
+from avbase.web.forms import form_values
 from avbase.web.schemas import RowId
 from avbase.web.templating import render
 from avbase.web.validation import validate_form
@@ -25,10 +26,6 @@ router = APIRouter()
 
 def _service_errors(exc: AvbaseError) -> dict[str, str]:
     return {exc.field or "form": _(exc.message, **exc.params)}
-
-
-async def _form(request: Request) -> dict[str, Any]:
-    return {key: value for key, value in (await request.form()).items() if isinstance(value, str)}
 
 
 def _org_form(
@@ -103,7 +100,7 @@ def new_organisation(request: Request, db: Db, principal: PagePrincipal) -> Resp
 
 @router.post("/organisations/new")
 async def create_organisation(request: Request, db: Db, principal: PagePrincipal) -> Response:
-    values = await _form(request)
+    values = await form_values(request)
     data, errors = validate_form(OrganisationIn, values)
     if data is not None:
         try:
@@ -146,7 +143,7 @@ def edit_organisation(request: Request, db: Db, principal: PagePrincipal, org_id
 
 @router.post("/organisations/{org_id}/edit")
 async def update_organisation(request: Request, db: Db, principal: PagePrincipal, org_id: RowId) -> Response:
-    values = await _form(request)
+    values = await form_values(request)
     data, errors = validate_form(OrganisationPatch, values)
     if data is not None:
         try:
@@ -219,7 +216,7 @@ def new_user(request: Request, db: Db, principal: PagePrincipal) -> Response:
 @router.post("/users/new")
 async def create_user(request: Request, db: Db, principal: PagePrincipal) -> Response:
     require_roles(principal, Role.admin)
-    values = await _form(request)
+    values = await form_values(request)
     data, errors = validate_form(UserIn, values)
     if data is not None:
         try:
@@ -250,7 +247,7 @@ def edit_user(request: Request, db: Db, principal: PagePrincipal, user_id: RowId
 @router.post("/users/{user_id}/edit")
 async def update_user(request: Request, db: Db, principal: PagePrincipal, user_id: RowId) -> Response:
     require_roles(principal, Role.admin)
-    values = await _form(request)
+    values: dict[str, Any] = dict(await form_values(request))
     submitted: dict[str, Any] = {
         key: values[key] for key in ("display_name", "email", "role", "password") if key in values
     }
@@ -314,7 +311,7 @@ def account(request: Request, db: Db, principal: PagePrincipal) -> Response:
 
 @router.post("/account/tokens")
 async def create_token(request: Request, db: Db, principal: PagePrincipal) -> Response:
-    data, errors = validate_form(TokenIn, await _form(request))
+    data, errors = validate_form(TokenIn, await form_values(request))
     if data is None:
         return _account(
             request, db, principal, errors={f"token_{k}": v for k, v in errors.items()}, status=422
@@ -335,7 +332,7 @@ def revoke_token(request: Request, db: Db, principal: PagePrincipal, token_id: R
 async def change_password(request: Request, db: Db, principal: PagePrincipal) -> Response:
     from avbase.core.accounts.passwords import verify_password
 
-    values = await _form(request)
+    values = await form_values(request)
     user = db.get(User, principal.user_id)
     assert user is not None
     if not verify_password(user.password_hash, values.get("current_password", "")):

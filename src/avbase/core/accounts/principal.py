@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement, Select, or_, select, true
 from avbase.core.accounts.models import Organisation, Role, User
 
 READ_ONLY_ROLES = (Role.reviewer, Role.creator)  # they read what they may see, and change none of it
+STEWARDS = (Role.admin, Role.authority_officer)  # who sets tiers, targets, budgets, parameters and lists
 
 
 def jurisdiction_prefix(region_code: str) -> str:
@@ -76,3 +77,10 @@ class Principal:
         if self.role in READ_ONLY_ROLES:
             return False
         return self.can_read(org)
+
+
+def require_steward(principal: Principal) -> None:
+    from avbase.core.errors import Forbidden
+
+    if principal.role not in STEWARDS:
+        raise Forbidden("Only administrators and authority officers may change this.")
