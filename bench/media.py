@@ -52,6 +52,31 @@ def accuracy(corpus: Path, folder: Path) -> tuple[float, float, int]:
     return matched_p / max(found_total, 1), matched_r / max(cuts_total, 1), int(cuts_total)
 
 
+def gradual_accuracy(corpus: Path, folder: Path) -> dict[str, tuple[int, int, int]]:
+    """Per transition kind: (true transitions, found within max(2, length/2) frames with the right kind,
+    detections of that kind)."""
+    rng = random.Random(2028)
+    tally = {kind: [0, 0, 0] for kind in ("dissolve", "fade")}
+    for number in range(3):
+        pieces: list[tuple[str, float, int, str, int]] = []
+        for _ in range(10):
+            name, length = rng.choice([clip for clip in SINGLE_SHOT if clip[1] > 4])
+            kind = rng.choice(["dissolve", "fade"])
+            span = rng.randint(12, 30) if kind == "dissolve" else 2 * rng.randint(6, 12)
+            start = rng.uniform(0, max(length - 4, 0.1))
+            pieces.append((name, round(start, 2), rng.randint(55, 90), kind, span))
+        truth = splice(folder / f"gradual{number}.mp4", corpus, pieces)
+        shots = detect_shots(folder / f"gradual{number}.mp4")[1:]
+        for shot in shots:
+            if shot.transition in tally:
+                tally[shot.transition][2] += 1
+        for boundary, (_, _, _, kind, span) in zip(truth, pieces[1:], strict=True):
+            tally[kind][0] += 1
+            near = [s for s in shots if abs(s.start_frame - boundary) <= max(2, span // 2)]
+            tally[kind][1] += any(s.transition == kind for s in near)
+    return {kind: (total, hit, found) for kind, (total, hit, found) in tally.items()}
+
+
 def decode_only(path: Path) -> float:
     started = time.perf_counter()
     with av.open(str(path)) as container:
@@ -85,6 +110,10 @@ def main() -> None:
     print("| shot boundaries (hard cuts, ±2 frames) | cuts | precision | recall | F1 |")
     print("|---|---|---|---|---|")
     print(f"| 3 spliced edits of single-shot clips | {cuts} | {precision:.3f} | {recall:.3f} | {f1:.3f} |")
+    for kind, (total, hit, found) in gradual_accuracy(args.corpus, folder).items():
+        p, r = hit / max(found, 1), hit / max(total, 1)
+        print(f"| 3 edits with {kind}s ({kind} boundaries) | {total} | {p:.3f} | {r:.3f} | "
+              f"{2 * p * r / (p + r) if p + r else 0:.3f} |")  # fmt: skip
     print()
     print("| 1080p H.264, seconds per media minute | seconds/min | speed vs decode |")
     print("|---|---|---|")

@@ -1,7 +1,9 @@
 #!/usr/bin/env sh
 # Installs the Debian packages a make target needs, only those that are missing.
 #   scripts/system-deps.sh run    python3-venv
-#   scripts/system-deps.sh test   python3-venv, chromium (browser tests), CJK fonts (legible screenshots)
+#   scripts/system-deps.sh test   python3-venv, chromium (browser tests), CJK fonts (legible screenshots and
+#                                 burned-in captions), ffmpeg (drawtext burn-in, the decode baseline of the
+#                                 media bench), espeak-ng (speech for the speech-to-text test)
 set -eu
 
 need=""
@@ -11,6 +13,8 @@ python3 -c "import ensurepip, venv" 2>/dev/null || need="$need python3-venv"
 if [ "${1:-run}" = "test" ]; then
   missing_cmd chromium && need="$need chromium"
   [ -d /usr/share/fonts/opentype/noto ] || need="$need fonts-noto-cjk"
+  missing_cmd ffmpeg && need="$need ffmpeg"
+  missing_cmd espeak-ng && need="$need espeak-ng"
 fi
 
 [ -z "$need" ] && exit 0

@@ -106,7 +106,7 @@ def create_app(engine: Engine | None = None, *, run_worker: bool | None = None) 
         if in_process_worker:
             from avbase.core.jobs.worker import start_background_worker
 
-            _thread, stop = start_background_worker(engine)
+            _threads, stop = start_background_worker(engine)
         yield
         if stop is not None:
             stop.set()

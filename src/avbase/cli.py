@@ -191,7 +191,8 @@ def watch_job(job_id: int, *, run_inline: bool) -> Any:
     engine = _engine()
     runner: threading.Thread | None = None
     if run_inline:
-        runner = threading.Thread(target=Worker(engine).run_until_idle, daemon=True)
+        # This job only: what it queues (media analysis after the demo) is left to the server's worker.
+        runner = threading.Thread(target=Worker(engine).run_until_idle, args=(job_id,), daemon=True)
         runner.start()
     with Progress(
         TextColumn("{task.description}"),

@@ -13,7 +13,10 @@ AUDIT_ACTIONS = [
     "cancel",
     "password_changed",
     "import",
+    "media.subtitles",
 ]
+SHOT_TRANSITIONS = ["start", "cut", "dissolve", "fade"]
+MEDIA_STEPS = ["probe", "pictures", "proxy", "ocr", "subtitles", "speech", "done"]
 ENTITY_TYPES = [
     "organisations", "users", "api_tokens", "jobs", "industry_enterprises", "industry_reports",
     "industry_parks", "industry_projects", "industry_project_years", "industry_targets",
@@ -22,7 +25,7 @@ ENTITY_TYPES = [
     "industry_milestones", "industry_ranking_schemes", "policy_documents", "policy_measures",
     "policy_parameters", "policy_applications", "policy_reviews", "policy_budgets", "policy_unit_routes",
     "policy_attachments", "policy_rounds", "policy_round_entries", "policy_round_experts",
-    "policy_round_scores", "media_assets",
+    "policy_round_scores", "media_assets", "media_text_segments",
 ]  # fmt: skip
 
 
@@ -30,7 +33,7 @@ def label_values() -> list[str]:
     from avbase.core.accounts.models import OrgKind, Role
     from avbase.core.jobs.models import JobState
     from avbase.industry import models as industry
-    from avbase.media.models import AssetState
+    from avbase.media.models import AssetState, TextSource
     from avbase.policy.models import ApplicationState, Decision, LedgerKind, RoundState
     from avbase.policy.rules import Outcome, RuleKind
 
@@ -39,6 +42,8 @@ def label_values() -> list[str]:
         *industry.ParkStatus, *industry.Recommendation, *industry.ProjectTier, *industry.ProjectStatus,
         *industry.PeriodKind,
         *industry.Normalisation, *industry.UnitLevel, *RuleKind, *Outcome,
-        *ApplicationState, *Decision, *LedgerKind, *RoundState, *AssetState,
+        *ApplicationState, *Decision, *LedgerKind, *RoundState, *AssetState, *TextSource,
     ]  # fmt: skip
-    return [str(value.value) for value in values] + AUDIT_ACTIONS + ENTITY_TYPES
+    return (
+        [str(value.value) for value in values] + AUDIT_ACTIONS + ENTITY_TYPES + SHOT_TRANSITIONS + MEDIA_STEPS
+    )

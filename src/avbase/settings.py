@@ -55,6 +55,17 @@ class Settings(BaseSettings):
         default=Path("../shared/corpus/media"),
         description="Media files the demo adds to the library, if present.",
     )
+    executor: str = Field(
+        default="local",
+        pattern="^(local|ray)$",
+        description="Where media analysis steps run: in the worker (local) or on a Ray cluster (ray).",
+    )
+    ray_address: str = Field(default="", description="Ray cluster address; empty starts a local Ray.")
+    speech_model_path: Path | None = Field(
+        default=None,
+        description="A faster-whisper (CTranslate2) model folder; speech-to-text is off without one.",
+    )
+    speech_language: str = Field(default="", description="Spoken language code, empty to detect it.")
     review_days: int = Field(
         default=15, ge=1, description="Days a unit has to decide a review before it is overdue."
     )

@@ -20,6 +20,7 @@ from avbase.core.accounts.principal import Principal
 from avbase.core.db import utcnow
 from avbase.core.errors import Conflict
 from avbase.core.jobs import Job, JobState, cancel_job, enqueue
+from avbase.core.jobs.models import BULK
 from avbase.core.jobs.worker import Worker
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,6 +41,23 @@ def test_a_job_runs_to_success_with_progress_and_result(db: Session, clean_engin
     assert done.state is JobState.succeeded and done.progress == 1.0
     assert done.result == {"done": 4, "resumed_from": 0}
     assert done.attempts == 1 and done.finished_at is not None
+
+
+def test_higher_priority_runs_first_and_the_interactive_worker_leaves_bulk_jobs(
+    db: Session, clean_engine: Engine
+) -> None:
+    bulk = enqueue(db, kind="test.count", title="analyse", payload={"steps": 1}, priority=BULK)
+    first = enqueue(db, kind="test.count", title="import", payload={"steps": 1})
+    db.commit()
+    assert Worker(clean_engine, interactive_only=True).run_until_idle() == 1
+    assert refreshed(db, first.id).state is JobState.succeeded
+    assert refreshed(db, bulk.id).state is JobState.queued
+    later = enqueue(db, kind="test.count", title="export", payload={"steps": 1})
+    db.commit()
+    assert Worker(clean_engine).run_once()
+    assert refreshed(db, later.id).state is JobState.succeeded  # queued after the bulk job, yet first
+    assert refreshed(db, bulk.id).state is JobState.queued
+    assert Worker(clean_engine).run_until_idle(only=bulk.id) == 1
 
 
 def test_bad_input_fails_at_once_with_the_reason(db: Session, clean_engine: Engine) -> None:

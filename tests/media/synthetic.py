@@ -40,37 +40,70 @@ def hevc_clip(path: Path, *, transfer: str, static_metadata: bool = False, layou
     return path
 
 
+def _piece_frames(
+    corpus: Path, name: str, start: float, frames: int, size: tuple[int, int]
+) -> list[np.ndarray]:
+    taken: list[np.ndarray] = []
+    with av.open(str(corpus / name)) as source:
+        stream = source.streams.video[0]
+        source.seek(int(start / stream.time_base), stream=stream)  # type: ignore[operator]
+        for frame in source.decode(stream):
+            if frame.time is not None and frame.time < start:
+                continue
+            taken.append(frame.reformat(width=size[0], height=size[1], format="rgb24").to_ndarray())
+            if len(taken) == frames:
+                break
+    return taken
+
+
 def splice(
-    out: Path, corpus: Path, pieces: list[tuple[str, float, int]], size: tuple[int, int] = (640, 360)
+    out: Path,
+    corpus: Path,
+    pieces: list[tuple[str, float, int]] | list[tuple[str, float, int, str, int]],
+    size: tuple[int, int] = (640, 360),
 ) -> list[int]:
-    """An edit of corpus pieces (file, start second, frame count) at 25 fps; returns the frames where a piece
-    starts after the first one: the true cut points."""
+    """An edit of corpus pieces (file, start second, frame count[, transition into it, its length]) at
+    25 fps; returns the frame where each piece after the first begins: for a cut its first frame, for a
+    dissolve (the pieces overlap by the length) the centre of the mix, for a fade (out to black over half
+    the length, in over the other half) the first frame of the fade in."""
     from fractions import Fraction
 
-    cuts: list[int] = []
-    written = 0
+    edit: list[np.ndarray] = []
+    boundaries: list[int] = []
+    for piece in pieces:
+        name, start, count = piece[:3]
+        kind, length = (piece[3], piece[4]) if len(piece) == 5 else ("cut", 0)  # type: ignore[misc]
+        frames = _piece_frames(corpus, name, start, count, size)
+        if not edit:
+            edit.extend(frames)
+            continue
+        if kind == "cut":
+            boundaries.append(len(edit))
+        elif kind == "dissolve":
+            first = len(edit) - length
+            for offset in range(length):
+                weight = (offset + 1) / (length + 1)
+                mixed = (1 - weight) * edit[first + offset] + weight * frames[offset]
+                edit[first + offset] = mixed.astype(np.uint8)
+            boundaries.append(first + length // 2)
+            frames = frames[length:]
+        else:  # fade through black
+            half = length // 2
+            for offset in range(half):
+                index = len(edit) - half + offset
+                edit[index] = (edit[index] * (1 - (offset + 1) / half)).astype(np.uint8)
+                frames[offset] = (frames[offset] * ((offset + 1) / (half + 1))).astype(np.uint8)
+            boundaries.append(len(edit))
+        edit.extend(frames)
     with av.open(str(out), "w") as target:
         video = target.add_stream("libx264", rate=25)
         video.width, video.height, video.pix_fmt = size[0], size[1], "yuv420p"
         video.options = {"crf": "23", "preset": "veryfast"}
-        for name, start, frames in pieces:
-            if written:
-                cuts.append(written)
-            with av.open(str(corpus / name)) as source:
-                stream = source.streams.video[0]
-                source.seek(int(start / stream.time_base), stream=stream)  # type: ignore[operator]
-                taken = 0
-                for frame in source.decode(stream):
-                    if frame.time is not None and frame.time < start:
-                        continue
-                    scaled = frame.reformat(width=size[0], height=size[1], format="yuv420p")
-                    scaled.pts, scaled.time_base = written, Fraction(1, 25)
-                    for packet in video.encode(scaled):
-                        target.mux(packet)
-                    taken += 1
-                    written += 1
-                    if taken == frames:
-                        break
+        for number, pixels in enumerate(edit):
+            frame = av.VideoFrame.from_ndarray(pixels, format="rgb24")
+            frame.pts, frame.time_base = number, Fraction(1, 25)
+            for packet in video.encode(frame):
+                target.mux(packet)
         for packet in video.encode():
             target.mux(packet)
-    return cuts
+    return boundaries

@@ -166,3 +166,89 @@ def test_descriptive_metadata_is_edited_on_the_page_and_audited(
     ).all()
     titled = [e for e in updates if e.after and e.after.get("title") == "西湖夜景"]
     assert len(titled) == 1 and titled[0].actor_name == owner.username
+
+
+SRT = "1\n00:00:01,000 --> 00:00:02,500\n第一句\n\n2\n00:00:03,000 --> 00:00:04,000\n第二句\n"
+
+
+def test_the_job_makes_stills_a_proxy_and_on_screen_text_and_the_page_plays_them(
+    client: TestClient, clean_engine: Engine, db: Session, make_user: Callable[..., User],
+    make_org: Callable[..., Organisation], api_token: Callable[[User], dict[str, str]], corpus: Path,
+) -> None:  # fmt: skip
+    from difflib import SequenceMatcher
+
+    from avbase.core.audit import AuditEntry
+    from avbase.media.models import TextSegment
+
+    owner = make_user(role=Role.enterprise_staff)
+    stranger = make_user(role=Role.enterprise_staff, org=make_org())
+    asset, _ = service.ingest(
+        db, Principal.of(owner), corpus / "example_16s.mp4", file_name="bars.mp4", move=False
+    )
+    db.commit()
+    Worker(clean_engine).run_until_idle()
+    db.expire_all()
+    ready = db.get(Asset, asset.id)
+    assert ready is not None and ready.state is AssetState.ready and ready.shots and ready.derived
+    assert ready.shots[0]["thumbnail"] and ready.derived["contact_sheet"] is True
+    assert ready.derived["proxy"]["width"] == 640 and ready.derived["transcript"] == {"state": "off"}
+    ocr = db.scalars(select(TextSegment).where(TextSegment.asset_id == asset.id)).all()
+    banner = max(ocr, key=lambda s: SequenceMatcher(None, s.text, "1024 x 768 25 fps Photo JPEG 75%").ratio())
+    assert SequenceMatcher(None, banner.text, "1024 x 768 25 fps Photo JPEG 75%").ratio() >= 0.8
+    assert (
+        banner.start == 0 and banner.end >= 15 and banner.box is not None
+    )  # on screen all along: one record
+
+    login(client, owner.username)
+    page = client.get(f"/media/{asset.id}?t=3.5").text
+    assert 'id="player"' in page and 'data-start="3.5"' in page and banner.text in page
+    assert "speech_model_path" in page
+    ranged = client.get(f"/media/{asset.id}/files/proxy.mp4", headers={"Range": "bytes=0-99"})
+    assert ranged.status_code == 206 and len(ranged.content) == 100  # the player can seek
+    assert client.get(f"/media/{asset.id}/files/{ready.shots[0]['thumbnail']}").status_code == 200
+    assert client.get(f"/media/{asset.id}/files/..%2F..%2Favbase.db").status_code == 404
+    assert client.get(f"/media/{asset.id}/progress").headers.get("HX-Refresh") == "true"
+
+    owner_api, stranger_api = api_token(owner), api_token(stranger)
+    assert (
+        client.get(f"/api/v1/media/assets/{asset.id}/files/proxy.mp4", headers=stranger_api).status_code
+        == 404
+    )
+    texts = client.get(f"/api/v1/media/assets/{asset.id}/text?source=ocr", headers=owner_api).json()
+    assert banner.text in [row["text"] for row in texts]
+    imported = client.post(f"/api/v1/media/assets/{asset.id}/subtitles", headers=owner_api,
+                           files={"file": ("zh.srt", SRT.encode())})  # fmt: skip
+    assert imported.status_code == 200 and imported.json() == {"track": "zh.srt", "cues": 2}
+    broken = client.post(f"/api/v1/media/assets/{asset.id}/subtitles", headers=owner_api,
+                         files={"file": ("zh.srt", b"\x89PNG not subtitles")})  # fmt: skip
+    assert broken.status_code == 422 and broken.json()["errors"][0]["field"] == "file"
+    subtitles = client.get(f"/api/v1/media/assets/{asset.id}/text?source=subtitle", headers=owner_api).json()
+    assert [(r["start"], r["text"]) for r in subtitles] == [(1.0, "第一句"), (3.0, "第二句")]  # kept whole
+    refused = client.post(f"/api/v1/media/assets/{asset.id}/subtitles", headers=stranger_api,
+                          files={"file": ("x.srt", SRT.encode())})  # fmt: skip
+    assert refused.status_code == 404
+    assert "第二句" in client.get(f"/media/{asset.id}").text
+    db.expire_all()
+    events = db.scalars(select(AuditEntry).where(AuditEntry.action == "media.subtitles")).all()
+    assert [e.after for e in events] == [{"track": "zh.srt", "cues": 2}]
+
+
+def test_library_filters_by_length_date_organisation_and_collection(
+    client: TestClient, db: Session, make_user: Callable[..., User], tmp_path: Path
+) -> None:
+    admin = make_user(role=Role.admin)
+    owner = make_user(role=Role.enterprise_staff)
+    clip = hevc_clip(tmp_path / "c.mp4", transfer="arib-std-b67")
+    asset, _ = service.ingest(db, Principal.of(owner), clip, file_name="城市片.mp4", move=False)
+    asset.duration, asset.collections = 42.0, ["城市宣传片", "2026"]
+    db.commit()
+    login(client, admin.username)
+
+    def titles(query: str) -> bool:
+        return "城市片" in client.get(f"/media?{query}").text
+
+    assert titles("duration=short") and not titles("duration=long")
+    assert titles("collection=城市宣传片") and not titles("collection=城市") and not titles("collection=宣传")
+    assert titles(f"org={owner.org_id}") and not titles(f"org={admin.org_id}")
+    assert titles("added_from=2020-01-01") and not titles("added_from=2999-01-01")
+    assert titles("added_from=not-a-date")  # ignored, not an error

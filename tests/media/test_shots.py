@@ -52,3 +52,25 @@ def test_a_spike_is_a_cut_but_steady_motion_and_a_flash_are_not() -> None:
     moving = np.linspace(0.1, 0.5, 60)  # a pan getting faster: no spike
     assert cut_frames(steady) == [30, 46]
     assert cut_frames(moving) == []
+
+
+# Dissolves (12 to 30 frames), fades through black and one hard cut, between single-shot clips.
+GRADUAL = [
+    ("bottle.mp4", 2, 60), ("person.mp4", 10, 65, "dissolve", 16), ("example_16s.mp4", 1, 60, "fade", 16),
+    ("smpte_1080p.mp4", 6, 60, "dissolve", 24), ("person.mp4", 60, 60, "cut", 0),
+    ("bottle.mp4", 20, 60, "dissolve", 12), ("bottle.mp4", 30, 60, "fade", 20),
+    ("example_16s.mp4", 8, 65, "dissolve", 30), ("person.mp4", 100, 40, "dissolve", 20),
+]  # fmt: skip
+
+
+def test_dissolves_and_fades_are_found_within_their_length_and_named(corpus: Path, tmp_path: Path) -> None:
+    truth = splice(tmp_path / "gradual.mp4", corpus, GRADUAL)
+    shots = detect_shots(tmp_path / "gradual.mp4")
+    found = {shot.start_frame: shot.transition for shot in shots[1:]}
+    assert len(found) == len(truth), (truth, found)
+    for boundary, piece in zip(truth, GRADUAL[1:], strict=True):
+        kind, length = piece[3], piece[4]  # type: ignore[misc]
+        frame = min(found, key=lambda candidate: abs(candidate - boundary))
+        assert abs(frame - boundary) <= max(2, length // 2), (boundary, frame, kind)
+        assert found[frame] == kind, (boundary, found)
+    assert shots[0].transition == "start"

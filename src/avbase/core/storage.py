@@ -17,6 +17,12 @@ def path_of(sha256: str) -> Path:
     return get_settings().store_dir / sha256[:2] / sha256[2:4] / sha256
 
 
+def derived_dir(sha256: str) -> Path:
+    """Where files made from a stored file live (thumbnails, proxies): one folder per content, shared by
+    every asset with that content, so they are made once too."""
+    return get_settings().var_dir / "derived" / sha256[:2] / sha256[2:4] / sha256
+
+
 def sha256_of(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:

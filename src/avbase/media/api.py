@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Query, UploadFile
+from fastapi.responses import FileResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from avbase.kit.filetypes import safe_name
 from avbase.kit.pagination import MAX_PER_PAGE, PageRequest
 from avbase.media import service
-from avbase.media.models import AssetState
+from avbase.media.models import AssetState, TextSource
+from avbase.media.subtitles import SUBTITLE_MAX_BYTES
 from avbase.settings import get_settings
 from avbase.web.deps import ApiPrincipal, Db
 from avbase.web.schemas import ErrorOut, PageOut, RowId, page_out
@@ -44,6 +46,7 @@ class AssetOut(BaseModel):
 class AssetDetailOut(AssetOut):
     probe: dict[str, Any] | None
     shots: list[dict[str, Any]] | None
+    derived: dict[str, Any] | None
     description: str | None
     tags: list[str]
     people: list[str]
@@ -51,6 +54,23 @@ class AssetDetailOut(AssetOut):
     language: str | None
     rights_holder: str | None
     collections: list[str]
+
+
+class TextSegmentOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    source: TextSource
+    track: str
+    start: float
+    end: float
+    text: str
+    box: list[float] | None
+    confidence: float | None
+
+
+class SubtitlesOut(BaseModel):
+    track: str
+    cues: int
 
 
 class MetadataPatch(BaseModel):
@@ -87,10 +107,14 @@ def list_assets(
     kind: Annotated[str | None, Query(pattern=r"^(video|audio)$")] = None,
     resolution: Annotated[str | None, Query(pattern=r"^(SD|HD|FHD|4K|8K)$")] = None,
     q: Annotated[str | None, Query(max_length=100, pattern=r"^[^\x00-\x1f]*$")] = None,
+    hdr: Annotated[str | None, Query(max_length=20, pattern=r"^[^\x00-\x1f]*$")] = None,
+    duration: Annotated[str | None, Query(pattern=r"^(short|medium|long)$")] = None,
+    added_from: date | None = None,
+    org_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+    collection: Annotated[str | None, Query(max_length=80, pattern=r"^[^\x00-\x1f]*$")] = None,
 ) -> PageOut[AssetOut]:
-    found = service.list_assets(
-        db, principal, PageRequest.parse(page, per_page, sort), kind=kind, resolution=resolution, search=q
-    )
+    filters = service.AssetFilters(kind, resolution, hdr, q, duration, added_from, org_id, collection)
+    found = service.list_assets(db, principal, PageRequest.parse(page, per_page, sort), filters)
     return page_out(found, AssetOut)
 
 
@@ -117,3 +141,44 @@ async def upload(db: Db, principal: ApiPrincipal, file: Annotated[UploadFile, Fi
 def update_metadata(asset_id: RowId, data: MetadataPatch, db: Db, principal: ApiPrincipal) -> AssetDetailOut:
     changed = service.update_metadata(db, principal, asset_id, data.model_dump(exclude_unset=True))
     return AssetDetailOut.model_validate(changed)
+
+
+@router.get(
+    "/assets/{asset_id}/text",
+    response_model=list[TextSegmentOut],
+    responses={404: {"model": ErrorOut}},
+    summary="Time-coded text: on-screen captions (OCR), subtitles and transcripts",
+)
+def text_segments(
+    asset_id: RowId, db: Db, principal: ApiPrincipal, source: TextSource | None = None
+) -> list[TextSegmentOut]:
+    asset = service.get_asset(db, principal, asset_id)
+    return [TextSegmentOut.model_validate(row) for row in service.text_segments(db, asset, source)]
+
+
+@router.post(
+    "/assets/{asset_id}/subtitles",
+    response_model=SubtitlesOut,
+    responses={404: {"model": ErrorOut}},
+    summary="Import an SRT, ASS/SSA or WebVTT file as a subtitle track (same file name: replaced)",
+)
+async def import_subtitles(
+    asset_id: RowId, db: Db, principal: ApiPrincipal, file: Annotated[UploadFile, File()]
+) -> SubtitlesOut:
+    path = await save_upload(file, get_settings().var_dir / "uploads", max_bytes=SUBTITLE_MAX_BYTES)
+    track = safe_name(file.filename)[:120]
+    try:
+        cues = service.import_subtitles(db, principal, asset_id, path, track)
+    finally:
+        path.unlink(missing_ok=True)
+    return SubtitlesOut(track=track, cues=cues)
+
+
+@router.get(
+    "/assets/{asset_id}/files/{name:path}",
+    responses={404: {"model": ErrorOut}, 200: {"content": {"video/mp4": {}, "image/jpeg": {}}}},
+    response_class=FileResponse,
+    summary="A file made from the asset: proxy.mp4, contact.jpg, waveform.png, thumbs/NNNNNNNNN.jpg",
+)
+def derived_file(asset_id: RowId, name: str, db: Db, principal: ApiPrincipal) -> FileResponse:
+    return FileResponse(service.derived_file(db, principal, asset_id, name))

@@ -125,7 +125,7 @@ def list_command(
             session,
             principal_for(session, as_user),
             PageRequest(per_page=200, sort="created_at", descending=True),
-            kind=kind,
+            service.AssetFilters(kind=kind),
         )
         rows = [
             {
@@ -180,6 +180,23 @@ def show_command(
             "sha256": asset.sha256,
             "size": asset.size,
             "probe": asset.probe,
+            "shots": [
+                {key: shot.get(key) for key in ("index", "start", "end", "transition", "keyframe")}
+                for shot in asset.shots or []
+            ],
+            "derived": {key: value for key, value in (asset.derived or {}).items() if key != "thumbnails"},
+            "text": [
+                {
+                    "source": seg.source.value,
+                    "track": seg.track,
+                    "start": seg.start,
+                    "end": seg.end,
+                    "text": seg.text,
+                    "box": seg.box,
+                    "confidence": seg.confidence,
+                }
+                for seg in service.text_segments(session, asset)
+            ],
         }
     if json_out:
         emit_json(data)
@@ -194,4 +211,16 @@ def show_command(
     for audio in probe.get("audio", []):
         typer.echo(f"  audio {audio['codec']} {audio['layout']} {audio['sample_rate']} Hz")
     for shot in data["shots"]:
-        typer.echo(f"  shot {shot['index'] + 1}: {shot['start']:.3f}–{shot['end']:.3f} s")
+        typer.echo(
+            f"  shot {shot['index'] + 1}: {shot['start']:.3f}–{shot['end']:.3f} s ({shot['transition']})"
+        )
+    for segment in data["text"]:
+        typer.echo(
+            f"  {segment['source']} [{segment['track']}] {segment['start']:.2f}–{segment['end']:.2f} s: "
+            + segment["text"].replace("\n", " / ")
+        )
+    transcript = data["derived"].get("transcript", {})
+    if transcript.get("state") == "off":
+        typer.echo(
+            "  " + _("Speech-to-text is off: no speech model is configured (setting speech_model_path).")
+        )

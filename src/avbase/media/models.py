@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from avbase.core.audit import Audited
@@ -35,7 +35,10 @@ class Asset(Audited, TimestampMixin, Base):
     resolution_class: Mapped[str | None] = mapped_column(String(4), index=True)
     hdr: Mapped[str | None] = mapped_column(String(20), index=True)
     probe: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    shots: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)  # index, start/end frame and seconds
+    # index, start/end frame and seconds, transition, keyframe (seconds) and its thumbnail
+    shots: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    # files made from it (thumbnail times, contact sheet, proxy, waveform) and what each step reported
+    derived: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     title: Mapped[str] = mapped_column(String(300))
     description: Mapped[str | None] = mapped_column(Text)
     tags: Mapped[list[str]] = mapped_column(JSON, default=list)
@@ -46,3 +49,27 @@ class Asset(Audited, TimestampMixin, Base):
     collections: Mapped[list[str]] = mapped_column(JSON, default=list)
     job_id: Mapped[int | None] = mapped_column(ForeignKey("jobs.id", ondelete="SET NULL"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
+class TextSource(StrEnum):
+    ocr = "ocr"
+    subtitle = "subtitle"
+    transcript = "transcript"
+
+
+class TextSegment(Base):
+    """Time-coded text of an asset: an on-screen caption, a subtitle cue or a transcribed phrase. Written by
+    the analysis job or a subtitle import (which the audit log records as one event), never edited."""
+
+    __tablename__ = "media_text_segments"
+    __table_args__ = (Index("ix_media_text_segments_asset", "asset_id", "source", "start"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    asset_id: Mapped[int] = mapped_column(ForeignKey("media_assets.id", ondelete="CASCADE"))
+    source: Mapped[TextSource] = mapped_column(str_enum(TextSource))
+    track: Mapped[str] = mapped_column(String(120))  # "ocr", a subtitle file or stream, the speech model
+    start: Mapped[float]
+    end: Mapped[float]
+    text: Mapped[str] = mapped_column(Text)
+    box: Mapped[list[float] | None] = mapped_column(JSON)  # on-screen place (OCR): fractions of the frame
+    confidence: Mapped[float | None]

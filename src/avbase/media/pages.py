@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from fastapi import APIRouter, File, Request, UploadFile
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import FileResponse, RedirectResponse, Response
 
 from avbase.core.errors import AvbaseError
 from avbase.core.i18n import _
+from avbase.core.jobs.models import Job
 from avbase.kit.filetypes import safe_name
 from avbase.kit.pagination import PageRequest
 from avbase.media import service
+from avbase.media.models import TextSegment
+from avbase.media.subtitles import SUBTITLE_MAX_BYTES, SUBTITLE_SUFFIXES
 from avbase.settings import get_settings
 from avbase.web.deps import Db, PagePrincipal
 from avbase.web.schemas import RowId
@@ -34,30 +38,44 @@ def library(
     resolution: str | None = None,
     hdr: str | None = None,
     q: str | None = None,
+    duration: str | None = None,
+    added_from: str | None = None,
+    org: str | None = None,
+    collection: str | None = None,
 ) -> Response:
-    found = service.list_assets(
-        db,
-        principal,
-        PageRequest.parse(page, 24, "-created_at"),
+    filters = service.AssetFilters(
         kind=kind if kind in ("video", "audio") else None,
         resolution=resolution if resolution in RESOLUTIONS else None,
         hdr=hdr if hdr in HDR_TYPES else None,
         search=(q or "").strip()[:100] or None,
+        duration=duration if duration in service.DURATIONS else None,
+        added_from=_date_or_none(added_from),
+        org_id=int(org) if org and org.isdigit() and len(org) < 10 else None,
+        collection=(collection or "").strip()[:80] or None,
     )
+    found = service.list_assets(db, principal, PageRequest.parse(page, 24, "-created_at"), filters)
+    orgs, collections = service.library_choices(db, principal)
     return render(
         request,
         "media/library.html",
         {
             "page": found,
-            "kind": kind,
-            "resolution": resolution,
-            "hdr": hdr,
+            "f": filters,
             "q": q or "",
             "resolutions": RESOLUTIONS,
             "hdr_types": HDR_TYPES,
+            "orgs": orgs,
+            "collections": collections,
             "errors": {},
         },
     )
+
+
+def _date_or_none(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
 
 
 @router.post("")
@@ -80,9 +98,65 @@ async def upload(
 
 
 @router.get("/{asset_id}")
-def asset_page(request: Request, db: Db, principal: PagePrincipal, asset_id: RowId) -> Response:
+def asset_page(
+    request: Request, db: Db, principal: PagePrincipal, asset_id: RowId, t: float | None = None
+) -> Response:
     asset = service.get_asset(db, principal, asset_id)
-    return render(request, "media/asset.html", {"a": asset, "probe": asset.probe or {}})
+    segments = service.text_segments(db, asset)
+    tracks: dict[tuple[str, str], list[TextSegment]] = {}
+    for segment in segments:
+        tracks.setdefault((segment.source.value, segment.track), []).append(segment)
+    job = db.get(Job, asset.job_id) if asset.job_id else None
+    return render(
+        request,
+        "media/asset.html",
+        {
+            "a": asset,
+            "probe": asset.probe or {},
+            "derived": asset.derived or {},
+            "tracks": tracks,
+            "job": job,
+            "start_at": t if t is not None and 0 <= t < 10**6 else None,
+            "subtitle_suffixes": ",".join(SUBTITLE_SUFFIXES),
+        },
+    )
+
+
+@router.get("/{asset_id}/progress")
+def analysis_progress(request: Request, db: Db, principal: PagePrincipal, asset_id: RowId) -> Response:
+    """The live progress block of the asset page; once the analysis ends, the page reloads itself."""
+    asset = service.get_asset(db, principal, asset_id)
+    if asset.state.value in ("ready", "failed"):
+        return Response(status_code=200, headers={"HX-Refresh": "true"})
+    job = db.get(Job, asset.job_id) if asset.job_id else None
+    return render(request, "media/_progress.html", {"a": asset, "job": job})
+
+
+@router.get("/{asset_id}/files/{name:path}")
+def derived_file(db: Db, principal: PagePrincipal, asset_id: RowId, name: str) -> Response:
+    """Proxy, thumbnails, contact sheet and waveform; ranges are served, so the player seeks."""
+    path = service.derived_file(db, principal, asset_id, name)
+    return FileResponse(path, headers={"Cache-Control": "private, max-age=3600"})
+
+
+@router.post("/{asset_id}/subtitles")
+async def import_subtitles(
+    request: Request, db: Db, principal: PagePrincipal, asset_id: RowId, file: UploadFile = File(...)
+) -> Response:
+    try:
+        path = await save_upload(file, get_settings().var_dir / "uploads", max_bytes=SUBTITLE_MAX_BYTES)
+        try:
+            service.import_subtitles(db, principal, asset_id, path, safe_name(file.filename)[:120])
+        finally:
+            path.unlink(missing_ok=True)
+    except AvbaseError as exc:
+        return render(
+            request,
+            "error.html",
+            {"status": exc.status_code, "message": _(exc.message, **exc.params), "errors": []},
+            status_code=exc.status_code,
+        )
+    return RedirectResponse(f"/media/{asset_id}#text-tracks", status_code=303)
 
 
 @router.post("/{asset_id}/metadata")

@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import json
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, String, cast, select
 from sqlalchemy.orm import Session
 
 from avbase.core import storage
 from avbase.core.accounts.models import Organisation
 from avbase.core.accounts.principal import READ_ONLY_ROLES, Principal
+from avbase.core.audit import record
 from avbase.core.errors import AvbaseError, Forbidden, NotFound
 from avbase.core.i18n import N_
 from avbase.core.jobs import enqueue
+from avbase.core.jobs.models import BULK
 from avbase.kit.pagination import Page, PageRequest, paginate
-from avbase.media.models import Asset, AssetState
+from avbase.media.models import Asset, AssetState, TextSegment, TextSource
 
 ANALYSE_JOB = "media.analyse"
 SORTS = {"created_at": Asset.created_at, "title": Asset.title, "duration": Asset.duration, "size": Asset.size}
@@ -24,26 +30,64 @@ def visible_assets(principal: Principal) -> Select[Asset]:
     return select(Asset).where(Asset.org_id.in_(principal.visible_org_ids()))
 
 
+DURATIONS = {"short": (None, 60.0), "medium": (60.0, 600.0), "long": (600.0, None)}  # seconds
+
+
+@dataclass(frozen=True)
+class AssetFilters:
+    kind: str | None = None
+    resolution: str | None = None
+    hdr: str | None = None
+    search: str | None = None
+    duration: str | None = None  # a key of DURATIONS
+    added_from: date | None = None
+    org_id: int | None = None
+    collection: str | None = None
+
+
 def list_assets(
-    session: Session,
-    principal: Principal,
-    request: PageRequest,
-    *,
-    kind: str | None = None,
-    resolution: str | None = None,
-    hdr: str | None = None,
-    search: str | None = None,
+    session: Session, principal: Principal, request: PageRequest, filters: AssetFilters = AssetFilters()
 ) -> Page[Asset]:
     stmt = visible_assets(principal)
-    if kind:
-        stmt = stmt.where(Asset.kind == kind)
-    if resolution:
-        stmt = stmt.where(Asset.resolution_class == resolution)
-    if hdr:
-        stmt = stmt.where(Asset.hdr == hdr)
-    if search:
-        stmt = stmt.where(Asset.title.contains(search) | Asset.file_name.contains(search))
+    if filters.kind:
+        stmt = stmt.where(Asset.kind == filters.kind)
+    if filters.resolution:
+        stmt = stmt.where(Asset.resolution_class == filters.resolution)
+    if filters.hdr:
+        stmt = stmt.where(Asset.hdr == filters.hdr)
+    if filters.search:
+        stmt = stmt.where(Asset.title.contains(filters.search) | Asset.file_name.contains(filters.search))
+    if filters.duration in DURATIONS:
+        shortest, longest = DURATIONS[filters.duration]
+        if shortest is not None:
+            stmt = stmt.where(Asset.duration >= shortest)
+        if longest is not None:
+            stmt = stmt.where(Asset.duration < longest)
+    if filters.added_from:
+        stmt = stmt.where(Asset.created_at >= datetime.combine(filters.added_from, time.min, UTC))
+    if filters.org_id:
+        stmt = stmt.where(Asset.org_id == filters.org_id)
+    if filters.collection:
+        # The JSON list as text holds the name as JSON writes it, on SQLite and PostgreSQL alike.
+        stmt = stmt.where(
+            cast(Asset.collections, String).contains(json.dumps(filters.collection), autoescape=True)
+        )
     return paginate(session, stmt, request, SORTS, Asset.id)
+
+
+def library_choices(session: Session, principal: Principal) -> tuple[list[tuple[int, str]], list[str]]:
+    """The organisations that have assets the user sees, and the collections in use, for the filters."""
+    orgs = session.execute(
+        select(Organisation.id, Organisation.name)
+        .where(Organisation.id.in_(visible_assets(principal).with_only_columns(Asset.org_id)))
+        .order_by(Organisation.name)
+    ).all()
+    names: set[str] = set()
+    for collections in session.scalars(
+        visible_assets(principal).with_only_columns(Asset.collections).limit(5000)
+    ):
+        names.update(collections or [])
+    return [(row.id, row.name) for row in orgs], sorted(names)
 
 
 def get_asset(session: Session, principal: Principal, asset_id: int) -> Asset:
@@ -84,6 +128,7 @@ def ingest(
         title=N_("Analyse media"),
         payload={"asset_id": asset.id},
         principal=principal if principal.user_id else None,
+        priority=BULK,
     )
     asset.job_id = job.id
     session.flush()
@@ -126,3 +171,43 @@ def update_metadata(
         setattr(asset, key, value)
     session.flush()
     return asset
+
+
+# Files made from an asset that may be fetched: the proxy, the contact sheet, the waveform, thumbnails.
+DERIVED_FILE = re.compile(r"^(proxy\.mp4|contact\.jpg|waveform\.png|thumbs/\d{9}\.jpg)$")
+
+
+def derived_file(session: Session, principal: Principal, asset_id: int, name: str) -> Path:
+    asset = get_asset(session, principal, asset_id)
+    path = storage.derived_dir(asset.sha256) / name
+    if not DERIVED_FILE.match(name) or not path.is_file():
+        raise NotFound("File not found.")
+    return path
+
+
+def text_segments(
+    session: Session, asset: Asset, source: TextSource | None = None, limit: int = 5000
+) -> list[TextSegment]:
+    stmt = select(TextSegment).where(TextSegment.asset_id == asset.id)
+    if source is not None:
+        stmt = stmt.where(TextSegment.source == source)
+    return list(session.scalars(stmt.order_by(TextSegment.start, TextSegment.id).limit(limit)))
+
+
+def import_subtitles(session: Session, principal: Principal, asset_id: int, path: Path, track: str) -> int:
+    """Reads a subtitle file (SRT, ASS/SSA, WebVTT) into time-coded text of the asset, replacing an earlier
+    import of the same track; returns the number of cues. All or nothing."""
+    from avbase.media.steps import replace_segments
+    from avbase.media.subtitles import read_subtitle_file
+
+    asset = get_asset(session, principal, asset_id)
+    org = session.get(Organisation, asset.org_id)
+    if org is None or not principal.can_edit(org):
+        raise Forbidden("You may not change this asset.")
+    cues = read_subtitle_file(path)
+    rows = [{"start": cue.start, "end": cue.end, "text": cue.text, "track": track} for cue in cues]
+    replace_segments(asset, TextSource.subtitle, rows, track=track)
+    record(session, action="media.subtitles", entity_type="media_assets", entity_id=asset.id,
+           org_id=asset.org_id, after={"track": track, "cues": len(cues)})  # fmt: skip
+    session.flush()
+    return len(cues)

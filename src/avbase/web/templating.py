@@ -15,6 +15,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescap
 from avbase import __version__
 from avbase.core.i18n import _, get_locale, label, ngettext
 from avbase.kit.regions import region_name
+from avbase.kit.timecode import timecode
 from avbase.settings import get_settings
 from avbase.web.nav import NAV, active_key
 
@@ -55,6 +56,7 @@ def _build_environment() -> Environment:
     )
     env.filters["local_time"] = local_time
     env.filters["label"] = label
+    env.filters["timecode"] = timecode
     return env
 
 

@@ -22,6 +22,9 @@ class JobState(StrEnum):
         return self in (JobState.succeeded, JobState.failed, JobState.cancelled)
 
 
+BULK = -1  # the priority of long batch work; see Worker(interactive_only=True)
+
+
 class Job(Base):
     __tablename__ = "jobs"
     __table_args__ = (Index("ix_jobs_state_id", "state", "id"),)
@@ -37,6 +40,8 @@ class Job(Base):
     error: Mapped[str | None] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(default=0)
     max_attempts: Mapped[int] = mapped_column(default=3)
+    # Higher runs first. Bulk work (media analysis) is BULK, so an import never waits behind a backlog.
+    priority: Mapped[int] = mapped_column(default=0, server_default="0")
     # What a resumable handler has finished so far; it reads this back after a crash.
     checkpoint: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON)

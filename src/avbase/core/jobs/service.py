@@ -29,10 +29,12 @@ def enqueue(
     payload: dict[str, Any] | None = None,
     principal: Principal | None = None,
     max_attempts: int = 3,
+    priority: int = 0,
 ) -> Job:
     """Queue a job inside the caller's transaction: if that rolls back, no job exists."""
     job = Job(
         kind=kind,
+        priority=priority,
         title=title,
         payload=payload or {},
         max_attempts=max_attempts,

@@ -15,7 +15,7 @@ from sqlalchemy import Engine, select, update
 from avbase.core.db import session_scope, utcnow
 from avbase.core.errors import AvbaseError
 from avbase.core.i18n import _, reset_locale, set_locale
-from avbase.core.jobs.models import Job, JobState
+from avbase.core.jobs.models import BULK, Job, JobState
 from avbase.core.jobs.registry import HANDLERS, JobCancelled, JobContext, load_handlers
 from avbase.settings import get_settings
 
@@ -45,9 +45,13 @@ def _local_process_gone(worker_id: str | None) -> bool:
 
 
 class Worker:
-    def __init__(self, engine: Engine, *, worker_id: str | None = None) -> None:
+    def __init__(
+        self, engine: Engine, *, worker_id: str | None = None, interactive_only: bool = False
+    ) -> None:
+        """``interactive_only``: take no BULK jobs, so someone is always free for an import or an export."""
         load_handlers()
         self.engine = engine
+        self.interactive_only = interactive_only
         self.worker_id = worker_id or new_worker_id()
         self.settings = get_settings()
 
@@ -82,10 +86,20 @@ class Worker:
 
     # --- claiming and running -------------------------------------------------------------------------
 
-    def claim(self) -> Job | None:
-        """Take the oldest queued job. The guarded UPDATE makes this safe with many workers on any backend."""
+    def claim(self, only: int | None = None) -> Job | None:
+        """Take the oldest queued job (or job ``only``). The guarded UPDATE makes this safe with many
+        workers on any backend."""
         with session_scope(self.engine) as session:
-            candidates = select(Job.id).where(Job.state == JobState.queued).order_by(Job.id).limit(5)
+            candidates = (
+                select(Job.id)
+                .where(Job.state == JobState.queued)
+                .order_by(Job.priority.desc(), Job.id)
+                .limit(5)
+            )
+            if self.interactive_only:
+                candidates = candidates.where(Job.priority > BULK)
+            if only is not None:
+                candidates = candidates.where(Job.id == only)
             if self.engine.dialect.name == "postgresql":
                 candidates = candidates.with_for_update(skip_locked=True)
             for job_id in session.scalars(candidates).all():
@@ -105,18 +119,20 @@ class Worker:
                     return session.get(Job, job_id)
         return None
 
-    def run_once(self) -> bool:
-        """Recover lost jobs, then run one queued job if there is one. Returns whether a job ran."""
+    def run_once(self, only: int | None = None) -> bool:
+        """Recover lost jobs, then run one queued job (job ``only``, when given) if there is one. Returns
+        whether a job ran."""
         self.recover_lost_jobs()
-        job = self.claim()
+        job = self.claim(only)
         if job is None:
             return False
         self._run(job)
         return True
 
-    def run_until_idle(self) -> int:
+    def run_until_idle(self, only: int | None = None) -> int:
+        """Runs queued jobs until none is left; with ``only``, that one job (and its retries) alone."""
         ran = 0
-        while self.run_once():
+        while self.run_once(only):
             ran += 1
         return ran
 
@@ -185,10 +201,14 @@ class Worker:
             beat.join(timeout=5)
 
 
-def start_background_worker(engine: Engine) -> tuple[threading.Thread, threading.Event]:
-    """The in-process worker that ``avbase serve`` runs beside the web app."""
+def start_background_worker(engine: Engine) -> tuple[list[threading.Thread], threading.Event]:
+    """The in-process workers that ``avbase serve`` runs beside the web app: one for every job, and one
+    that leaves bulk work (media analysis) alone, so imports and exports start at once."""
     stop = threading.Event()
-    worker = Worker(engine)
-    thread = threading.Thread(target=worker.run_forever, args=(stop,), name="avbase-worker", daemon=True)
-    thread.start()
-    return thread, stop
+    threads = []
+    for name, interactive_only in (("avbase-worker", False), ("avbase-worker-interactive", True)):
+        worker = Worker(engine, interactive_only=interactive_only)
+        thread = threading.Thread(target=worker.run_forever, args=(stop,), name=name, daemon=True)
+        thread.start()
+        threads.append(thread)
+    return threads, stop
