@@ -18,6 +18,7 @@ import pytest
 from playwright.sync_api import Page, sync_playwright
 
 from avbase.demo.data import DEMO_PASSWORD
+from tests.media.synthetic import hevc_clip
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("browser")]
@@ -210,4 +211,42 @@ def test_an_enterprise_checks_what_a_measure_gives(server: str, page: Page) -> N
     staff.wait_for_selector("#quote-trace")
     assert "2,000,000.00" in staff.inner_text("#quote-result")
     shot(staff, "policy-quote-zh")
+    context.close()
+
+
+def test_an_editor_plays_a_clip_from_a_shot_and_uploads_in_parts(
+    server: str, page: Page, tmp_path: Path
+) -> None:
+    browser = page.context.browser
+    assert browser is not None
+    context = browser.new_context(viewport={"width": 1360, "height": 900}, locale="zh-CN")
+    editor = context.new_page()
+    editor.goto(server + "/login?next=/media")
+    editor.fill("#f-username", "admin")
+    editor.fill("#f-password", DEMO_PASSWORD)
+    editor.click("button[type=submit]")
+    editor.wait_for_url(server + "/media")
+    # The demo's clips are analysed in the background (bulk jobs); the cartoon is queued first.
+    deadline = time.monotonic() + 180
+    while editor.locator("[data-testid=asset-tile][data-state=ready]:has-text('bbb_0_30')").count() == 0:
+        assert time.monotonic() < deadline, "the demo cartoon was not analysed in time"
+        editor.wait_for_timeout(2000)
+        editor.reload()
+    shot(editor, "media-library-zh")
+    editor.click("[data-testid=asset-tile]:has-text('bbb_0_30') .body a")
+    editor.wait_for_function("document.getElementById('player').readyState >= 1", timeout=20_000)
+    assert editor.locator("#shot-strip .shot").count() >= 4
+    start = float(editor.get_attribute("#shot-strip .shot:nth-child(4)", "data-seek") or "0")
+    editor.click("#shot-strip .shot:nth-child(4)")
+    editor.wait_for_function(f"document.getElementById('player').currentTime >= {start - 0.05}")
+    assert "PRESENTS" in editor.inner_text("#text-tracks")  # read off the screen by OCR
+    editor.wait_for_timeout(800)
+    shot(editor, "media-asset-zh")
+
+    clip = hevc_clip(tmp_path / "上传测试.mp4", transfer="arib-std-b67")
+    editor.goto(server + "/media")
+    editor.set_input_files("#upload-form input[type=file]", str(clip))
+    editor.click("#upload-form button")
+    editor.wait_for_url("**/media/*")
+    assert "上传测试" in editor.inner_text("h1")
     context.close()

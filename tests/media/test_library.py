@@ -252,3 +252,55 @@ def test_library_filters_by_length_date_organisation_and_collection(
     assert titles(f"org={owner.org_id}") and not titles(f"org={admin.org_id}")
     assert titles("added_from=2020-01-01") and not titles("added_from=2999-01-01")
     assert titles("added_from=not-a-date")  # ignored, not an error
+
+
+def test_a_resumable_upload_goes_in_chunks_survives_a_wrong_offset_and_ends_as_an_asset(
+    client: TestClient, db: Session, make_user: Callable[..., User], api_token: Callable[[User], dict[str, str]],
+    tmp_path: Path,
+) -> None:  # fmt: skip
+    from avbase.media import uploads
+
+    owner, other = make_user(role=Role.enterprise_staff), make_user(role=Role.enterprise_staff)
+    reviewer = make_user(role=Role.reviewer)
+    data = hevc_clip(tmp_path / "big.mp4", transfer="arib-std-b67").read_bytes()
+    headers = api_token(owner)
+    started = client.post(
+        "/api/v1/media/uploads", json={"file_name": "大片.mp4", "size": len(data)}, headers=headers
+    )
+    assert started.status_code == 201, started.text
+    upload = started.json()
+    assert upload["offset"] == 0 and upload["chunk_size"] == uploads.CHUNK_SIZE
+    url = f"/api/v1/media/uploads/{upload['id']}"
+    first = client.put(f"{url}?offset=0", content=data[:1000], headers=headers)
+    assert first.json()["offset"] == 1000 and first.json()["asset"] is None
+    # A client that lost track (say, a retried request) is told where the upload stands, nothing is written.
+    stale = client.put(f"{url}?offset=0", content=data[:1000], headers=headers)
+    assert stale.status_code == 409 and "1000" in stale.json()["detail"]
+    too_long = client.put(f"{url}?offset=1000", content=data[1000:] + b"extra", headers=headers)
+    assert too_long.status_code == 400
+    assert client.get(url, headers=headers).json()["offset"] == 1000  # the overlong chunk left no trace
+    assert client.get(url, headers=api_token(other)).status_code == 404  # only its starter sees an upload
+    done = client.put(f"{url}?offset=1000", content=data[1000:], headers=headers)
+    assert done.status_code == 200, done.text
+    asset = done.json()["asset"]
+    assert (
+        asset["file_name"] == "大片.mp4" and asset["size"] == len(data) and done.json()["duplicate"] is False
+    )
+    stored = db.get(Asset, asset["id"])
+    assert stored is not None and storage.path_of(stored.sha256).read_bytes() == data and stored.job_id
+    assert client.get(url, headers=headers).status_code == 404  # finished uploads are gone
+
+    refused = client.post(
+        "/api/v1/media/uploads", json={"file_name": "x.mp4", "size": 10}, headers=api_token(reviewer)
+    )
+    assert refused.status_code == 403
+    huge = client.post("/api/v1/media/uploads", json={"file_name": "x.mp4", "size": 1 << 45}, headers=headers)
+    assert huge.status_code == 400 and huge.json()["errors"][0]["field"] == "size"
+    abandoned = client.post(
+        "/api/v1/media/uploads", json={"file_name": "y.mp4", "size": 50}, headers=headers
+    ).json()
+    client.put(f"/api/v1/media/uploads/{abandoned['id']}?offset=0", content=b"x" * 20, headers=headers)
+    part = uploads.get_settings().var_dir / "uploads" / "chunked" / f"{abandoned['id']}.part"
+    assert part.stat().st_size == 20
+    assert client.delete(f"/api/v1/media/uploads/{abandoned['id']}", headers=headers).status_code == 204
+    assert not part.exists()

@@ -83,3 +83,24 @@ def test_a_file_that_is_not_media_is_refused_with_a_reason(tmp_path: Path) -> No
     text.write_text("not a video", encoding="utf-8")
     with pytest.raises(UnsupportedMedia):
         probe(text)
+
+
+def test_audio_vivid_is_recognised_by_its_av3a_sample_entry(tmp_path: Path) -> None:
+    """No encoder for Audio Vivid is available here, so the test writes an MP4 audio track and gives its
+    sample entry the 'av3a' code an Audio Vivid track carries; plain AAC stays plain."""
+    import av
+    import numpy as np
+
+    plain = tmp_path / "aac.mp4"
+    with av.open(str(plain), "w") as out:
+        stream = out.add_stream("aac", rate=48000, layout="stereo")
+        silence = av.AudioFrame.from_ndarray(np.zeros((2, 1024), np.float32), format="fltp", layout="stereo")
+        silence.sample_rate = 48000
+        for packet in [*stream.encode(silence), *stream.encode(silence), *stream.encode()]:
+            out.mux(packet)
+    data = plain.read_bytes()
+    assert data.count(b"mp4a") == 1  # the sample entry's four-character code, once
+    vivid = tmp_path / "vivid.mp4"
+    vivid.write_bytes(data.replace(b"mp4a", b"av3a"))
+    assert [a.audio_vivid for a in probe(plain).audio] == [False]
+    assert [a.audio_vivid for a in probe(vivid).audio] == [True]

@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Query, UploadFile
+from fastapi import APIRouter, File, Path, Query, Request, Response, UploadFile
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from avbase.kit.filetypes import safe_name
 from avbase.kit.pagination import MAX_PER_PAGE, PageRequest
-from avbase.media import service
-from avbase.media.models import AssetState, TextSource
+from avbase.media import service, uploads
+from avbase.media.models import Asset, AssetState, TextSource, Upload
 from avbase.media.subtitles import SUBTITLE_MAX_BYTES
 from avbase.settings import get_settings
 from avbase.web.deps import ApiPrincipal, Db
@@ -71,6 +71,23 @@ class TextSegmentOut(BaseModel):
 class SubtitlesOut(BaseModel):
     track: str
     cues: int
+
+
+class UploadStart(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    file_name: Annotated[str, Field(min_length=1, max_length=300, pattern=r"^[^\x00-\x1f]*$")]
+    size: Annotated[int, Field(ge=1, le=2**53)]
+
+
+class UploadOut(BaseModel):
+    id: str
+    file_name: str
+    size: int
+    offset: int  # bytes received: send the next chunk from here
+    chunk_size: int  # what the server suggests per request
+    asset: AssetOut | None = None  # when the last chunk is in
+    duplicate: bool | None = None
 
 
 class MetadataPatch(BaseModel):
@@ -182,3 +199,59 @@ async def import_subtitles(
 )
 def derived_file(asset_id: RowId, name: str, db: Db, principal: ApiPrincipal) -> FileResponse:
     return FileResponse(service.derived_file(db, principal, asset_id, name))
+
+
+UploadId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$")]
+
+
+def _upload_out(upload: Upload, offset: int, ingested: tuple[Asset, bool] | None = None) -> UploadOut:
+    return UploadOut(
+        id=upload.id,
+        file_name=upload.file_name,
+        size=upload.size,
+        offset=offset,
+        chunk_size=uploads.CHUNK_SIZE,
+        asset=AssetOut.model_validate(ingested[0]) if ingested else None,
+        duplicate=ingested[1] if ingested else None,
+    )
+
+
+@router.post("/uploads", response_model=UploadOut, status_code=201, summary="Start a resumable upload")
+def start_upload(data: UploadStart, db: Db, principal: ApiPrincipal) -> UploadOut:
+    return _upload_out(uploads.start(db, principal, data.file_name, data.size), 0)
+
+
+@router.get("/uploads/{upload_id}", response_model=UploadOut, responses={404: {"model": ErrorOut}},
+            summary="Where an upload stands: resume from its offset")  # fmt: skip
+def upload_state(upload_id: UploadId, db: Db, principal: ApiPrincipal) -> UploadOut:
+    upload = uploads.get(db, principal, upload_id)
+    return _upload_out(upload, uploads.offset_of(upload))
+
+
+@router.put(
+    "/uploads/{upload_id}",
+    response_model=UploadOut,
+    responses={404: {"model": ErrorOut}, 409: {"model": ErrorOut}},
+    summary="Send the next chunk (raw bytes in the body) at ?offset=; the last one makes the asset",
+    openapi_extra={
+        "requestBody": {
+            "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}
+        }
+    },
+)
+async def upload_chunk(
+    upload_id: UploadId,
+    request: Request,
+    db: Db,
+    principal: ApiPrincipal,
+    offset: Annotated[int, Query(ge=0, le=2**53)],
+) -> UploadOut:
+    upload, reached, ingested = await uploads.append(db, principal, upload_id, offset, request.stream())
+    return _upload_out(upload, reached, ingested)
+
+
+@router.delete("/uploads/{upload_id}", status_code=204, responses={404: {"model": ErrorOut}},
+               summary="Abandon an upload and free its space")  # fmt: skip
+def cancel_upload(upload_id: UploadId, db: Db, principal: ApiPrincipal) -> Response:
+    uploads.cancel(db, principal, upload_id)
+    return Response(status_code=204)

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from avbase.core.audit import Audited
-from avbase.core.db import Base, TimestampMixin, str_enum
+from avbase.core.db import Base, TimestampMixin, str_enum, utcnow
 
 
 class AssetState(StrEnum):
@@ -27,7 +28,7 @@ class Asset(Audited, TimestampMixin, Base):
     org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     file_name: Mapped[str] = mapped_column(String(300))
-    size: Mapped[int]
+    size: Mapped[int] = mapped_column(BigInteger)  # bytes: films pass 2 GiB
     state: Mapped[AssetState] = mapped_column(str_enum(AssetState), default=AssetState.queued, index=True)
     error: Mapped[str | None] = mapped_column(Text)
     kind: Mapped[str | None] = mapped_column(String(10), index=True)  # video | audio
@@ -73,3 +74,18 @@ class TextSegment(Base):
     text: Mapped[str] = mapped_column(Text)
     box: Mapped[list[float] | None] = mapped_column(JSON)  # on-screen place (OCR): fractions of the frame
     confidence: Mapped[float | None]
+
+
+class Upload(Audited, Base):
+    """A resumable upload in progress: the bytes received so far are in ``var/uploads/chunked/<id>.part``
+    (its length is the offset to resume from); when the last chunk arrives the file becomes an asset and
+    this row goes."""
+
+    __tablename__ = "media_uploads"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
+    file_name: Mapped[str] = mapped_column(String(300))
+    size: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -66,6 +66,7 @@ def library(
             "hdr_types": HDR_TYPES,
             "orgs": orgs,
             "collections": collections,
+            "upload_max_mb": get_settings().upload_max_mb,
             "errors": {},
         },
     )

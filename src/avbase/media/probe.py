@@ -72,6 +72,9 @@ class Probe:
         return {**asdict(self), "kind": self.kind}
 
 
+AUDIO_VIVID_CODECS = {"av3a", "avs3audio", "audio_vivid"}
+
+
 class UnsupportedMedia(AvbaseError):
     status_code = 422
 
@@ -221,13 +224,20 @@ def probe(path: Path) -> Probe:
                     )
                 )
             elif stream.type == "audio":
+                # Audio Vivid (AVS3-P3) is the 'av3a' sample entry in MP4/MOV; FFmpeg builds without its
+                # decoder still report the tag.
+                tag = str(getattr(codec, "codec_tag", "") or "").strip().lower()
+                name = str(getattr(codec, "name", None) or "unknown")
+                vivid = tag == "av3a" or name in AUDIO_VIVID_CODECS
+                layout = getattr(codec, "layout", None)
                 result.audio.append(
                     AudioStream(
                         index=stream.index,
-                        codec=codec.name,
-                        channels=codec.channels,
-                        layout=codec.layout.name,
-                        sample_rate=codec.sample_rate,
+                        codec=name,
+                        channels=int(getattr(codec, "channels", 0) or 0),
+                        layout=layout.name if layout is not None else "unknown",
+                        sample_rate=int(getattr(codec, "sample_rate", 0) or 0),
+                        audio_vivid=vivid,
                     )
                 )
             elif stream.type == "subtitle":
