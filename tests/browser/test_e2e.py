@@ -232,6 +232,7 @@ def test_an_editor_plays_a_clip_from_a_shot_and_uploads_in_parts(
         assert time.monotonic() < deadline, "the demo cartoon was not analysed in time"
         editor.wait_for_timeout(2000)
         editor.reload()
+    assert editor.title() == "媒体资源库 · avbase"
     shot(editor, "media-library-zh")
     editor.click("[data-testid=asset-tile]:has-text('bbb_0_30') .body a")
     editor.wait_for_function("document.getElementById('player').readyState >= 1", timeout=20_000)

