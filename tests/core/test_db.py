@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -31,3 +32,32 @@ def test_timestamps_come_back_as_the_same_utc_instant(db: Session) -> None:
     loaded = db.get(Job, job.id)
     assert loaded is not None and loaded.started_at == moment
     assert loaded.started_at.tzinfo is not None and loaded.started_at.utcoffset() == UTC.utcoffset(None)
+
+
+def test_a_migration_that_rebuilds_a_table_on_sqlite_keeps_the_rows_that_refer_to_it(tmp_path: Path) -> None:
+    """0013 rebuilds media_assets on SQLite; with foreign keys on, dropping the old table would cascade to
+    every asset's text. The upgrade turns them off while it runs."""
+    from avbase.core.db import make_engine
+    from avbase.core.migrate import upgrade
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    upgrade(engine, "0012")
+    with engine.begin() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO organisations (id, name, kind, region_code, created_at, updated_at) "
+            "VALUES (1, 'Studio', 'enterprise', '330106', '2026-01-01', '2026-01-01')"
+        )
+        connection.exec_driver_sql(
+            "INSERT INTO media_assets (id, org_id, sha256, file_name, size, state, title, tags, people, "
+            "collections, created_at, updated_at) VALUES (1, 1, 'ab', 'a.mp4', 10, 'ready', 'a', '[]', '[]', "
+            "'[]', '2026-01-01', '2026-01-01')"
+        )
+        connection.exec_driver_sql(
+            "INSERT INTO media_text_segments (asset_id, source, track, start, \"end\", text) "
+            "VALUES (1, 'ocr', 'ocr', 1.0, 2.0, '字幕')"
+        )
+    upgrade(engine)
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT text FROM media_text_segments").scalars().all() == ["字幕"]
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    engine.dispose()

@@ -22,8 +22,17 @@ def alembic_config(url: str | None = None) -> Config:
 def upgrade(engine: Engine, revision: str = "head") -> None:
     config = alembic_config()
     with engine.connect() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, revision)
+        sqlite = engine.dialect.name == "sqlite"
+        if sqlite:
+            # SQLite alters a table by copying it and dropping the original; with foreign keys on, the drop
+            # would cascade and delete the rows that refer to it (an asset's text, say).
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        try:
+            config.attributes["connection"] = connection
+            command.upgrade(config, revision)
+        finally:
+            if sqlite:
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
 
 
 def current_revision(engine: Engine) -> str | None:
