@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -102,6 +103,9 @@ def create_app(engine: Engine | None = None, *, run_worker: bool | None = None) 
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        from avbase.search.analysis import warm_up
+
+        threading.Thread(target=warm_up, name="avbase-search-warm-up", daemon=True).start()
         stop = None
         if in_process_worker:
             from avbase.core.jobs.worker import start_background_worker
@@ -145,6 +149,8 @@ def create_app(engine: Engine | None = None, *, run_worker: bool | None = None) 
     from avbase.media import pages as media_pages
     from avbase.policy import api as policy_api
     from avbase.policy import pages as policy_pages
+    from avbase.search import api as search_api
+    from avbase.search import pages as search_pages
     from avbase.web import pages as core_pages
 
     page_routers = (
@@ -155,6 +161,7 @@ def create_app(engine: Engine | None = None, *, run_worker: bool | None = None) 
         industry_pages.router,
         policy_pages.router,
         media_pages.router,
+        search_pages.router,
     )
     for router in page_routers:
         app.include_router(router, include_in_schema=False)
@@ -165,6 +172,7 @@ def create_app(engine: Engine | None = None, *, run_worker: bool | None = None) 
         industry_api.router,
         policy_api.router,
         media_api.router,
+        search_api.router,
     ):
         app.include_router(router, prefix="/api/v1")
     return app

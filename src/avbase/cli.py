@@ -42,8 +42,10 @@ from avbase.policy.cli import policy_app  # noqa: E402
 app.add_typer(policy_app, name="policy")
 
 from avbase.media.cli import media_app  # noqa: E402
+from avbase.search.cli import search_command  # noqa: E402
 
 app.add_typer(media_app, name="media")
+app.command("search")(search_command)
 
 Json = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 

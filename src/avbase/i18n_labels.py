@@ -16,6 +16,7 @@ AUDIT_ACTIONS = [
     "media.subtitles",
 ]
 SHOT_TRANSITIONS = ["start", "cut", "dissolve", "fade"]
+SEARCH_FIELDS = ["title", "description", "tags", "people", "location", "collections", "shot"]
 MEDIA_STEPS = ["probe", "pictures", "proxy", "ocr", "subtitles", "speech", "done"]
 ENTITY_TYPES = [
     "organisations", "users", "api_tokens", "jobs", "industry_enterprises", "industry_reports",
@@ -45,5 +46,10 @@ def label_values() -> list[str]:
         *ApplicationState, *Decision, *LedgerKind, *RoundState, *AssetState, *TextSource,
     ]  # fmt: skip
     return (
-        [str(value.value) for value in values] + AUDIT_ACTIONS + ENTITY_TYPES + SHOT_TRANSITIONS + MEDIA_STEPS
+        [str(value.value) for value in values]
+        + AUDIT_ACTIONS
+        + ENTITY_TYPES
+        + SHOT_TRANSITIONS
+        + MEDIA_STEPS
+        + SEARCH_FIELDS
     )

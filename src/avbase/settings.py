@@ -66,6 +66,10 @@ class Settings(BaseSettings):
         description="A faster-whisper (CTranslate2) model folder; speech-to-text is off without one.",
     )
     speech_language: str = Field(default="", description="Spoken language code, empty to detect it.")
+    search_user_dict: Path | None = Field(
+        default=None,
+        description="A jieba dictionary (word [frequency] [tag] per line) of names and titles to keep whole.",
+    )
     review_days: int = Field(
         default=15, ge=1, description="Days a unit has to decide a review before it is overdue."
     )

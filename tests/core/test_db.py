@@ -53,7 +53,7 @@ def test_a_migration_that_rebuilds_a_table_on_sqlite_keeps_the_rows_that_refer_t
             "'[]', '2026-01-01', '2026-01-01')"
         )
         connection.exec_driver_sql(
-            "INSERT INTO media_text_segments (asset_id, source, track, start, \"end\", text) "
+            'INSERT INTO media_text_segments (asset_id, source, track, start, "end", text) '
             "VALUES (1, 'ocr', 'ocr', 1.0, 2.0, '字幕')"
         )
     upgrade(engine)

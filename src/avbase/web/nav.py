@@ -38,6 +38,7 @@ NAV: list[NavItem] = [
         "awards", N_("Award reports"), "/policy/reports", frozenset({Role.admin, Role.authority_officer})
     ),
     NavItem("media", N_("Media library"), "/media"),
+    NavItem("search", N_("Material search"), "/search"),
     NavItem("organisations", N_("Organisations"), "/organisations"),
     NavItem(
         "users", N_("Users"), "/users", frozenset({Role.admin, Role.authority_officer, Role.park_operator})

@@ -21,6 +21,7 @@ HANDLER_MODULES = [
     "avbase.core.audit_tasks",
     "avbase.industry.tasks",
     "avbase.media.tasks",
+    "avbase.search.tasks",
 ]
 
 
@@ -30,6 +31,17 @@ def job_handler(kind: str) -> Callable[[Handler], Handler]:
         return func
 
     return register
+
+
+IdleTask = Callable[[Engine], None]
+IDLE_TASKS: list[IdleTask] = []
+
+
+def idle_task(func: IdleTask) -> IdleTask:
+    """Housekeeping a worker does whenever it finds no job (keeping the search index in step, say). It must
+    be quick when there is nothing to do, and safe to run in several workers at once."""
+    IDLE_TASKS.append(func)
+    return func
 
 
 def load_handlers() -> None:

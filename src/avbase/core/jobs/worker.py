@@ -16,7 +16,7 @@ from avbase.core.db import session_scope, utcnow
 from avbase.core.errors import AvbaseError
 from avbase.core.i18n import _, reset_locale, set_locale
 from avbase.core.jobs.models import BULK, Job, JobState
-from avbase.core.jobs.registry import HANDLERS, JobCancelled, JobContext, load_handlers
+from avbase.core.jobs.registry import HANDLERS, IDLE_TASKS, JobCancelled, JobContext, load_handlers
 from avbase.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -130,17 +130,28 @@ class Worker:
         return True
 
     def run_until_idle(self, only: int | None = None) -> int:
-        """Runs queued jobs until none is left; with ``only``, that one job (and its retries) alone."""
+        """Runs queued jobs until none is left, then the idle tasks; with ``only``, that one job (and its
+        retries) alone."""
         ran = 0
         while self.run_once(only):
             ran += 1
+        if only is None:
+            self.run_idle_tasks()
         return ran
+
+    def run_idle_tasks(self) -> None:
+        for task in IDLE_TASKS:
+            try:
+                task(self.engine)
+            except Exception:  # housekeeping must not stop the worker; it is tried again next time
+                log.exception("idle task %s failed", getattr(task, "__name__", task))
 
     def run_forever(self, stop: threading.Event) -> None:
         log.info("worker %s started", self.worker_id)
         while not stop.is_set():
             try:
                 if not self.run_once():
+                    self.run_idle_tasks()
                     stop.wait(self.settings.worker_poll_seconds)
             except Exception:  # a broken database connection must not kill the worker thread
                 log.exception("worker loop error")
