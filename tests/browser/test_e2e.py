@@ -244,6 +244,16 @@ def test_an_editor_plays_a_clip_from_a_shot_and_uploads_in_parts(
     editor.wait_for_timeout(800)
     shot(editor, "media-asset-zh")
 
+    # A word of the demo's subtitles, typed into search, lands on its moment in the player.
+    editor.click("[data-nav=search]")
+    editor.fill("#search-form input[name=q]", "小鸟")
+    editor.click("#search-form button.primary")
+    editor.wait_for_selector("[data-testid=search-hit]")
+    assert "<mark>小鸟</mark>" in editor.inner_html("[data-testid=search-hit] .snippet")
+    shot(editor, "search-zh")
+    editor.click("[data-testid=search-hit] [data-testid=hit-time]")
+    editor.wait_for_function("document.getElementById('player').currentTime >= 15.7", timeout=20_000)
+
     clip = hevc_clip(tmp_path / "上传测试.mp4", transfer="arib-std-b67")
     editor.goto(server + "/media")
     editor.set_input_files("#upload-form input[type=file]", str(clip))

@@ -336,3 +336,32 @@ def test_with_a_speech_model_configured_the_job_transcribes_the_sound(
     phrases = db.scalars(select(TextSegment).where(TextSegment.source == TextSource.transcript)).all()
     assert "film park" in " ".join(p.text for p in phrases).lower()
     assert all(p.track == "speech (model)" and p.end > p.start for p in phrases)
+
+
+def test_deleting_an_asset_removes_its_text_and_its_file_once_no_one_else_has_it(
+    client: TestClient, db: Session, make_user: Callable[..., User], make_org: Callable[..., Organisation],
+    api_token: Callable[[User], dict[str, str]], tmp_path: Path,
+) -> None:  # fmt: skip
+    from avbase.media.models import TextSegment, TextSource
+
+    owner, other = (
+        make_user(role=Role.enterprise_staff),
+        make_user(role=Role.enterprise_staff, org=make_org()),
+    )
+    clip = hevc_clip(tmp_path / "c.mp4", transfer="arib-std-b67")
+    mine, _ = service.ingest(db, Principal.of(owner), clip, file_name="c.mp4", move=False)
+    theirs, _ = service.ingest(db, Principal.of(other), clip, file_name="c.mp4", move=False)
+    db.add(
+        TextSegment(asset_id=mine.id, source=TextSource.subtitle, track="a.srt", start=0, end=1, text="字幕")
+    )
+    db.commit()
+    stored = storage.path_of(mine.sha256)
+    assert client.delete(f"/api/v1/media/assets/{mine.id}", headers=api_token(other)).status_code == 404
+    assert client.delete(f"/api/v1/media/assets/{mine.id}", headers=api_token(owner)).status_code == 204
+    assert client.get(f"/api/v1/media/assets/{mine.id}", headers=api_token(owner)).status_code == 404
+    db.expire_all()
+    assert db.scalar(select(func.count()).select_from(TextSegment)) == 0
+    assert stored.exists()  # the other organisation still has this content
+    csrf = login(client, other.username)
+    gone = client.post(f"/media/{theirs.id}/delete", data={"csrf_token": csrf}, follow_redirects=False)
+    assert gone.status_code == 303 and not stored.exists()

@@ -51,3 +51,9 @@ def keep_copy(source: Path) -> tuple[str, bool]:
     temporary = staging / f".copy-{os.getpid()}-{source.name[-80:]}"
     shutil.copyfile(source, temporary)
     return keep(temporary)
+
+
+def forget(sha256: str) -> None:
+    """Deletes a stored file and everything made from it (call once nothing refers to it any more)."""
+    path_of(sha256).unlink(missing_ok=True)
+    shutil.rmtree(derived_dir(sha256), ignore_errors=True)

@@ -160,6 +160,17 @@ def update_metadata(asset_id: RowId, data: MetadataPatch, db: Db, principal: Api
     return AssetDetailOut.model_validate(changed)
 
 
+@router.delete(
+    "/assets/{asset_id}",
+    status_code=204,
+    responses={404: {"model": ErrorOut}},
+    summary="Delete an asset, its text tracks and search entries (and the file, if no one else has it)",
+)
+def delete_asset(asset_id: RowId, db: Db, principal: ApiPrincipal) -> Response:
+    service.delete_asset(db, principal, asset_id)
+    return Response(status_code=204)
+
+
 @router.get(
     "/assets/{asset_id}/text",
     response_model=list[TextSegmentOut],

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from pathlib import Path
 
 from sqlalchemy import Engine, func, select
 
@@ -15,6 +15,8 @@ from avbase.media.models import Asset
 from avbase.settings import get_settings
 
 OWNER = "avbase 平台运营中心"
+# Subtitles the demo adds to a corpus clip, so a word of them can be searched for.
+SUBTITLES = {"bbb_0_30.webm": Path(__file__).resolve().parent.parent / "demo" / "bbb_0_30.zh.srt"}
 
 
 def load(engine: Engine) -> dict[str, int]:
@@ -24,6 +26,10 @@ def load(engine: Engine) -> dict[str, int]:
         org = session.scalar(select(Organisation).where(Organisation.name == OWNER))
         if org is not None and folder.is_dir():
             operator = Principal(0, "demo", "demo", Role.admin, org.id, org.name, org.region_code)
-            for path in sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")):
-                service.ingest(session, replace(operator), path, file_name=path.name, move=False)
+            files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+            for path in files:
+                asset, known = service.ingest(session, operator, path, file_name=path.name, move=False)
+                subtitles = SUBTITLES.get(path.name)
+                if subtitles is not None and not known:
+                    service.import_subtitles(session, operator, asset.id, subtitles, subtitles.name)
         return {"media": session.scalar(select(func.count()).select_from(Asset)) or 0}

@@ -160,6 +160,12 @@ async def import_subtitles(
     return RedirectResponse(f"/media/{asset_id}#text-tracks", status_code=303)
 
 
+@router.post("/{asset_id}/delete")
+def delete_asset(db: Db, principal: PagePrincipal, asset_id: RowId) -> Response:
+    service.delete_asset(db, principal, asset_id)
+    return RedirectResponse("/media", status_code=303)
+
+
 @router.post("/{asset_id}/metadata")
 async def edit_metadata(request: Request, db: Db, principal: PagePrincipal, asset_id: RowId) -> Response:
     form = await request.form()

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 
-from sqlalchemy import Select, String, cast, select
+from sqlalchemy import Select, String, cast, event, select
 from sqlalchemy.orm import Session
 
 from avbase.core import storage
@@ -211,3 +211,18 @@ def import_subtitles(session: Session, principal: Principal, asset_id: int, path
            org_id=asset.org_id, after={"track": track, "cues": len(cues)})  # fmt: skip
     session.flush()
     return len(cues)
+
+
+def delete_asset(session: Session, principal: Principal, asset_id: int) -> None:
+    """Removes the asset, its time-coded text (by cascade) and its search entries (the index catches up);
+    the stored file and what was made from it go too once no other asset has the same content, after the
+    transaction commits."""
+    asset = get_asset(session, principal, asset_id)
+    org = session.get(Organisation, asset.org_id)
+    if org is None or not principal.can_edit(org):
+        raise Forbidden("You may not change this asset.")
+    sha256 = asset.sha256
+    session.delete(asset)
+    session.flush()
+    if session.scalar(select(Asset.id).where(Asset.sha256 == sha256).limit(1)) is None:
+        event.listen(session, "after_commit", lambda _session: storage.forget(sha256), once=True)

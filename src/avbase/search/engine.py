@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
 import tantivy
 
-from avbase.search.analysis import analyse
+from avbase.search.analysis import Term, analyse
 from avbase.search.query import AllOf, Node, NotQuery, Words
 
 # Where a segment's text comes from, and how much a match there weighs.
@@ -35,6 +35,7 @@ SOURCE_BOOSTS = {
 }
 FACETS = ("field", "kind", "resolution", "hdr", "language", "tags", "collections", "org_id")
 SORTS = ("relevance", "date", "duration")
+Analyser = Callable[[str], list[Term]]
 
 
 @dataclass(frozen=True)
@@ -134,7 +135,7 @@ class TantivyEngine:
                 time.sleep(0.1)
         raise AssertionError("unreachable")
 
-    def _document(self, doc: SegmentDoc) -> tantivy.Document:
+    def _document(self, doc: SegmentDoc, analyser: Analyser) -> tantivy.Document:
         document = tantivy.Document(
             asset_id=doc.asset_id,
             org_id=doc.org_id,
@@ -153,19 +154,22 @@ class TantivyEngine:
             document.add_text("tags", tag)
         for collection in doc.collections:
             document.add_text("collections", collection)
-        tokens = [tantivy.Token(t.text, t.position, t.start, t.end) for t in analyse(doc.text)]
+        tokens = [tantivy.Token(t.text, t.position, t.start, t.end) for t in analyser(doc.text)]
         if tokens:
             document.add_pre_tokenized_text(f"t_{doc.source}", tantivy.PreTokenizedString(doc.text, tokens))
         return document
 
-    def replace(self, asset_ids: Iterable[int], docs: Iterable[SegmentDoc]) -> None:
+    def replace(
+        self, asset_ids: Iterable[int], docs: Iterable[SegmentDoc], analyser: Analyser = analyse
+    ) -> None:
+        """``analyser`` is for benchmarks that analyse text ahead, in parallel."""
         with self._lock:
             writer = self._writer()
             try:
                 for asset_id in asset_ids:
                     writer.delete_documents_by_term("asset_id", asset_id)
                 for doc in docs:
-                    writer.add_document(self._document(doc))
+                    writer.add_document(self._document(doc, analyser))
                 writer.commit()
             except BaseException:
                 writer.rollback()
@@ -291,7 +295,3 @@ class TantivyEngine:
             buckets = answer.get(name, {}).get("buckets", [])
             facets[name] = {str(b["key"]): int(b["doc_count"]) for b in buckets if str(b["key"]) != "-"}
         return facets
-
-
-def engines_equal_hits(a: Sequence[Hit], b: Sequence[Hit]) -> bool:
-    return [(h.asset_id, h.source, h.start) for h in a] == [(h.asset_id, h.source, h.start) for h in b]
