@@ -14,6 +14,7 @@ AUDIT_ACTIONS = [
     "password_changed",
     "import",
     "media.subtitles",
+    "media.document",
 ]
 SHOT_TRANSITIONS = ["start", "cut", "dissolve", "fade"]
 SEARCH_FIELDS = ["title", "description", "tags", "people", "location", "collections", "shot"]

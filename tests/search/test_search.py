@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from fastapi.testclient import TestClient
 from PIL import Image, ImageDraw, ImageFilter
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
@@ -226,3 +227,23 @@ def test_a_frame_of_a_real_clip_finds_the_shot_it_came_from(corpus: Path, tmp_pa
             checked += 1
     # The misses are frames far into a long camera move, closer to the next shot of the same landscape.
     assert checked >= 8 and first >= 0.8 * checked, (first, checked)
+
+
+def test_an_attached_script_is_searchable_by_paragraph_and_an_outdated_index_is_rebuilt(
+    client: TestClient, db: Session, clean_engine: Engine, library: dict[str, User], index_dir: Path,
+    api_token: Callable[[User], dict[str, str]],
+) -> None:  # fmt: skip
+    editor = library["editor"]
+    asset = db.scalar(select(Asset).where(Asset.title == "剪辑教程"))
+    assert asset is not None
+    script = "第一场 日 外 钱塘江\n\n小林：潮水来了！\n".encode()
+    attached = client.post(f"/api/v1/media/assets/{asset.id}/documents", files={"file": ("剧本.txt", script)},
+                           headers=api_token(editor))  # fmt: skip
+    assert attached.status_code == 200 and attached.json() == {"document": "剧本.txt", "paragraphs": 2}
+    sync.drain(clean_engine)
+    assert hits(db, editor, "潮水") == [("剪辑教程", "document", None)]
+    # A release whose index has other fields: the old index is dropped and every asset indexed again.
+    (index_dir / "text" / "SCHEMA").write_text("0")
+    sync._text_engine.cache_clear()
+    assert sync.drain(clean_engine) == 4  # every asset of the database
+    assert hits(db, editor, "潮水") == [("剪辑教程", "document", None)]

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from avbase.kit.filetypes import safe_name
 from avbase.kit.pagination import MAX_PER_PAGE, PageRequest
 from avbase.media import service, uploads
+from avbase.media.documents import DOCUMENT_MAX_BYTES
 from avbase.media.models import Asset, AssetState, TextSource, Upload
 from avbase.media.subtitles import SUBTITLE_MAX_BYTES
 from avbase.settings import get_settings
@@ -200,6 +201,29 @@ async def import_subtitles(
     finally:
         path.unlink(missing_ok=True)
     return SubtitlesOut(track=track, cues=cues)
+
+
+class DocumentOut(BaseModel):
+    document: str
+    paragraphs: int
+
+
+@router.post(
+    "/assets/{asset_id}/documents",
+    response_model=DocumentOut,
+    responses={404: {"model": ErrorOut}},
+    summary="Attach a script or document (text, .docx or PDF), searchable by paragraph; same name: replaced",
+)
+async def attach_document(
+    asset_id: RowId, db: Db, principal: ApiPrincipal, file: Annotated[UploadFile, File()]
+) -> DocumentOut:
+    path = await save_upload(file, get_settings().var_dir / "uploads", max_bytes=DOCUMENT_MAX_BYTES)
+    name = safe_name(file.filename)[:120]
+    try:
+        paragraphs = service.attach_document(db, principal, asset_id, path, name)
+    finally:
+        path.unlink(missing_ok=True)
+    return DocumentOut(document=name, paragraphs=paragraphs)
 
 
 @router.get(

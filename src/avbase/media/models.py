@@ -56,6 +56,7 @@ class TextSource(StrEnum):
     ocr = "ocr"
     subtitle = "subtitle"
     transcript = "transcript"
+    document = "document"  # a script or other document attached to the asset: paragraphs, no time
 
 
 class TextSegment(Base):

@@ -14,6 +14,7 @@ from avbase.core.jobs.models import Job
 from avbase.kit.filetypes import safe_name
 from avbase.kit.pagination import PageRequest
 from avbase.media import service
+from avbase.media.documents import DOCUMENT_MAX_BYTES
 from avbase.media.models import TextSegment
 from avbase.media.subtitles import SUBTITLE_MAX_BYTES, SUBTITLE_SUFFIXES
 from avbase.settings import get_settings
@@ -148,6 +149,26 @@ async def import_subtitles(
         path = await save_upload(file, get_settings().var_dir / "uploads", max_bytes=SUBTITLE_MAX_BYTES)
         try:
             service.import_subtitles(db, principal, asset_id, path, safe_name(file.filename)[:120])
+        finally:
+            path.unlink(missing_ok=True)
+    except AvbaseError as exc:
+        return render(
+            request,
+            "error.html",
+            {"status": exc.status_code, "message": _(exc.message, **exc.params), "errors": []},
+            status_code=exc.status_code,
+        )
+    return RedirectResponse(f"/media/{asset_id}#text-tracks", status_code=303)
+
+
+@router.post("/{asset_id}/documents")
+async def attach_document(
+    request: Request, db: Db, principal: PagePrincipal, asset_id: RowId, file: UploadFile = File(...)
+) -> Response:
+    try:
+        path = await save_upload(file, get_settings().var_dir / "uploads", max_bytes=DOCUMENT_MAX_BYTES)
+        try:
+            service.attach_document(db, principal, asset_id, path, safe_name(file.filename)[:120])
         finally:
             path.unlink(missing_ok=True)
     except AvbaseError as exc:

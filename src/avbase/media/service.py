@@ -213,6 +213,31 @@ def import_subtitles(session: Session, principal: Principal, asset_id: int, path
     return len(cues)
 
 
+def attach_document(session: Session, principal: Principal, asset_id: int, path: Path, name: str) -> int:
+    """A script or other document of the asset, searchable by its paragraphs; the same file name again
+    replaces it. Returns the number of paragraphs."""
+    from avbase.media.documents import read_document
+    from avbase.media.steps import replace_segments
+
+    asset = get_asset(session, principal, asset_id)
+    org = session.get(Organisation, asset.org_id)
+    if org is None or not principal.can_edit(org):
+        raise Forbidden("You may not change this asset.")
+    paragraphs = read_document(path)
+    rows = [{"start": 0.0, "end": 0.0, "text": text, "track": name} for text in paragraphs]
+    replace_segments(asset, TextSource.document, rows, track=name)
+    record(
+        session,
+        action="media.document",
+        entity_type="media_assets",
+        entity_id=asset.id,
+        org_id=asset.org_id,
+        after={"document": name, "paragraphs": len(paragraphs)},
+    )
+    session.flush()
+    return len(paragraphs)
+
+
 def delete_asset(session: Session, principal: Principal, asset_id: int) -> None:
     """Removes the asset, its time-coded text (by cascade) and its search entries (the index catches up);
     the stored file and what was made from it go too once no other asset has the same content, after the

@@ -7,7 +7,7 @@ from dataclasses import replace
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from avbase.media.models import Asset, TextSegment
+from avbase.media.models import Asset, TextSegment, TextSource
 from avbase.search.engine import SegmentDoc
 
 # Shots are found by how they begin, in both languages.
@@ -41,11 +41,9 @@ def documents_of(session: Session, asset: Asset) -> list[SegmentDoc]:
     }
     docs = [replace(facets, source=source, text=text) for source, text in described.items() if text]
     for segment in session.scalars(select(TextSegment).where(TextSegment.asset_id == asset.id)):
-        docs.append(
-            replace(
-                facets, source=segment.source.value, text=segment.text, start=segment.start, end=segment.end
-            )
-        )
+        untimed = segment.source is TextSource.document  # a script's paragraphs belong to the whole clip
+        timed = facets if untimed else replace(facets, start=segment.start, end=segment.end)
+        docs.append(replace(timed, source=segment.source.value, text=segment.text))
     for shot in asset.shots or []:
         words = TRANSITION_WORDS.get(shot.get("transition", ""))
         if words:

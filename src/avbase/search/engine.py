@@ -31,6 +31,7 @@ SOURCE_BOOSTS = {
     "ocr": 1.3,
     "subtitle": 1.3,
     "transcript": 1.0,
+    "document": 1.0,
     "shot": 0.8,
 }
 FACETS = ("field", "kind", "resolution", "hdr", "language", "tags", "collections", "org_id")
@@ -136,6 +137,8 @@ class TantivyEngine:
         raise AssertionError("unreachable")
 
     def _document(self, doc: SegmentDoc, analyser: Analyser) -> tantivy.Document:
+        if doc.source not in SOURCE_BOOSTS:  # Tantivy would drop the text of an unknown field silently
+            raise ValueError(f"unknown source {doc.source!r}")
         document = tantivy.Document(
             asset_id=doc.asset_id,
             org_id=doc.org_id,

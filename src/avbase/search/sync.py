@@ -9,6 +9,7 @@ indexes live on disk and survive restarts; ``rebuild`` recreates them from the d
 from __future__ import annotations
 
 import fcntl
+import shutil
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -32,6 +33,7 @@ from avbase.search.vectors import ShotIndex, describe, key_of
 from avbase.settings import get_settings
 
 BATCH = 200  # assets per commit of the indexes
+SCHEMA_VERSION = "2"  # raise when the index's fields change
 
 
 def search_dir() -> Path:
@@ -40,7 +42,15 @@ def search_dir() -> Path:
 
 @lru_cache(maxsize=4)
 def _text_engine(folder: Path) -> TantivyEngine:
-    return TantivyEngine(folder)
+    """Opens the index; one written with another schema (an older release) is dropped and the next idle
+    worker indexes every asset again."""
+    version = folder / "SCHEMA"
+    if folder.exists() and (not version.exists() or version.read_text() != SCHEMA_VERSION):
+        shutil.rmtree(folder)
+        (search_dir() / "REINDEX").touch()
+    engine = TantivyEngine(folder)
+    version.write_text(SCHEMA_VERSION)
+    return engine
 
 
 @lru_cache(maxsize=4)
@@ -112,6 +122,16 @@ def drain(engine: Engine, *, wait: bool = False) -> int:
     with _indexer_lock(wait) as mine:
         if not mine:
             return 0
+        text_engine()  # opening it may find an outdated index and ask for everything again
+        again = search_dir() / "REINDEX"
+        if again.exists():
+            with session_scope(engine) as session:
+                now = utcnow()
+                ids = session.scalars(select(Asset.id))
+                session.execute(
+                    insert(SearchPending), [{"asset_id": i, "since": now} for i in ids] or [{}][:0]
+                )
+            again.unlink()
         while True:
             with session_scope(engine) as session:
                 rows = session.execute(
