@@ -140,10 +140,12 @@ def _prefixes(node: Node | None) -> set[str]:
     return set().union(*(_prefixes(part) for part in node.parts))
 
 
-def thumbnail_at(asset: Asset, moment: float | None) -> str | None:
-    """The thumbnail of that moment (the last one taken at or before it), or the asset's cover."""
+def thumbnail_at(asset: Asset, start: float | None, end: float | None = None) -> str | None:
+    """The thumbnail of that moment, or the asset's cover. A little after the start (up to a second, within
+    the range), since a caption or subtitle often begins right at a cut."""
     times: list[float] = list((asset.derived or {}).get("thumbnails") or [])
-    if times and moment is not None:
+    if times and start is not None:
+        moment = start + min(1.0, max(0.0, ((end if end is not None else start) - start) / 2))
         return thumb_name(times[max(0, bisect.bisect_right(times, moment + 1e-6) - 1)])
     shots = asset.shots or []
     return shots[len(shots) // 2].get("thumbnail") if shots else None
@@ -183,7 +185,7 @@ def search(
                 start=hit.start,
                 end=hit.end,
                 snippet=highlight(hit.text, query),
-                thumbnail=thumbnail_at(asset, hit.start),
+                thumbnail=thumbnail_at(asset, hit.start, hit.end),
                 score=round(hit.score, 3),
                 kind=asset.kind,
                 resolution=asset.resolution_class,
