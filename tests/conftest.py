@@ -182,3 +182,26 @@ def api_token(db: Session) -> Callable[[User], dict[str, str]]:
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     if _skipped_pg:
         terminalreporter.write_sep("!", "PostgreSQL tests SKIPPED: " + _skipped_pg[0], yellow=True)
+
+
+# The shared corpus sits beside the checkout (../shared); AVBASE_CORPUS_DIR points elsewhere when it does not.
+CANDIDATES = [
+    Path(os.environ["AVBASE_CORPUS_DIR"]) if os.environ.get("AVBASE_CORPUS_DIR") else None,
+    Path(__file__).resolve().parents[2] / "shared" / "corpus" / "media",
+    Path("/work/shared/corpus/media"),
+]
+
+
+def find_corpus() -> Path | None:
+    return next((c for c in CANDIDATES if c is not None and c.is_dir()), None)
+
+
+@pytest.fixture
+def corpus() -> Path:
+    """The shared real media (always present in CI; skipped elsewhere when absent)."""
+    found = find_corpus()
+    if found is not None:
+        return found
+    if os.environ.get("CI"):
+        pytest.fail(f"the shared corpus is missing; looked in {[str(c) for c in CANDIDATES if c]}")
+    pytest.skip("../shared/corpus is not here")

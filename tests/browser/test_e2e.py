@@ -18,6 +18,7 @@ import pytest
 from playwright.sync_api import Page, sync_playwright
 
 from avbase.demo.data import DEMO_PASSWORD
+from tests.conftest import find_corpus
 from tests.media.synthetic import hevc_clip
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -34,6 +35,9 @@ def _free_port() -> int:
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     var_dir = tmp_path_factory.mktemp("e2e")
     env = {**os.environ, "AVBASE_VAR_DIR": str(var_dir)}
+    corpus = find_corpus()
+    if corpus is not None:  # the demo adds these clips to the library (the default path is relative)
+        env["AVBASE_DEMO_MEDIA_DIR"] = str(corpus)
     env.pop("AVBASE_DATABASE_URL", None)
     cli = [sys.executable, "-m", "avbase.cli"]
     subprocess.run([*cli, "init"], env=env, check=True, capture_output=True)
@@ -215,7 +219,7 @@ def test_an_enterprise_checks_what_a_measure_gives(server: str, page: Page) -> N
 
 
 def test_an_editor_plays_a_clip_from_a_shot_and_uploads_in_parts(
-    server: str, page: Page, tmp_path: Path
+    server: str, page: Page, tmp_path: Path, corpus: Path
 ) -> None:
     browser = page.context.browser
     assert browser is not None
