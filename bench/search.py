@@ -7,7 +7,8 @@ SQLite FTS5 index over the same segments, in the same run.
    vocabulary of industry words (fixed seed); a query is the Chinese words of one segment (a place, a subject,
    an action: two or three segments of 3,000 hold the same three), in simplified or traditional characters,
    or with its English word in another inflection; every segment holding all the words is a right answer.
-   A second index holds the same segments with one character in five segments misread, as OCR does.
+   A second index holds the same segments with one character misread in one on-screen (OCR) segment of
+   five, as OCR does.
    recall@10 (share of right answers in the first ten) and MRR (1 / rank of the first right answer),
    averaged over queries.
 2. Scale: N synthetic Chinese segments (words drawn from jieba's dictionary with Zipf-like frequencies,
@@ -121,7 +122,7 @@ def relevance(folder: Path) -> dict[str, tuple[float, float, int]]:
         "simplified": [],
         "traditional": [],
         "english": [],
-        "simplified, 1 in 5 segments misread by OCR": [],
+        "simplified, 1 in 5 OCR segments misread": [],
     }
     for kind in results:
         for _ in range(100):

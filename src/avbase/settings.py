@@ -47,6 +47,11 @@ class Settings(BaseSettings):
         default=[], description="Extra modules that register job handlers (plugins)."
     )
     upload_max_mb: int = Field(default=2048, ge=1)
+    upload_keep_days: int = Field(
+        default=7,
+        ge=1,
+        description="Days an unfinished resumable upload is kept before its bytes are deleted.",
+    )
     import_max_mb: int = Field(default=200, ge=1, description="Largest CSV or Excel file an import accepts.")
     attachment_max_mb: int = Field(
         default=20, ge=1, description="Largest evidence file an application takes."

@@ -365,3 +365,22 @@ def test_deleting_an_asset_removes_its_text_and_its_file_once_no_one_else_has_it
     csrf = login(client, other.username)
     gone = client.post(f"/media/{theirs.id}/delete", data={"csrf_token": csrf}, follow_redirects=False)
     assert gone.status_code == 303 and not stored.exists()
+
+
+def test_an_upload_nobody_finishes_is_purged_after_the_keep_days(
+    db: Session, make_user: Callable[..., User]
+) -> None:
+    from datetime import timedelta
+
+    from avbase.core.db import utcnow
+    from avbase.media import uploads
+    from avbase.media.models import Upload
+
+    owner = Principal.of(make_user(role=Role.enterprise_staff))
+    old, fresh = uploads.start(db, owner, "old.mp4", 100), uploads.start(db, owner, "new.mp4", 100)
+    old.created_at = utcnow() - timedelta(days=8)
+    db.commit()
+    assert uploads.purge_abandoned(db) == 1
+    db.commit()
+    assert db.get(Upload, old.id) is None and not uploads.part_path(old).exists()
+    assert db.get(Upload, fresh.id) is not None and uploads.part_path(fresh).exists()

@@ -247,3 +247,16 @@ def test_an_attached_script_is_searchable_by_paragraph_and_an_outdated_index_is_
     sync._text_engine.cache_clear()
     assert sync.drain(clean_engine) == 4  # every asset of the database
     assert hits(db, editor, "潮水") == [("剪辑教程", "document", None)]
+
+
+def test_on_screen_text_misread_by_one_character_is_still_found_below_exact_matches(
+    db: Session, clean_engine: Engine, index_dir: Path, make_user: Callable[..., User],
+    make_org: Callable[..., Organisation],
+) -> None:  # fmt: skip
+    studio = make_org()
+    add_asset(db, studio, "甲", [("ocr", 1.0, 2.0, "欢迎来到马栏出")])  # OCR read 山 as 出
+    add_asset(db, studio, "乙", [("ocr", 1.0, 2.0, "马栏山视频文创园")])
+    add_asset(db, studio, "丙", [("subtitle", 1.0, 2.0, "马栏出")])  # subtitles are typed: no tolerance
+    sync.drain(clean_engine, wait=True)
+    editor = make_user(role=Role.enterprise_staff, org=studio)
+    assert [h[0] for h in hits(db, editor, "马栏山")] == ["乙", "甲"]

@@ -4,12 +4,15 @@ with the reason, and the asset says so."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
+
+from sqlalchemy import Engine
 
 from avbase.core import storage
 from avbase.core.db import session_scope
 from avbase.core.errors import AvbaseError
-from avbase.core.jobs.registry import JobContext, job_handler
+from avbase.core.jobs.registry import JobContext, idle_task, job_handler
 from avbase.media.executor import run_step
 from avbase.media.models import Asset, AssetState
 from avbase.media.service import ANALYSE_JOB, mark
@@ -73,3 +76,19 @@ def analyse(ctx: JobContext) -> dict[str, Any]:
             "duration": asset.duration,
             "shots": len(asset.shots or []),
         }
+
+
+PURGE_EVERY = 600.0  # seconds between looks for abandoned uploads
+_last_purge = 0.0
+
+
+@idle_task
+def purge_abandoned_uploads(engine: Engine) -> None:
+    global _last_purge
+    from avbase.media.uploads import purge_abandoned
+
+    if time.monotonic() - _last_purge < PURGE_EVERY:
+        return
+    _last_purge = time.monotonic()
+    with session_scope(engine) as session:
+        purge_abandoned(session)

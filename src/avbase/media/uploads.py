@@ -7,11 +7,14 @@ from __future__ import annotations
 import fcntl
 import secrets
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from avbase.core.accounts.principal import READ_ONLY_ROLES, Principal
+from avbase.core.db import utcnow
 from avbase.core.errors import AvbaseError, Conflict, Forbidden, NotFound
 from avbase.kit.filetypes import safe_name
 from avbase.media import service
@@ -100,3 +103,14 @@ def cancel(session: Session, principal: Principal, upload_id: str) -> None:
     part_path(upload).unlink(missing_ok=True)
     session.delete(upload)
     session.flush()
+
+
+def purge_abandoned(session: Session) -> int:
+    """Deletes uploads nobody has finished within ``upload_keep_days``; returns how many."""
+    cutoff = utcnow() - timedelta(days=get_settings().upload_keep_days)
+    stale = list(session.scalars(select(Upload).where(Upload.created_at < cutoff).limit(500)))
+    for upload in stale:
+        part_path(upload).unlink(missing_ok=True)
+        session.delete(upload)
+    session.flush()
+    return len(stale)

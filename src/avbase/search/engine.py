@@ -34,6 +34,8 @@ SOURCE_BOOSTS = {
     "document": 1.0,
     "shot": 0.8,
 }
+MISREAD_BOOST = 0.3  # weight of an on-screen word read with one character wrong
+MISREAD_MIN_LENGTH = 2  # a single character differs from every other one
 FACETS = ("field", "kind", "resolution", "hdr", "language", "tags", "collections", "org_id")
 SORTS = ("relevance", "date", "duration")
 Analyser = Callable[[str], list[Term]]
@@ -210,6 +212,12 @@ class TantivyEngine:
                 else:
                     query = tantivy.Query.phrase_query(self.schema, name, placed)
             per_source.append((tantivy.Occur.Should, tantivy.Query.boost_query(query, boost)))
+        term = words.terms[0]
+        if len(words.terms) == 1 and not words.prefix and len(term) >= MISREAD_MIN_LENGTH:
+            # OCR misreads a character now and then: on-screen text also matches with one character
+            # different, ranked well below an exact match.
+            misread = tantivy.Query.fuzzy_term_query(self.schema, "t_ocr", term, distance=1, prefix=False)
+            per_source.append((tantivy.Occur.Should, tantivy.Query.boost_query(misread, MISREAD_BOOST)))
         return tantivy.Query.boolean_query(per_source)
 
     def _compile(self, node: Node) -> tantivy.Query:
