@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
+import sys
 import tempfile
 import uuid
 from collections.abc import Callable, Iterator
@@ -205,3 +207,26 @@ def corpus() -> Path:
     if os.environ.get("CI"):
         pytest.fail(f"the shared corpus is missing; looked in {[str(c) for c in CANDIDATES if c]}")
     pytest.skip("../shared/corpus is not here")
+
+
+def run_cli(
+    var_dir: Path, *args: str, env: dict[str, str] | None = None, timeout: int = 180
+) -> subprocess.CompletedProcess[str]:
+    """``avbase ARGS`` as an operator runs it: its own process, its own data folder, English messages."""
+    full_env = {key: value for key, value in os.environ.items() if key != "AVBASE_DATABASE_URL"}
+    full_env.update({"AVBASE_VAR_DIR": str(var_dir), "AVBASE_LOCALE": "en", **(env or {})})
+    command = [sys.executable, "-m", "avbase.cli", *args]
+    return subprocess.run(command, capture_output=True, text=True, env=full_env, timeout=timeout)
+
+
+def init_with_studio(var_dir: Path) -> None:
+    """``avbase init`` and one enterprise, "Studio", written straight into the new database."""
+    assert run_cli(var_dir, "init").returncode == 0
+    engine = make_engine(f"sqlite:///{var_dir / 'avbase.db'}")
+    with engine.begin() as connection:
+        connection.execute(
+            Organisation.__table__.insert().values(
+                name="Studio", kind=OrgKind.enterprise, region_code="330106"
+            )
+        )
+    engine.dispose()

@@ -3,20 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.conftest import run_cli
 
-def avbase(var_dir: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    full_env = {key: value for key, value in os.environ.items() if key != "AVBASE_DATABASE_URL"}
-    full_env.update({"AVBASE_VAR_DIR": str(var_dir), "AVBASE_LOCALE": "en", **(env or {})})
-    return subprocess.run(
-        [sys.executable, "-m", "avbase.cli", *args], capture_output=True, text=True, env=full_env, timeout=120
-    )
+avbase = run_cli
 
 
 @pytest.fixture(scope="module")

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -90,6 +91,24 @@ def shot(page: Page, name: str) -> None:
         page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=False)
 
 
+@contextmanager
+def signed_in(page: Page, server: str, username: str, landing: str) -> Iterator[Page]:
+    """A browser context of its own for one user, signed in and on ``landing``."""
+    browser = page.context.browser
+    assert browser is not None
+    context = browser.new_context(viewport={"width": 1360, "height": 900}, locale="zh-CN")
+    user = context.new_page()
+    user.goto(f"{server}/login?next={landing}")
+    user.fill("#f-username", username)
+    user.fill("#f-password", DEMO_PASSWORD)
+    user.click("button[type=submit]")
+    user.wait_for_url(server + landing)
+    try:
+        yield user
+    finally:
+        context.close()
+
+
 def test_sign_in_switch_language_and_open_every_module(server: str, page: Page) -> None:
     page.goto(server + "/")
     assert "/login" in page.url
@@ -150,120 +169,95 @@ def test_a_form_shows_inline_errors_in_the_browser(server: str, page: Page) -> N
 
 
 def test_an_officer_watches_the_industry_against_the_targets(server: str, page: Page, tmp_path: Path) -> None:
-    browser = page.context.browser
-    assert browser is not None
-    context = browser.new_context(viewport={"width": 1360, "height": 900}, locale="zh-CN")
-    officer = context.new_page()
-    officer.goto(server + "/login?next=/industry")
-    officer.fill("#f-username", "zj.officer")
-    officer.fill("#f-password", DEMO_PASSWORD)
-    officer.click("button[type=submit]")
-    officer.wait_for_url(server + "/industry")
-    assert officer.inner_text("h1") == "产业监测"
-    assert officer.locator("#kpi-table tbody tr").count() == 10
-    # Plotly draws from the locally served plotly.js: no network needed.
-    officer.wait_for_selector("#trend-chart .main-svg")
-    officer.wait_for_selector("#breakdown-chart .main-svg")
-    shot(officer, "industry-dashboard-zh")
+    with signed_in(page, server, "zj.officer", "/industry") as officer:
+        assert officer.inner_text("h1") == "产业监测"
+        assert officer.locator("#kpi-table tbody tr").count() == 10
+        # Plotly draws from the locally served plotly.js: no network needed.
+        officer.wait_for_selector("#trend-chart .main-svg")
+        officer.wait_for_selector("#breakdown-chart .main-svg")
+        shot(officer, "industry-dashboard-zh")
 
-    officer.click("#drilldown-table tbody tr:first-child a")
-    officer.wait_for_url("**by=county**")
-    assert officer.locator("#drilldown-table tbody tr").count() >= 1
+        officer.click("#drilldown-table tbody tr:first-child a")
+        officer.wait_for_url("**by=county**")
+        assert officer.locator("#drilldown-table tbody tr").count() >= 1
 
-    officer.click("[data-nav=index]")
-    officer.wait_for_selector("#index-chart .main-svg")
-    officer.click("#index-table tbody tr:first-child summary")
-    assert officer.locator("#index-table tbody tr:first-child table.explain tbody tr").count() >= 5
-    shot(officer, "industry-index-zh")
+        officer.click("[data-nav=index]")
+        officer.wait_for_selector("#index-chart .main-svg")
+        officer.click("#index-table tbody tr:first-child summary")
+        assert officer.locator("#index-table tbody tr:first-child table.explain tbody tr").count() >= 5
+        shot(officer, "industry-index-zh")
 
-    officer.click("[data-nav=rankings]")
-    assert officer.locator("#ranking-table tbody tr").count() == 50
-    shot(officer, "industry-rankings-zh")
-    officer.click("#ranking-table tbody tr:first-child a")
-    officer.wait_for_selector("#figures-chart .main-svg")
-    shot(officer, "industry-enterprise-zh")
+        officer.click("[data-nav=rankings]")
+        assert officer.locator("#ranking-table tbody tr").count() == 50
+        shot(officer, "industry-rankings-zh")
+        officer.click("#ranking-table tbody tr:first-child a")
+        officer.wait_for_selector("#figures-chart .main-svg")
+        shot(officer, "industry-enterprise-zh")
 
-    bad = tmp_path / "bad-reports.csv"
-    bad.write_text("统一社会信用代码,期间,视听内容生产收入\n91330106MA0000000X,2025,-1\n", encoding="utf-8")
-    officer.click("[data-nav=imports]")
-    officer.select_option("#f-kind", "reports")
-    officer.set_input_files("#f-file", str(bad))
-    officer.click("form.stack button.primary")
-    officer.wait_for_url("**/jobs/**")
-    officer.wait_for_selector("[data-state=failed]", timeout=20_000)
-    assert officer.locator("a[href$='/errors.csv']").count() == 1
-    shot(officer, "industry-import-rejected-zh")
-    context.close()
+        bad = tmp_path / "bad-reports.csv"
+        bad.write_text(
+            "统一社会信用代码,期间,视听内容生产收入\n91330106MA0000000X,2025,-1\n", encoding="utf-8"
+        )
+        officer.click("[data-nav=imports]")
+        officer.select_option("#f-kind", "reports")
+        officer.set_input_files("#f-file", str(bad))
+        officer.click("form.stack button.primary")
+        officer.wait_for_url("**/jobs/**")
+        officer.wait_for_selector("[data-state=failed]", timeout=20_000)
+        assert officer.locator("a[href$='/errors.csv']").count() == 1
+        shot(officer, "industry-import-rejected-zh")
 
 
 def test_an_enterprise_checks_what_a_measure_gives(server: str, page: Page) -> None:
-    browser = page.context.browser
-    assert browser is not None
-    context = browser.new_context(viewport={"width": 1360, "height": 900}, locale="zh-CN")
-    staff = context.new_page()
-    staff.goto(server + "/login?next=/policy")
-    staff.fill("#f-username", "studio.staff")
-    staff.fill("#f-password", DEMO_PASSWORD)
-    staff.click("button[type=submit]")
-    staff.wait_for_url(server + "/policy")
-    assert staff.locator("#measures-table tbody tr").count() >= 50
-    shot(staff, "policy-catalogue-zh")
-    staff.goto(server + "/policy/measures/hn2023.8.training-base")
-    staff.fill("#f-fact_eligible_cost", "8000000")
-    staff.fill("#f-on", "2025-06-01")
-    staff.click("#quote-form button.primary")
-    staff.wait_for_selector("#quote-trace")
-    assert "2,000,000.00" in staff.inner_text("#quote-result")
-    shot(staff, "policy-quote-zh")
-    context.close()
+    with signed_in(page, server, "studio.staff", "/policy") as staff:
+        assert staff.locator("#measures-table tbody tr").count() >= 50
+        shot(staff, "policy-catalogue-zh")
+        staff.goto(server + "/policy/measures/hn2023.8.training-base")
+        staff.fill("#f-fact_eligible_cost", "8000000")
+        staff.fill("#f-on", "2025-06-01")
+        staff.click("#quote-form button.primary")
+        staff.wait_for_selector("#quote-trace")
+        assert "2,000,000.00" in staff.inner_text("#quote-result")
+        shot(staff, "policy-quote-zh")
 
 
 def test_an_editor_plays_a_clip_from_a_shot_and_uploads_in_parts(
     server: str, page: Page, tmp_path: Path, corpus: Path
 ) -> None:
-    browser = page.context.browser
-    assert browser is not None
-    context = browser.new_context(viewport={"width": 1360, "height": 900}, locale="zh-CN")
-    editor = context.new_page()
-    editor.goto(server + "/login?next=/media")
-    editor.fill("#f-username", "admin")
-    editor.fill("#f-password", DEMO_PASSWORD)
-    editor.click("button[type=submit]")
-    editor.wait_for_url(server + "/media")
-    editor.click("button[value=zh_Hans]")  # the first test left this account in English
-    editor.wait_for_url(server + "/media")
-    # The demo's clips are analysed in the background (bulk jobs); the cartoon is queued first.
-    deadline = time.monotonic() + 180
-    while editor.locator("[data-testid=asset-tile][data-state=ready]:has-text('bbb_0_30')").count() == 0:
-        assert time.monotonic() < deadline, "the demo cartoon was not analysed in time"
-        editor.wait_for_timeout(2000)
-        editor.reload()
-    assert editor.title() == editor.inner_text("h1") + " · avbase"  # nothing but the title in it
-    shot(editor, "media-library-zh")
-    editor.click("[data-testid=asset-tile]:has-text('bbb_0_30') .body a")
-    editor.wait_for_function("document.getElementById('player').readyState >= 1", timeout=20_000)
-    assert editor.locator("#shot-strip .shot").count() >= 4
-    start = float(editor.get_attribute("#shot-strip .shot:nth-child(4)", "data-seek") or "0")
-    editor.click("#shot-strip .shot:nth-child(4)")
-    editor.wait_for_function(f"document.getElementById('player').currentTime >= {start - 0.05}")
-    assert "PRESENTS" in editor.inner_text("#text-tracks")  # read off the screen by OCR
-    editor.wait_for_timeout(800)
-    shot(editor, "media-asset-zh")
+    with signed_in(page, server, "admin", "/media") as editor:
+        editor.click("button[value=zh_Hans]")  # the first test left this account in English
+        editor.wait_for_url(server + "/media")
+        # The demo's clips are analysed in the background (bulk jobs); the cartoon is queued first.
+        deadline = time.monotonic() + 180
+        while editor.locator("[data-testid=asset-tile][data-state=ready]:has-text('bbb_0_30')").count() == 0:
+            assert time.monotonic() < deadline, "the demo cartoon was not analysed in time"
+            editor.wait_for_timeout(2000)
+            editor.reload()
+        assert editor.title() == editor.inner_text("h1") + " · avbase"  # nothing but the title in it
+        shot(editor, "media-library-zh")
+        editor.click("[data-testid=asset-tile]:has-text('bbb_0_30') .body a")
+        editor.wait_for_function("document.getElementById('player').readyState >= 1", timeout=20_000)
+        assert editor.locator("#shot-strip .shot").count() >= 4
+        start = float(editor.get_attribute("#shot-strip .shot:nth-child(4)", "data-seek") or "0")
+        editor.click("#shot-strip .shot:nth-child(4)")
+        editor.wait_for_function(f"document.getElementById('player').currentTime >= {start - 0.05}")
+        assert "PRESENTS" in editor.inner_text("#text-tracks")  # read off the screen by OCR
+        editor.wait_for_timeout(800)
+        shot(editor, "media-asset-zh")
 
-    # A word of the demo's subtitles, typed into search, lands on its moment in the player.
-    editor.click("[data-nav=search]")
-    editor.fill("#search-form input[name=q]", "小鸟")
-    editor.click("#search-form button.primary")
-    editor.wait_for_selector("[data-testid=search-hit]")
-    assert "<mark>小鸟</mark>" in editor.inner_html("[data-testid=search-hit] .snippet")
-    shot(editor, "search-zh")
-    editor.click("[data-testid=search-hit] [data-testid=hit-time]")
-    editor.wait_for_function("document.getElementById('player').currentTime >= 15.7", timeout=20_000)
+        # A word of the demo's subtitles, typed into search, lands on its moment in the player.
+        editor.click("[data-nav=search]")
+        editor.fill("#search-form input[name=q]", "小鸟")
+        editor.click("#search-form button.primary")
+        editor.wait_for_selector("[data-testid=search-hit]")
+        assert "<mark>小鸟</mark>" in editor.inner_html("[data-testid=search-hit] .snippet")
+        shot(editor, "search-zh")
+        editor.click("[data-testid=search-hit] [data-testid=hit-time]")
+        editor.wait_for_function("document.getElementById('player').currentTime >= 15.7", timeout=20_000)
 
-    clip = hevc_clip(tmp_path / "上传测试.mp4", transfer="arib-std-b67")
-    editor.goto(server + "/media")
-    editor.set_input_files("#upload-form input[type=file]", str(clip))
-    editor.click("#upload-form button")
-    editor.wait_for_url("**/media/*")
-    assert "上传测试" in editor.inner_text("h1")
-    context.close()
+        clip = hevc_clip(tmp_path / "上传测试.mp4", transfer="arib-std-b67")
+        editor.goto(server + "/media")
+        editor.set_input_files("#upload-form input[type=file]", str(clip))
+        editor.click("#upload-form button")
+        editor.wait_for_url("**/media/*")
+        assert "上传测试" in editor.inner_text("h1")

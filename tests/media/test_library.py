@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -21,7 +20,7 @@ from avbase.core.jobs.models import Job, JobState
 from avbase.core.jobs.worker import Worker
 from avbase.media import service
 from avbase.media.models import Asset, AssetState
-from tests.conftest import login
+from tests.conftest import init_with_studio, login, run_cli
 from tests.media.synthetic import hevc_clip
 
 
@@ -101,25 +100,10 @@ def test_rest_upload_list_and_pages_show_only_what_the_user_may_see(
 
 
 def test_the_cli_ingests_a_folder_waits_and_shows(tmp_path: Path) -> None:
-    from avbase.core.accounts.models import OrgKind
-    from avbase.core.db import make_engine
-
-    env = {k: v for k, v in os.environ.items() if k != "AVBASE_DATABASE_URL"}
-    env.update({"AVBASE_VAR_DIR": str(tmp_path / "var"), "AVBASE_LOCALE": "en"})
-
     def avbase(*args: str) -> subprocess.CompletedProcess[str]:
-        command = [sys.executable, "-m", "avbase.cli", *args]
-        return subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)
+        return run_cli(tmp_path / "var", *args)
 
-    assert avbase("init").returncode == 0
-    engine = make_engine(f"sqlite:///{tmp_path / 'var' / 'avbase.db'}")
-    with engine.begin() as connection:
-        connection.execute(
-            Organisation.__table__.insert().values(
-                name="Studio", kind=OrgKind.enterprise, region_code="330106"
-            )
-        )
-    engine.dispose()
+    init_with_studio(tmp_path / "var")
     folder = tmp_path / "in"
     (folder / "sub").mkdir(parents=True)
     hevc_clip(folder / "sub" / "a.mp4", transfer="smpte2084")

@@ -4,9 +4,7 @@ by the worker, the search page, the REST API and the CLI."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,7 +18,7 @@ from avbase.core.accounts.principal import Principal
 from avbase.core.jobs.worker import Worker
 from avbase.media import service as media
 from avbase.search import service, sync
-from tests.conftest import login
+from tests.conftest import init_with_studio, login, run_cli
 from tests.media.test_analysis import CAPTIONS, CJK_FONT, need_tool
 
 
@@ -72,25 +70,10 @@ def test_a_burned_in_caption_is_found_at_its_moment_on_the_page_and_over_rest(
 def test_the_cli_searches_words_and_pictures_and_rebuilds_the_index(corpus: Path, tmp_path: Path) -> None:
     import av
 
-    env = {k: v for k, v in os.environ.items() if k != "AVBASE_DATABASE_URL"}
-    env.update({"AVBASE_VAR_DIR": str(tmp_path / "var"), "AVBASE_LOCALE": "en"})
-
     def avbase(*args: str) -> subprocess.CompletedProcess[str]:
-        command = [sys.executable, "-m", "avbase.cli", *args]
-        return subprocess.run(command, capture_output=True, text=True, env=env, timeout=180)
+        return run_cli(tmp_path / "var", *args)
 
-    from avbase.core.accounts.models import Organisation, OrgKind
-    from avbase.core.db import make_engine
-
-    assert avbase("init").returncode == 0
-    engine = make_engine(f"sqlite:///{tmp_path / 'var' / 'avbase.db'}")
-    with engine.begin() as connection:
-        connection.execute(
-            Organisation.__table__.insert().values(
-                name="Studio", kind=OrgKind.enterprise, region_code="330106"
-            )
-        )
-    engine.dispose()
+    init_with_studio(tmp_path / "var")
     added = avbase(
         "user",
         "add",

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Path, Query, Request, Response, UploadFile
+from fastapi import APIRouter, File, Query, Request, Response, UploadFile
+from fastapi import Path as PathParam
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -18,7 +20,7 @@ from avbase.media.subtitles import SUBTITLE_MAX_BYTES
 from avbase.settings import get_settings
 from avbase.web.deps import ApiPrincipal, Db
 from avbase.web.schemas import ErrorOut, PageOut, RowId, page_out
-from avbase.web.uploads import save_upload
+from avbase.web.uploads import save_upload, with_upload
 
 router = APIRouter(
     prefix="/media", tags=["media"], responses={401: {"model": ErrorOut}, 422: {"model": ErrorOut}}
@@ -194,13 +196,10 @@ def text_segments(
 async def import_subtitles(
     asset_id: RowId, db: Db, principal: ApiPrincipal, file: Annotated[UploadFile, File()]
 ) -> SubtitlesOut:
-    path = await save_upload(file, get_settings().var_dir / "uploads", max_bytes=SUBTITLE_MAX_BYTES)
-    track = safe_name(file.filename)[:120]
-    try:
-        cues = service.import_subtitles(db, principal, asset_id, path, track)
-    finally:
-        path.unlink(missing_ok=True)
-    return SubtitlesOut(track=track, cues=cues)
+    def read(path: Path, track: str) -> SubtitlesOut:
+        return SubtitlesOut(track=track, cues=service.import_subtitles(db, principal, asset_id, path, track))
+
+    return await with_upload(file, SUBTITLE_MAX_BYTES, read)
 
 
 class DocumentOut(BaseModel):
@@ -217,13 +216,12 @@ class DocumentOut(BaseModel):
 async def attach_document(
     asset_id: RowId, db: Db, principal: ApiPrincipal, file: Annotated[UploadFile, File()]
 ) -> DocumentOut:
-    path = await save_upload(file, get_settings().var_dir / "uploads", max_bytes=DOCUMENT_MAX_BYTES)
-    name = safe_name(file.filename)[:120]
-    try:
-        paragraphs = service.attach_document(db, principal, asset_id, path, name)
-    finally:
-        path.unlink(missing_ok=True)
-    return DocumentOut(document=name, paragraphs=paragraphs)
+    def read(path: Path, name: str) -> DocumentOut:
+        return DocumentOut(
+            document=name, paragraphs=service.attach_document(db, principal, asset_id, path, name)
+        )
+
+    return await with_upload(file, DOCUMENT_MAX_BYTES, read)
 
 
 @router.get(
@@ -236,7 +234,7 @@ def derived_file(asset_id: RowId, name: str, db: Db, principal: ApiPrincipal) ->
     return FileResponse(service.derived_file(db, principal, asset_id, name))
 
 
-UploadId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$")]
+UploadId = Annotated[str, PathParam(pattern=r"^[0-9a-f]{32}$")]
 
 
 def _upload_out(upload: Upload, offset: int, ingested: tuple[Asset, bool] | None = None) -> UploadOut:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 from fastapi import APIRouter, File, Request, UploadFile
@@ -21,7 +22,7 @@ from avbase.settings import get_settings
 from avbase.web.deps import Db, PagePrincipal
 from avbase.web.schemas import RowId
 from avbase.web.templating import add_template_dir, render
-from avbase.web.uploads import save_upload
+from avbase.web.uploads import save_upload, with_upload
 
 router = APIRouter(prefix="/media")
 add_template_dir(Path(__file__).resolve().parent / "templates")
@@ -143,41 +144,17 @@ def derived_file(db: Db, principal: PagePrincipal, asset_id: RowId, name: str) -
 
 @router.post("/{asset_id}/subtitles")
 async def import_subtitles(
-    request: Request, db: Db, principal: PagePrincipal, asset_id: RowId, file: UploadFile = File(...)
+    db: Db, principal: PagePrincipal, asset_id: RowId, file: UploadFile = File(...)
 ) -> Response:
-    try:
-        path = await save_upload(file, get_settings().var_dir / "uploads", max_bytes=SUBTITLE_MAX_BYTES)
-        try:
-            service.import_subtitles(db, principal, asset_id, path, safe_name(file.filename)[:120])
-        finally:
-            path.unlink(missing_ok=True)
-    except AvbaseError as exc:
-        return render(
-            request,
-            "error.html",
-            {"status": exc.status_code, "message": _(exc.message, **exc.params), "errors": []},
-            status_code=exc.status_code,
-        )
+    await with_upload(file, SUBTITLE_MAX_BYTES, partial(service.import_subtitles, db, principal, asset_id))
     return RedirectResponse(f"/media/{asset_id}#text-tracks", status_code=303)
 
 
 @router.post("/{asset_id}/documents")
 async def attach_document(
-    request: Request, db: Db, principal: PagePrincipal, asset_id: RowId, file: UploadFile = File(...)
+    db: Db, principal: PagePrincipal, asset_id: RowId, file: UploadFile = File(...)
 ) -> Response:
-    try:
-        path = await save_upload(file, get_settings().var_dir / "uploads", max_bytes=DOCUMENT_MAX_BYTES)
-        try:
-            service.attach_document(db, principal, asset_id, path, safe_name(file.filename)[:120])
-        finally:
-            path.unlink(missing_ok=True)
-    except AvbaseError as exc:
-        return render(
-            request,
-            "error.html",
-            {"status": exc.status_code, "message": _(exc.message, **exc.params), "errors": []},
-            status_code=exc.status_code,
-        )
+    await with_upload(file, DOCUMENT_MAX_BYTES, partial(service.attach_document, db, principal, asset_id))
     return RedirectResponse(f"/media/{asset_id}#text-tracks", status_code=303)
 
 

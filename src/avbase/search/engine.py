@@ -197,7 +197,7 @@ class TantivyEngine:
 
     # --- reading ---------------------------------------------------------------------------------------
 
-    def _words(self, words: Words) -> tantivy.Query:
+    def _words(self, words: Words, misread: bool) -> tantivy.Query:
         per_source = []
         for source, boost in SOURCE_BOOSTS.items():
             name = f"t_{source}"
@@ -213,21 +213,21 @@ class TantivyEngine:
                     query = tantivy.Query.phrase_query(self.schema, name, placed)
             per_source.append((tantivy.Occur.Should, tantivy.Query.boost_query(query, boost)))
         term = words.terms[0]
-        if len(words.terms) == 1 and not words.prefix and len(term) >= MISREAD_MIN_LENGTH:
+        if misread and len(words.terms) == 1 and not words.prefix and len(term) >= MISREAD_MIN_LENGTH:
             # OCR misreads a character now and then: on-screen text also matches with one character
             # different, ranked well below an exact match.
-            misread = tantivy.Query.fuzzy_term_query(self.schema, "t_ocr", term, distance=1, prefix=False)
-            per_source.append((tantivy.Occur.Should, tantivy.Query.boost_query(misread, MISREAD_BOOST)))
+            fuzzy = tantivy.Query.fuzzy_term_query(self.schema, "t_ocr", term, distance=1, prefix=False)
+            per_source.append((tantivy.Occur.Should, tantivy.Query.boost_query(fuzzy, MISREAD_BOOST)))
         return tantivy.Query.boolean_query(per_source)
 
-    def _compile(self, node: Node) -> tantivy.Query:
+    def _compile(self, node: Node, misread: bool = False) -> tantivy.Query:
         if isinstance(node, Words):
-            return self._words(node)
+            return self._words(node, misread)
         if isinstance(node, NotQuery):  # only inside AllOf/AnyOf; parse() never returns one alone
             return tantivy.Query.boolean_query(
                 [
                     (tantivy.Occur.Must, tantivy.Query.all_query()),
-                    (tantivy.Occur.MustNot, self._compile(node.part)),
+                    (tantivy.Occur.MustNot, self._compile(node.part)),  # exclusions stay exact
                 ]
             )
         occur = tantivy.Occur.Must if isinstance(node, AllOf) else tantivy.Occur.Should
@@ -236,7 +236,7 @@ class TantivyEngine:
             if isinstance(part, NotQuery) and isinstance(node, AllOf):
                 clauses.append((tantivy.Occur.MustNot, self._compile(part.part)))
             else:
-                clauses.append((occur, self._compile(part)))
+                clauses.append((occur, self._compile(part, misread)))
         return tantivy.Query.boolean_query(clauses)
 
     def _filters(self, filters: Filters) -> list[tuple[Any, tantivy.Query]]:
@@ -272,16 +272,20 @@ class TantivyEngine:
         return must
 
     def search(self, query: Node, filters: Filters, *, sort: str, offset: int, limit: int) -> Result:
+        """Exact terms first; when they fill less than the page asked for, again with misread tolerance."""
         self.index.reload()
         searcher = self.index.searcher()
-        compiled = tantivy.Query.boolean_query(
-            [(tantivy.Occur.Must, self._compile(query)), *self._filters(filters)]
-        )
-        if sort == "relevance":
-            found = searcher.search(compiled, limit, count=True, offset=offset)
-        else:
-            order_by = "created" if sort == "date" else "duration"
-            found = searcher.search(compiled, limit, count=True, offset=offset, order_by_field=order_by)
+        for misread in (False, True):
+            compiled = tantivy.Query.boolean_query(
+                [(tantivy.Occur.Must, self._compile(query, misread)), *self._filters(filters)]
+            )
+            if sort == "relevance":
+                found = searcher.search(compiled, limit, count=True, offset=offset)
+            else:
+                order_by = "created" if sort == "date" else "duration"
+                found = searcher.search(compiled, limit, count=True, offset=offset, order_by_field=order_by)
+            if int(getattr(found, "count", None) or 0) >= offset + limit:
+                break
         hits = []
         for score, address in found.hits:
             doc = searcher.doc(address)

@@ -9,8 +9,7 @@ from fastapi import APIRouter, File, Request, UploadFile
 from fastapi.responses import Response
 
 from avbase.core.accounts.models import Organisation
-from avbase.core.errors import AvbaseError
-from avbase.core.i18n import N_, _
+from avbase.core.i18n import N_
 from avbase.search import service
 from avbase.search.images import read_picture
 from avbase.web.deps import Db, PagePrincipal
@@ -97,12 +96,7 @@ def search_page(
 async def search_by_image(
     request: Request, db: Db, principal: PagePrincipal, file: UploadFile = File(...)
 ) -> Response:
-    try:
-        groups = service.similar_shots(db, principal, await read_picture(file))
-    except AvbaseError as exc:
-        message = _(exc.message, **exc.params)
-        context = {"status": exc.status_code, "message": message, "errors": []}
-        return render(request, "error.html", context, status_code=exc.status_code)
+    groups = service.similar_shots(db, principal, await read_picture(file))
     return _shots_page(request, groups, picked=None)
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from fastapi import UploadFile
 
@@ -11,6 +13,7 @@ from avbase.core.errors import AvbaseError
 from avbase.kit.filetypes import safe_name
 
 CHUNK = 1 << 20
+T = TypeVar("T")
 
 
 async def save_upload(upload: UploadFile, folder: Path, *, max_bytes: int) -> Path:
@@ -32,3 +35,15 @@ async def save_upload(upload: UploadFile, folder: Path, *, max_bytes: int) -> Pa
         target.unlink(missing_ok=True)
         raise AvbaseError("The file is empty.", field="file")
     return target
+
+
+async def with_upload(upload: UploadFile, max_bytes: int, use: Callable[[Path, str], T]) -> T:
+    """Saves the upload, hands it to ``use`` with its cleaned name (at most 120 characters), and removes
+    it afterwards whatever happens: for files that are read, not kept (subtitles, scripts)."""
+    from avbase.settings import get_settings
+
+    path = await save_upload(upload, get_settings().var_dir / "uploads", max_bytes=max_bytes)
+    try:
+        return use(path, safe_name(upload.filename)[:120])
+    finally:
+        path.unlink(missing_ok=True)
