@@ -236,7 +236,12 @@ def scale(folder: Path, count: int, queries: int) -> None:
     orgs = tuple(range(0, 500, 10))
     asks = [(words[rng.randint(100, 3000)], words[rng.randint(100, 3000)]) for _ in range(queries)]
     scope = Filters(org_ids=orgs, kind="video")
-    timings: dict[str, list[float]] = {"avbase (Tantivy)": [], "SQLite FTS5": []}
+    product, core = (
+        "avbase (Tantivy): misread pass when needed, facets",
+        "avbase (Tantivy): exact terms, no facets",
+    )
+    timings: dict[str, list[float]] = {product: [], core: [], "SQLite FTS5": []}
+    second_pass = 0
     org_list = ",".join(str(o) for o in orgs)
     fts_query = (
         "SELECT rowid, bm25(fts) FROM fts WHERE fts MATCH ? AND kind = 'video' "
@@ -249,18 +254,27 @@ def scale(folder: Path, count: int, queries: int) -> None:
         engine.search(node, scope, sort="relevance", offset=0, limit=10)
         tantivy_ms = (time.perf_counter() - started) * 1000
         started = time.perf_counter()
+        exact = engine.search(node, scope, sort="relevance", offset=0, limit=10, misreads=False, facets=False)
+        core_ms = (time.perf_counter() - started) * 1000
+        started = time.perf_counter()
         database.execute(fts_query, (f'"{first}" AND "{second}"',)).fetchall()
         fts_ms = (time.perf_counter() - started) * 1000
-        if warm >= len(asks):  # the second round: caches warm for both
-            timings["avbase (Tantivy)"].append(tantivy_ms)
+        if warm >= len(asks):  # the second round: caches warm for all
+            timings[product].append(tantivy_ms)
+            timings[core].append(core_ms)
             timings["SQLite FTS5"].append(fts_ms)
+            second_pass += exact.total < 10
     print(f"| engine, {len(docs):,} segments | index docs/s | query p50 ms | query p95 ms |")
     print("|---|---|---|---|")
-    for name, rate in (("avbase (Tantivy)", tantivy_rate), ("SQLite FTS5", fts_rate)):
+    for name, rate in ((product, tantivy_rate), (core, tantivy_rate), ("SQLite FTS5", fts_rate)):
         values = sorted(timings[name])
         p50, p95 = values[len(values) // 2], values[int(len(values) * 0.95)]
         print(f"| {name} | {rate:,.0f} | {p50:.1f} | {p95:.1f} |")
-    print(f"\ntext analysis (jieba, OpenCC, stemming, sub-words), one core: {per_second:,.0f} segments/s")
+    print(
+        f"\nqueries that fill less than a page of 10 with exact terms (so take the misread pass): "
+        f"{second_pass} of {len(asks)}"
+    )
+    print(f"text analysis (jieba, OpenCC, stemming, sub-words), one core: {per_second:,.0f} segments/s")
 
 
 def main() -> None:

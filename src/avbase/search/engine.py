@@ -95,7 +95,17 @@ class TextEngine(Protocol):
     def replace(self, asset_ids: Iterable[int], docs: Iterable[SegmentDoc]) -> None:
         """Removes every document of these assets, adds ``docs``, and makes it visible (one commit)."""
 
-    def search(self, query: Node, filters: Filters, *, sort: str, offset: int, limit: int) -> Result: ...
+    def search(
+        self,
+        query: Node,
+        filters: Filters,
+        *,
+        sort: str,
+        offset: int,
+        limit: int,
+        misreads: bool = True,
+        facets: bool = True,
+    ) -> Result: ...
 
     def clear(self) -> None: ...
 
@@ -271,11 +281,22 @@ class TantivyEngine:
             must.append((tantivy.Occur.Must, since))
         return must
 
-    def search(self, query: Node, filters: Filters, *, sort: str, offset: int, limit: int) -> Result:
-        """Exact terms first; when they fill less than the page asked for, again with misread tolerance."""
+    def search(
+        self,
+        query: Node,
+        filters: Filters,
+        *,
+        sort: str,
+        offset: int,
+        limit: int,
+        misreads: bool = True,
+        facets: bool = True,
+    ) -> Result:
+        """Exact terms first; when they fill less than the page asked for, again with tolerance for OCR
+        misreads (unless ``misreads`` is off). ``facets`` off skips the counts (benchmarks)."""
         self.index.reload()
         searcher = self.index.searcher()
-        for misread in (False, True):
+        for misread in (False, True) if misreads else (False,):
             compiled = tantivy.Query.boolean_query(
                 [(tantivy.Occur.Must, self._compile(query, misread)), *self._filters(filters)]
             )
@@ -300,7 +321,7 @@ class TantivyEngine:
             )
             hits.append(hit)
         total = int(getattr(found, "count", None) or 0)
-        return Result(hits, total, self._facets(searcher, compiled))
+        return Result(hits, total, self._facets(searcher, compiled) if facets else {})
 
     def _facets(self, searcher: Any, compiled: tantivy.Query) -> dict[str, dict[str, int]]:
         spec = {name: {"terms": {"field": name, "size": 30}} for name in FACETS}
