@@ -244,6 +244,16 @@ def test_an_editor_plays_a_clip_from_a_shot_and_uploads_in_parts(
         assert "PRESENTS" in editor.inner_text("#text-tracks")  # read off the screen by OCR
         editor.wait_for_timeout(800)
         shot(editor, "media-asset-zh")
+        # The frame on screen, as a picture to search with: the shot playing is among the first matches.
+        asset_id = editor.url.split("/media/")[1].split("?")[0]
+        editor.evaluate("document.getElementById('player').pause()")
+        editor.click("[data-testid=search-this-frame]")
+        editor.wait_for_selector("[data-testid=shot-match]")
+        matches = editor.locator("[data-testid=shot-match]")
+        leaders = [(matches.nth(i).get_attribute("data-asset"), matches.nth(i).get_attribute("data-shot"))
+                   for i in range(min(2, matches.count()))]  # fmt: skip
+        assert (asset_id, "3") in leaders, leaders
+        shot(editor, "search-similar-zh")
 
         # A word of the demo's subtitles, typed into search, lands on its moment in the player.
         editor.click("[data-nav=search]")

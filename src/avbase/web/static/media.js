@@ -29,4 +29,21 @@
     });
   });
   if (player.dataset.start) seek(parseFloat(player.dataset.start));
+
+  // Search by the frame on screen: draw it, hand it to the picture search form as a file.
+  const frameForm = document.getElementById("frame-search");
+  if (frameForm) {
+    frameForm.querySelector("button").addEventListener("click", () => {
+      const canvas = document.createElement("canvas");
+      canvas.width = player.videoWidth;
+      canvas.height = player.videoHeight;
+      canvas.getContext("2d").drawImage(player, 0, 0);
+      canvas.toBlob((blob) => {
+        const files = new DataTransfer();
+        files.items.add(new File([blob], "frame.jpg", { type: "image/jpeg" }));
+        frameForm.querySelector("input[type=file]").files = files.files;
+        frameForm.submit();
+      }, "image/jpeg", 0.9);
+    });
+  }
 })();
