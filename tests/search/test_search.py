@@ -97,6 +97,13 @@ def test_words_find_the_moment_and_a_title_outranks_speech(db: Session, library:
 def test_filters_facets_and_snippets(db: Session, library: dict[str, User]) -> None:
     editor = library["editor"]
     assert {h[0] for h in hits(db, editor, "西湖", min_resolution="4K")} == {"西湖夜景航拍"}
+    assert {h[0] for h in hits(db, editor, "西湖", min_resolution="HD")} == {
+        "西湖夜景航拍",
+        "马栏山园区宣传片",
+    }
+    assert {h[0] for h in hits(db, editor, "西湖", resolution="HD")} == {
+        "马栏山园区宣传片"
+    }  # a facet: exactly
     assert {h[0] for h in hits(db, editor, "西湖", duration="short")} == {"马栏山园区宣传片"}
     assert {h[0] for h in hits(db, editor, "西湖", collection="城市宣传片")} == {"西湖夜景航拍"}
     assert {h[0] for h in hits(db, editor, "西湖", tag="航拍")} == {"西湖夜景航拍"}

@@ -47,6 +47,7 @@ def search_page(
     tag: str | None = None,
     language: str | None = None,
     field: str | None = None,
+    res: str | None = None,
     sort: str = "relevance",
     page: int = 1,
 ) -> Response:
@@ -64,6 +65,7 @@ def search_page(
         tag=clean(tag),
         language=clean(language),
         source=clean(field, 20),
+        resolution=res if res in service.RESOLUTIONS else None,
     )
     sort = sort if sort in SORT_LABELS else "relevance"
     found = (

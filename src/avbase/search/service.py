@@ -42,6 +42,7 @@ class SearchFilters:
     tag: str | None = None
     language: str | None = None
     source: str | None = None  # title, ocr, subtitle…
+    resolution: str | None = None  # exactly this class (a facet), where min_resolution is "this or higher"
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,8 @@ def engine_filters(session: Session, principal: Principal, filters: SearchFilter
     resolutions = None
     if filters.min_resolution in RESOLUTIONS:
         resolutions = RESOLUTIONS[RESOLUTIONS.index(filters.min_resolution) :]
+    if filters.resolution in RESOLUTIONS:
+        resolutions = tuple(r for r in resolutions or RESOLUTIONS if r == filters.resolution)
     created_from = None
     if filters.added_from is not None:
         created_from = int(datetime.combine(filters.added_from, datetime.min.time(), UTC).timestamp())
