@@ -11,7 +11,6 @@ from fastapi import Path as PathParam
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from avbase.kit.filetypes import safe_name
 from avbase.kit.pagination import MAX_PER_PAGE, PageRequest
 from avbase.media import service, uploads
 from avbase.media.documents import DOCUMENT_MAX_BYTES
@@ -20,7 +19,7 @@ from avbase.media.subtitles import SUBTITLE_MAX_BYTES
 from avbase.settings import get_settings
 from avbase.web.deps import ApiPrincipal, Db
 from avbase.web.schemas import ErrorOut, PageOut, RowId, page_out
-from avbase.web.uploads import save_upload, with_upload
+from avbase.web.uploads import with_upload
 
 router = APIRouter(
     prefix="/media", tags=["media"], responses={401: {"model": ErrorOut}, 422: {"model": ErrorOut}}
@@ -150,11 +149,11 @@ def get_asset(asset_id: RowId, db: Db, principal: ApiPrincipal) -> AssetDetailOu
     summary="Upload a file (streamed to disk, size limit from config); it is analysed by a job",
 )
 async def upload(db: Db, principal: ApiPrincipal, file: Annotated[UploadFile, File()]) -> IngestedOut:
-    path = await save_upload(
-        file, get_settings().var_dir / "uploads", max_bytes=get_settings().upload_max_mb << 20
-    )
-    asset, duplicate = service.ingest(db, principal, path, file_name=safe_name(file.filename), move=True)
-    return IngestedOut(asset=AssetOut.model_validate(asset), duplicate=duplicate)
+    def keep(path: Path, name: str) -> IngestedOut:
+        asset, duplicate = service.ingest(db, principal, path, file_name=name, move=True)
+        return IngestedOut(asset=AssetOut.model_validate(asset), duplicate=duplicate)
+
+    return await with_upload(file, get_settings().upload_max_mb << 20, keep)
 
 
 @router.patch("/assets/{asset_id}", response_model=AssetDetailOut, responses={404: {"model": ErrorOut}})

@@ -9,10 +9,7 @@ from pathlib import Path
 from fastapi import APIRouter, File, Request, UploadFile
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
-from avbase.core.errors import AvbaseError
-from avbase.core.i18n import _
 from avbase.core.jobs.models import Job
-from avbase.kit.filetypes import safe_name
 from avbase.kit.pagination import PageRequest
 from avbase.media import service
 from avbase.media.documents import DOCUMENT_MAX_BYTES
@@ -22,7 +19,7 @@ from avbase.settings import get_settings
 from avbase.web.deps import Db, PagePrincipal
 from avbase.web.schemas import RowId
 from avbase.web.templating import add_template_dir, render
-from avbase.web.uploads import save_upload, with_upload
+from avbase.web.uploads import with_upload
 
 router = APIRouter(prefix="/media")
 add_template_dir(Path(__file__).resolve().parent / "templates")
@@ -82,22 +79,14 @@ def _date_or_none(text: str | None) -> date | None:
 
 
 @router.post("")
-async def upload(
-    request: Request, db: Db, principal: PagePrincipal, file: UploadFile = File(...)
-) -> Response:
-    try:
-        path = await save_upload(
-            file, get_settings().var_dir / "uploads", max_bytes=get_settings().upload_max_mb << 20
-        )
-        asset, _duplicate = service.ingest(db, principal, path, file_name=safe_name(file.filename), move=True)
-    except AvbaseError as exc:
-        return render(
-            request,
-            "error.html",
-            {"status": exc.status_code, "message": _(exc.message, **exc.params), "errors": []},
-            status_code=exc.status_code,
-        )
-    return RedirectResponse(f"/media/{asset.id}", status_code=303)
+async def upload(db: Db, principal: PagePrincipal, file: UploadFile = File(...)) -> Response:
+    """A whole file in one request (without JavaScript; the page's script sends large files in parts)."""
+
+    def keep(path: Path, name: str) -> int:
+        return service.ingest(db, principal, path, file_name=name, move=True)[0].id
+
+    asset_id = await with_upload(file, get_settings().upload_max_mb << 20, keep)
+    return RedirectResponse(f"/media/{asset_id}", status_code=303)
 
 
 @router.get("/{asset_id}")

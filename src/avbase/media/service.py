@@ -153,14 +153,20 @@ METADATA_FIELDS = (
 )
 
 
-def update_metadata(
-    session: Session, principal: Principal, asset_id: int, changes: dict[str, object]
-) -> Asset:
-    """Descriptive metadata (audited like every write); list fields replace the old list."""
+def editable_asset(session: Session, principal: Principal, asset_id: int) -> Asset:
+    """The asset, if this user may change it (else 404 when they cannot see it, 403 when only that)."""
     asset = get_asset(session, principal, asset_id)
     org = session.get(Organisation, asset.org_id)
     if org is None or not principal.can_edit(org):
         raise Forbidden("You may not change this asset.")
+    return asset
+
+
+def update_metadata(
+    session: Session, principal: Principal, asset_id: int, changes: dict[str, object]
+) -> Asset:
+    """Descriptive metadata (audited like every write); list fields replace the old list."""
+    asset = editable_asset(session, principal, asset_id)
     for key, value in changes.items():
         if key not in METADATA_FIELDS:
             raise AvbaseError("Unknown field {name}.", field=key, name=key)
@@ -197,55 +203,51 @@ def text_segments(
 def import_subtitles(session: Session, principal: Principal, asset_id: int, path: Path, track: str) -> int:
     """Reads a subtitle file (SRT, ASS/SSA, WebVTT) into time-coded text of the asset, replacing an earlier
     import of the same track; returns the number of cues. All or nothing."""
-    from avbase.media.steps import replace_segments
     from avbase.media.subtitles import read_subtitle_file
 
-    asset = get_asset(session, principal, asset_id)
-    org = session.get(Organisation, asset.org_id)
-    if org is None or not principal.can_edit(org):
-        raise Forbidden("You may not change this asset.")
-    cues = read_subtitle_file(path)
-    rows = [{"start": cue.start, "end": cue.end, "text": cue.text, "track": track} for cue in cues]
-    replace_segments(asset, TextSource.subtitle, rows, track=track)
-    record(session, action="media.subtitles", entity_type="media_assets", entity_id=asset.id,
-           org_id=asset.org_id, after={"track": track, "cues": len(cues)})  # fmt: skip
-    session.flush()
-    return len(cues)
+    asset = editable_asset(session, principal, asset_id)
+    rows = [{"start": c.start, "end": c.end, "text": c.text} for c in read_subtitle_file(path)]
+    return _replace_track(
+        session, asset, TextSource.subtitle, track, rows, ("media.subtitles", "track", "cues")
+    )
 
 
 def attach_document(session: Session, principal: Principal, asset_id: int, path: Path, name: str) -> int:
     """A script or other document of the asset, searchable by its paragraphs; the same file name again
     replaces it. Returns the number of paragraphs."""
     from avbase.media.documents import read_document
+
+    asset = editable_asset(session, principal, asset_id)
+    rows = [{"start": 0.0, "end": 0.0, "text": text} for text in read_document(path)]
+    audit = ("media.document", "document", "paragraphs")
+    return _replace_track(session, asset, TextSource.document, name, rows, audit)
+
+
+def _replace_track(
+    session: Session,
+    asset: Asset,
+    source: TextSource,
+    track: str,
+    rows: list[dict[str, object]],
+    audit: tuple[str, str, str],  # the action, and what to call the track and its rows in the log
+) -> int:
+    """A user's text track (subtitles, a script) in place of the one with that name, as one audit event."""
     from avbase.media.steps import replace_segments
 
-    asset = get_asset(session, principal, asset_id)
-    org = session.get(Organisation, asset.org_id)
-    if org is None or not principal.can_edit(org):
-        raise Forbidden("You may not change this asset.")
-    paragraphs = read_document(path)
-    rows = [{"start": 0.0, "end": 0.0, "text": text, "track": name} for text in paragraphs]
-    replace_segments(asset, TextSource.document, rows, track=name)
-    record(
-        session,
-        action="media.document",
-        entity_type="media_assets",
-        entity_id=asset.id,
-        org_id=asset.org_id,
-        after={"document": name, "paragraphs": len(paragraphs)},
-    )
+    action, name_key, count_key = audit
+    track = track[:120]
+    replace_segments(asset, source, [{**row, "track": track} for row in rows], track=track)
+    record(session, action=action, entity_type="media_assets", entity_id=asset.id, org_id=asset.org_id,
+           after={name_key: track, count_key: len(rows)})  # fmt: skip
     session.flush()
-    return len(paragraphs)
+    return len(rows)
 
 
 def delete_asset(session: Session, principal: Principal, asset_id: int) -> None:
     """Removes the asset, its time-coded text (by cascade) and its search entries (the index catches up);
     the stored file and what was made from it go too once no other asset has the same content, after the
     transaction commits."""
-    asset = get_asset(session, principal, asset_id)
-    org = session.get(Organisation, asset.org_id)
-    if org is None or not principal.can_edit(org):
-        raise Forbidden("You may not change this asset.")
+    asset = editable_asset(session, principal, asset_id)
     sha256 = asset.sha256
     session.delete(asset)
     session.flush()

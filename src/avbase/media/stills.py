@@ -3,14 +3,14 @@ shot chosen among them, and a contact sheet of the keyframes."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import av
 from PIL import Image, ImageDraw, ImageFont
 
 from avbase.kit.timecode import timecode
-from avbase.media.shots import Shot
+from avbase.media.shots import Shot, detect_shots
 
 THUMB_WIDTH = 320
 THUMB_EVERY = 0.5  # seconds: dense enough that almost every shot holds one
@@ -96,10 +96,6 @@ def contact_sheet(folder: Path, stills: list[tuple[int, float]], target: Path) -
 def analyse_pictures(path: Path, folder: Path) -> dict[str, object]:
     """One decoding pass: shots with their transitions, thumbnails every THUMB_EVERY seconds, a keyframe per
     shot and the contact sheet. Files go under ``folder``; the result is plain data."""
-    from dataclasses import asdict
-
-    from avbase.media.shots import detect_shots
-
     sampler = ThumbnailSampler(folder)
     shots = detect_shots(path, on_frame=sampler)
     chosen = keyframes(shots, sampler.times)

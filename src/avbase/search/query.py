@@ -127,3 +127,12 @@ def query_terms(node: Node | None) -> set[str]:
     if isinstance(node, Words):
         return set(node.terms)
     return set().union(*(query_terms(part) for part in node.parts))
+
+
+def prefix_terms(node: Node | None) -> set[str]:
+    """The terms asked for as word starts (``edit*``), for highlighting."""
+    if isinstance(node, Words):
+        return {node.terms[-1]} if node.prefix else set()
+    if node is None or isinstance(node, NotQuery):
+        return set()
+    return set().union(*(prefix_terms(part) for part in node.parts))

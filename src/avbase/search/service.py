@@ -13,15 +13,16 @@ from PIL import Image
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from avbase.core import storage
 from avbase.core.accounts.principal import Principal
 from avbase.core.errors import AvbaseError
 from avbase.media.models import Asset
-from avbase.media.service import DURATIONS, visible_assets
+from avbase.media.service import DURATIONS, get_asset, visible_assets
 from avbase.media.stills import thumb_name
 from avbase.search import sync
 from avbase.search.analysis import analyse
 from avbase.search.engine import SORTS, Filters
-from avbase.search.query import Node, Words, parse, query_terms
+from avbase.search.query import Node, parse, prefix_terms, query_terms
 from avbase.search.vectors import describe, split_key
 
 RESOLUTIONS = ("SD", "HD", "FHD", "4K", "8K")
@@ -117,11 +118,11 @@ def engine_filters(session: Session, principal: Principal, filters: SearchFilter
 def highlight(text: str, query: Node) -> Markup:
     """The text around the first match, matched words in <mark>; HTML-escaped."""
     wanted = query_terms(query)
-    prefixes = _prefixes(query)
+    prefixes = tuple(prefix_terms(query))
     spans = sorted(
         (term.start, term.end)
         for term in analyse(text)
-        if term.text in wanted or any(term.text.startswith(p) for p in prefixes)
+        if term.text in wanted or term.text.startswith(prefixes)
     )
     start = max(0, spans[0][0] - SNIPPET_CHARS // 3) if spans else 0
     end = min(len(text), start + SNIPPET_CHARS)
@@ -133,14 +134,6 @@ def highlight(text: str, query: Node) -> Markup:
         snippet += Markup("<mark>{}</mark>").format(text[span_start:span_end])
         cursor = span_end
     return snippet + text[cursor:end] + ("…" if end < len(text) else "")
-
-
-def _prefixes(node: Node | None) -> set[str]:
-    if isinstance(node, Words):
-        return {node.terms[-1]} if node.prefix else set()
-    if node is None or not hasattr(node, "parts"):
-        return set()
-    return set().union(*(_prefixes(part) for part in node.parts))
 
 
 def thumbnail_at(asset: Asset, start: float | None, end: float | None = None) -> str | None:
@@ -263,9 +256,6 @@ def similar_to_shot(
     session: Session, principal: Principal, asset_id: int, shot: int, limit: int = 12
 ) -> list[ShotGroup]:
     """Shots that look like one shot of a clip the user may see."""
-    from avbase.core import storage
-    from avbase.media.service import get_asset
-
     asset = get_asset(session, principal, asset_id)
     shots = asset.shots or []
     if not 0 <= shot < len(shots) or not shots[shot].get("thumbnail"):

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 from PIL import Image
-from sqlalchemy import Engine, delete, event, func, insert, select
+from sqlalchemy import Engine, delete, event, func, insert, inspect, select
 from sqlalchemy.orm import Session
 
 from avbase.core import storage
@@ -66,11 +66,22 @@ def shot_index() -> ShotIndex:
     return _shot_index(search_dir() / "shots.usearch")
 
 
+# What the index holds of an asset itself (see documents_of); a change of state, probe or derived files alone,
+# which the analysis makes at every step, leaves its entries as they are.
+INDEXED = ("title", "description", "tags", "people", "location", "collections", "kind", "resolution_class",
+           "hdr", "language", "duration", "shots", "org_id")  # fmt: skip
+
+
+def _indexed_change(asset: Asset) -> bool:
+    attributes = inspect(asset).attrs
+    return any(attributes[name].history.has_changes() for name in INDEXED)
+
+
 @event.listens_for(Session, "after_flush")
 def _mark_pending(session: Session, _context: Any) -> None:
     changed: set[int] = set()
     for obj in chain(session.new, session.dirty, session.deleted):
-        if isinstance(obj, Asset) and (obj not in session.dirty or session.is_modified(obj)):
+        if isinstance(obj, Asset) and (obj not in session.dirty or _indexed_change(obj)):
             changed.add(obj.id)
         elif isinstance(obj, TextSegment):
             changed.add(obj.asset_id)

@@ -11,6 +11,7 @@ from fastapi import UploadFile
 
 from avbase.core.errors import AvbaseError
 from avbase.kit.filetypes import safe_name
+from avbase.settings import get_settings
 
 CHUNK = 1 << 20
 T = TypeVar("T")
@@ -38,12 +39,10 @@ async def save_upload(upload: UploadFile, folder: Path, *, max_bytes: int) -> Pa
 
 
 async def with_upload(upload: UploadFile, max_bytes: int, use: Callable[[Path, str], T]) -> T:
-    """Saves the upload, hands it to ``use`` with its cleaned name (at most 120 characters), and removes
-    it afterwards whatever happens: for files that are read, not kept (subtitles, scripts)."""
-    from avbase.settings import get_settings
-
+    """Saves the upload, hands it to ``use`` with its cleaned name, and removes it afterwards whatever
+    happens (a file ``use`` keeps, it moves away first)."""
     path = await save_upload(upload, get_settings().var_dir / "uploads", max_bytes=max_bytes)
     try:
-        return use(path, safe_name(upload.filename)[:120])
+        return use(path, safe_name(upload.filename))
     finally:
         path.unlink(missing_ok=True)
