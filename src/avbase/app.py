@@ -22,6 +22,8 @@ from avbase.core.errors import AvbaseError
 from avbase.core.i18n import N_, _
 from avbase.settings import get_settings
 from avbase.web.deps import LocaleMiddleware, LoginRequired
+from avbase.web.limits import DEFAULT_MAX_BODY, ExplainTooLarge
+from avbase.web.security import SecurityHeadersMiddleware
 from avbase.web.templating import render
 from avbase.web.validation import field_errors
 
@@ -43,6 +45,12 @@ def _error_page(
         {"status": status, "message": message, "errors": errors or []},
         status_code=status,
     )
+
+
+def error_response(request: Request, status: int, message: str) -> Response:
+    if _wants_json(request):
+        return JSONResponse({"detail": message, "errors": []}, status_code=status)
+    return _error_page(request, status, message)
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -127,7 +135,11 @@ def create_app(engine: Engine | None = None, *, run_worker: bool | None = None) 
     )
     app.state.engine = engine
     app.state.sessionmaker = session_factory(engine)
+    app.add_middleware(
+        ExplainTooLarge, explain=lambda request: error_response(request, 413, _("The upload is too large."))
+    )
     app.add_middleware(LocaleMiddleware, default=settings.default_locale)
+    app.add_middleware(SecurityHeadersMiddleware)
     install_error_handlers(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
@@ -164,7 +176,7 @@ def create_app(engine: Engine | None = None, *, run_worker: bool | None = None) 
         search_pages.router,
     )
     for router in page_routers:
-        app.include_router(router, include_in_schema=False)
+        app.include_router(router, include_in_schema=False, max_body_size=DEFAULT_MAX_BODY)
     for router in (
         accounts_api.router,
         jobs_api.router,
@@ -174,5 +186,5 @@ def create_app(engine: Engine | None = None, *, run_worker: bool | None = None) 
         media_api.router,
         search_api.router,
     ):
-        app.include_router(router, prefix="/api/v1")
+        app.include_router(router, prefix="/api/v1", max_body_size=DEFAULT_MAX_BODY)
     return app

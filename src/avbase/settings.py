@@ -35,7 +35,14 @@ class Settings(BaseSettings):
     default_locale: str = Field(default="zh_Hans", pattern="^(zh_Hans|en)$")
     timezone: str = "Asia/Shanghai"
     session_hours: int = Field(default=12, ge=1, description="How long a web login lasts.")
-    secure_cookies: bool = Field(default=False, description="Set when served over HTTPS.")
+    base_url: str = Field(
+        default="",
+        pattern=r"^(https?://[^\s/]+(/\S*)?)?$",
+        description="The address users reach avbase at, e.g. https://avbase.example.cn (links, cookies).",
+    )
+    secure_cookies: bool | None = Field(
+        default=None, description="Send cookies over HTTPS only; by default on when base_url is https."
+    )
     login_max_failures: int = Field(default=5, ge=1, description="Failed logins allowed per window.")
     login_window_minutes: int = Field(default=15, ge=1)
     worker_in_process: bool = Field(default=True, description="`avbase serve` also runs a job worker.")
@@ -91,6 +98,12 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url.replace("postgresql://", "postgresql+psycopg://", 1)
         return f"sqlite:///{(self.var_dir / 'avbase.db').resolve()}"
+
+    @property
+    def cookies_https_only(self) -> bool:
+        if self.secure_cookies is not None:
+            return self.secure_cookies
+        return self.base_url.startswith("https://")
 
     @property
     def store_dir(self) -> Path:

@@ -62,6 +62,29 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     process.wait(timeout=10)
 
 
+# What the browser refused under the Content-Security-Policy (an inline script, an eval): pages must need none.
+CSP_VIOLATIONS: list[str] = []
+
+
+def watch_policy(page: Page) -> Page:
+    page.on(
+        "console",
+        lambda message: (
+            CSP_VIOLATIONS.append(f"{page.url}: {message.text}")
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
+    return page
+
+
+@pytest.fixture(autouse=True)
+def no_policy_violations() -> Iterator[None]:
+    CSP_VIOLATIONS.clear()
+    yield
+    assert CSP_VIOLATIONS == []
+
+
 @pytest.fixture(scope="module")
 def page() -> Iterator[Page]:
     if not Path(CHROMIUM).exists():
@@ -80,8 +103,17 @@ def page() -> Iterator[Page]:
             ],
         )
         context = browser.new_context(viewport={"width": 1360, "height": 860}, locale="zh-CN")
-        yield context.new_page()
+        yield watch_policy(context.new_page())
         browser.close()
+
+
+def wait_until(page: Page, expression: str, timeout: float = 30.0) -> None:
+    """Polls a page expression from outside: Playwright's wait_for_function evaluates its predicate with
+    eval inside the page, which the Content-Security-Policy forbids."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, f"timed out waiting for {expression}"
+        time.sleep(0.1)
 
 
 def shot(page: Page, name: str) -> None:
@@ -97,7 +129,7 @@ def signed_in(page: Page, server: str, username: str, landing: str) -> Iterator[
     browser = page.context.browser
     assert browser is not None
     context = browser.new_context(viewport={"width": 1360, "height": 900}, locale="zh-CN")
-    user = context.new_page()
+    user = watch_policy(context.new_page())
     user.goto(f"{server}/login?next={landing}")
     user.fill("#f-username", username)
     user.fill("#f-password", DEMO_PASSWORD)
@@ -236,11 +268,11 @@ def test_an_editor_plays_a_clip_from_a_shot_and_uploads_in_parts(
         assert editor.title() == editor.inner_text("h1") + " · avbase"  # nothing but the title in it
         shot(editor, "media-library-zh")
         editor.click("[data-testid=asset-tile]:has-text('bbb_0_30') .body a")
-        editor.wait_for_function("document.getElementById('player').readyState >= 1", timeout=20_000)
+        wait_until(editor, "document.getElementById('player').readyState >= 1")
         assert editor.locator("#shot-strip .shot").count() >= 4
         start = float(editor.get_attribute("#shot-strip .shot:nth-child(4)", "data-seek") or "0")
         editor.click("#shot-strip .shot:nth-child(4)")
-        editor.wait_for_function(f"document.getElementById('player').currentTime >= {start - 0.05}")
+        wait_until(editor, f"document.getElementById('player').currentTime >= {start - 0.05}")
         assert "PRESENTS" in editor.inner_text("#text-tracks")  # read off the screen by OCR
         editor.wait_for_timeout(800)
         shot(editor, "media-asset-zh")
@@ -263,7 +295,7 @@ def test_an_editor_plays_a_clip_from_a_shot_and_uploads_in_parts(
         assert "<mark>小鸟</mark>" in editor.inner_html("[data-testid=search-hit] .snippet")
         shot(editor, "search-zh")
         editor.click("[data-testid=search-hit] [data-testid=hit-time]")
-        editor.wait_for_function("document.getElementById('player').currentTime >= 15.7", timeout=20_000)
+        wait_until(editor, "document.getElementById('player').currentTime >= 15.7")
 
         clip = hevc_clip(tmp_path / "上传测试.mp4", transfer="arib-std-b67")
         editor.goto(server + "/media")

@@ -324,3 +324,57 @@ def test_parks_are_evaluated_in_versions_within_the_officers_region(
         client.post("/api/v1/industry/parks/evaluations?year=2025&region=43", headers=headers).status_code
         == 403
     )
+
+
+def test_projects_and_park_evaluations_are_seen_within_jurisdiction_only(
+    client: TestClient,
+    db: Session,
+    officer: Principal,
+    officer_user: User,
+    make_user: Callable[..., User],
+    make_org: Callable[..., Organisation],
+    make_enterprise: Callable[..., Enterprise],
+    api_token: Headers,
+) -> None:
+    from avbase.industry import evaluation, registry
+    from avbase.industry.models import ParkLevel
+    from avbase.industry.schemas import ParkIn
+
+    operator_org = make_org("之江运营", kind=OrgKind.park_operator, region_code="330106")
+    park = registry.create_park(
+        db, officer, ParkIn(name="之江基地", level=ParkLevel.national, region_code="330106",
+                            operator_org_id=operator_org.id)
+    )  # fmt: skip
+    lead = make_enterprise("领军影业", park_id=park.id)
+    other = make_enterprise("别家影业")
+    db.commit()
+    evaluation.evaluate_parks(db, officer, year=2025, region_prefix="33")
+    db.commit()
+    zj = api_token(officer_user)
+    created = client.post(
+        "/api/v1/industry/projects",
+        json={"name": "8K 制播基地", "tier": "head", "year_selected": 2025, "region_code": "330106",
+              "lead_credit_code": lead.credit_code, "park_id": park.id},
+        headers=zj,
+    )  # fmt: skip
+    assert created.status_code == 201, created.text
+    project = f"/api/v1/industry/projects/{created.json()['id']}"
+    evaluations = f"/api/v1/industry/parks/{park.id}/evaluations"
+    hunan = api_token(
+        make_user(role=Role.authority_officer, org=make_org(kind=OrgKind.authority, region_code="430000"))
+    )
+    lead_staff = api_token(make_user(role=Role.enterprise_staff, org=db.get(Organisation, lead.org_id)))
+    other_staff = api_token(make_user(role=Role.enterprise_staff, org=db.get(Organisation, other.org_id)))
+    operator = api_token(make_user(role=Role.park_operator, org=operator_org))
+
+    for allowed in (zj, lead_staff, operator):
+        assert client.get(project, headers=allowed).status_code == 200
+        assert client.get("/api/v1/industry/projects", headers=allowed).json()["total"] == 1
+    for refused in (hunan, other_staff):
+        assert client.get(project, headers=refused).status_code == 404
+        assert client.get("/api/v1/industry/projects", headers=refused).json()["total"] == 0
+    assert len(client.get(evaluations, headers=zj).json()) == 1
+    assert len(client.get(evaluations, headers=operator).json()) == 1
+    assert client.get(evaluations, headers=hunan).status_code == 404
+    assert client.get(evaluations, headers=lead_staff).status_code == 403  # sees its park, not its score
+    assert client.get(f"/api/v1/industry/parks/{park.id}", headers=other_staff).status_code == 404

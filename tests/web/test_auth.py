@@ -6,7 +6,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from avbase.core.accounts.models import Role, User
+from avbase.core.accounts.models import LoginAttempt, Role, User
 from avbase.core.audit import AuditEntry
 from tests.conftest import PASSWORD, csrf_from, login
 
@@ -107,3 +107,68 @@ def test_disabled_users_cannot_sign_in(
         "/login", data={"username": user.username, "password": PASSWORD, "csrf_token": csrf_from(page.text)}
     )
     assert response.status_code == 401
+
+
+def test_failed_logins_from_one_client_never_lock_the_owner_out(
+    db: Session, make_user: Callable[..., User]
+) -> None:
+    from avbase.core.accounts.service import authenticate
+    from avbase.core.errors import RateLimited, Unauthenticated
+
+    admin = make_user(role=Role.admin)
+    waits = []
+    for _ in range(8):
+        try:
+            authenticate(db, username=admin.username, password="guess-guess", ip="203.0.113.9")
+        except Unauthenticated:
+            pass
+        except RateLimited as limited:
+            waits.append(limited.params["seconds"])
+            # The refused try still counts, as the attacker keeps trying.
+            db.add(LoginAttempt(username=admin.username, ip="203.0.113.9", succeeded=False))
+        db.commit()
+    assert waits and waits == sorted(waits)  # the attacker waits, longer each time
+    # The owner, from their own address, signs in at once with the right password.
+    assert authenticate(db, username=admin.username, password=PASSWORD, ip="198.51.100.20").id == admin.id
+
+
+def test_a_password_change_ends_the_other_sessions_and_tokens(
+    client: TestClient,
+    db: Session,
+    make_user: Callable[..., User],
+    api_token: Callable[[User], dict[str, str]],
+) -> None:
+    from avbase.app import create_app
+
+    user = make_user()
+    keeper, other_token = api_token(user), api_token(user)
+    with TestClient(
+        create_app(client.app.state.engine, run_worker=False), base_url="http://testserver"
+    ) as elsewhere:
+        login(elsewhere, user.username)
+        assert elsewhere.get("/account", follow_redirects=False).status_code == 200
+        url = f"/api/v1/users/{user.id}"
+        assert client.patch(url, json={"password": "new-secret-99"}, headers=keeper).status_code == 403
+        wrong = client.patch(
+            url, json={"password": "new-secret-99", "current_password": "nope"}, headers=keeper
+        )
+        assert wrong.status_code == 403 and wrong.json()["errors"][0]["field"] == "current_password"
+        changed = client.patch(
+            url, json={"password": "new-secret-99", "current_password": PASSWORD}, headers=keeper
+        )
+        assert changed.status_code == 200
+        assert client.get("/api/v1/me", headers=keeper).status_code == 200  # the token that made the change
+        assert client.get("/api/v1/me", headers=other_token).status_code == 401
+        assert elsewhere.get("/account", follow_redirects=False).status_code == 303  # signed out
+
+
+def test_an_administrators_reset_ends_all_the_users_sessions(
+    client: TestClient, make_user: Callable[..., User], api_token: Callable[[User], dict[str, str]]
+) -> None:
+    admin, user = make_user(role=Role.admin), make_user()
+    theirs = api_token(user)
+    reset = client.patch(
+        f"/api/v1/users/{user.id}", json={"password": "reset-by-admin-1"}, headers=api_token(admin)
+    )
+    assert reset.status_code == 200
+    assert client.get("/api/v1/me", headers=theirs).status_code == 401

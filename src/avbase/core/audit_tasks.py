@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 from datetime import date
 from typing import Any
@@ -13,6 +12,7 @@ from avbase.core.audit import AuditEntry
 from avbase.core.audit_views.service import audit_query
 from avbase.core.db import session_scope
 from avbase.core.jobs.registry import JobContext, job_handler
+from avbase.kit.cells import CsvWriter
 from avbase.settings import get_settings
 
 BATCH = 2000
@@ -40,7 +40,7 @@ def export_audit(ctx: JobContext) -> dict[str, Any]:
     last_id = 0
     # Written afresh on every attempt: a partial file from a lost worker is simply replaced.
     with (out_dir / name).open("w", newline="", encoding="utf-8-sig") as handle:
-        writer = csv.writer(handle)
+        writer = CsvWriter(handle)
         writer.writerow(
             ["id", "at", "actor", "ip", "action", "entity_type", "entity_id", "before", "after", "note"]
         )

@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Path, Query, Response, UploadFile
 
-from avbase.core.errors import NotFound
+from avbase.core.errors import Forbidden, NotFound
 from avbase.industry import evaluation, index_service, kpi, ranking, registry, reports
 from avbase.industry.exports import XLSX_MEDIA_TYPE, ranking_file, reports_workbook
 from avbase.industry.imports import KINDS
@@ -42,8 +42,10 @@ from avbase.industry.schemas import (
 from avbase.industry.tasks import queue_import
 from avbase.industry.views import index_run_out, ranking_out, sensitivity_out
 from avbase.kit.pagination import MAX_PER_PAGE, PageRequest
+from avbase.settings import get_settings
 from avbase.web.deps import ApiPrincipal, Db
 from avbase.web.downloads import attachment
+from avbase.web.limits import upload_body
 from avbase.web.schemas import ErrorOut, PageOut, RowId, page_out
 
 router = APIRouter(
@@ -170,7 +172,7 @@ def yearly_figures(enterprise_id: RowId, db: Db, principal: ApiPrincipal) -> lis
 
 @router.get("/parks", response_model=list[ParkOut])
 def list_parks(db: Db, principal: ApiPrincipal, region: Region = None) -> list[ParkOut]:
-    return [ParkOut.model_validate(park) for park in registry.list_parks(db, region_prefix=region)]
+    return [ParkOut.model_validate(park) for park in registry.list_parks(db, principal, region_prefix=region)]
 
 
 @router.post("/parks", response_model=ParkOut, status_code=201, responses={409: {"model": ErrorOut}})
@@ -180,7 +182,7 @@ def create_park(data: ParkIn, db: Db, principal: ApiPrincipal) -> ParkOut:
 
 @router.get("/parks/{park_id}", response_model=ParkOut, responses=NOT_FOUND)
 def get_park(park_id: RowId, db: Db, principal: ApiPrincipal) -> ParkOut:
-    return ParkOut.model_validate(registry.get_park(db, park_id))
+    return ParkOut.model_validate(registry.get_park(db, principal, park_id))
 
 
 @router.get("/projects", response_model=PageOut[ProjectOut], summary='"146" projects')
@@ -194,7 +196,7 @@ def list_projects(
     tier: ProjectTier | None = None,
 ) -> PageOut[ProjectOut]:
     return page_out(
-        registry.list_projects(db, PageRequest.parse(page, per_page, sort), year=year, tier=tier),
+        registry.list_projects(db, principal, PageRequest.parse(page, per_page, sort), year=year, tier=tier),
         ProjectOut,
     )
 
@@ -206,7 +208,7 @@ def create_project(data: ProjectIn, db: Db, principal: ApiPrincipal) -> ProjectO
 
 @router.get("/projects/{project_id}", response_model=ProjectOut, responses=NOT_FOUND)
 def get_project(project_id: RowId, db: Db, principal: ApiPrincipal) -> ProjectOut:
-    return ProjectOut.model_validate(registry.get_project(db, project_id))
+    return ProjectOut.model_validate(registry.get_project(db, principal, project_id))
 
 
 @router.patch(
@@ -244,15 +246,16 @@ def complete_milestone(
     response_model=ImportQueuedOut,
     status_code=202,
     summary="Upload a CSV or Excel file; it is imported by a job (all rows or none). Follow /jobs/{job_id}",
+    max_body_size=upload_body(get_settings().import_max_mb << 20),
 )
-async def upload_import(
+def upload_import(
     kind: Literal["enterprises", "reports", "parks", "projects"],
     db: Db,
     principal: ApiPrincipal,
     file: Annotated[UploadFile, File(description=".csv or .xlsx")],
 ) -> ImportQueuedOut:
     assert kind in KINDS
-    job = await queue_import(db, principal, kind=kind, upload=file)
+    job = queue_import(db, principal, kind=kind, upload=file)
     return ImportQueuedOut(job_id=job.id, kind=kind, file_name=str(job.payload["file_name"]))
 
 
@@ -388,6 +391,7 @@ def evaluate_parks(
 
 @router.get("/parks/{park_id}/evaluations", summary="The park's yearly evaluations, newest first")
 def park_evaluations(park_id: RowId, db: Db, principal: ApiPrincipal) -> list[ParkEvaluationOut]:
-    registry.require_monitor(principal)
-    registry.get_park(db, park_id)
+    park = registry.get_park(db, principal, park_id)
+    if not registry.may_see_evaluations(principal, park):
+        raise Forbidden("A park's evaluation is for the authorities over it and its operator.")
     return [ParkEvaluationOut.model_validate(e) for e in evaluation.history(db, park_id)]

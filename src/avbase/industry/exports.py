@@ -23,6 +23,7 @@ from avbase.core.i18n import _
 from avbase.industry.models import Enterprise, RankingScheme, Report
 from avbase.industry.ranking import METRIC_LABELS, RankRow
 from avbase.industry.schemas import period_label
+from avbase.kit.cells import append_row
 
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 REPORT_COLUMNS = (
@@ -52,7 +53,7 @@ def _header(sheet: Any, titles: Sequence[str]) -> None:
         cell = WriteOnlyCell(sheet, value=title)
         cell.font = Font(bold=True)
         cells.append(cell)
-    sheet.append(cells)
+    append_row(sheet, cells)
 
 
 def _save(book: Workbook) -> bytes:
@@ -123,7 +124,7 @@ def reports_workbook(
             cell = WriteOnlyCell(sheet, value=row[index])
             cell.number_format = MONEY_FORMAT
             cells[index] = cell
-        sheet.append(cells)
+        append_row(sheet, cells)
     return _save(book)
 
 
@@ -138,7 +139,7 @@ def ranking_file(
 def ranking_workbook(title: str, rows: Sequence[RankRow], metric_keys: Sequence[str]) -> bytes:
     book = Workbook(write_only=True)
     sheet = book.create_sheet("ranking")
-    sheet.append([title])
+    append_row(sheet, [title])
     _header(
         sheet,
         [
@@ -151,7 +152,8 @@ def ranking_workbook(title: str, rows: Sequence[RankRow], metric_keys: Sequence[
         ],
     )
     for row in rows:
-        sheet.append(
+        append_row(
+            sheet,
             [
                 row.rank,
                 row.name,
@@ -159,6 +161,6 @@ def ranking_workbook(title: str, rows: Sequence[RankRow], metric_keys: Sequence[
                 row.previous_rank,
                 row.movement,
                 *[row.metrics.get(key) for key in metric_keys],
-            ]
+            ],
         )
     return _save(book)

@@ -30,6 +30,7 @@ from avbase.industry import registry
 from avbase.industry.models import Enterprise, Park, Project, ProjectYear
 from avbase.industry.reports import BulkRow, check_period_closed, file_reports_bulk, may_file_reports
 from avbase.industry.schemas import EnterpriseIn, EnterprisePatch, ParkIn, ProjectIn, ReportIn, parse_period
+from avbase.kit.cells import CsvWriter
 from avbase.web.validation import field_errors
 
 Progress = Callable[[float, str], None]
@@ -561,7 +562,7 @@ def _import_projects(
 def errors_csv(errors: list[dict[str, Any]]) -> str:
     """The rejection report a user downloads: row, column, reason."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = CsvWriter(out)
     writer.writerow([_("Row"), _("Column"), _("Reason")])
     for error in errors:
         writer.writerow([error["row"], error["column"], error["reason"]])

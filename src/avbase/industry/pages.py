@@ -30,9 +30,11 @@ from avbase.industry.views import index_run_out, ranking_out, sensitivity_out
 from avbase.kit.dates import today
 from avbase.kit.money import in_yi
 from avbase.kit.pagination import PageRequest
+from avbase.settings import get_settings
 from avbase.web.deps import Db, PagePrincipal
 from avbase.web.downloads import attachment
-from avbase.web.forms import form_values
+from avbase.web.forms import FormFields, RawForm
+from avbase.web.limits import upload_body
 from avbase.web.schemas import RowId
 from avbase.web.templating import add_template_dir, environment, render
 from avbase.web.validation import validate_form
@@ -227,9 +229,10 @@ def report_form(
 
 
 @router.post("/enterprises/{enterprise_id}/report")
-async def file_report(request: Request, db: Db, principal: PagePrincipal, enterprise_id: RowId) -> Response:
+def file_report(
+    request: Request, db: Db, principal: PagePrincipal, enterprise_id: RowId, values: FormFields
+) -> Response:
     found = registry.get_enterprise(db, principal, enterprise_id)
-    values = await form_values(request)
     payload = {k: v for k, v in values.items() if v.strip() != ""}
     data, errors = validate_form(ReportIn, payload)
     if data is not None:
@@ -264,15 +267,15 @@ def imports(request: Request, db: Db, principal: PagePrincipal) -> Response:
     )
 
 
-@router.post("/imports")
-async def upload(
+@router.post("/imports", max_body_size=upload_body(get_settings().import_max_mb << 20))
+def upload(
     request: Request,
     db: Db,
     principal: PagePrincipal,
     kind: str = Form(...),
     file: UploadFile = File(...),
 ) -> Response:
-    job = await queue_import(db, principal, kind=kind, upload=file)
+    job = queue_import(db, principal, kind=kind, upload=file)
     return RedirectResponse(f"/jobs/{job.id}", status_code=303)
 
 
@@ -410,9 +413,14 @@ def rankings_export(
 
 @router.get("/parks")
 def parks(request: Request, db: Db, principal: PagePrincipal) -> Response:
-    found = registry.list_parks(db)
+    found = registry.list_parks(db, principal)
+    assessed = [park.id for park in found if registry.may_see_evaluations(principal, park)]
     latest: dict[int, ParkEvaluation] = {}
-    for item in db.scalars(select(ParkEvaluation).order_by(ParkEvaluation.year, ParkEvaluation.version)):
+    for item in db.scalars(
+        select(ParkEvaluation)
+        .where(ParkEvaluation.park_id.in_(assessed))
+        .order_by(ParkEvaluation.year, ParkEvaluation.version)
+    ):
         latest[item.park_id] = item
     return render(
         request,
@@ -428,8 +436,7 @@ def parks(request: Request, db: Db, principal: PagePrincipal) -> Response:
 
 
 @router.post("/parks/evaluate")
-async def evaluate_parks(request: Request, db: Db, principal: PagePrincipal) -> Response:
-    form = await request.form()
+def evaluate_parks(db: Db, principal: PagePrincipal, form: RawForm) -> Response:
     year = _int(str(form.get("year") or ""), latest_year(db))
     prefix = registry.monitor_prefix(principal, None)
     evaluation.evaluate_parks(db, principal, year=year, region_prefix=prefix)
@@ -438,12 +445,13 @@ async def evaluate_parks(request: Request, db: Db, principal: PagePrincipal) -> 
 
 @router.get("/parks/{park_id}")
 def park(request: Request, db: Db, principal: PagePrincipal, park_id: RowId) -> Response:
-    found: Park = registry.get_park(db, park_id)
+    found: Park = registry.get_park(db, principal, park_id)
     members = registry.list_enterprises(db, principal, PageRequest(per_page=50), park_id=found.id)
+    shown = evaluation.history(db, found.id) if registry.may_see_evaluations(principal, found) else []
     return render(
         request,
         "industry/park.html",
-        {"p": found, "evaluations": evaluation.history(db, found.id), "members": members},
+        {"p": found, "evaluations": shown, "members": members},
     )
 
 
@@ -460,7 +468,11 @@ def projects(
     chosen_tier = tier if tier in ProjectTier.__members__ else None
     chosen_year = _int(year, 0, 0) or None
     result = registry.list_projects(
-        db, PageRequest.parse(page, 20, sort or "-year_selected"), year=chosen_year, tier=chosen_tier
+        db,
+        principal,
+        PageRequest.parse(page, 20, sort or "-year_selected"),
+        year=chosen_year,
+        tier=chosen_tier,
     )
     return render(
         request,
@@ -471,7 +483,7 @@ def projects(
 
 @router.get("/projects/{project_id}")
 def project(request: Request, db: Db, principal: PagePrincipal, project_id: RowId) -> Response:
-    found = registry.get_project(db, project_id)
+    found = registry.get_project(db, principal, project_id)
     return render(
         request,
         "industry/project.html",
@@ -486,13 +498,15 @@ def project(request: Request, db: Db, principal: PagePrincipal, project_id: RowI
 
 
 @router.post("/projects/{project_id}/milestones")
-async def add_milestone(request: Request, db: Db, principal: PagePrincipal, project_id: RowId) -> Response:
-    values = {k: v for k, v in (await form_values(request)).items() if k in ("title", "due_on")}
+def add_milestone(
+    request: Request, db: Db, principal: PagePrincipal, project_id: RowId, values: FormFields
+) -> Response:
+    values = {k: v for k, v in (values).items() if k in ("title", "due_on")}
     data, errors = validate_form(MilestoneIn, values)
     if data is not None:
         registry.add_milestone(db, principal, project_id, data)
         return RedirectResponse(f"/industry/projects/{project_id}", status_code=303)
-    found = registry.get_project(db, project_id)
+    found = registry.get_project(db, principal, project_id)
     return render(
         request,
         "industry/project.html",

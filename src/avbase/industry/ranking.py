@@ -9,6 +9,7 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass, field
 from decimal import Decimal
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,16 @@ from sqlalchemy.orm import Session
 from avbase.core.accounts.models import Organisation
 from avbase.core.errors import AvbaseError, NotFound
 from avbase.core.i18n import N_
-from avbase.industry.models import Category, Enterprise, Product, ProductFigure, RankingScheme, YearlyFigure
+from avbase.industry.models import (
+    Category,
+    Cluster,
+    Enterprise,
+    Product,
+    ProductFigure,
+    RankingScheme,
+    Tier,
+    YearlyFigure,
+)
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 ENTERPRISE_METRICS = ("revenue", "revenue_growth", "rnd_intensity", "exports", "titles", "employees")
@@ -74,11 +84,19 @@ def list_schemes(session: Session) -> list[RankingScheme]:
     return list(session.scalars(select(RankingScheme).order_by(RankingScheme.name)))
 
 
+def _known_group(enum: type[StrEnum], group: str) -> str:
+    """A peer group named by a value the column can hold; anything else is the caller's mistake (a 400),
+    not a database error."""
+    if group not in {member.value for member in enum}:
+        raise AvbaseError("Unknown group {group}.", field="group", group=group)
+    return group
+
+
 def _group_filter(scheme: RankingScheme, group: str) -> Any:
     if scheme.group_by == "cluster":
-        return Enterprise.cluster == group
+        return Enterprise.cluster == _known_group(Cluster, group)
     if scheme.group_by == "tier":
-        return Enterprise.tier == group
+        return Enterprise.tier == _known_group(Tier, group)
     if scheme.group_by == "category":
         return Enterprise.category_id.in_(select(Category.id).where(Category.code == group))
     raise AvbaseError("Unknown grouping {group}.", field="group", group=scheme.group_by)
@@ -137,7 +155,7 @@ def _product_metrics(
     stmt = (
         select(Product.id, Product.name, ProductFigure)
         .join(ProductFigure, ProductFigure.product_id == Product.id)
-        .where(ProductFigure.year == period, Product.cluster == group, in_region)
+        .where(ProductFigure.year == period, Product.cluster == _known_group(Cluster, group), in_region)
     )
     current = {pid: (name, figure) for pid, name, figure in session.execute(stmt)}
     previous = dict(

@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from avbase.core.accounts.models import Organisation, OrgKind, Role
@@ -310,8 +310,27 @@ def enterprise_out(enterprise: Enterprise) -> EnterpriseOut:
 # --- parks -------------------------------------------------------------------------------------------
 
 
-def list_parks(session: Session, *, region_prefix: str | None = None) -> list[Park]:
-    stmt = select(Park).order_by(Park.level, Park.name)
+def visible_parks(principal: Principal) -> ColumnElement[bool]:
+    """Parks a principal may look at, like enterprises: administrators all, authorities their region's,
+    an operator its own parks, an enterprise the park it is in."""
+    if principal.is_admin:
+        return true()
+    if principal.is_authority:
+        return Park.region_code.startswith(jurisdiction_prefix(principal.region_code))
+    if principal.role is Role.park_operator:
+        return Park.operator_org_id == principal.org_id
+    return Park.id.in_(select(Enterprise.park_id).where(Enterprise.org_id == principal.org_id))
+
+
+def may_see_evaluations(principal: Principal, park: Park) -> bool:
+    """A park's evaluation (scores, entry and exit) is for the authorities over it and its operator."""
+    return in_jurisdiction(principal, park.region_code) or (
+        principal.role is Role.park_operator and park.operator_org_id == principal.org_id
+    )
+
+
+def list_parks(session: Session, principal: Principal, *, region_prefix: str | None = None) -> list[Park]:
+    stmt = select(Park).where(visible_parks(principal)).order_by(Park.level, Park.name)
     if region_prefix:
         stmt = stmt.where(Park.region_code.startswith(region_prefix))
     return list(session.scalars(stmt))
@@ -342,8 +361,8 @@ def create_park(session: Session, principal: Principal, data: ParkIn) -> Park:
     return park
 
 
-def get_park(session: Session, park_id: int) -> Park:
-    park = session.get(Park, park_id)
+def get_park(session: Session, principal: Principal, park_id: int) -> Park:
+    park = session.scalar(select(Park).where(Park.id == park_id, visible_parks(principal)))
     if park is None:
         raise NotFound("Park not found.")
     return park
@@ -359,10 +378,29 @@ PROJECT_SORTS = {
 }
 
 
-def list_projects(
-    session: Session, request: PageRequest, *, year: int | None = None, tier: str | None = None
-) -> Page[Project]:
+def visible_projects(principal: Principal) -> Select[Project]:
+    """ "146" projects as enterprises are seen: administrators all, authorities their region's, an operator
+    those in its parks or led by its enterprises, an enterprise those it leads."""
     stmt = select(Project)
+    if principal.is_admin:
+        return stmt
+    if principal.is_authority:
+        return stmt.where(Project.region_code.startswith(jurisdiction_prefix(principal.region_code)))
+    if principal.role is Role.park_operator:
+        operated = select(Park.id).where(Park.operator_org_id == principal.org_id)
+        return stmt.where(or_(Project.park_id.in_(operated), Project.org_id.in_(principal.visible_org_ids())))
+    return stmt.where(Project.org_id == principal.org_id)
+
+
+def list_projects(
+    session: Session,
+    principal: Principal,
+    request: PageRequest,
+    *,
+    year: int | None = None,
+    tier: str | None = None,
+) -> Page[Project]:
+    stmt = visible_projects(principal)
     if year:
         stmt = stmt.where(Project.year_selected == year)
     if tier:
@@ -405,8 +443,8 @@ def create_project(session: Session, principal: Principal, data: ProjectIn) -> P
     return project
 
 
-def get_project(session: Session, project_id: int) -> Project:
-    project = session.get(Project, project_id)
+def get_project(session: Session, principal: Principal, project_id: int) -> Project:
+    project = session.scalar(visible_projects(principal).where(Project.id == project_id))
     if project is None:
         raise NotFound("Project not found.")
     return project
@@ -414,7 +452,7 @@ def get_project(session: Session, project_id: int) -> Project:
 
 def _editable_project(session: Session, principal: Principal, project_id: int) -> Project:
     require_steward(principal)
-    project = get_project(session, project_id)
+    project = get_project(session, principal, project_id)
     if not in_jurisdiction(principal, project.region_code):
         raise Forbidden("You may not change projects in this region.")
     return project

@@ -72,14 +72,14 @@ def import_upload(ctx: JobContext) -> dict[str, Any]:
     return result.to_json()
 
 
-async def queue_import(session: Session, principal: Principal, *, kind: str, upload: UploadFile) -> Job:
+def queue_import(session: Session, principal: Principal, *, kind: str, upload: UploadFile) -> Job:
     """Stores the upload (streamed, size-limited, checked by content) and queues its import job."""
     if kind not in KINDS:
         raise AvbaseError("Unknown import kind {kind}.", field="kind", kind=kind)
     if principal.role in (Role.reviewer, Role.creator):
         raise Forbidden("You may not import industry data.")
     limit = get_settings().import_max_mb << 20
-    stored = await save_upload(upload, imports_dir(), max_bytes=limit)
+    stored = save_upload(upload, imports_dir(), max_bytes=limit)
     try:
         check_spreadsheet(stored)
     except AvbaseError:

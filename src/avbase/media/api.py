@@ -6,7 +6,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Query, Request, Response, UploadFile
+from fastapi import APIRouter, File, Query, Response, UploadFile
 from fastapi import Path as PathParam
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, ConfigDict, Field
@@ -18,8 +18,9 @@ from avbase.media.models import Asset, AssetState, TextSource, Upload
 from avbase.media.subtitles import SUBTITLE_MAX_BYTES
 from avbase.settings import get_settings
 from avbase.web.deps import ApiPrincipal, Db
+from avbase.web.limits import upload_body
 from avbase.web.schemas import ErrorOut, PageOut, RowId, page_out
-from avbase.web.uploads import with_upload
+from avbase.web.uploads import RawBody, with_upload
 
 router = APIRouter(
     prefix="/media", tags=["media"], responses={401: {"model": ErrorOut}, 422: {"model": ErrorOut}}
@@ -147,13 +148,14 @@ def get_asset(asset_id: RowId, db: Db, principal: ApiPrincipal) -> AssetDetailOu
     response_model=IngestedOut,
     status_code=202,
     summary="Upload a file (streamed to disk, size limit from config); it is analysed by a job",
+    max_body_size=upload_body(get_settings().upload_max_mb << 20),
 )
-async def upload(db: Db, principal: ApiPrincipal, file: Annotated[UploadFile, File()]) -> IngestedOut:
+def upload(db: Db, principal: ApiPrincipal, file: Annotated[UploadFile, File()]) -> IngestedOut:
     def keep(path: Path, name: str) -> IngestedOut:
         asset, duplicate = service.ingest(db, principal, path, file_name=name, move=True)
         return IngestedOut(asset=AssetOut.model_validate(asset), duplicate=duplicate)
 
-    return await with_upload(file, get_settings().upload_max_mb << 20, keep)
+    return with_upload(file, get_settings().upload_max_mb << 20, keep)
 
 
 @router.patch("/assets/{asset_id}", response_model=AssetDetailOut, responses={404: {"model": ErrorOut}})
@@ -171,6 +173,17 @@ def update_metadata(asset_id: RowId, data: MetadataPatch, db: Db, principal: Api
 def delete_asset(asset_id: RowId, db: Db, principal: ApiPrincipal) -> Response:
     service.delete_asset(db, principal, asset_id)
     return Response(status_code=204)
+
+
+@router.post(
+    "/assets/{asset_id}/analyse",
+    response_model=AssetOut,
+    status_code=202,
+    responses={404: {"model": ErrorOut}, 409: {"model": ErrorOut}},
+    summary="Analyse an asset again (after a failed or cancelled analysis, or a change of settings)",
+)
+def analyse_again(asset_id: RowId, db: Db, principal: ApiPrincipal) -> AssetOut:
+    return AssetOut.model_validate(service.analyse_again(db, principal, asset_id))
 
 
 @router.get(
@@ -191,14 +204,15 @@ def text_segments(
     response_model=SubtitlesOut,
     responses={404: {"model": ErrorOut}},
     summary="Import an SRT, ASS/SSA or WebVTT file as a subtitle track (same file name: replaced)",
+    max_body_size=upload_body(SUBTITLE_MAX_BYTES),
 )
-async def import_subtitles(
+def import_subtitles(
     asset_id: RowId, db: Db, principal: ApiPrincipal, file: Annotated[UploadFile, File()]
 ) -> SubtitlesOut:
     def read(path: Path, track: str) -> SubtitlesOut:
         return SubtitlesOut(track=track, cues=service.import_subtitles(db, principal, asset_id, path, track))
 
-    return await with_upload(file, SUBTITLE_MAX_BYTES, read)
+    return with_upload(file, SUBTITLE_MAX_BYTES, read)
 
 
 class DocumentOut(BaseModel):
@@ -211,8 +225,9 @@ class DocumentOut(BaseModel):
     response_model=DocumentOut,
     responses={404: {"model": ErrorOut}},
     summary="Attach a script or document (text, .docx or PDF), searchable by paragraph; same name: replaced",
+    max_body_size=upload_body(DOCUMENT_MAX_BYTES),
 )
-async def attach_document(
+def attach_document(
     asset_id: RowId, db: Db, principal: ApiPrincipal, file: Annotated[UploadFile, File()]
 ) -> DocumentOut:
     def read(path: Path, name: str) -> DocumentOut:
@@ -220,7 +235,7 @@ async def attach_document(
             document=name, paragraphs=service.attach_document(db, principal, asset_id, path, name)
         )
 
-    return await with_upload(file, DOCUMENT_MAX_BYTES, read)
+    return with_upload(file, DOCUMENT_MAX_BYTES, read)
 
 
 @router.get(
@@ -270,15 +285,16 @@ def upload_state(upload_id: UploadId, db: Db, principal: ApiPrincipal) -> Upload
             "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}
         }
     },
+    max_body_size=upload_body(uploads.MAX_CHUNK),
 )
-async def upload_chunk(
+def upload_chunk(
     upload_id: UploadId,
-    request: Request,
+    body: RawBody,
     db: Db,
     principal: ApiPrincipal,
     offset: Annotated[int, Query(ge=0, le=2**53)],
 ) -> UploadOut:
-    upload, reached, ingested = await uploads.append(db, principal, upload_id, offset, request.stream())
+    upload, reached, ingested = uploads.append(db, principal, upload_id, offset, body)
     return _upload_out(upload, reached, ingested)
 
 

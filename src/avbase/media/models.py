@@ -18,6 +18,7 @@ class AssetState(StrEnum):
     processing = "processing"
     ready = "ready"
     failed = "failed"
+    cancelled = "cancelled"  # its analysis job was cancelled; "analyse again" starts a new one
 
 
 class Asset(Audited, TimestampMixin, Base):

@@ -17,6 +17,8 @@ from avbase.media.models import TextSegment
 from avbase.media.subtitles import SUBTITLE_MAX_BYTES, SUBTITLE_SUFFIXES
 from avbase.settings import get_settings
 from avbase.web.deps import Db, PagePrincipal
+from avbase.web.forms import RawForm
+from avbase.web.limits import upload_body
 from avbase.web.schemas import RowId
 from avbase.web.templating import add_template_dir, render
 from avbase.web.uploads import with_upload
@@ -78,14 +80,14 @@ def _date_or_none(text: str | None) -> date | None:
         return None
 
 
-@router.post("")
-async def upload(db: Db, principal: PagePrincipal, file: UploadFile = File(...)) -> Response:
+@router.post("", max_body_size=upload_body(get_settings().upload_max_mb << 20))
+def upload(db: Db, principal: PagePrincipal, file: UploadFile = File(...)) -> Response:
     """A whole file in one request (without JavaScript; the page's script sends large files in parts)."""
 
     def keep(path: Path, name: str) -> int:
         return service.ingest(db, principal, path, file_name=name, move=True)[0].id
 
-    asset_id = await with_upload(file, get_settings().upload_max_mb << 20, keep)
+    asset_id = with_upload(file, get_settings().upload_max_mb << 20, keep)
     return RedirectResponse(f"/media/{asset_id}", status_code=303)
 
 
@@ -110,6 +112,7 @@ def asset_page(
             "job": job,
             "start_at": t if t is not None and 0 <= t < 10**6 else None,
             "subtitle_suffixes": ",".join(SUBTITLE_SUFFIXES),
+            "can_change": principal.owns(asset.org_id),
         },
     )
 
@@ -131,20 +134,26 @@ def derived_file(db: Db, principal: PagePrincipal, asset_id: RowId, name: str) -
     return FileResponse(path, headers={"Cache-Control": "private, max-age=3600"})
 
 
-@router.post("/{asset_id}/subtitles")
-async def import_subtitles(
+@router.post("/{asset_id}/subtitles", max_body_size=upload_body(SUBTITLE_MAX_BYTES))
+def import_subtitles(
     db: Db, principal: PagePrincipal, asset_id: RowId, file: UploadFile = File(...)
 ) -> Response:
-    await with_upload(file, SUBTITLE_MAX_BYTES, partial(service.import_subtitles, db, principal, asset_id))
+    with_upload(file, SUBTITLE_MAX_BYTES, partial(service.import_subtitles, db, principal, asset_id))
     return RedirectResponse(f"/media/{asset_id}#text-tracks", status_code=303)
 
 
-@router.post("/{asset_id}/documents")
-async def attach_document(
+@router.post("/{asset_id}/documents", max_body_size=upload_body(DOCUMENT_MAX_BYTES))
+def attach_document(
     db: Db, principal: PagePrincipal, asset_id: RowId, file: UploadFile = File(...)
 ) -> Response:
-    await with_upload(file, DOCUMENT_MAX_BYTES, partial(service.attach_document, db, principal, asset_id))
+    with_upload(file, DOCUMENT_MAX_BYTES, partial(service.attach_document, db, principal, asset_id))
     return RedirectResponse(f"/media/{asset_id}#text-tracks", status_code=303)
+
+
+@router.post("/{asset_id}/analyse")
+def analyse_again(db: Db, principal: PagePrincipal, asset_id: RowId) -> Response:
+    service.analyse_again(db, principal, asset_id)
+    return RedirectResponse(f"/media/{asset_id}", status_code=303)
 
 
 @router.post("/{asset_id}/delete")
@@ -154,8 +163,7 @@ def delete_asset(db: Db, principal: PagePrincipal, asset_id: RowId) -> Response:
 
 
 @router.post("/{asset_id}/metadata")
-async def edit_metadata(request: Request, db: Db, principal: PagePrincipal, asset_id: RowId) -> Response:
-    form = await request.form()
+def edit_metadata(db: Db, principal: PagePrincipal, asset_id: RowId, form: RawForm) -> Response:
     changes: dict[str, object] = {}
     for key in service.METADATA_FIELDS:
         value = form.get(key)

@@ -15,10 +15,10 @@ from avbase.core import storage
 from avbase.core.accounts.models import Organisation
 from avbase.core.accounts.principal import READ_ONLY_ROLES, Principal
 from avbase.core.audit import record
-from avbase.core.errors import AvbaseError, Forbidden, NotFound
+from avbase.core.errors import AvbaseError, Conflict, Forbidden, NotFound
 from avbase.core.i18n import N_
 from avbase.core.jobs import enqueue
-from avbase.core.jobs.models import BULK
+from avbase.core.jobs.models import BULK, Job
 from avbase.kit.pagination import Page, PageRequest, paginate
 from avbase.media.models import Asset, AssetState, TextSegment, TextSource
 
@@ -122,6 +122,11 @@ def ingest(
     )
     session.add(asset)
     session.flush()
+    _queue_analysis(session, principal, asset)
+    return asset, False
+
+
+def _queue_analysis(session: Session, principal: Principal, asset: Asset) -> None:
     job = enqueue(
         session,
         kind=ANALYSE_JOB,
@@ -131,8 +136,8 @@ def ingest(
         priority=BULK,
     )
     asset.job_id = job.id
+    mark(asset, AssetState.queued)
     session.flush()
-    return asset, False
 
 
 def mark(asset: Asset, state: AssetState, error: str | None = None) -> None:
@@ -154,12 +159,32 @@ METADATA_FIELDS = (
 
 
 def editable_asset(session: Session, principal: Principal, asset_id: int) -> Asset:
-    """The asset, if this user may change it (else 404 when they cannot see it, 403 when only that)."""
+    """The asset, if this user may change it: its own organisation's staff or the platform administrator
+    (else 404 when they cannot see it, 403 when they only see it)."""
     asset = get_asset(session, principal, asset_id)
-    org = session.get(Organisation, asset.org_id)
-    if org is None or not principal.can_edit(org):
+    if not principal.owns(asset.org_id):
         raise Forbidden("You may not change this asset.")
     return asset
+
+
+ANALYSING = (AssetState.queued, AssetState.processing)
+
+
+def analyse_again(session: Session, principal: Principal, asset_id: int) -> Asset:
+    """Queues a new analysis of an asset whose last one has ended (failed, cancelled or done)."""
+    asset = editable_asset(session, principal, asset_id)
+    if asset.state in ANALYSING:
+        raise Conflict("The asset is being analysed already.")
+    _queue_analysis(session, principal, asset)
+    record(session, action="analyse", entity_type="media_assets", entity_id=asset.id, org_id=asset.org_id)
+    return asset
+
+
+def analysis_cancelled(session: Session, job: Job) -> None:
+    """The analysis job was cancelled: the asset says so, and can be analysed again."""
+    asset = session.get(Asset, int(job.payload["asset_id"]))
+    if asset is not None and asset.job_id == job.id and asset.state in ANALYSING:
+        mark(asset, AssetState.cancelled)
 
 
 def update_metadata(

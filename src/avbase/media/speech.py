@@ -3,6 +3,7 @@ CTranslate2 Whisper model folder). Nothing is downloaded: with no model configur
 
 from __future__ import annotations
 
+import logging
 import math
 import time as clock
 from dataclasses import dataclass
@@ -12,6 +13,8 @@ from typing import Any
 
 from avbase.core.errors import AvbaseError
 from avbase.core.i18n import N_
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -27,7 +30,8 @@ def _model(folder: str) -> Any:
     from faster_whisper import WhisperModel  # imported late: it loads CTranslate2
 
     if not (Path(folder) / "model.bin").is_file():
-        raise AvbaseError(N_("No speech model in {path} (model.bin is missing)."), path=folder)
+        log.error("speech model folder %s has no model.bin", folder)  # the path for the operator only
+        raise AvbaseError(N_("The configured speech model is incomplete (model.bin is missing)."))
     return WhisperModel(folder, device="cpu", compute_type="int8", local_files_only=True)
 
 

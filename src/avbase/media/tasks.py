@@ -15,7 +15,7 @@ from avbase.core.errors import AvbaseError
 from avbase.core.jobs.registry import JobContext, idle_task, job_handler
 from avbase.media.executor import run_step
 from avbase.media.models import Asset, AssetState
-from avbase.media.service import ANALYSE_JOB, mark
+from avbase.media.service import ANALYSE_JOB, analysis_cancelled, mark
 from avbase.media.steps import STEPS, StepInput
 from avbase.settings import get_settings
 
@@ -33,7 +33,7 @@ def _input_for(asset: Asset) -> StepInput:
     )
 
 
-@job_handler(ANALYSE_JOB)
+@job_handler(ANALYSE_JOB, on_cancel=analysis_cancelled)
 def analyse(ctx: JobContext) -> dict[str, Any]:
     asset_id = int(ctx.payload["asset_id"])
     with session_scope(ctx.engine) as session:

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import fcntl
 import secrets
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
+from typing import IO
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -64,8 +64,8 @@ def get(session: Session, principal: Principal, upload_id: str) -> Upload:
     return upload
 
 
-async def append(
-    session: Session, principal: Principal, upload_id: str, offset: int, chunk: AsyncIterator[bytes]
+def append(
+    session: Session, principal: Principal, upload_id: str, offset: int, chunk: IO[bytes]
 ) -> tuple[Upload, int, tuple[Asset, bool] | None]:
     """Writes a chunk at ``offset``, which must be where the upload stands (else 409, with that offset).
     Returns the upload, the new offset and, once the file is whole, the asset and whether it was known."""
@@ -79,7 +79,7 @@ async def append(
                 "The upload stands at byte {offset}; send from there.", field="offset", offset=current
             )
         received = 0
-        async for piece in chunk:
+        while piece := chunk.read(1 << 20):
             received += len(piece)
             if received > MAX_CHUNK or current + received > upload.size:
                 out.truncate(current)

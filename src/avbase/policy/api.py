@@ -39,7 +39,9 @@ from avbase.policy.schemas import (
     SubmitIn,
 )
 from avbase.policy.views import evidence_file, quote_out, store_evidence
+from avbase.settings import get_settings
 from avbase.web.deps import ApiPrincipal, Db
+from avbase.web.limits import upload_body
 from avbase.web.schemas import ErrorOut, RowId
 
 router = APIRouter(
@@ -211,15 +213,16 @@ def award_report(
     status_code=201,
     responses=CONFLICT,
     summary="Attach evidence: PDF, PNG, JPEG or an Office file, checked by its bytes, up to the size limit",
+    max_body_size=upload_body(get_settings().attachment_max_mb << 20),
 )
-async def attach(
+def attach(
     application_id: RowId,
     db: Db,
     principal: ApiPrincipal,
     evidence: Annotated[str, Form(max_length=200)],
     file: Annotated[UploadFile, File()],
 ) -> AttachmentOut:
-    return AttachmentOut.model_validate(await store_evidence(db, principal, application_id, evidence, file))
+    return AttachmentOut.model_validate(store_evidence(db, principal, application_id, evidence, file))
 
 
 @router.get("/applications/{application_id}/attachments/{attachment_id}", responses=NOT_FOUND)

@@ -32,6 +32,7 @@ from avbase.policy.models import (
     LedgerEntry,
     LedgerKind,
     Measure,
+    PolicyDocument,
     Review,
     ReviewStage,
     UnitRoute,
@@ -52,6 +53,8 @@ REVIEWERS = (Role.admin, Role.authority_officer)
 def route_unit(session: Session, principal: Principal, *, document: str, unit: str, org_id: int) -> UnitRoute:
     """Names the authority organisation that acts for ``unit`` of ``document`` (replaces an earlier one)."""
     require_steward(principal)
+    if session.get(PolicyDocument, document) is None:
+        raise NotFound("No policy document has the code {code}.", field="document", code=document)
     org = session.get(Organisation, org_id)
     if org is None or org.kind is not OrgKind.authority:
         raise Conflict("A unit is routed to an authority organisation.", field="org_id")

@@ -35,9 +35,11 @@ from avbase.policy.reports import AwardRow, award_report
 from avbase.policy.rules import Quote, RuleKind
 from avbase.policy.sources import simplified
 from avbase.policy.views import evidence_file, step_text, store_evidence
+from avbase.settings import get_settings
 from avbase.web.deps import Db, PagePrincipal
 from avbase.web.downloads import attachment
-from avbase.web.forms import form_values
+from avbase.web.forms import FormFields
+from avbase.web.limits import upload_body
 from avbase.web.schemas import RowId
 from avbase.web.templating import add_template_dir, render
 
@@ -119,9 +121,10 @@ def measure(request: Request, db: Db, principal: PagePrincipal, measure_id: str)
 
 
 @router.post("/measures/{measure_id}/quote")
-async def quote(request: Request, db: Db, principal: PagePrincipal, measure_id: str) -> Response:
+def quote(
+    request: Request, db: Db, principal: PagePrincipal, measure_id: str, values: FormFields
+) -> Response:
     found = service.get_measure(db, measure_id[:80])
-    values = await form_values(request)
     facts: dict[str, Any] = {k[5:]: v for k, v in values.items() if k.startswith("fact_") and v != ""}
     errors: dict[str, str] = {}
     try:
@@ -138,9 +141,10 @@ async def quote(request: Request, db: Db, principal: PagePrincipal, measure_id: 
 
 
 @router.post("/measures/{measure_id}/parameters")
-async def amend(request: Request, db: Db, principal: PagePrincipal, measure_id: str) -> Response:
+def amend(
+    request: Request, db: Db, principal: PagePrincipal, measure_id: str, values: FormFields
+) -> Response:
     found = service.get_measure(db, measure_id[:80])
-    values = await form_values(request)
     try:
         effective_from = date.fromisoformat(values.get("effective_from", ""))
     except ValueError:
@@ -204,9 +208,10 @@ def applications(request: Request, db: Db, principal: PagePrincipal, state: str 
 
 
 @router.post("/measures/{measure_id}/apply")
-async def apply(request: Request, db: Db, principal: PagePrincipal, measure_id: str) -> Response:
+def apply(
+    request: Request, db: Db, principal: PagePrincipal, measure_id: str, values: FormFields
+) -> Response:
     found = service.get_measure(db, measure_id[:80])
-    values = await form_values(request)
     facts = {k[5:]: v for k, v in values.items() if k.startswith("fact_") and v != ""}
     item = values.get("item", "").strip()
     if not item:
@@ -292,8 +297,10 @@ def application(request: Request, db: Db, principal: PagePrincipal, application_
     return _application_page(request, db, principal, apps.get_application(db, principal, application_id))
 
 
-@router.post("/applications/{application_id}/attach")
-async def attach(
+@router.post(
+    "/applications/{application_id}/attach", max_body_size=upload_body(get_settings().attachment_max_mb << 20)
+)
+def attach(
     request: Request,
     db: Db,
     principal: PagePrincipal,
@@ -302,7 +309,7 @@ async def attach(
     file: UploadFile = File(...),
 ) -> Response:
     try:
-        await store_evidence(db, principal, application_id, evidence, file)
+        store_evidence(db, principal, application_id, evidence, file)
     except AvbaseError as exc:
         db.rollback()
         found = apps.get_application(db, principal, application_id)
@@ -320,11 +327,10 @@ def attachment_file(
 
 
 @router.post("/applications/{application_id}/{action}")
-async def act(
-    request: Request, db: Db, principal: PagePrincipal, application_id: RowId, action: str
+def act(
+    request: Request, db: Db, principal: PagePrincipal, application_id: RowId, action: str, values: FormFields
 ) -> Response:
     """One form endpoint per action: submit, decide, commit, disburse, reverse."""
-    values = await form_values(request)
     found = apps.get_application(db, principal, application_id)
     try:
         if action == "submit":
@@ -442,8 +448,9 @@ def _my_marks(db: Db, principal: PagePrincipal, selection: Any) -> dict[int, dic
 
 
 @router.post("/round-entries/{entry_id}/score")
-async def score(request: Request, db: Db, principal: PagePrincipal, entry_id: RowId) -> Response:
-    values = await form_values(request)
+def score(
+    request: Request, db: Db, principal: PagePrincipal, entry_id: RowId, values: FormFields
+) -> Response:
     entry = db.get(RoundEntry, entry_id)
     if entry is None:
         raise NotFound("Entry not found.")
@@ -467,10 +474,9 @@ def selection_round(request: Request, db: Db, principal: PagePrincipal, round_id
 
 
 @router.post("/rounds/{round_id}/{action}")
-async def round_action(
-    request: Request, db: Db, principal: PagePrincipal, round_id: RowId, action: str
+def round_action(
+    request: Request, db: Db, principal: PagePrincipal, round_id: RowId, action: str, values: FormFields
 ) -> Response:
-    values = await form_values(request)
     try:
         if action == "enter":
             if not values.get("title"):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from fastapi import UploadFile
 from fastapi.responses import FileResponse, Response
 from sqlalchemy.orm import Session
@@ -10,12 +12,11 @@ from avbase.core import storage
 from avbase.core.accounts.principal import Principal
 from avbase.core.errors import NotFound
 from avbase.core.i18n import _
-from avbase.kit.filetypes import safe_name
 from avbase.policy.models import Attachment
 from avbase.policy.rules import Quote, Step
 from avbase.policy.schemas import QuoteOut, StepOut
 from avbase.settings import get_settings
-from avbase.web.uploads import save_upload
+from avbase.web.uploads import with_upload
 
 
 def step_text(step: Step) -> str:
@@ -34,17 +35,21 @@ def quote_out(quote: Quote) -> QuoteOut:
     )
 
 
-async def store_evidence(
+def store_evidence(
     session: Session, principal: Principal, application_id: int, evidence: str, upload: UploadFile
 ) -> Attachment:
-    """Streams the upload to disk (size-limited), then hands it to :func:`applications.attach`."""
+    """Copies the upload to disk (size-limited) and hands it to :func:`applications.attach`; the copy is
+    removed whatever happens, so a refused attachment leaves nothing behind."""
     from avbase.policy import applications
 
     limit = get_settings().attachment_max_mb << 20
-    path = await save_upload(upload, get_settings().var_dir / "uploads", max_bytes=limit)
-    return applications.attach(
-        session, principal, application_id, evidence=evidence, path=path, file_name=safe_name(upload.filename)
-    )
+
+    def attach(path: Path, name: str) -> Attachment:
+        return applications.attach(
+            session, principal, application_id, evidence=evidence, path=path, file_name=name
+        )
+
+    return with_upload(upload, limit, attach)
 
 
 def evidence_file(

@@ -9,8 +9,9 @@ from fastapi import APIRouter, File, Query, UploadFile
 from pydantic import BaseModel
 
 from avbase.search import service
-from avbase.search.images import read_picture
+from avbase.search.images import MAX_BYTES, read_picture
 from avbase.web.deps import ApiPrincipal, Db
+from avbase.web.limits import upload_body
 from avbase.web.schemas import ErrorOut
 
 router = APIRouter(
@@ -129,15 +130,18 @@ def search(
 
 
 @router.post(
-    "/image", response_model=list[ShotGroupOut], summary="Shots that look like a picture (JPEG, PNG, WebP)"
+    "/image",
+    response_model=list[ShotGroupOut],
+    summary="Shots that look like a picture (JPEG, PNG, WebP)",
+    max_body_size=upload_body(MAX_BYTES),
 )
-async def search_by_image(
+def search_by_image(
     db: Db,
     principal: ApiPrincipal,
     file: Annotated[UploadFile, File()],
     limit: Annotated[int, Query(ge=1, le=50)] = 12,
 ) -> list[ShotGroupOut]:
-    picture = await read_picture(file)
+    picture = read_picture(file)
     return _groups(service.similar_shots(db, principal, picture, limit))
 
 

@@ -12,8 +12,9 @@ from avbase.core.errors import AvbaseError
 MAX_BYTES = 20 << 20
 
 
-async def read_picture(upload: UploadFile) -> Image.Image:
-    data = await upload.read(MAX_BYTES + 1)
+def read_picture(upload: UploadFile) -> Image.Image:
+    upload.file.seek(0)
+    data = upload.file.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
         raise AvbaseError("The file is larger than {limit} MB.", field="file", limit=MAX_BYTES >> 20)
     try:

@@ -11,8 +11,9 @@ from fastapi.responses import Response
 from avbase.core.accounts.models import Organisation
 from avbase.core.i18n import N_
 from avbase.search import service
-from avbase.search.images import read_picture
+from avbase.search.images import MAX_BYTES, read_picture
 from avbase.web.deps import Db, PagePrincipal
+from avbase.web.limits import upload_body
 from avbase.web.templating import add_template_dir, render
 
 router = APIRouter(prefix="/search")
@@ -94,11 +95,11 @@ def search_page(
     )
 
 
-@router.post("/image")
-async def search_by_image(
+@router.post("/image", max_body_size=upload_body(MAX_BYTES))
+def search_by_image(
     request: Request, db: Db, principal: PagePrincipal, file: UploadFile = File(...)
 ) -> Response:
-    groups = service.similar_shots(db, principal, await read_picture(file))
+    groups = service.similar_shots(db, principal, read_picture(file))
     return _shots_page(request, groups, picked=None)
 
 

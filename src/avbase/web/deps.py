@@ -65,6 +65,7 @@ class Auth:
     principal: Principal | None
     csrf_token: str | None
     via: str | None  # "session", "token" or None
+    credential: accounts.Credential  # which session or token, by id
 
 
 def _bearer(request: Request) -> str | None:
@@ -77,21 +78,23 @@ def get_auth(request: Request, db: Db) -> Auth:
     user: User | None = None
     web_session: WebSession | None = None
     via: str | None = None
+    credential = accounts.Credential()
     token = _bearer(request)
     if token:
-        user = accounts.resolve_api_token(db, token)
-        if user is None:
+        found = accounts.resolve_api_token(db, token)
+        if found is None:
             raise Unauthenticated("The API token is not valid.")
-        via = "token"
+        user, api_token = found
+        via, credential = "token", accounts.Credential(token_id=api_token.id)
     elif cookie := request.cookies.get(SESSION_COOKIE):
         resolved = accounts.resolve_session(db, cookie)
         if resolved:
             user, web_session = resolved
-            via = "session"
+            via, credential = "session", accounts.Credential(session_id=web_session.id)
     principal = Principal.of(user) if user else None
     if user is not None:
         db.info["actor"] = Actor(name=user.username, user_id=user.id, ip=client_ip(request))
-    auth = Auth(user, principal, web_session.csrf_token if web_session else None, via)
+    auth = Auth(user, principal, web_session.csrf_token if web_session else None, via, credential)
     request.state.auth = auth
     return auth
 
@@ -139,6 +142,13 @@ async def api_auth(request: Request, auth: AuthDep) -> Principal:
     return auth.principal
 
 
+async def csrf_checked(request: Request, auth: AuthDep) -> Auth:
+    """Forms shown before login (login, language switch): the double-submit CSRF check, and who is asking."""
+    await check_csrf(request, auth)
+    return auth
+
+
+CheckedAuth = Annotated[Auth, Depends(csrf_checked)]
 PagePrincipal = Annotated[Principal, Depends(page_auth)]
 ApiPrincipal = Annotated[Principal, Depends(api_auth)]
 

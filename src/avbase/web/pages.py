@@ -21,9 +21,9 @@ from avbase.web.deps import (
     LOCALE_COOKIE,
     SESSION_COOKIE,
     AuthDep,
+    CheckedAuth,
     Db,
     PagePrincipal,
-    check_csrf,
     client_ip,
 )
 from avbase.web.templating import render
@@ -46,15 +46,14 @@ def login_form(request: Request, auth: AuthDep, next: str | None = None) -> Resp
 
 
 @router.post("/login")
-async def login(
+def login(
     request: Request,
     db: Db,
-    auth: AuthDep,
+    auth: CheckedAuth,
     username: Annotated[str, Form()] = "",
     password: Annotated[str, Form()] = "",
     next: Annotated[str, Form()] = "/",
 ) -> Response:
-    await check_csrf(request, auth)
     errors: dict[str, str] = {}
     if not username.strip():
         errors["username"] = _("This field is required.")
@@ -83,7 +82,7 @@ async def login(
             secret,
             httponly=True,
             samesite="lax",
-            secure=settings.secure_cookies,
+            secure=settings.cookies_https_only,
             max_age=settings.session_hours * 3600,
         )
         if user.locale and not request.cookies.get(LOCALE_COOKIE):
@@ -108,14 +107,13 @@ def logout(request: Request, db: Db, principal: PagePrincipal) -> Response:
 
 
 @router.post("/-/locale")
-async def switch_locale(
+def switch_locale(
     request: Request,
     db: Db,
-    auth: AuthDep,
+    auth: CheckedAuth,
     locale: Annotated[str, Form()],
     next: Annotated[str, Form()] = "/",
 ) -> Response:
-    await check_csrf(request, auth)
     chosen = locale if locale in LOCALES else get_settings().default_locale
     if auth.user is not None and auth.user.locale != chosen:
         auth.user.locale = chosen

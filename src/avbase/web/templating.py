@@ -97,6 +97,6 @@ def render(
     new_csrf = getattr(request.state, "new_csrf", None)
     if new_csrf:
         response.set_cookie(
-            CSRF_COOKIE, new_csrf, httponly=True, samesite="lax", secure=get_settings().secure_cookies
+            CSRF_COOKIE, new_csrf, httponly=True, samesite="lax", secure=get_settings().cookies_https_only
         )
     return response

@@ -20,7 +20,7 @@ from avbase.core.accounts.schemas import (
     UserPatch,
 )
 from avbase.kit.pagination import MAX_PER_PAGE, PageRequest
-from avbase.web.deps import ApiPrincipal, Db
+from avbase.web.deps import ApiPrincipal, AuthDep, Db
 from avbase.web.schemas import ErrorOut, PageOut, RowId, page_out
 
 router = APIRouter(
@@ -120,8 +120,10 @@ def get_user(user_id: RowId, db: Db, principal: ApiPrincipal) -> UserOut:
 
 
 @router.patch("/users/{user_id}", response_model=UserOut, responses={404: {"model": ErrorOut}})
-def update_user(user_id: RowId, data: UserPatch, db: Db, principal: ApiPrincipal) -> UserOut:
-    return UserOut.model_validate(service.update_user(db, principal, user_id, data))
+def update_user(user_id: RowId, data: UserPatch, db: Db, principal: ApiPrincipal, auth: AuthDep) -> UserOut:
+    """Changing one's own password needs ``current_password``; it ends the user's other sessions and
+    revokes their other tokens (an administrator's reset of another user's password ends all of them)."""
+    return UserOut.model_validate(service.update_user(db, principal, user_id, data, keeping=auth.credential))
 
 
 @router.get("/tokens", response_model=list[TokenOut], summary="Your API tokens")

@@ -15,8 +15,8 @@ from avbase.core.errors import AvbaseError
 from avbase.core.i18n import _
 from avbase.kit.pagination import PageRequest
 from avbase.kit.regions import REGIONS
-from avbase.web.deps import Db, PagePrincipal, require_roles
-from avbase.web.forms import form_values
+from avbase.web.deps import AuthDep, Db, PagePrincipal, require_roles
+from avbase.web.forms import FormFields
 from avbase.web.schemas import RowId
 from avbase.web.templating import render
 from avbase.web.validation import validate_form
@@ -99,8 +99,7 @@ def new_organisation(request: Request, db: Db, principal: PagePrincipal) -> Resp
 
 
 @router.post("/organisations/new")
-async def create_organisation(request: Request, db: Db, principal: PagePrincipal) -> Response:
-    values = await form_values(request)
+def create_organisation(request: Request, db: Db, principal: PagePrincipal, values: FormFields) -> Response:
     data, errors = validate_form(OrganisationIn, values)
     if data is not None:
         try:
@@ -142,8 +141,9 @@ def edit_organisation(request: Request, db: Db, principal: PagePrincipal, org_id
 
 
 @router.post("/organisations/{org_id}/edit")
-async def update_organisation(request: Request, db: Db, principal: PagePrincipal, org_id: RowId) -> Response:
-    values = await form_values(request)
+def update_organisation(
+    request: Request, db: Db, principal: PagePrincipal, org_id: RowId, values: FormFields
+) -> Response:
     data, errors = validate_form(OrganisationPatch, values)
     if data is not None:
         try:
@@ -214,9 +214,8 @@ def new_user(request: Request, db: Db, principal: PagePrincipal) -> Response:
 
 
 @router.post("/users/new")
-async def create_user(request: Request, db: Db, principal: PagePrincipal) -> Response:
+def create_user(request: Request, db: Db, principal: PagePrincipal, values: FormFields) -> Response:
     require_roles(principal, Role.admin)
-    values = await form_values(request)
     data, errors = validate_form(UserIn, values)
     if data is not None:
         try:
@@ -245,9 +244,11 @@ def edit_user(request: Request, db: Db, principal: PagePrincipal, user_id: RowId
 
 
 @router.post("/users/{user_id}/edit")
-async def update_user(request: Request, db: Db, principal: PagePrincipal, user_id: RowId) -> Response:
+def update_user(
+    request: Request, db: Db, principal: PagePrincipal, user_id: RowId, form: FormFields
+) -> Response:
     require_roles(principal, Role.admin)
-    values: dict[str, Any] = dict(await form_values(request))
+    values: dict[str, Any] = dict(form)
     submitted: dict[str, Any] = {
         key: values[key] for key in ("display_name", "email", "role", "password") if key in values
     }
@@ -310,8 +311,8 @@ def account(request: Request, db: Db, principal: PagePrincipal) -> Response:
 
 
 @router.post("/account/tokens")
-async def create_token(request: Request, db: Db, principal: PagePrincipal) -> Response:
-    data, errors = validate_form(TokenIn, await form_values(request))
+def create_token(request: Request, db: Db, principal: PagePrincipal, values: FormFields) -> Response:
+    data, errors = validate_form(TokenIn, values)
     if data is None:
         return _account(
             request, db, principal, errors={f"token_{k}": v for k, v in errors.items()}, status=422
@@ -329,10 +330,11 @@ def revoke_token(request: Request, db: Db, principal: PagePrincipal, token_id: R
 
 
 @router.post("/account/password")
-async def change_password(request: Request, db: Db, principal: PagePrincipal) -> Response:
+def change_password(
+    request: Request, db: Db, principal: PagePrincipal, auth: AuthDep, values: FormFields
+) -> Response:
     from avbase.core.accounts.passwords import verify_password
 
-    values = await form_values(request)
     user = db.get(User, principal.user_id)
     assert user is not None
     if not verify_password(user.password_hash, values.get("current_password", "")):
@@ -348,5 +350,6 @@ async def change_password(request: Request, db: Db, principal: PagePrincipal) ->
         return _account(
             request, db, principal, errors={"new_password": errors.get("password", "")}, status=422
         )
-    service.update_user(db, principal, user.id, data)
+    data.current_password = values.get("current_password", "")
+    service.update_user(db, principal, user.id, data, keeping=auth.credential)
     return _account(request, db, principal, notice=_("Your password has been changed."))

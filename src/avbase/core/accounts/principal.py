@@ -72,6 +72,11 @@ class Principal:
             return self.org_id in (org.id, org.managed_by_id)
         return org.id == self.org_id
 
+    def owns(self, org_id: int) -> bool:
+        """What an organisation makes itself (its media, its works) is changed only by its own staff and the
+        platform administrator: an authority's or a park's oversight is read access."""
+        return self.is_admin or (self.role not in READ_ONLY_ROLES and org_id == self.org_id)
+
     def can_edit(self, org: Organisation) -> bool:
         """Enterprise-side users change only their own organisation's rows; authorities, their region's."""
         if self.role in READ_ONLY_ROLES:

@@ -92,6 +92,9 @@ class UserPatch(BaseModel):
     role: Role | None = None
     is_active: bool | None = None
     password: Password | None = None
+    current_password: str | None = Field(
+        default=None, max_length=200, description="Required to change one's own password."
+    )
 
 
 class UserOut(BaseModel):

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import secrets
 from collections.abc import Iterable
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from avbase.core import audit
@@ -30,36 +33,70 @@ def _digest(secret: str) -> str:
 # --- login and sessions -------------------------------------------------------------------------------
 
 
-def _recent_failures(session: Session, *, username: str, ip: str | None) -> int:
-    settings = get_settings()
-    since = utcnow() - timedelta(minutes=settings.login_window_minutes)
-    by_user = session.scalar(
-        select(func.count()).where(
-            LoginAttempt.username == username, LoginAttempt.at >= since, LoginAttempt.succeeded.is_(False)
-        )
+@dataclass(frozen=True)
+class Throttle:
+    """Failures of one key allowed before waiting, and the waits after: ``first_wait`` seconds, doubling with
+    each further failure, at most ``longest_wait``."""
+
+    free_failures: int
+    first_wait: float
+    longest_wait: float
+
+    def wait(self, failures: int) -> float:
+        if failures < self.free_failures:
+            return 0.0
+        return min(self.first_wait * 2.0 ** (failures - self.free_failures), self.longest_wait)
+
+
+def _failures(session: Session, *conditions: Any) -> tuple[int, datetime | None]:
+    """Failed logins matching ``conditions`` in the window, since the last success that matches them."""
+    since = utcnow() - timedelta(minutes=get_settings().login_window_minutes)
+    last_success = session.scalar(
+        select(func.max(LoginAttempt.at)).where(*conditions, LoginAttempt.succeeded.is_(True))
     )
-    by_ip = 0
-    if ip:
-        # An address may try a few times more than one account allows, across usernames.
-        by_ip = (
-            session.scalar(
-                select(func.count()).where(
-                    LoginAttempt.ip == ip, LoginAttempt.at >= since, LoginAttempt.succeeded.is_(False)
-                )
-            )
-            or 0
-        ) // 4
-    return max(by_user or 0, by_ip)
+    if last_success is not None and last_success > since:
+        since = last_success
+    count, last = session.execute(
+        select(func.count(), func.max(LoginAttempt.at)).where(
+            *conditions, LoginAttempt.succeeded.is_(False), LoginAttempt.at > since
+        )
+    ).one()
+    return count or 0, last
+
+
+def _wait_before_login(session: Session, *, username: str, ip: str | None) -> float:
+    """Seconds this client must wait before it may try this account again (0: now).
+
+    Failures are counted per account and client, per client across accounts, and per account across
+    clients, each with growing waits rather than a lock: someone guessing a password from one address slows
+    down only themselves, and the account's owner, from their own address, is never locked out."""
+    settings = get_settings()
+    window = settings.login_window_minutes * 60.0
+    allowed = settings.login_max_failures
+    keys: list[tuple[tuple[Any, ...], Throttle]] = [
+        ((LoginAttempt.username == username, LoginAttempt.ip == ip), Throttle(allowed, 15.0, window)),
+        ((LoginAttempt.ip == ip,), Throttle(allowed * 4, 15.0, window)),
+        # Many clients against one account: short waits only, which its owner can sit out.
+        ((LoginAttempt.username == username,), Throttle(allowed * 10, 1.0, 30.0)),
+    ]
+    longest = 0.0
+    now = utcnow()
+    for conditions, throttle in keys:
+        if ip is None and len(conditions) == 2:
+            continue
+        count, last = _failures(session, *conditions)
+        if last is not None and (wait := throttle.wait(count)):
+            longest = max(longest, wait - (now - last).total_seconds())
+    return max(0.0, longest)
 
 
 def authenticate(session: Session, *, username: str, password: str, ip: str | None) -> User:
-    """Check a password login. Failures are counted; too many in the window lock the login out."""
+    """Check a password login. After repeated failures the client waits longer before each try
+    (see :func:`_wait_before_login`)."""
     username = username.strip().lower()
-    settings = get_settings()
-    if _recent_failures(session, username=username, ip=ip) >= settings.login_max_failures:
-        raise RateLimited(
-            "Too many failed logins. Try again in {minutes} minutes.", minutes=settings.login_window_minutes
-        )
+    wait = _wait_before_login(session, username=username, ip=ip)
+    if wait > 0:
+        raise RateLimited("Too many failed logins. Try again in {seconds} seconds.", seconds=math.ceil(wait))
     user = session.scalar(select(User).where(User.username == username))
     ok = verify_password(user.password_hash if user else DUMMY_HASH, password)
     ok = ok and user is not None and user.is_active
@@ -142,7 +179,7 @@ def create_api_token(session: Session, *, user: User, data: TokenIn) -> tuple[st
     return secret, token
 
 
-def resolve_api_token(session: Session, secret: str) -> User | None:
+def resolve_api_token(session: Session, secret: str) -> tuple[User, ApiToken] | None:
     row = session.execute(
         select(ApiToken, User)
         .join(User, User.id == ApiToken.user_id)
@@ -157,7 +194,7 @@ def resolve_api_token(session: Session, secret: str) -> User | None:
     # At most one write a minute per token: a write on every API request would serialise readers on SQLite.
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
         token.last_used_at = now
-    return user
+    return user, token
 
 
 def list_api_tokens(session: Session, *, user_id: int) -> list[ApiToken]:
@@ -349,21 +386,59 @@ def create_user(session: Session, principal: Principal | None, data: UserIn) -> 
     return user
 
 
-def update_user(session: Session, principal: Principal, user_id: int, data: UserPatch) -> User:
+SELF_SERVICE_FIELDS = {"display_name", "email", "password", "current_password"}
+
+
+@dataclass(frozen=True)
+class Credential:
+    """The web session or API token a request came with: a password change keeps it and ends the rest."""
+
+    session_id: int | None = None
+    token_id: int | None = None
+
+
+def set_password(session: Session, user: User, password: str, *, keeping: Credential = Credential()) -> None:
+    """A new password ends every other web session of the user and revokes their other API tokens: whoever
+    held the old password, or a token made with it, is out."""
+    user.password_hash = hash_password(password)
+    others = delete(WebSession).where(WebSession.user_id == user.id)
+    if keeping.session_id is not None:
+        others = others.where(WebSession.id != keeping.session_id)
+    ended = session.execute(others).rowcount  # type: ignore[attr-defined]
+    tokens = update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+    if keeping.token_id is not None:
+        tokens = tokens.where(ApiToken.id != keeping.token_id)
+    revoked = session.execute(tokens.values(revoked_at=utcnow())).rowcount  # type: ignore[attr-defined]
+    audit.record(
+        session, action="password_changed", entity_type="users", entity_id=user.id, org_id=user.org_id,
+        after={"sessions_ended": ended, "tokens_revoked": revoked},
+    )  # fmt: skip
+
+
+def update_user(
+    session: Session,
+    principal: Principal,
+    user_id: int,
+    data: UserPatch,
+    *,
+    keeping: Credential = Credential(),
+) -> User:
+    """Changes a user. One's own password needs the current one (``data.current_password``); an
+    administrator resets another user's without it."""
     user = get_user(session, principal, user_id)
     is_self = user.id == principal.user_id
     changes = data.model_dump(exclude_unset=True)
-    if not principal.is_admin and not (is_self and set(changes) <= {"display_name", "email", "password"}):
+    if not principal.is_admin and not (is_self and set(changes) <= SELF_SERVICE_FIELDS):
         raise Forbidden("Only administrators can change other users, roles and status.")
     demoting = changes.get("role", principal.role) is not principal.role
     if is_self and principal.is_admin and (changes.get("is_active") is False or demoting):
         raise Forbidden("You cannot lock yourself out: another administrator must do that.")
     password = changes.pop("password", None)
+    current = changes.pop("current_password", None)
     if password:
-        user.password_hash = hash_password(password)
-        audit.record(
-            session, action="password_changed", entity_type="users", entity_id=user.id, org_id=user.org_id
-        )
+        if is_self and not verify_password(user.password_hash, current or ""):
+            raise Forbidden("The current password is wrong.", field="current_password")
+        set_password(session, user, password, keeping=keeping if is_self else Credential())
     for key, value in changes.items():
         if value is not None or key == "email":
             setattr(user, key, value)

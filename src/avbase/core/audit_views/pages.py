@@ -14,6 +14,7 @@ from avbase.i18n_labels import AUDIT_ACTIONS
 from avbase.kit.pagination import PageRequest
 from avbase.settings import get_settings
 from avbase.web.deps import Db, PagePrincipal
+from avbase.web.forms import RawForm
 from avbase.web.schemas import RowId
 from avbase.web.templating import render
 
@@ -58,9 +59,8 @@ def audit_log(
 
 
 @router.post("/audit/export")
-async def export(request: Request, db: Db, principal: PagePrincipal) -> Response:
+def export(db: Db, principal: PagePrincipal, form: RawForm) -> Response:
     service.audit_query(principal)  # refuses non-administrators
-    form = await request.form()
     filters = {
         key: str(form[key]) for key in ("actor", "action", "entity_type", "since", "until") if form.get(key)
     }

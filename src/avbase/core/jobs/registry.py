@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Engine, select, update
+from sqlalchemy.orm import Session
 
 from avbase.core.db import session_scope, utcnow
 from avbase.core.jobs.models import Job
@@ -14,6 +15,11 @@ from avbase.core.jobs.models import Job
 Handler = Callable[["JobContext"], dict[str, Any] | None]
 
 HANDLERS: dict[str, Handler] = {}
+
+# What a domain does when a job of its kind is cancelled (queued or running), in the same transaction that
+# marks the job cancelled: the rows the job was working on must not stay "in progress" for ever.
+CancelHook = Callable[[Session, Job], None]
+CANCEL_HOOKS: dict[str, CancelHook] = {}
 
 # Modules whose import registers handlers; each domain adds its tasks module here.
 HANDLER_MODULES = [
@@ -25,9 +31,11 @@ HANDLER_MODULES = [
 ]
 
 
-def job_handler(kind: str) -> Callable[[Handler], Handler]:
+def job_handler(kind: str, *, on_cancel: CancelHook | None = None) -> Callable[[Handler], Handler]:
     def register(func: Handler) -> Handler:
         HANDLERS[kind] = func
+        if on_cancel is not None:
+            CANCEL_HOOKS[kind] = on_cancel
         return func
 
     return register

@@ -10,6 +10,7 @@ from avbase.core.accounts.principal import Principal
 from avbase.core.db import utcnow
 from avbase.core.errors import Conflict, NotFound
 from avbase.core.jobs.models import Job, JobState
+from avbase.core.jobs.registry import CANCEL_HOOKS, load_handlers
 from avbase.kit.pagination import Page, PageRequest, paginate
 
 JOB_SORTS = {
@@ -91,6 +92,9 @@ def cancel_job(session: Session, principal: Principal, job_id: int) -> Job:
     if job.state is JobState.queued:
         job.state = JobState.cancelled
         job.finished_at = utcnow()
+        load_handlers()
+        if hook := CANCEL_HOOKS.get(job.kind):
+            hook(session, job)
     else:
         job.cancel_requested = True
     audit.record(session, action="cancel", entity_type="jobs", entity_id=job.id, org_id=job.org_id)

@@ -6,7 +6,6 @@ import logging
 import os
 import socket
 import threading
-import traceback
 import uuid
 from datetime import timedelta
 
@@ -16,7 +15,14 @@ from avbase.core.db import session_scope, utcnow
 from avbase.core.errors import AvbaseError
 from avbase.core.i18n import _, reset_locale, set_locale
 from avbase.core.jobs.models import BULK, Job, JobState
-from avbase.core.jobs.registry import HANDLERS, IDLE_TASKS, JobCancelled, JobContext, load_handlers
+from avbase.core.jobs.registry import (
+    CANCEL_HOOKS,
+    HANDLERS,
+    IDLE_TASKS,
+    JobCancelled,
+    JobContext,
+    load_handlers,
+)
 from avbase.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -184,7 +190,12 @@ class Worker:
             result = handler(context)
         except JobCancelled:
             context.log("cancelled on request")
-            self._finish(job.id, JobState.cancelled)
+            with session_scope(self.engine) as session:
+                cancelled = session.get(Job, job.id)
+                assert cancelled is not None
+                cancelled.state, cancelled.finished_at = JobState.cancelled, utcnow()
+                if hook := CANCEL_HOOKS.get(job.kind):
+                    hook(session, cancelled)
         except AvbaseError as exc:
             # The input is wrong; retrying cannot help. Stored in the platform's language: people read it.
             token = set_locale(self.settings.default_locale)
@@ -195,16 +206,24 @@ class Worker:
             context.log(f"failed: {exc.message.format(**exc.params)}")
             self._finish(job.id, JobState.failed, error=message)
         except Exception as exc:
-            context.log(traceback.format_exc(limit=8))
+            # Users read a job's error and log: a traceback (server paths, internals) goes to the server's
+            # log only, and the job says that something failed on our side.
+            log.exception("job %s (%s), attempt %s, failed", job.id, job.kind, job.attempts)
+            context.log(f"attempt {job.attempts} failed: {type(exc).__name__} (details in the server log)")
+            token = set_locale(self.settings.default_locale)
+            try:
+                message = _("Something went wrong on our side. The error has been logged.")
+            finally:
+                reset_locale(token)
             if job.attempts < job.max_attempts:
                 with session_scope(self.engine) as session:
                     session.execute(
                         update(Job)
                         .where(Job.id == job.id)
-                        .values(state=JobState.queued, worker_id=None, error=repr(exc))
+                        .values(state=JobState.queued, worker_id=None, error=message)
                     )
             else:
-                self._finish(job.id, JobState.failed, error=f"{type(exc).__name__}: {exc}")
+                self._finish(job.id, JobState.failed, error=message)
         else:
             self._finish(job.id, JobState.succeeded, progress=1.0, result=result, error=None)
         finally:
