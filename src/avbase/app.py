@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import quote
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -25,7 +25,7 @@ from avbase.web.deps import LocaleMiddleware, LoginRequired
 from avbase.web.limits import DEFAULT_MAX_BODY, ExplainTooLarge
 from avbase.web.security import SecurityHeadersMiddleware
 from avbase.web.templating import render
-from avbase.web.validation import field_errors
+from avbase.web.validation import field_errors, reject_nul_characters
 
 log = logging.getLogger(__name__)
 
@@ -132,6 +132,7 @@ def create_app(engine: Engine | None = None, *, run_worker: bool | None = None) 
         redoc_url=None,
         openapi_url="/api/v1/openapi.json",
         lifespan=lifespan,
+        dependencies=[Depends(reject_nul_characters)],
     )
     app.state.engine = engine
     app.state.sessionmaker = session_factory(engine)

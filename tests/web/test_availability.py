@@ -16,7 +16,7 @@ from fastapi.routing import APIRoute
 
 from avbase.app import create_app
 from avbase.core.db import make_engine
-from avbase.web import deps, forms, uploads
+from avbase.web import deps, forms, uploads, validation
 from tests.media.synthetic import hevc_clip
 from tests.web.conftest import LiveServer
 
@@ -29,6 +29,7 @@ REQUEST_READERS = {
     forms.read_form,
     forms.form_values,
     uploads.request_body,
+    validation.reject_nul_characters,
 }
 
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import socket
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from fastapi.testclient import TestClient
 
+from avbase.core.accounts.models import Role, User
 from avbase.settings import Settings
+from tests.conftest import login
 from tests.web.conftest import LiveServer
 
 
@@ -62,3 +65,16 @@ def test_cookies_are_https_only_by_default_when_the_base_url_is_https() -> None:
     assert Settings(base_url="https://avbase.example.cn").cookies_https_only
     assert not Settings(base_url="http://127.0.0.1:8000").cookies_https_only
     assert not Settings(base_url="https://avbase.example.cn", secure_cookies=False).cookies_https_only
+
+
+def test_a_nul_character_in_a_query_or_a_form_is_refused_naming_the_field(
+    client: TestClient, make_user: Callable[..., User], api_token: Callable[[User], dict[str, str]]
+) -> None:
+    officer = make_user(role=Role.admin)
+    answer = client.get("/api/v1/industry/kpi?scheme=%00", headers=api_token(officer))
+    assert answer.status_code == 400 and answer.json()["errors"][0]["field"] == "scheme"
+    csrf = login(client, officer.username)
+    page = client.post(
+        "/organisations/new", data={"csrf_token": csrf, "name": "a\x00b", "kind": "enterprise"}
+    )
+    assert page.status_code == 400

@@ -12,14 +12,16 @@ from typing import Annotated
 from fastapi import Depends, Request
 from starlette.datastructures import FormData
 
+from avbase.web.validation import check_form_text
+
 
 async def read_form(request: Request) -> FormData:
-    return await request.form()
+    return check_form_text(await request.form())
 
 
 async def form_values(request: Request) -> dict[str, str]:
     """Submitted form fields as text, as typed (uploads and the CSRF token left out)."""
-    form = await request.form()
+    form = check_form_text(await request.form())
     return {key: value for key, value in form.items() if isinstance(value, str) and key != "csrf_token"}
 
 

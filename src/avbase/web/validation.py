@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
+from fastapi import Request
 from pydantic import BaseModel, ValidationError
+from starlette.datastructures import FormData
 
-from avbase.core.errors import InvalidValue
+from avbase.core.errors import AvbaseError, InvalidValue
 from avbase.core.i18n import N_, _
 
 M = TypeVar("M", bound=BaseModel)
@@ -98,3 +100,23 @@ def validate_form(model: type[M], data: Mapping[str, Any]) -> tuple[M | None, di
             ("form" if item["field"] == "body" else item["field"]): item["message"]
             for item in field_errors(exc.errors())
         }
+
+
+def _first_nul(pairs: Sequence[tuple[str, object]]) -> str | None:
+    return next(
+        (key for key, value in pairs if "\x00" in key or (isinstance(value, str) and "\x00" in value)), None
+    )
+
+
+async def reject_nul_characters(request: Request) -> None:
+    """No text a request sends may hold a NUL character: PostgreSQL cannot store or compare one, so it would
+    surface as a server error deep in a query. Query parameters are checked for every route, form fields
+    as the form is read (:mod:`avbase.web.forms`)."""
+    if field := _first_nul(list(request.query_params.multi_items())):
+        raise AvbaseError("The text contains a NUL character.", field=field)
+
+
+def check_form_text(form: FormData) -> FormData:
+    if field := _first_nul(list(form.multi_items())):
+        raise AvbaseError("The text contains a NUL character.", field=field)
+    return form
