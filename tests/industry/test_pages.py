@@ -58,7 +58,7 @@ def test_every_industry_page_renders_for_an_officer_in_both_languages(
         "/industry/enterprises": "之江影业",
         f"/industry/enterprises/{province['a']}": "重点支持清单",
         f"/industry/enterprises/{province['a']}/report": "视听内容生产收入",
-        "/industry/imports": "上传并导入",
+        "/industry/imports": "上传并预览",
         "/industry/index": "杭州市",
         "/industry/index?definition=zj-park": "之江基地",
         "/industry/rankings": "之江影业",

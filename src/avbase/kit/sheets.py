@@ -43,6 +43,7 @@ MONEY_UNITS = {
     "亿元": Decimal(100_000_000),
     "yuan": Decimal(1),
 }
+UNIT_LABELS = ("元", "千元", "万元", "百万元", "亿元")
 _UNIT_WORD = r"(亿元|百万元|万元|千元|元|yuan)"
 # 单位：万元 / 金额单位: 亿元 / 单位：人民币万元
 _UNIT_ROW = re.compile(r"单位\s*[:：]?\s*(?:人民币)?\s*" + _UNIT_WORD)
@@ -227,7 +228,7 @@ def is_excel(path: Path) -> bool:
 
 def sheet_names(path: Path) -> list[str]:
     if not is_excel(path):
-        return [path.stem]
+        return ["CSV"]
     book = _open_book(path, data_only=True)
     try:
         return [str(name) for name in book.sheetnames]
@@ -262,7 +263,7 @@ def _read_csv(path: Path, max_rows: int | None) -> Grid:
         rows.append(list(values))
         if max_rows is not None and len(rows) >= max_rows:
             break
-    return Grid(path.stem, rows)
+    return Grid("CSV", rows)
 
 
 def _open_book(path: Path, *, data_only: bool) -> Any:
