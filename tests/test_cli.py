@@ -144,9 +144,47 @@ def test_industry_commands_answer_in_json_with_yuan_and_round_trip_an_export(
     assert (
         result["imported"]
         and result["rows"] > 0
-        and result["created"] == 0
-        and result["updated"] == result["rows"]
+        and result["created"] == result["updated"] == 0
+        and result["unchanged"] == result["rows"]  # the same figures back: nothing to correct
     )
+
+    # Another organisation's column names: guessed and shown, refused until confirmed, then saved and reused.
+    from openpyxl import load_workbook
+
+    first = next(load_workbook(out, read_only=True).active.iter_rows(min_row=2, values_only=True))
+    code, period = first[0], first[3]
+    county = tmp_path / "county.csv"
+    county.write_text(
+        f"组织机构代码,报告期,文化服务收入（万元）,更正说明\n{code},{period},1.5,县局复核\n", "utf-8"
+    )
+    shown = avbase(var_dir, "industry", "import", "reports", str(county), "--preview", "--json")
+    assert shown.returncode == 2
+    assert {c["field"]: c["match"] for c in json.loads(shown.stdout)["columns"]} == {
+        "credit_code": "guessed", "period": "guessed", "revenue_services": "guessed", "note": "guessed"
+    }  # fmt: skip
+    saved = avbase(
+        var_dir, "industry", "import", "reports", str(county), "--as", "zj.officer", "--accept-guesses",
+        "--save-template", "county", "--source", "县统计局", "--json",
+    )  # fmt: skip
+    assert saved.returncode == 0, saved.stderr
+    assert json.loads(saved.stdout)["updated"] == 1
+    county.write_text(
+        f"组织机构代码,报告期,文化服务收入（万元）,更正说明\n{code},{period},2,再次复核\n", "utf-8"
+    )
+    reused = avbase(
+        var_dir,
+        "industry",
+        "import",
+        "reports",
+        str(county),
+        "--as",
+        "zj.officer",
+        "--template",
+        "county",
+        "--json",
+    )
+    assert reused.returncode == 0, reused.stderr
+    assert json.loads(reused.stdout)["template"] == "county"
 
     bad = tmp_path / "bad.csv"
     bad.write_text("credit_code,period,revenue_content\n91330106MA0000000X,2025,-1\n", encoding="utf-8")

@@ -4,6 +4,7 @@ Screenshots go to ``AVBASE_SCREENSHOTS`` when set (the README's come from here).
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import socket
@@ -16,6 +17,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from openpyxl import Workbook, load_workbook
 from playwright.sync_api import Page, sync_playwright
 
 from avbase.demo.data import DEMO_PASSWORD
@@ -234,10 +236,44 @@ def test_an_officer_watches_the_industry_against_the_targets(server: str, page: 
         officer.select_option("#f-kind", "reports")
         officer.set_input_files("#f-file", str(bad))
         officer.click("form.stack button.primary")
-        officer.wait_for_url("**/jobs/**")
-        officer.wait_for_selector("[data-state=failed]", timeout=20_000)
-        assert officer.locator("a[href$='/errors.csv']").count() == 1
+        officer.wait_for_selector("#preview-problems")
+        assert "91330106MA0000000X" in officer.inner_text("#preview-problems")
+        assert officer.locator("#import-button").is_disabled()  # a file with problems is not imported
         shot(officer, "industry-import-rejected-zh")
+
+        # A county bureau's form: title and unit rows, its own column names, a 合计 row; checked, then imported.
+        export = officer.request.get(server + "/api/v1/industry/exports/reports.xlsx?year=2024&region=3301")
+        rows = list(
+            load_workbook(io.BytesIO(export.body()), read_only=True).active.iter_rows(values_only=True)
+        )
+        chosen = rows[1:4]
+        form = Workbook()
+        sheet = form.active
+        sheet.append(["2024年视听企业统计报表（金华市）"])
+        sheet.append(["", "", "", "", "", "单位：万元"])
+        sheet.append(["序号", "组织机构代码", "单位名称", "报告期", "营业收入", "研发经费支出", "更正说明"])
+        for number, row in enumerate(chosen, start=1):
+            sheet.append([number, row[0], row[1], row[3], 1234.5678 * number, 12.5 * number, "县统计局复核"])
+        sheet.append(["合计", "", "", "", 1234.5678 * 6, 12.5 * 6, ""])
+        sheet.append(["注：本表由县统计局汇总，金额单位为万元。"])
+        form.save(tmp_path / "jinhua-2024.xlsx")
+        officer.goto(server + "/industry/imports")
+        officer.select_option("#f-kind", "reports")
+        officer.set_input_files("#f-file", str(tmp_path / "jinhua-2024.xlsx"))
+        officer.click("form.stack button.primary")
+        officer.wait_for_selector("#mapping-table")
+        assert officer.locator("#mapping-table tr[data-match=guessed]").count() == 6
+        assert officer.inner_text("#preview-unit").startswith("万元")
+        shot(officer, "industry-import-preview-zh")
+        officer.fill("#f-save_as", "金华季报")
+        officer.fill("#f-source", "金华市统计局")
+        officer.click("button[value=check]")
+        officer.wait_for_selector("#preview-outcome")
+        assert "12345678.00" in officer.inner_text("#preview-rows")
+        shot(officer, "industry-import-checked-zh")
+        officer.click("#import-button")
+        officer.wait_for_url("**/jobs/**")
+        officer.wait_for_selector("[data-state=succeeded]", timeout=20_000)
 
 
 def test_an_enterprise_checks_what_a_measure_gives(server: str, page: Page) -> None:

@@ -188,7 +188,7 @@ def test_the_index_reuses_a_run_until_its_inputs_change(
     assert "equal" in sensitivity["scenarios"] and len(sensitivity["rows"]) == 2
 
 
-def test_exported_reports_import_back_as_corrections(
+def test_exported_reports_import_back_unchanged_and_as_corrections(
     client: TestClient,
     db: Session,
     officer: Principal,
@@ -219,6 +219,12 @@ def test_exported_reports_import_back_as_corrections(
 
     path = Path(str(tmp_path)) / "back.xlsx"
     path.write_bytes(response.content)
+    result = run_import(db, officer, "reports", path, on=ON)
+    assert (result.created, result.updated, result.unchanged) == (0, 0, 1)  # the same figures correct nothing
+
+    book = load_workbook(path)
+    book.active["E2"], book.active["O2"] = 12.5, "restated after audit"
+    book.save(path)
     result = run_import(db, officer, "reports", path, on=ON)
     assert (result.created, result.updated) == (0, 1)
     versions = db.scalars(

@@ -58,7 +58,7 @@ def test_every_industry_page_renders_for_an_officer_in_both_languages(
         "/industry/enterprises": "之江影业",
         f"/industry/enterprises/{province['a']}": "重点支持清单",
         f"/industry/enterprises/{province['a']}/report": "视听内容生产收入",
-        "/industry/imports": "上传并导入",
+        "/industry/imports": "上传并预览",
         "/industry/index": "杭州市",
         "/industry/index?definition=zj-park": "之江基地",
         "/industry/rankings": "之江影业",
@@ -77,6 +77,9 @@ def test_every_industry_page_renders_for_an_officer_in_both_languages(
         assert client.get(english_path).status_code == 200, english_path
     english = client.get("/industry?lang=en").text
     assert "Industry monitoring" in english and "Targets met" in english
+    # A group that is not one of the scheme's (here, not a cluster) is the caller's mistake, not a 500.
+    for path in ("/industry/rankings?group=enterprise", "/industry/rankings/export.xlsx?group=enterprise"):
+        assert client.get(path).status_code == 400, path
 
 
 def test_the_sidebar_marks_only_the_most_specific_entry(

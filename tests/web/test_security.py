@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from fastapi.testclient import TestClient
 
-from avbase.core.accounts.models import Role, User
+from avbase.core.accounts.models import Organisation, OrgKind, Role, User
 from avbase.settings import Settings
 from tests.conftest import login
 from tests.web.conftest import LiveServer
@@ -78,3 +78,32 @@ def test_a_nul_character_in_a_query_or_a_form_is_refused_naming_the_field(
         "/organisations/new", data={"csrf_token": csrf, "name": "a\x00b", "kind": "enterprise"}
     )
     assert page.status_code == 400
+
+
+def test_refused_uploads_leave_nothing_on_disk_and_bad_references_are_4xx(
+    client: TestClient, make_user: Callable[..., User], make_org: Callable[..., Organisation],
+    api_token: Callable[[User], dict[str, str]],
+) -> None:  # fmt: skip
+    from avbase.settings import get_settings
+
+    uploads = get_settings().var_dir / "uploads"
+    before = set(uploads.glob("*")) if uploads.exists() else set()
+    reader = api_token(make_user(role=Role.reviewer))
+    for _ in range(3):  # an application that does not exist, from an account that may not attach
+        refused = client.post(
+            "/api/v1/policy/applications/999999/attachments",
+            files={"file": ("证明.pdf", b"%PDF-1.4 " + b"x" * (1 << 20))},
+            data={"evidence": "x"},
+            headers=reader,
+        )
+        assert 400 <= refused.status_code < 500
+    assert (set(uploads.glob("*")) if uploads.exists() else set()) == before
+
+    admin = api_token(make_user(role=Role.admin))
+    authority = make_org("浙江省广电局", kind=OrgKind.authority, region_code="330000")
+    unknown_document = client.put(
+        "/api/v1/policy/routes",
+        json={"document": "nope", "unit": "省财政厅", "org_id": authority.id},
+        headers=admin,
+    )
+    assert unknown_document.status_code == 404 and unknown_document.json()["errors"][0]["field"] == "document"

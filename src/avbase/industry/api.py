@@ -5,14 +5,15 @@ Money is in yuan as decimal strings; rates are fractions (0.05 is 5 %).
 
 from __future__ import annotations
 
+import json
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, File, Path, Query, Response, UploadFile
+from fastapi import APIRouter, File, Form, Path, Query, Response, UploadFile
 
-from avbase.core.errors import Forbidden, NotFound
-from avbase.industry import evaluation, index_service, kpi, ranking, registry, reports
+from avbase.core.errors import AvbaseError, Forbidden, NotFound
+from avbase.industry import evaluation, import_templates, index_service, kpi, ranking, registry, reports
 from avbase.industry.exports import XLSX_MEDIA_TYPE, ranking_file, reports_workbook
-from avbase.industry.imports import KINDS
+from avbase.industry.imports import KINDS, ImportOptions, preview
 from avbase.industry.models import Cluster, ProjectTier, Tier, UnitLevel
 from avbase.industry.schemas import (
     DrilldownRowOut,
@@ -20,13 +21,17 @@ from avbase.industry.schemas import (
     EnterpriseOut,
     EnterprisePatch,
     FiledOut,
+    ImportPreviewOut,
     ImportQueuedOut,
+    ImportTemplateIn,
+    ImportTemplateOut,
     IndexRunOut,
     KpiOut,
     KpiRowOut,
     MilestoneDone,
     MilestoneIn,
     MilestoneOut,
+    MoneyUnit,
     ParkEvaluationOut,
     ParkIn,
     ParkOut,
@@ -39,7 +44,7 @@ from avbase.industry.schemas import (
     SensitivityOut,
     YearlyFigureOut,
 )
-from avbase.industry.tasks import queue_import
+from avbase.industry.tasks import queue_import, stored_for_preview
 from avbase.industry.views import index_run_out, ranking_out, sensitivity_out
 from avbase.kit.pagination import MAX_PER_PAGE, PageRequest
 from avbase.settings import get_settings
@@ -241,6 +246,42 @@ def complete_milestone(
 # --- imports and exports -----------------------------------------------------------------------------
 
 
+Kind = Literal["enterprises", "reports", "parks", "projects"]
+MappingForm = Annotated[
+    str | None,
+    Form(
+        max_length=20_000,
+        description='JSON object: header title → field ("" leaves the column out), as the preview shows them',
+    ),
+]
+
+
+def _options(
+    template: str | None,
+    sheet: str | None,
+    unit: str | None,
+    mapping: str | None,
+    accept_guesses: bool,
+    use_formula_values: bool,
+) -> ImportOptions:
+    parsed: object = {}
+    if mapping:
+        try:
+            parsed = json.loads(mapping)
+        except ValueError:
+            parsed = None
+        if not isinstance(parsed, dict) or not all(isinstance(v, str) for v in parsed.values()):
+            raise AvbaseError("The mapping must be a JSON object of title → field.", field="mapping")
+    return ImportOptions(
+        sheet=sheet or None,
+        template=template or None,
+        mapping={str(k): v for k, v in parsed.items()} if isinstance(parsed, dict) else {},
+        accept_guesses=accept_guesses,
+        use_formula_values=use_formula_values,
+        unit=unit or None,
+    )
+
+
 @router.post(
     "/imports/{kind}",
     response_model=ImportQueuedOut,
@@ -249,14 +290,81 @@ def complete_milestone(
     max_body_size=upload_body(get_settings().import_max_mb << 20),
 )
 def upload_import(
-    kind: Literal["enterprises", "reports", "parks", "projects"],
+    kind: Kind,
     db: Db,
     principal: ApiPrincipal,
     file: Annotated[UploadFile, File(description=".csv or .xlsx")],
+    template: Annotated[str | None, Form(max_length=80, description="A saved template's name")] = None,
+    sheet: Annotated[str | None, Form(max_length=100)] = None,
+    unit: Annotated[MoneyUnit | None, Form(description="Money unit where the sheet names none")] = None,
+    mapping: MappingForm = None,
+    accept_guesses: Annotated[bool, Form(description="Take columns matched by similarity")] = False,
+    use_formula_values: Annotated[bool, Form(description="Use formula cells' saved results")] = False,
 ) -> ImportQueuedOut:
     assert kind in KINDS
-    job = queue_import(db, principal, kind=kind, upload=file)
+    options = _options(template, sheet, unit, mapping, accept_guesses, use_formula_values)
+    job = queue_import(db, principal, kind=kind, upload=file, options=options)
     return ImportQueuedOut(job_id=job.id, kind=kind, file_name=str(job.payload["file_name"]))
+
+
+@router.post(
+    "/imports/{kind}/preview",
+    response_model=ImportPreviewOut,
+    summary="Read and check a file as its import would, writing nothing: mapping, unit, first rows, problems",
+    max_body_size=upload_body(get_settings().import_max_mb << 20),
+)
+def preview_import(
+    kind: Kind,
+    db: Db,
+    principal: ApiPrincipal,
+    file: Annotated[UploadFile, File(description=".csv or .xlsx")],
+    template: Annotated[str | None, Form(max_length=80)] = None,
+    sheet: Annotated[str | None, Form(max_length=100)] = None,
+    unit: Annotated[MoneyUnit | None, Form()] = None,
+    mapping: MappingForm = None,
+    accept_guesses: Annotated[bool, Form()] = False,
+    use_formula_values: Annotated[bool, Form()] = False,
+) -> ImportPreviewOut:
+    options = _options(template, sheet, unit, mapping, accept_guesses, use_formula_values)
+    with stored_for_preview(principal, kind=kind, upload=file) as (path, name):
+        shown = preview(db, principal, kind, path, options=options, file_name=name)
+    db.rollback()  # a preview writes nothing
+    return ImportPreviewOut.model_validate(shown.to_json())
+
+
+@router.get(
+    "/import-templates",
+    response_model=list[ImportTemplateOut],
+    summary="Your organisation's saved column mappings for imports",
+)
+def list_import_templates(
+    db: Db, principal: ApiPrincipal, kind: Kind | None = None
+) -> list[ImportTemplateOut]:
+    return [
+        ImportTemplateOut.model_validate(t) for t in import_templates.list_templates(db, principal, kind=kind)
+    ]
+
+
+@router.post(
+    "/import-templates",
+    response_model=ImportTemplateOut,
+    status_code=201,
+    summary="Save a column mapping for a source organisation's forms (replaces one of the same name)",
+)
+def save_import_template(data: ImportTemplateIn, db: Db, principal: ApiPrincipal) -> ImportTemplateOut:
+    saved = import_templates.save_template(db, principal, **data.model_dump())
+    return ImportTemplateOut.model_validate(saved)
+
+
+@router.delete(
+    "/import-templates/{template_id}",
+    status_code=204,
+    responses={404: {"model": ErrorOut}},
+    summary="Delete one of your organisation's import templates",
+)
+def delete_import_template(template_id: RowId, db: Db, principal: ApiPrincipal) -> Response:
+    import_templates.delete_template(db, principal, template_id)
+    return Response(status_code=204)
 
 
 @router.get(

@@ -7,7 +7,7 @@ In JSON, money is in yuan as decimal strings.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
@@ -22,6 +22,9 @@ from avbase.core.errors import NotFound
 from avbase.core.i18n import _, label
 from avbase.kit.money import in_yi
 from avbase.kit.output import emit_json, emit_table, err_console
+
+if TYPE_CHECKING:
+    from avbase.industry.imports import Preview
 
 industry_app = typer.Typer(help="Industry statistics, targets, index and ranking.", no_args_is_help=True)
 
@@ -46,12 +49,70 @@ def principal_for(session: Session, username: str | None) -> Principal:
 def import_command(
     kind: Annotated[str, typer.Argument(help="enterprises | reports | parks | projects")],
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
+    template: Annotated[
+        str | None, typer.Option("--template", help="Read the columns with this saved template.")
+    ] = None,
+    sheet: Annotated[str | None, typer.Option(help="The sheet that holds the data (default: found).")] = None,
+    column_map: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--map",
+            help="TITLE=FIELD: this column holds that field (TITLE= leaves it out).",
+            metavar="TITLE=FIELD",
+        ),
+    ] = None,
+    unit: Annotated[
+        str | None, typer.Option(help="Money unit when the sheet names none: 元, 万元, 亿元.")
+    ] = None,
+    accept_guesses: Annotated[
+        bool, typer.Option("--accept-guesses", help="Take columns matched by similarity as shown.")
+    ] = False,
+    formula_values: Annotated[
+        bool, typer.Option("--formula-values", help="Use the saved results of formula cells.")
+    ] = False,
+    preview_only: Annotated[
+        bool,
+        typer.Option("--preview", help="Show the mapping, unit, first rows and problems; write nothing."),
+    ] = False,
+    save_template: Annotated[
+        str | None, typer.Option("--save-template", help="Save this file's column mapping under this name.")
+    ] = None,
+    source: Annotated[
+        str | None, typer.Option(help="The organisation whose forms the saved template reads.")
+    ] = None,
     as_user: AsUser = None,
     json_out: Json = False,
 ) -> None:
-    """Import a CSV or Excel file: every row or none. A rejected file lists each row's problem."""
-    from avbase.industry.imports import ImportRejected, run_import
+    """Import a CSV or Excel file: every row or none. A rejected file lists each row's problem.
 
+    The header may sit below title and unit rows, span two merged rows, or use another organisation's
+    column names (matched by similarity, confirmed with --map, --accept-guesses or a saved --template)."""
+    from avbase.industry.imports import ImportOptions, ImportRejected, preview, run_import
+
+    mapping: dict[str, str] = {}
+    for item in column_map or []:
+        title, equals, target = item.partition("=")
+        if not equals:
+            raise typer.BadParameter(_("Write --map TITLE=FIELD."), param_hint="--map")
+        mapping[title.strip()] = target.strip()
+    options = ImportOptions(
+        sheet=sheet,
+        template=template,
+        mapping=mapping,
+        accept_guesses=accept_guesses,
+        use_formula_values=formula_values,
+        unit=unit,
+        save_as=save_template,
+        source=source,
+    )
+    if preview_only:
+        with session_scope(get_engine()) as session:
+            shown = preview(session, principal_for(session, as_user), kind, file, options=options)
+            session.rollback()
+        _print_preview(shown, json_out)
+        if shown.errors:
+            raise typer.Exit(2)
+        return
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -68,6 +129,7 @@ def import_command(
                     principal,
                     kind,
                     file,
+                    options=options,
                     progress=lambda fraction, message: bar.update(
                         task, completed=fraction, description=message
                     ),
@@ -90,10 +152,51 @@ def import_command(
     else:
         typer.echo(
             _(
-                "Imported {rows} rows from {name}: {created} new, {updated} updated.",
+                "Imported {rows} rows from {name}: {created} new, {updated} updated, {unchanged} unchanged.",
                 name=file.name,
                 **result.to_json(),
             )
+        )
+
+
+def _print_preview(shown: Preview, json_out: bool) -> None:
+    """The preview as JSON, or as tables: columns and their fields, the first rows, the problems."""
+    from avbase.industry.imports import MATCH_LABELS
+    from avbase.kit.sheets import Match
+
+    data = shown.to_json()
+    if json_out:
+        emit_json(data)
+        return
+    typer.echo(
+        _(
+            "Sheet {sheet}, header in row {row}, money in {unit}; {count} data rows, {totals} total rows.",
+            sheet=data["sheet"],
+            row="–".join(str(r) for r in data["header_rows"]),
+            unit=data["unit"],
+            count=data["row_count"],
+            totals=len(data["totals"]),
+        )
+    )
+    emit_table(
+        _("Columns"),
+        [_("Column"), _("Title"), _("Field"), _("Match")],
+        [
+            [c["column"], c["title"], c["field"] or "—", _(MATCH_LABELS[Match(c["match"])])]
+            for c in data["columns"]
+        ],
+    )
+    fields = shown.fields
+    emit_table(
+        _("First rows as they will be stored"),
+        [_("Row"), *fields],
+        [[r["row"], *[r["values"].get(f, "") for f in fields]] for r in data["rows"]],
+    )
+    if data["errors"]:
+        emit_table(
+            _("Problems"),
+            [_("Row"), _("Column"), _("Reason")],
+            [[e["row"], e["column"], e["reason"]] for e in data["errors"][:200]],
         )
 
 

@@ -1,77 +1,61 @@
 """Bulk import of enterprises, reports, parks and projects from CSV or Excel: all rows or none.
 
-Every row is validated first; one bad row rejects the file with a list of (row, column, reason), and nothing
-is written. Headers may be the English field names or their Chinese column titles; enum cells may hold the
-value (``content``) or its Chinese label (视听内容生产).
+The sheet is read by :mod:`avbase.kit.sheets` (header found below title and unit rows, two-row headers,
+money units, totals, column matching); a column matched only by similarity waits for the user's word (a
+confirmed mapping, a saved template, or ``accept_guesses``). Every row is then validated; one bad row rejects
+the file with a list of (row, column, reason), and nothing is written. Enum cells may hold the value
+(``content``) or its Chinese label (视听内容生产).
 """
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from avbase.core import audit
 from avbase.core.accounts.models import Organisation
 from avbase.core.accounts.principal import Principal, require_steward
-from avbase.core.errors import AvbaseError, InvalidValue
+from avbase.core.errors import AvbaseError, Forbidden, InvalidValue
 from avbase.core.i18n import N_, _, catalogue
-from avbase.industry import registry
-from avbase.industry.models import Enterprise, Park, Project, ProjectYear
-from avbase.industry.reports import BulkRow, check_period_closed, file_reports_bulk, may_file_reports
+from avbase.industry import import_templates, registry
+from avbase.industry.import_fields import VOCABULARIES, field_title
+from avbase.industry.models import Enterprise, Park, Project, ProjectYear, Report
+from avbase.industry.reports import (
+    FLOWS,
+    BulkRow,
+    check_period_closed,
+    file_reports_bulk,
+    may_file_reports,
+)
 from avbase.industry.schemas import EnterpriseIn, EnterprisePatch, ParkIn, ProjectIn, ReportIn, parse_period
+from avbase.kit import sheets
 from avbase.kit.cells import CsvWriter
+from avbase.kit.sheets import Match, Table
 from avbase.web.validation import field_errors
 
 Progress = Callable[[float, str], None]
 KINDS = ("enterprises", "reports", "parks", "projects")
-
-# Chinese column titles accepted as headers (the export writes these too).
-ZH_HEADERS = {
-    "企业名称": "name",
-    "名称": "name",
-    "统一社会信用代码": "credit_code",
-    "行政区划代码": "region_code",
-    "产业集群": "cluster",
-    "细分领域代码": "category_code",
-    "园区": "park",
-    "梯度": "tier",
-    "专精特新": "specialised",
-    "省级重点企业": "provincial_key",
-    "期间": "period",
-    "视听内容生产收入": "revenue_content",
-    "视听电子产品收入": "revenue_electronics",
-    "视听文化服务收入": "revenue_services",
-    "研发费用": "rnd_expense",
-    "出口额": "exports",
-    "投资额": "investment",
-    "从业人员": "employees",
-    "作品数": "titles",
-    "内容时长": "content_hours",
-    "备注": "note",
-    "版本": "version",
-    "级别": "level",
-    "状态": "status",
-    "运营机构": "operator",
-    "设立年份": "established_year",
-    "项目类型": "tier",
-    "入选年份": "year_selected",
-    "牵头企业信用代码": "lead_credit_code",
-    "计划总投资": "planned_total",
-    "项目名称": "name",
-}
 TRUE_WORDS = {"1", "true", "yes", "y", "是", "√"}
 FALSE_WORDS = {"0", "false", "no", "n", "否", ""}
+PREVIEW_ROWS = 10
+MATCH_LABELS = {
+    Match.known: N_("known title"),
+    Match.mapped: N_("mapped"),
+    Match.guessed: N_("guessed: confirm"),
+    Match.unmatched: N_("no field: map or leave out"),
+    Match.ignored: N_("left out"),
+}
 
 
 @dataclass(frozen=True)
@@ -93,6 +77,37 @@ class ImportRejected(AvbaseError):
         self.errors = errors
 
 
+@dataclass(frozen=True)
+class ImportOptions:
+    """How to read a file: which sheet, whose template, the user's confirmed mapping, and what to allow."""
+
+    sheet: str | None = None
+    template: str | None = None  # a saved template's name
+    mapping: dict[str, str] = field(default_factory=dict)  # header title → field; '' leaves the column out
+    accept_guesses: bool = False  # take columns matched by similarity as matched, leave unknown ones out
+    use_formula_values: bool = False  # a formula cell's saved result is its value
+    unit: str | None = None  # the money unit when the sheet does not say (元, 万元, 亿元 …)
+    save_as: str | None = None  # save the mapping as this template once the import succeeds
+    source: str | None = None  # the organisation whose forms the saved template reads
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any] | None) -> ImportOptions:
+        data = data or {}
+        return cls(
+            sheet=data.get("sheet") or None,
+            template=data.get("template") or None,
+            mapping={str(k): str(v) for k, v in (data.get("mapping") or {}).items()},
+            accept_guesses=bool(data.get("accept_guesses")),
+            use_formula_values=bool(data.get("use_formula_values")),
+            unit=data.get("unit") or None,
+            save_as=data.get("save_as") or None,
+            source=data.get("source") or None,
+        )
+
+
 @dataclass
 class ImportResult:
     kind: str
@@ -101,80 +116,177 @@ class ImportResult:
     rows: int
     created: int
     updated: int
+    unchanged: int = 0  # rows equal to what is stored already (an exported file imported back)
+    sheet: str = ""
+    unit: str = "元"
+    totals: int = 0  # total and subtotal rows checked against the rows above
+    template: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
 
 
+@dataclass
+class Preview:
+    """What an import would do, before it does it: the mapping, the unit, the first rows, every problem."""
+
+    kind: str
+    table: Table
+    template: str | None
+    errors: list[RowError]
+    result: ImportResult | None  # None when the file would be rejected
+
+    @property
+    def first_rows(self) -> list[sheets.DataRow]:
+        return self.table.rows[:PREVIEW_ROWS]
+
+    @property
+    def fields(self) -> list[str]:
+        """The fields of the mapped columns, in the sheet's order."""
+        return [c.field for c in self.table.columns if c.field]
+
+    def to_json(self) -> dict[str, Any]:
+        table = self.table
+        return {
+            "kind": self.kind,
+            "sheet": table.sheet,
+            "sheets": list(table.sheets),
+            "header_rows": list(table.header_rows),
+            "unit": table.unit.label,
+            "unit_source": table.unit_source,
+            "template": self.template,
+            "columns": [
+                {
+                    "column": c.letter,
+                    "title": c.title,
+                    "field": c.field,
+                    "match": c.match.value,
+                    "unit": c.unit.label if c.unit else None,
+                    "alternatives": list(c.alternatives),
+                }
+                for c in table.columns
+            ],
+            "rows": [
+                {"row": r.number, "values": {k: _json_value(v) for k, v in r.values.items()}}
+                for r in self.first_rows
+            ],
+            "row_count": len(table.rows),
+            "totals": [{"row": t.number, "kind": t.kind, "rows": t.rows} for t in table.totals],
+            "skipped_rows": table.skipped,
+            "errors": [asdict(e) for e in self.errors],
+            "result": self.result.to_json() if self.result else None,
+        }
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return value
+
+
 # --- reading ---------------------------------------------------------------------------------------------
 
 
-def read_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, dict[str, Any]]]]:
-    """Header (field names) and (spreadsheet row number, values) for CSV, XLSX."""
-    suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        return _read_xlsx(path)
-    if suffix in (".csv", ".txt"):
-        return _read_csv(path)
-    raise AvbaseError(
-        "Unsupported file type {suffix}: use .csv or .xlsx.", field="file", suffix=suffix or "?"
-    )
+def read_table(
+    session: Session, principal: Principal, kind: str, path: Path, options: ImportOptions
+) -> tuple[Table, str | None]:
+    """The sheet read with the named template (or the organisation's one that fits) and the user's mapping."""
+    vocabulary = VOCABULARIES[kind]
+    mapping: dict[str, str] = {}
+    unit = options.unit
+    template_name = options.template
+    if options.template:
+        template = import_templates.find_template(session, principal, kind=kind, name=options.template)
+        mapping.update(template.mapping)
+        unit = unit or template.unit
+    mapping.update(import_templates.clean_mapping(kind, options.mapping))
 
-
-def _field(header: object) -> str:
-    text = str(header or "").strip().lstrip("\ufeff")
-    return ZH_HEADERS.get(text, text.lower())
-
-
-def _read_csv(path: Path) -> tuple[list[str], Iterator[tuple[int, dict[str, Any]]]]:
-    raw = path.read_bytes()
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise AvbaseError("The CSV file is neither UTF-8 nor GB18030 text.", field="file")
-    reader = csv.reader(io.StringIO(text))
-    header = [_field(h) for h in next(reader, [])]
-
-    def rows() -> Iterator[tuple[int, dict[str, Any]]]:
-        for number, values in enumerate(reader, start=2):
-            if any(v.strip() for v in values):
-                yield number, dict(zip(header, values, strict=False))
-
-    return header, rows()
-
-
-def _read_xlsx(path: Path) -> tuple[list[str], Iterator[tuple[int, dict[str, Any]]]]:
-    from openpyxl import load_workbook
+    def read(with_mapping: dict[str, str], with_unit: str | None) -> Table:
+        return sheets.read_table(
+            path,
+            vocabulary,
+            mapping=with_mapping,
+            sheet=options.sheet,
+            unit=with_unit,
+            use_formula_values=options.use_formula_values,
+        )
 
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise AvbaseError(
-            "The Excel file cannot be read: {error}", field="file", error=str(exc)[:200]
-        ) from exc
-    sheet = book.worksheets[0]
-    values = sheet.iter_rows(values_only=True)
-    header = [_field(h) for h in next(values, ())]
-
-    def rows() -> Iterator[tuple[int, dict[str, Any]]]:
+        table: Table | None = read(mapping, unit)
+    except AvbaseError:
+        if options.template:
+            raise
+        table = None
+    if options.template or (table is not None and not table.unconfirmed):
+        assert table is not None
+        return table, template_name
+    # A form from a source whose template the organisation saved before is read with it: the newest
+    # template that names every column the importer does not know (or, where no header was found at all,
+    # the newest with which one is found and every column is known).
+    wanted = {sheets.normalise_title(c.title) for c in table.unconfirmed} if table is not None else set()
+    for template in sorted(
+        import_templates.list_templates(session, principal, kind=kind),
+        key=lambda t: t.updated_at,
+        reverse=True,
+    )[:20]:
+        if wanted and not wanted <= set(template.mapping):
+            continue
         try:
-            for number, cells in enumerate(values, start=2):
-                if any(c not in (None, "") for c in cells):
-                    yield number, {key: _cell(cell) for key, cell in zip(header, cells, strict=False) if key}
-        finally:
-            book.close()
+            fitted = read({**template.mapping, **mapping}, unit or template.unit)
+        except AvbaseError:
+            continue
+        if not fitted.unconfirmed:
+            return fitted, template.name
+    if table is None:
+        table = read(mapping, unit)  # raises the reader's error (no header, no such sheet)
+    return table, None
 
-    return header, rows()
+
+def _sheet_errors(kind: str, table: Table, options: ImportOptions) -> list[RowError]:
+    errors = [RowError(p.row, p.column, _(p.msgid, **p.params)) for p in table.problems]
+    if options.accept_guesses:
+        return errors
+    header = table.header_rows[0]
+    for column in table.unconfirmed:
+        if column.match is Match.guessed and column.field:
+            errors.append(
+                RowError(
+                    header,
+                    column.field,
+                    _(
+                        "Column {column} ({title}) looks like {field} ({label}): confirm the mapping in the "
+                        "preview, or import with a template.",
+                        column=column.letter,
+                        title=column.title,
+                        field=column.field,
+                        label=field_title(kind, column.field),
+                    ),
+                )
+            )
+        else:
+            errors.append(
+                RowError(
+                    header,
+                    column.letter,
+                    _(
+                        "Column {column} ({title}) matches no field: map it or leave it out in the preview, "
+                        "or import with a template.",
+                        column=column.letter,
+                        title=column.title,
+                    ),
+                )
+            )
+    return errors
+
+
+def _row_values(values: dict[str, Any]) -> dict[str, Any]:
+    return {key: _cell(value) for key, value in values.items()}
 
 
 def _cell(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return f"{value.year}-{value.month:02d}"
-    if isinstance(value, date):
+    if isinstance(value, datetime | date):
         return f"{value.year}-{value.month:02d}"
     if isinstance(value, float) and value.is_integer():
         return int(value)
@@ -265,6 +377,9 @@ def _error(errors: list[RowError], number: int, column: str, exc: AvbaseError | 
 
 # --- the importers -----------------------------------------------------------------------------------------
 
+Rows = Iterator[tuple[int, dict[str, Any]]]
+Counts = tuple[int, int, int]  # created, updated, unchanged
+
 
 def run_import(
     session: Session,
@@ -272,18 +387,62 @@ def run_import(
     kind: str,
     path: Path,
     *,
+    options: ImportOptions | None = None,
     file_name: str | None = None,
     progress: Progress | None = None,
     on: date | None = None,
+    dry_run: bool = False,
 ) -> ImportResult:
     """Validates every row, then writes them all; raises :class:`ImportRejected` on any error.
 
     The caller owns the transaction and rolls it back on error, so a rejected file leaves nothing behind.
+    With ``dry_run`` nothing is written: the result says what an import would do.
     """
+    return _run(session, principal, kind, path, options or ImportOptions(), file_name, progress, on, dry_run)[
+        0
+    ]
+
+
+def preview(
+    session: Session,
+    principal: Principal,
+    kind: str,
+    path: Path,
+    *,
+    options: ImportOptions | None = None,
+    file_name: str | None = None,
+    on: date | None = None,
+) -> Preview:
+    """Reads and checks the file as an import would, writing nothing; problems are listed, not raised."""
+    options = options or ImportOptions()
+    if kind not in KINDS:
+        raise AvbaseError("Unknown import kind {kind}.", field="kind", kind=kind)
+    table, template = read_table(session, principal, kind, path, options)
+    try:
+        result, _table, _template = _run(
+            session, principal, kind, path, options, file_name, None, on, True, read=(table, template)
+        )
+    except ImportRejected as rejected:
+        return Preview(kind, table, template, rejected.errors, None)
+    return Preview(kind, table, template, [], result)
+
+
+def _run(
+    session: Session,
+    principal: Principal,
+    kind: str,
+    path: Path,
+    options: ImportOptions,
+    file_name: str | None,
+    progress: Progress | None,
+    on: date | None,
+    dry_run: bool,
+    read: tuple[Table, str | None] | None = None,
+) -> tuple[ImportResult, Table, str | None]:
     if kind not in KINDS:
         raise AvbaseError("Unknown import kind {kind}.", field="kind", kind=kind)
     sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
-    _header, rows = read_rows(path)
+    table, template = read or read_table(session, principal, kind, path, options)
     report = progress or (lambda _fraction, _message: None)
     importer = {
         "enterprises": _import_enterprises,
@@ -291,8 +450,40 @@ def run_import(
         "parks": _import_parks,
         "projects": _import_projects,
     }[kind]
-    created, updated, count = importer(session, principal, rows, report, sha256, on)
-    result = ImportResult(kind, file_name or path.name, sha256, count, created, updated)
+    errors = _sheet_errors(kind, table, options)
+    # A row with a refused cell (a formula) is reported once, not again as the row that cell leaves short.
+    refused = {error.row for error in errors}
+    rows = ((r.number, _row_values(r.values)) for r in table.rows if r.number not in refused)
+    try:
+        created, updated, unchanged = importer(session, principal, rows, report, sha256, on, errors, dry_run)
+    except ImportRejected as rejected:
+        raise ImportRejected(sorted(rejected.errors, key=lambda e: e.row), len(table.rows)) from None
+    result = ImportResult(
+        kind,
+        file_name or path.name,
+        sha256,
+        len(table.rows),
+        created,
+        updated,
+        unchanged,
+        sheet=table.sheet,
+        unit=table.unit.label,
+        totals=len(table.totals),
+        template=template,
+    )
+    if dry_run:
+        return result, table, template
+    if options.save_as:
+        import_templates.save_template(
+            session,
+            principal,
+            kind=kind,
+            name=options.save_as,
+            source=options.source or options.save_as,
+            mapping=table.mapping,
+            unit=options.unit,
+        )
+        result.template = options.save_as
     audit.record(
         session,
         action="import",
@@ -302,18 +493,19 @@ def run_import(
         note=file_name or path.name,
     )
     session.flush()
-    return result
+    return result, table, template
 
 
 def _import_reports(
     session: Session,
     principal: Principal,
-    rows: Iterator[tuple[int, dict[str, Any]]],
+    rows: Rows,
     progress: Progress,
     batch: str,
     on: date | None,
-) -> tuple[int, int, int]:
-    errors: list[RowError] = []
+    errors: list[RowError],
+    dry_run: bool,
+) -> Counts:
     seen: dict[tuple[int, str, date], int] = {}
     valid: list[BulkRow] = []
     cleaned = [(number, _clean(raw)) for number, raw in rows]
@@ -369,25 +561,96 @@ def _import_reports(
             continue
         seen[key] = number
         valid.append(BulkRow(enterprise_id, org_id, kind, start, data.model_dump(exclude={"period"})))
+    changed, corrections, unchanged = _corrections(session, valid, seen, errors)
     _reject_if_any(errors, count)
+    if dry_run:
+        return len(changed) - corrections, corrections, unchanged
     progress(0.8, _("Writing {count} reports", count=count))
-    created, corrected = file_reports_bulk(
-        session, valid, submitted_by_id=principal.user_id or None, batch=batch[:64]
+    created, corrected = (
+        file_reports_bulk(session, changed, submitted_by_id=principal.user_id or None, batch=batch[:64])
+        if changed
+        else (0, 0)
     )
-    return created, corrected, count
+    return created, corrected, unchanged
+
+
+COMPARED = (*FLOWS, "employees", "titles", "content_hours")
+
+
+def _current_reports(session: Session, rows: list[BulkRow]) -> dict[tuple[int, str, date], dict[str, Any]]:
+    """The current report of each (enterprise, period) in ``rows`` that has one: its figures and note."""
+    keys = {(row.enterprise_id, row.kind.value, row.start) for row in rows}
+    found: dict[tuple[int, str, date], dict[str, Any]] = {}
+    ids = sorted({row.enterprise_id for row in rows})
+    starts = sorted({row.start for row in rows})
+    columns = [getattr(Report, name) for name in (*COMPARED, "note")]
+    for offset in range(0, len(ids), 500):
+        for record in session.execute(
+            select(Report.enterprise_id, Report.period_kind, Report.period_start, *columns).where(
+                Report.enterprise_id.in_(ids[offset : offset + 500]),
+                Report.period_start.in_(starts),
+                Report.is_current,
+            )
+        ):
+            key = (
+                record.enterprise_id,
+                str(getattr(record.period_kind, "value", record.period_kind)),
+                record.period_start,
+            )
+            if key in keys:
+                found[key] = {name: getattr(record, name) for name in (*COMPARED, "note")}
+    return found
+
+
+def _corrections(
+    session: Session, rows: list[BulkRow], numbers: dict[tuple[int, str, date], int], errors: list[RowError]
+) -> tuple[list[BulkRow], int, int]:
+    """The rows that file something, how many of them are corrections, and how many repeat what is filed.
+
+    A row for a period that has a report is a correction, and a correction needs a note that says why, as it
+    does in the form and the API. A row equal to the current report corrects nothing: an exported file
+    imported back unchanged is no correction, and it is skipped.
+    """
+    if not rows:
+        return [], 0, 0
+    current = _current_reports(session, rows)
+    changed: list[BulkRow] = []
+    corrections = unchanged = 0
+    for row in rows:
+        key = (row.enterprise_id, row.kind.value, row.start)
+        filed = current.get(key)
+        if filed is None:
+            changed.append(row)
+            continue
+        if all(_same(row.values.get(name), filed[name]) for name in COMPARED):
+            unchanged += 1
+            continue
+        if not row.values.get("note"):
+            errors.append(RowError(numbers[key], "note", _("A correction needs a note that says why.")))
+            continue
+        corrections += 1
+        changed.append(row)
+    return changed, corrections, unchanged
+
+
+def _same(new: Any, old: Any) -> bool:
+    if isinstance(new, Decimal) or isinstance(old, Decimal):
+        return Decimal(str(new or 0)) == Decimal(str(old or 0))
+    return bool(new == old)
 
 
 def _import_enterprises(
     session: Session,
     principal: Principal,
-    rows: Iterator[tuple[int, dict[str, Any]]],
+    rows: Rows,
     progress: Progress,
     batch: str,
     on: date | None,
-) -> tuple[int, int, int]:
+    errors: list[RowError],
+    dry_run: bool,
+) -> Counts:
     from avbase.industry.models import Cluster, Tier
 
-    errors: list[RowError] = []
     parks = {park.name: park.id for park in session.scalars(select(Park))}
     parsed: list[tuple[int, EnterpriseIn]] = []
     seen_codes: dict[str, int] = {}
@@ -421,44 +684,58 @@ def _import_enterprises(
         seen_codes[data.credit_code] = number
         parsed.append((number, data))
     _reject_if_any(errors, count)
+    codes = sorted(seen_codes)
+    # Only enterprises the importer may see are updated. A code registered where they cannot see is
+    # answered exactly as a code they may not register: the import must not tell whether it exists.
+    existing = _by_credit_code(session, registry.visible_enterprises(principal), codes)
+    elsewhere = set(_by_credit_code(session, select(Enterprise), codes)) - set(existing)
+    if dry_run:
+        return len(parsed) - len(existing), len(existing), 0
     progress(0.5, _("Writing {count} enterprises", count=count))
     created = updated = 0
-    codes = sorted(seen_codes)
-    existing = {
-        e.credit_code: e
-        for offset in range(0, len(codes), 500)
-        for e in session.scalars(
-            select(Enterprise).where(Enterprise.credit_code.in_(codes[offset : offset + 500]))
-        )
-    }
     for number, data in parsed:
+        unseen = _("No enterprise you may see has the credit code {code}, and you may not register it.",
+                   code=data.credit_code)  # fmt: skip
         try:
             if data.credit_code in existing:
                 patch = EnterprisePatch(**data.model_dump(exclude={"credit_code"}))
                 registry.update_enterprise(session, principal, existing[data.credit_code].id, patch)
                 updated += 1
+            elif data.credit_code in elsewhere:
+                errors.append(RowError(number, "credit_code", unseen))
             else:
                 registry.create_enterprise(session, principal, data)
                 created += 1
+        except Forbidden:
+            errors.append(RowError(number, "credit_code", unseen))
         except AvbaseError as exc:
             _error(errors, number, "name", exc)
     if errors:
         raise ImportRejected(errors, count)
-    return created, updated, count
+    return created, updated, 0
+
+
+def _by_credit_code(session: Session, stmt: Select[Any], codes: list[str]) -> dict[str, Enterprise]:
+    found: dict[str, Enterprise] = {}
+    for offset in range(0, len(codes), 500):
+        batch = stmt.where(Enterprise.credit_code.in_(codes[offset : offset + 500]))
+        found.update((enterprise.credit_code, enterprise) for enterprise in session.scalars(batch))
+    return found
 
 
 def _import_parks(
     session: Session,
     principal: Principal,
-    rows: Iterator[tuple[int, dict[str, Any]]],
+    rows: Rows,
     progress: Progress,
     batch: str,
     on: date | None,
-) -> tuple[int, int, int]:
+    errors: list[RowError],
+    dry_run: bool,
+) -> Counts:
     from avbase.industry.models import ParkLevel, ParkStatus
 
     require_steward(principal)
-    errors: list[RowError] = []
     operators = {name: org_id for org_id, name in session.execute(select(Organisation.id, Organisation.name))}
     parsed: list[tuple[int, ParkIn]] = []
     count = 0
@@ -475,6 +752,9 @@ def _import_parks(
             parsed.append((number, data))
     _reject_if_any(errors, count)
     existing = {park.name: park for park in session.scalars(select(Park))}
+    if dry_run:
+        known = sum(1 for _number, data in parsed if data.name in existing)
+        return len(parsed) - known, known, 0
     created = updated = 0
     for number, data in parsed:
         try:
@@ -492,21 +772,22 @@ def _import_parks(
             _error(errors, number, "name", exc)
     if errors:
         raise ImportRejected(errors, count)
-    return created, updated, count
+    return created, updated, 0
 
 
 def _import_projects(
     session: Session,
     principal: Principal,
-    rows: Iterator[tuple[int, dict[str, Any]]],
+    rows: Rows,
     progress: Progress,
     batch: str,
     on: date | None,
-) -> tuple[int, int, int]:
+    errors: list[RowError],
+    dry_run: bool,
+) -> Counts:
     from avbase.industry.models import ProjectStatus, ProjectTier
 
     require_steward(principal)
-    errors: list[RowError] = []
     parks = {park.name: park.id for park in session.scalars(select(Park))}
     parsed: list[tuple[int, ProjectIn]] = []
     count = 0
@@ -527,6 +808,17 @@ def _import_projects(
         if data is not None:
             parsed.append((number, data))
     _reject_if_any(errors, count)
+    if dry_run:
+        known = sum(
+            1
+            for _number, data in parsed
+            if session.scalar(
+                select(Project.id).where(
+                    Project.name == data.name, Project.year_selected == data.year_selected
+                )
+            )
+        )
+        return len(parsed) - known, known, 0
     created = updated = 0
     for number, data in parsed:
         try:
@@ -556,7 +848,7 @@ def _import_projects(
             _error(errors, number, "name", exc)
     if errors:
         raise ImportRejected(errors, count)
-    return created, updated, count
+    return created, updated, 0
 
 
 def errors_csv(errors: list[dict[str, Any]]) -> str:

@@ -427,6 +427,23 @@ class ParkEvaluation(Audited, Base):
     park: Mapped[Park] = relationship()
 
 
+class ImportTemplate(Audited, TimestampMixin, Base):
+    """How one source organisation's forms map to import fields, saved by the organisation importing them."""
+
+    __tablename__ = "industry_import_templates"
+    __table_args__ = (UniqueConstraint("org_id", "kind", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # enterprises | reports | parks | projects
+    name: Mapped[str] = mapped_column(String(80))
+    source: Mapped[str] = mapped_column(String(200))  # the organisation whose forms these are
+    # Normalised header title → field ('' for a column the import leaves out).
+    mapping: Mapped[dict[str, str]] = mapped_column(JSON)
+    unit: Mapped[str | None] = mapped_column(String(10))  # for forms that never say their money unit
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
 @event.listens_for(Organisation, "after_update")
 def _figures_follow_the_region(_mapper: Any, connection: Connection, target: Organisation) -> None:
     """An organisation that moves takes its enterprise's yearly figures to the new region."""

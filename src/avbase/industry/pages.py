@@ -19,17 +19,34 @@ from avbase.core.errors import AvbaseError, NotFound
 from avbase.core.i18n import _, get_locale
 from avbase.core.jobs import get_job
 from avbase.core.jobs.models import Job
-from avbase.industry import charts, evaluation, index_service, kpi, ranking, registry, reports
+from avbase.industry import (
+    charts,
+    evaluation,
+    import_templates,
+    index_service,
+    kpi,
+    ranking,
+    registry,
+    reports,
+)
 from avbase.industry.exports import XLSX_MEDIA_TYPE, ranking_file
-from avbase.industry.imports import KINDS
+from avbase.industry.imports import KINDS, MATCH_LABELS, ImportOptions, preview
 from avbase.industry.indicators import INDICATORS
 from avbase.industry.models import Cluster, Park, ParkEvaluation, ProjectTier, Report, Tier, YearlyFigure
 from avbase.industry.schemas import MilestoneIn, ReportIn
-from avbase.industry.tasks import IMPORT_JOB, queue_import, rejection_file
+from avbase.industry.tasks import (
+    IMPORT_JOB,
+    queue_import,
+    queue_staged,
+    rejection_file,
+    stage_import,
+    staged_import,
+)
 from avbase.industry.views import index_run_out, ranking_out, sensitivity_out
 from avbase.kit.dates import today
 from avbase.kit.money import in_yi
 from avbase.kit.pagination import PageRequest
+from avbase.kit.sheets import UNIT_LABELS
 from avbase.settings import get_settings
 from avbase.web.deps import Db, PagePrincipal
 from avbase.web.downloads import attachment
@@ -263,7 +280,14 @@ def imports(request: Request, db: Db, principal: PagePrincipal) -> Response:
     return render(
         request,
         "industry/imports.html",
-        {"kinds": KINDS, "jobs": recent, "errors": {}, "has_errors": lambda j: rejection_file(j.id).exists()},
+        {
+            "kinds": KINDS,
+            "jobs": recent,
+            "errors": {},
+            "has_errors": lambda j: rejection_file(j.id).exists(),
+            "templates": import_templates.list_templates(db, principal),
+            "units": UNIT_LABELS,
+        },
     )
 
 
@@ -277,6 +301,88 @@ def upload(
 ) -> Response:
     job = queue_import(db, principal, kind=kind, upload=file)
     return RedirectResponse(f"/jobs/{job.id}", status_code=303)
+
+
+@router.post("/imports/preview", max_body_size=upload_body(get_settings().import_max_mb << 20))
+def upload_for_preview(
+    request: Request,
+    db: Db,
+    principal: PagePrincipal,
+    form: RawForm,
+    kind: str = Form(...),
+    file: UploadFile = File(...),
+) -> Response:
+    """Keeps the upload and shows what its import would do; nothing is written until the user confirms."""
+    token = stage_import(principal, kind=kind, upload=file)
+    options = ImportOptions(
+        sheet=_text(form, "sheet"),
+        template=_text(form, "template"),
+        unit=_text(form, "unit"),
+        use_formula_values=bool(form.get("use_formula_values")),
+    )
+    return _preview_page(request, db, principal, token, options)
+
+
+@router.post("/imports/staged/{token}")
+def confirm_staged(request: Request, db: Db, principal: PagePrincipal, token: str, form: RawForm) -> Response:
+    """Checks the file again with the mapping as the user left it, or imports it with that mapping."""
+    titles = [str(t) for t in form.getlist("title")]
+    targets = [str(f) for f in form.getlist("field")]
+    options = ImportOptions(
+        sheet=_text(form, "sheet"),
+        unit=_text(form, "unit"),
+        mapping=dict(zip(titles, targets, strict=False)),
+        use_formula_values=bool(form.get("use_formula_values")),
+        save_as=_text(form, "save_as"),
+        source=_text(form, "source"),
+    )
+    if form.get("action") == "import":
+        job = queue_staged(db, principal, token, options)
+        return RedirectResponse(f"/jobs/{job.id}", status_code=303)
+    return _preview_page(request, db, principal, token, options)
+
+
+def _text(form: Any, name: str) -> str | None:
+    value = form.get(name)
+    return value.strip()[:200] or None if isinstance(value, str) else None
+
+
+def _preview_page(
+    request: Request, db: Db, principal: Principal, token: str, options: ImportOptions
+) -> Response:
+    from avbase.industry.import_fields import VOCABULARIES
+    from avbase.kit.sheets import sheet_names
+
+    path, kind, file_name = staged_import(principal, token)
+    context: dict[str, Any] = {
+        "token": token,
+        "kind": kind,
+        "file_name": file_name,
+        "options": options,
+        "units": UNIT_LABELS,
+        "fields": [(spec.key, spec.titles[0]) for spec in VOCABULARIES[kind].fields],
+        "field_titles": {spec.key: spec.titles[0] for spec in VOCABULARIES[kind].fields},
+        "match_labels": {match.value: label for match, label in MATCH_LABELS.items()},
+        "shown": None,
+        "failure": None,
+    }
+    try:
+        shown = preview(db, principal, kind, path, options=options, file_name=file_name)
+        context["shown"] = shown
+        context["sheets"] = list(shown.table.sheets)
+    except AvbaseError as exc:
+        context["failure"] = _(exc.message, **exc.params)
+        context["sheets"] = sheet_names(path)
+    finally:
+        db.rollback()  # a preview writes nothing
+    status = 200 if context["shown"] is not None else 422
+    return render(request, "industry/import_preview.html", context, status_code=status)
+
+
+@router.post("/import-templates/{template_id}/delete")
+def delete_import_template(db: Db, principal: PagePrincipal, template_id: RowId) -> Response:
+    import_templates.delete_template(db, principal, template_id)
+    return RedirectResponse("/industry/imports", status_code=303)
 
 
 @router.get("/imports/{job_id}/errors.csv")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -504,3 +504,68 @@ class ImportQueuedOut(BaseModel):
     job_id: int
     kind: str
     file_name: str
+
+
+ImportKind = Literal["enterprises", "reports", "parks", "projects"]
+MoneyUnit = Literal["元", "千元", "万元", "百万元", "亿元"]
+
+
+class ImportTemplateIn(BaseModel):
+    """A column mapping for one source organisation's forms: header title → field ('' leaves it out)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: ImportKind
+    name: Annotated[str, Field(min_length=1, max_length=80), Printable]
+    source: Annotated[str, Field(min_length=1, max_length=200), Printable]
+    mapping: Annotated[
+        dict[Annotated[str, Field(max_length=200)], Annotated[str, Field(max_length=40)]],
+        Field(max_length=200),
+    ]
+    unit: MoneyUnit | None = None
+
+
+class ImportTemplateOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    kind: str
+    name: str
+    source: str
+    mapping: dict[str, str]
+    unit: str | None
+    updated_at: datetime
+
+
+class ImportColumnOut(BaseModel):
+    column: str
+    title: str
+    field: str | None
+    match: str
+    unit: str | None
+    alternatives: list[str]
+
+
+class ImportRowErrorOut(BaseModel):
+    row: int
+    column: str
+    reason: str
+
+
+class ImportPreviewOut(BaseModel):
+    """What the import would do: the sheet, header rows, unit, mapping, first rows and every problem."""
+
+    kind: str
+    sheet: str
+    sheets: list[str]
+    header_rows: list[int]
+    unit: str
+    unit_source: str
+    template: str | None
+    columns: list[ImportColumnOut]
+    rows: list[dict[str, Any]]
+    row_count: int
+    totals: list[dict[str, Any]]
+    skipped_rows: list[int]
+    errors: list[ImportRowErrorOut]
+    result: dict[str, Any] | None
