@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
@@ -77,6 +78,9 @@ def test_every_industry_page_renders_for_an_officer_in_both_languages(
         assert client.get(english_path).status_code == 200, english_path
     english = client.get("/industry?lang=en").text
     assert "Industry monitoring" in english and "Targets met" in english
+    # Raw indicator values read as people write them: no scientific notation, ratios as percentages.
+    explained = client.get("/industry/index").text
+    assert not re.search(r"\d\.?\d*e[+-]\d\d", explained) and "亿元" in explained and " %" in explained
     # A group that is not one of the scheme's (here, not a cluster) is the caller's mistake, not a 500.
     for path in ("/industry/rankings?group=enterprise", "/industry/rankings/export.xlsx?group=enterprise"):
         assert client.get(path).status_code == 400, path

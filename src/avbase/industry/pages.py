@@ -440,6 +440,7 @@ def index_page(
             "index_chart": charts.index_bars(run, pillar_names),
             "pillar_names": pillar_names,
             "indicator_labels": {key: item.label for key, item in INDICATORS.items()},
+            "indicator_units": {key: item.unit for key, item in INDICATORS.items()},
             "scenario_label": scenario_label,
         },
     )

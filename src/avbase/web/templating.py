@@ -39,6 +39,21 @@ def query_with(request: Request, **changes: object) -> str:
     return "?" + urlencode(params)
 
 
+def quantity(value: float | None, unit: str) -> str:
+    """An indicator's raw value as people read it: ratios as percentages, money in 亿 (billions of yuan in
+    English), counts with thousands separators; never scientific notation."""
+    if value is None:
+        return "—"
+    english = get_locale() == "en"
+    if unit == "ratio":
+        return f"{value * 100:,.2f} %"
+    if unit == "yuan":
+        return f"¥{value / 1e9:,.2f} bn" if english else f"{value / 1e8:,.2f} 亿元"
+    if unit == "yuan_per_person":
+        return f"¥{value:,.0f}" if english else f"{value / 1e4:,.2f} 万元"
+    return f"{value:,.0f}" if float(value).is_integer() or abs(value) >= 100 else f"{value:,.2f}"
+
+
 def _build_environment() -> Environment:
     env = Environment(
         loader=ChoiceLoader([FileSystemLoader(str(path)) for path in TEMPLATE_DIRS]),
@@ -57,6 +72,7 @@ def _build_environment() -> Environment:
     env.filters["local_time"] = local_time
     env.filters["label"] = label
     env.filters["timecode"] = timecode
+    env.filters["quantity"] = quantity
     return env
 
 
