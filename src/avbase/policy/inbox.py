@@ -69,7 +69,7 @@ def _review_items(session: Session, principal: Principal, on: date) -> list[Inbo
                     if overdue
                     else _("Decide the application: {item}", item=application.item)
                 ),
-                detail=_("{stage} review for {unit}", stage=label(review.stage), unit=review.unit),
+                detail=review.unit,
                 link=f"/policy/applications/{application.id}",
                 urgency=Urgency.overdue if overdue else Urgency.due,
                 due_on=review.due_on,
@@ -211,7 +211,11 @@ def policy_figures(session: Session, principal: Principal, on: date) -> list[Key
                     _("Budget used {year}", year=year),
                     f"{(committed / total * 100).quantize(Decimal('0.1'))}%",
                     "/policy/reports",
-                    hint=_("{committed} of {total} yuan committed", committed=committed, total=total),
+                    hint=_(
+                        "{committed} of {total} yuan committed",
+                        committed=f"{committed:,.0f}",
+                        total=f"{total:,.0f}",
+                    ),
                     testid="budget-use",
                 )
             )
