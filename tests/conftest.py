@@ -22,6 +22,8 @@ _SCRATCH = Path(tempfile.mkdtemp(prefix="avbase-test-"))
 os.environ["AVBASE_VAR_DIR"] = str(_SCRATCH / "var")
 os.environ["AVBASE_CONFIG"] = str(_SCRATCH / "absent.toml")
 os.environ.pop("AVBASE_DATABASE_URL", None)
+# Workers' idle scans would notify the users of whichever test ran them; notification tests scan on purpose.
+os.environ["AVBASE_NOTIFY_SCAN_MINUTES"] = "0"
 
 import psycopg
 import pytest

@@ -164,10 +164,12 @@ def create_app(engine: Engine | None = None, *, run_worker: bool | None = None) 
     from avbase.policy import pages as policy_pages
     from avbase.search import api as search_api
     from avbase.search import pages as search_pages
+    from avbase.web import inbox as inbox_pages
     from avbase.web import pages as core_pages
 
     page_routers = (
         core_pages.router,
+        inbox_pages.router,
         accounts_pages.router,
         jobs_pages.router,
         audit_pages.router,
@@ -180,6 +182,7 @@ def create_app(engine: Engine | None = None, *, run_worker: bool | None = None) 
         app.include_router(router, include_in_schema=False, max_body_size=DEFAULT_MAX_BODY)
     for router in (
         accounts_api.router,
+        inbox_pages.api_router,
         jobs_api.router,
         audit_api.router,
         industry_api.router,

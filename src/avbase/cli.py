@@ -251,6 +251,49 @@ def demo(
         )
 
 
+# --- inbox and notifications --------------------------------------------------------------------------
+
+
+@app.command("inbox")
+def inbox_command(
+    as_user: Annotated[
+        str | None, typer.Option("--as", help="Act as this user (default: the platform operator).")
+    ] = None,
+    json_out: Json = False,
+) -> None:
+    """What needs the user now, across every module: the items of their home page."""
+    from avbase.core import inbox
+    from avbase.core.db import session_scope
+    from avbase.industry.cli import principal_for
+    from avbase.kit.dates import today
+
+    _require_schema()
+    with session_scope(_engine()) as session:
+        principal = principal_for(session, as_user)
+        items = inbox.collect(session, principal, on=today())
+    if json_out:
+        emit_json({"user": principal.username, "items": [item.to_json() for item in items]})
+        return
+    emit_table(
+        _("Inbox of {name}", name=principal.display_name),
+        [_("Urgency"), _("Due"), _("What"), _("Where")],
+        [(label(i.urgency), i.due_on, i.title, i.link) for i in items],
+    )
+
+
+@app.command("notify")
+def notify_command(json_out: Json = False) -> None:
+    """Record new inbox items as notifications now and queue their e-mails and any digest that is due
+    (workers do this every notify_scan_minutes; this is for cron or a first run)."""
+    from avbase.core.notifications.service import scan_and_queue
+
+    _require_schema()
+    made = scan_and_queue(_engine())
+    emit_json({"notifications": made}) if json_out else typer.echo(
+        _("{count} new notifications.", count=made)
+    )
+
+
 # --- users --------------------------------------------------------------------------------------------
 
 

@@ -27,13 +27,17 @@ ENTITY_TYPES = [
     "industry_milestones", "industry_ranking_schemes", "policy_documents", "policy_measures",
     "policy_parameters", "policy_applications", "policy_reviews", "policy_budgets", "policy_unit_routes",
     "policy_attachments", "policy_rounds", "policy_round_entries", "policy_round_experts",
-    "policy_round_scores", "media_assets", "media_text_segments",
+    "policy_round_scores", "media_assets", "media_text_segments", "notifications",
+    "notification_preferences",
 ]  # fmt: skip
+INBOX_DOMAINS = ["industry", "policy", "media"]
 
 
 def label_values() -> list[str]:
     from avbase.core.accounts.models import OrgKind, Role
+    from avbase.core.inbox import Urgency
     from avbase.core.jobs.models import JobState
+    from avbase.core.notifications.models import Delivery, EmailState
     from avbase.industry import models as industry
     from avbase.media.models import AssetState, TextSource
     from avbase.policy.models import ApplicationState, Decision, LedgerKind, RoundState
@@ -45,6 +49,7 @@ def label_values() -> list[str]:
         *industry.PeriodKind,
         *industry.Normalisation, *industry.UnitLevel, *RuleKind, *Outcome,
         *ApplicationState, *Decision, *LedgerKind, *RoundState, *AssetState, *TextSource,
+        *Urgency, *Delivery, *EmailState,
     ]  # fmt: skip
     return (
         [str(value.value) for value in values]
@@ -53,4 +58,5 @@ def label_values() -> list[str]:
         + SHOT_TRANSITIONS
         + MEDIA_STEPS
         + SEARCH_FIELDS
+        + INBOX_DOMAINS
     )

@@ -7,6 +7,7 @@ def import_all_models() -> None:
     import avbase.core.accounts.models
     import avbase.core.audit
     import avbase.core.jobs.models
+    import avbase.core.notifications.models
     import avbase.industry.models
     import avbase.media.models
     import avbase.policy.models

@@ -85,6 +85,28 @@ class Settings(BaseSettings):
     review_days: int = Field(
         default=15, ge=1, description="Days a unit has to decide a review before it is overdue."
     )
+    report_due_days: int = Field(
+        default=15, ge=0, description="Days after a reporting period ends that its statistics report is due."
+    )
+    smtp_host: str = Field(default="", description="SMTP server for e-mail notifications; empty: no e-mail.")
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    smtp_tls: str = Field(
+        default="starttls",
+        pattern="^(none|starttls|ssl)$",
+        description="none, starttls (upgrade a plain connection) or ssl (TLS from the start, port 465).",
+    )
+    smtp_user: str = Field(default="", description="SMTP login; empty: send without logging in.")
+    smtp_password: str = Field(default="", description="SMTP password (shown masked).")
+    smtp_sender: str = Field(default="avbase@localhost", description="The From address of e-mails.")
+    smtp_timeout_seconds: float = Field(default=30.0, gt=0)
+    digest_hour: int = Field(
+        default=8, ge=0, le=23, description="Local hour after which the daily digest e-mail is sent."
+    )
+    notify_scan_minutes: int = Field(
+        default=15,
+        ge=0,
+        description="How often workers look for new inbox items to notify people of; 0: never (use cron).",
+    )
 
     @field_validator("database_url")
     @classmethod
@@ -113,6 +135,8 @@ class Settings(BaseSettings):
         """Settings as shown to an operator: secrets masked, computed values included."""
         shown = self.model_dump(mode="json")
         shown["database_url"] = _mask_password(self.effective_database_url)
+        if self.smtp_password:
+            shown["smtp_password"] = "***"  # noqa: S105  (the mask, not a password)
         shown["config_file"] = str(_config_file())
         return shown
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -239,6 +239,36 @@ def _applications(session: Session, org_ids: dict[str, int]) -> None:
         apps.commit_award(session, officers[0], application.id, year=2025)
         if goal is ApplicationState.disbursed:
             apps.disburse(session, officers[0], application.id, note="国库集中支付")
+    _waiting_work(session, org_ids)
+
+
+# Work on the demo Hunan users' desks, so their workbench shows it: two applications with the 工信厅 (one
+# submitted on ON, so its review is long overdue) and one returned to 黄浩's company for changes.
+WAITING: list[tuple[str, dict[str, str], str, Decision | None]] = [
+    ("hn2023.4.rnd-center", {"recognition_level": "provincial", "assessed_amount": "2800000"},
+     "超高清视频联合实验室", None),
+    ("hn2023.5.certification", {"first_product": "true", "certification_cost": "120000",
+                                "granted_amount": "60000"}, "HDR Vivid监视器首款认证", None),
+    ("hn2023.5.certification", {"first_product": "true", "certification_cost": "90000",
+                                "granted_amount": "45000"}, "Audio Vivid解码芯片首款认证", Decision.return_),
+]  # fmt: skip
+
+
+def _waiting_work(session: Session, org_ids: dict[str, int]) -> None:
+    user = session.scalar(select(User).where(User.username == "hunan.staff"))
+    if user is None:
+        return
+    org = user.organisation
+    staff = Principal(0, "demo", "demo", Role.enterprise_staff, org.id, org.name, org.region_code)
+    lead = _officer(org_ids[HN_DEPARTMENTS["省工业和信息化厅"]])
+    for number, (measure_id, facts, item, decision) in enumerate(WAITING):
+        application = apps.create_application(session, staff, measure_id=measure_id, item=item, facts=facts)
+        attach_evidence(session, staff, application.id)
+        apps.submit(session, staff, application.id, on=ON)
+        if number == 0:
+            application.reviews[-1].due_on = ON + timedelta(days=get_settings().review_days)
+        if decision is not None:
+            apps.decide(session, lead, application.id, decision=decision, comment="请补充检测报告原件扫描件")
 
 
 def attach_evidence(session: Session, applicant: Principal, application_id: int) -> None:

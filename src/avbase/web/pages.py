@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
@@ -12,10 +11,9 @@ from sqlalchemy import func, select
 from avbase.core.accounts import service as accounts
 from avbase.core.accounts.models import Organisation, User
 from avbase.core.audit import AuditEntry
-from avbase.core.db import utcnow
 from avbase.core.errors import AvbaseError
 from avbase.core.i18n import LOCALES, _
-from avbase.core.jobs.models import Job, JobState
+from avbase.kit.dates import today
 from avbase.settings import get_settings
 from avbase.web.deps import (
     LOCALE_COOKIE,
@@ -124,51 +122,26 @@ def switch_locale(
 
 @router.get("/")
 def dashboard(request: Request, db: Db, principal: PagePrincipal) -> Response:
+    """The workbench (工作台): what needs the principal today in every module, and their role's figures."""
+    from avbase.core import inbox
+    from avbase.core.health import platform_health
     from avbase.core.jobs import service as jobs
 
-    visible = principal.visible_org_ids()
-    # Few round trips: under concurrent load each one waits for the GIL again.
-    kinds = dict(
-        db.execute(
-            select(Organisation.kind, func.count())
-            .where(Organisation.id.in_(visible))
-            .group_by(Organisation.kind)
-        ).all()
-    )
-    since = utcnow() - timedelta(days=1)
-    visible_jobs = select(func.count()).select_from(Job).where(jobs.visible_to(principal))
-    counts = db.execute(
-        select(
-            select(func.count()).select_from(User).where(User.org_id.in_(visible)).scalar_subquery(),
-            visible_jobs.where(Job.state.in_([JobState.queued, JobState.running])).scalar_subquery(),
-            visible_jobs.where(Job.state == JobState.failed).scalar_subquery(),
-            select(func.count())
-            .select_from(AuditEntry)
-            .where(
-                AuditEntry.at >= since,
-                AuditEntry.org_id.in_(visible) | (AuditEntry.actor_id == principal.user_id),
-            )
-            .scalar_subquery(),
-        )
-    ).one()
-    user_count, active_jobs, failed_jobs, changes_today = counts
-    recent_audit: list[AuditEntry] = []
+    on = today()
+    items = inbox.collect(db, principal, on=on)
+    context: dict[str, object] = {
+        "items": items,
+        "overdue": sum(1 for item in items if item.urgency is inbox.Urgency.overdue),
+        "figures": inbox.figures(db, principal, on=on),
+        "today": on,
+        "jobs": jobs.recent_jobs(db, principal, limit=6),
+    }
     if principal.is_admin:
-        recent_audit = list(db.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(8)))
-    return render(
-        request,
-        "dashboard.html",
-        {
-            "org_count": sum(kinds.values()),
-            "user_count": user_count,
-            "kinds": kinds,
-            "jobs": jobs.recent_jobs(db, principal, limit=8),
-            "active_jobs": active_jobs,
-            "failed_jobs": failed_jobs,
-            "changes_today": changes_today,
-            "recent_audit": recent_audit,
-        },
-    )
+        context["health"] = platform_health(db)
+        context["recent_audit"] = list(db.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(8)))
+        context["org_count"] = db.scalar(select(func.count()).select_from(Organisation))
+        context["user_count"] = db.scalar(select(func.count()).select_from(User))
+    return render(request, "dashboard.html", context)
 
 
 @router.get("/-/patterns")

@@ -85,6 +85,17 @@ def add_template_dir(path: Path) -> None:
     environment.loader = ChoiceLoader([FileSystemLoader(str(p)) for p in TEMPLATE_DIRS])
 
 
+def _unread_notifications(request: Request, user_id: int) -> int:
+    """The bell's count, in a session of its own: pages render after their handler's session is done."""
+    from avbase.core.notifications.service import unread_count
+
+    maker = getattr(request.app.state, "sessionmaker", None)
+    if maker is None:
+        return 0
+    with maker() as session:
+        return unread_count(session, user_id)
+
+
 def render(
     request: Request,
     template: str,
@@ -107,6 +118,8 @@ def render(
         "query_with": lambda **changes: query_with(request, **changes),
         "htmx": request.headers.get("hx-request") == "true",
     }
+    if principal is not None:
+        values["unread_notifications"] = _unread_notifications(request, principal.user_id)
     values.update(context or {})
     body = environment.get_template(template).render(values)
     response = HTMLResponse(body, status_code=status_code, headers=headers)

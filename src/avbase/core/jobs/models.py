@@ -53,5 +53,8 @@ class Job(Base):
     started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
     heartbeat_at: Mapped[datetime | None]
+    # A queued job is not claimed before this time: a retry after a failure that may pass (a mail server
+    # down) waits longer each attempt, see job_handler(backoff_seconds=…).
+    run_after: Mapped[datetime | None]
     worker_id: Mapped[str | None] = mapped_column(String(100))
     cancel_requested: Mapped[bool] = mapped_column(default=False)

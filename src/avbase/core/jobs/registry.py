@@ -21,21 +21,30 @@ HANDLERS: dict[str, Handler] = {}
 CancelHook = Callable[[Session, Job], None]
 CANCEL_HOOKS: dict[str, CancelHook] = {}
 
+# Seconds before the first retry of a kind whose failures may pass on their own (a mail server that is
+# down); each further retry waits twice as long. Kinds not named here are retried at once.
+BACKOFF_SECONDS: dict[str, float] = {}
+
 # Modules whose import registers handlers; each domain adds its tasks module here.
 HANDLER_MODULES = [
     "avbase.demo.tasks",
     "avbase.core.audit_tasks",
+    "avbase.core.notifications.tasks",
     "avbase.industry.tasks",
     "avbase.media.tasks",
     "avbase.search.tasks",
 ]
 
 
-def job_handler(kind: str, *, on_cancel: CancelHook | None = None) -> Callable[[Handler], Handler]:
+def job_handler(
+    kind: str, *, on_cancel: CancelHook | None = None, backoff_seconds: float | None = None
+) -> Callable[[Handler], Handler]:
     def register(func: Handler) -> Handler:
         HANDLERS[kind] = func
         if on_cancel is not None:
             CANCEL_HOOKS[kind] = on_cancel
+        if backoff_seconds is not None:
+            BACKOFF_SECONDS[kind] = backoff_seconds
         return func
 
     return register
@@ -50,6 +59,12 @@ def idle_task(func: IdleTask) -> IdleTask:
     be quick when there is nothing to do, and safe to run in several workers at once."""
     IDLE_TASKS.append(func)
     return func
+
+
+def retry_delay(kind: str, attempt: int) -> float:
+    """Seconds to wait after failed attempt number ``attempt`` (1, 2, …) before the next one."""
+    base = BACKOFF_SECONDS.get(kind, 0.0)
+    return float(base * 2 ** (attempt - 1))
 
 
 def load_handlers() -> None:

@@ -9,7 +9,7 @@ import threading
 import uuid
 from datetime import timedelta
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, or_, select, update
 
 from avbase.core.db import session_scope, utcnow
 from avbase.core.errors import AvbaseError
@@ -22,6 +22,7 @@ from avbase.core.jobs.registry import (
     JobCancelled,
     JobContext,
     load_handlers,
+    retry_delay,
 )
 from avbase.settings import get_settings
 
@@ -98,7 +99,7 @@ class Worker:
         with session_scope(self.engine) as session:
             candidates = (
                 select(Job.id)
-                .where(Job.state == JobState.queued)
+                .where(Job.state == JobState.queued, or_(Job.run_after.is_(None), Job.run_after <= utcnow()))
                 .order_by(Job.priority.desc(), Job.id)
                 .limit(5)
             )
@@ -216,11 +217,19 @@ class Worker:
             finally:
                 reset_locale(token)
             if job.attempts < job.max_attempts:
+                delay = retry_delay(job.kind, job.attempts)
+                if delay:
+                    context.log(f"next attempt in {delay:.0f} s")
                 with session_scope(self.engine) as session:
                     session.execute(
                         update(Job)
                         .where(Job.id == job.id)
-                        .values(state=JobState.queued, worker_id=None, error=message)
+                        .values(
+                            state=JobState.queued,
+                            worker_id=None,
+                            error=message,
+                            run_after=utcnow() + timedelta(seconds=delay) if delay else None,
+                        )
                     )
             else:
                 self._finish(job.id, JobState.failed, error=message)
