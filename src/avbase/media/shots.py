@@ -38,6 +38,7 @@ from pathlib import Path
 
 import av
 import numpy as np
+from av.video.reformatter import VideoReformatter
 from numpy.typing import NDArray
 
 THUMB = (64, 36)
@@ -84,12 +85,14 @@ class Shot:
 
 @dataclass(frozen=True)
 class Look:
-    """What is compared of one frame."""
+    """What is compared of one frame, measured once when it is decoded."""
 
     pixels: Floats  # 36 × 64 × 3, 0–255
     edges: Floats  # differences of neighbouring pixels, flattened
-    grey: Floats  # 36 × 64
-    hue: Floats  # block rows × columns: each block's hue (radians), NaN where it is grey
+    grey: Floats  # 36 × 64 × 1, less its mean
+    hue_cos: Floats  # block rows × columns: each block's hue as a unit vector, 0 where it is grey
+    hue_sin: Floats
+    coloured: NDArray[np.bool_]  # blocks that have a hue
     contrast: float  # grey standard deviation
     brightness: float
 
@@ -127,53 +130,83 @@ class FrameSignals:
 def look(small: NDArray[np.uint8]) -> Look:
     pixels = np.asarray(small, np.float32)
     grey = pixels @ GREY
-    contrast = float(grey.std())
+    brightness = float(grey.mean())
+    centred = grey - brightness
+    contrast = float(np.sqrt(np.dot(centred.ravel(), centred.ravel()) / centred.size))
     rows, columns = GRID
     blocks = pixels.reshape(rows, THUMB[1] // rows, columns, THUMB[0] // columns, 3).mean(axis=(1, 3))
     # Hue: a flash, a fade or flicker washes colours out or darkens them but keeps their hue, while a cut
     # between two flat backdrops changes the hue and not the structure.
     opponent_a = blocks[..., 0] - blocks[..., 1]
     opponent_b = (blocks[..., 0] + blocks[..., 1] - 2 * blocks[..., 2]) / np.sqrt(3)
-    saturated = np.hypot(opponent_a, opponent_b) > SATURATED * (blocks.mean(axis=2) + 10)
-    hue = np.where(saturated, np.arctan2(opponent_b, opponent_a), np.nan).astype(np.float32)
+    chroma = np.hypot(opponent_a, opponent_b)
+    coloured = chroma > SATURATED * (blocks.mean(axis=2) + 10)
+    scale = np.where(coloured, 1 / np.maximum(chroma, 1e-6), 0).astype(np.float32)
     # Edges too, not only pixels, for the mix test: two frames of a moving camera average into a blur close
     # to the frame between them, but their edges do not line up.
     edges = np.concatenate((np.diff(grey, axis=0).ravel(), np.diff(grey, axis=1).ravel()))
-    return Look(pixels, edges, grey, hue, contrast, float(grey.mean()))
+    return Look(
+        pixels, edges, centred.ravel(), opponent_a * scale, opponent_b * scale, coloured, contrast, brightness
+    )
 
 
-def _unexplained(a: Look, b: Look) -> Floats:
-    """What of frame b a change of brightness and contrast of frame a cannot explain, per pixel, relative
-    to b's contrast (so about 0.8 where b is unrelated to a). A flash, a fade's ramp or flicker is such a
-    change; new content is not. The fit is done twice, the second time without the pixels that fit
-    worst, so that a new word over a steady background does not pull the background out of fit."""
-    x, y = a.grey.ravel(), b.grey.ravel()
-    keep = np.ones(x.shape, bool)
-    for _ in range(2):
-        xs, ys = x[keep], y[keep]
-        spread = float(xs.var())
-        gain = max(0.0, float(((xs - xs.mean()) * (ys - ys.mean())).mean()) / spread) if spread > 1.0 else 0.0
-        offset = float(ys.mean()) - gain * float(xs.mean())
-        residual = np.abs(y - (gain * x + offset))
-        keep = residual <= np.quantile(residual, 0.7)
-    scaled: Floats = (residual / max(b.contrast, FAINT)).reshape(THUMB[1], THUMB[0]).astype(np.float32)
-    return scaled
+KEEP = 0.7  # share of pixels (those that fit best) that the second fit of brightness and contrast keeps
+_KEPT_AT = (THUMB[0] * THUMB[1] - 1) * KEEP  # that quantile's place among the sorted residuals
 
 
-def block_change(a: Look, b: Look) -> Floats:
-    """Per block, how much its content changed between two frames, in units of what counts as a change
-    (1 = just changed): grey structure (brightness and contrast aside) or hue."""
+def block_changes(befores: list[Look], after: Look) -> Floats:
+    """Per earlier frame and block (frames × 48), how much the block's content changed on the way to
+    ``after``, in units of what counts as a change (1 = just changed): grey structure (brightness and
+    contrast aside) or hue.
+
+    Structure is what of ``after`` a change of brightness and contrast of the earlier frame cannot
+    explain, relative to ``after``'s contrast (about 0.8 where they are unrelated). A flash, a fade's ramp
+    or flicker is such a change; new content is not. The fit is done twice, the second time on the 70 %
+    of pixels that fit best, so that a new word over a steady background does not pull the background
+    out of fit. All earlier frames are compared at once."""
+    x = np.stack([before.grey for before in befores])  # frames × pixels, each less its mean
+    y = after.grey
+    pixels = y.size
+    spread = np.array([before.contrast for before in befores], np.float32) ** 2
+    gain = np.where(spread > 1.0, np.maximum(0.0, (x @ y) / pixels / np.maximum(spread, 1.0)), 0.0)
+    residual = np.abs(y - gain[:, None].astype(np.float32) * x)
+    low = int(_KEPT_AT)
+    ordered = np.partition(residual, (low, low + 1), axis=1)
+    threshold = ordered[:, low] + (_KEPT_AT - low) * (ordered[:, low + 1] - ordered[:, low])
+    kept = (residual <= threshold[:, None]).astype(np.float32)
+    count = kept.sum(axis=1)
+    kept_x = kept * x
+    mean_x = kept_x.sum(axis=1) / count
+    mean_y = (kept @ y) / count
+    spread = (kept_x * x).sum(axis=1) / count - mean_x**2
+    covariance = (kept_x @ y) / count - mean_x * mean_y
+    gain = np.where(spread > 1.0, np.maximum(0.0, covariance / np.maximum(spread, 1.0)), 0.0)
+    offset = mean_y - gain * mean_x
+    residual = np.abs(y - gain[:, None].astype(np.float32) * x - offset[:, None].astype(np.float32))
     rows, columns = GRID
-    unexplained = _unexplained(a, b)
-    structure = unexplained.reshape(rows, THUMB[1] // rows, columns, THUMB[0] // columns).mean(axis=(1, 3))
-    turn = np.nan_to_num(np.abs(np.angle(np.exp(1j * (a.hue - b.hue)))))  # grey blocks: no hue to turn
-    change: Floats = np.maximum(structure / BLOCK_STRUCTURE, turn / BLOCK_HUE).astype(np.float32)
+    structure = residual.reshape(len(befores), rows, THUMB[1] // rows, columns, THUMB[0] // columns).mean(
+        axis=(2, 4)
+    ) / max(after.contrast, FAINT)
+    hue_cos = np.stack([before.hue_cos for before in befores])
+    hue_sin = np.stack([before.hue_sin for before in befores])
+    coloured = np.stack([before.coloured for before in befores]) & after.coloured
+    turn = np.where(coloured, np.arccos(np.clip(hue_cos * after.hue_cos + hue_sin * after.hue_sin, -1, 1)), 0)
+    change: Floats = (
+        np.maximum(structure / BLOCK_STRUCTURE, turn / BLOCK_HUE).astype(np.float32).reshape(len(befores), -1)
+    )
     return change
+
+
+def changed_shares(befores: list[Look], after: Look) -> list[float]:
+    """Per earlier frame, the share of blocks whose content changed on the way to ``after``."""
+    if not befores:
+        return []
+    return [float(share) for share in (block_changes(befores, after) > 1.0).mean(axis=1)]
 
 
 def changed_share(a: Look, b: Look) -> float:
     """The share of blocks whose content changed between two frames."""
-    return float((block_change(a, b) > 1.0).mean())
+    return changed_shares([a], b)[0]
 
 
 def _residue(first: Floats, centre: Floats, last: Floats) -> float:
@@ -196,6 +229,7 @@ class _Measurer:
         self.before_faint: deque[Look] = deque(maxlen=RAMP + 1)  # last pictures before the current faint run
         self.faint_start: int | None = None
         self.pending: tuple[int, int, Look] | None = None  # a faint run waiting for its picture after
+        self.last_faint = -1  # the number of the last faint frame seen
 
     def add(self, time: float, small: NDArray[np.uint8]) -> None:
         signals, recent = self.signals, self.recent
@@ -204,27 +238,49 @@ class _Measurer:
         signals.times.append(time)
         signals.brightness.append(seen.brightness)
         signals.contrast.append(seen.contrast)
-        previous = recent[-1] if recent else None
-        if previous is None or previous.faint or seen.faint:
-            signals.step.append(0.0)
-            signals.changed.append(0.0)
-        else:
-            change = block_change(previous, seen)
-            signals.step.append(float(np.minimum(change, 2.0).mean()))
-            signals.changed.append(float((change > 1.0).mean()))
+        signals.step.append(0.0)
+        signals.changed.append(0.0)
         signals.persists.append(0.0)
         for h in SCALES:
             signals.span[h].append(0.0)
             signals.residue[h].append(1.0)
             signals.edge_residue[h].append(1.0)
         recent.append(seen)
+        if seen.faint:
+            self.last_faint = number
+        self._compare(number, seen)
         self._persistence(number)
-        self._windows(number)
         self._faint(number, seen)
 
     def _at(self, frame: int) -> Look:
         """A frame still held in ``recent`` by its number."""
         return self.recent[frame - len(self.signals.times) + len(self.recent)]
+
+    def _compare(self, number: int, seen: Look) -> None:
+        """Compares the new frame, in one go, with the one before (the step) and with the first frame of
+        each dissolve window that it closes (frames number - 2H .. number, none of them faint)."""
+        if seen.faint or number == 0:
+            return
+        earlier = [number - 1] if number - 1 > self.last_faint else []
+        earlier += [number - 2 * h for h in SCALES if number - 2 * h > self.last_faint]
+        if not earlier:
+            return
+        change = block_changes([self._at(frame) for frame in earlier], seen)
+        shares = (change > 1.0).mean(axis=1)
+        signals = self.signals
+        if earlier[0] == number - 1:
+            signals.step[number] = float(np.minimum(change[0], 2.0).mean())
+            signals.changed[number] = float(shares[0])
+        for first, share in zip(earlier, shares, strict=True):
+            h = (number - first) // 2
+            if h not in signals.span:
+                continue
+            signals.span[h][number - h] = float(share)
+            if share < MIX_SHARE:
+                continue  # too little change for a dissolve: the residues need not be measured
+            start, middle = self._at(first), self._at(number - h)
+            signals.residue[h][number - h] = _residue(start.pixels, middle.pixels, seen.pixels)
+            signals.edge_residue[h][number - h] = _residue(start.edges, middle.edges, seen.edges)
 
     def _persistence(self, number: int) -> None:
         """For a cut candidate PERSIST frames back: the least share changed between frames before and
@@ -235,25 +291,20 @@ class _Measurer:
             if candidate >= 1 and self.signals.changed[candidate] >= CUT_SHARE:
                 self.signals.persists[candidate] = 1.0  # too near the start to check: trust the change
             return
-        before = [self._at(frame) for frame in range(candidate - 1, first - 1, -1)]
-        after = [self._at(frame) for frame in range(candidate, number + 1)]
-        pairs = [(before[0], later) for later in after[1:]] + [(earlier, after[0]) for earlier in before[1:]]
-        pairs.append((before[-1], after[-1]))
-        shares = [changed_share(a, b) for a, b in pairs if not a.faint and not b.faint]
+        # Every frame after against the last one before, the first one after against every frame before,
+        # and the two ends: grouped by the later frame of each pair, to compare in one go.
+        pairs: dict[int, list[int]] = {later: [candidate - 1] for later in range(candidate + 1, number + 1)}
+        pairs[candidate] = list(range(candidate - 2, first - 1, -1))
+        pairs[number].append(first)
+        shares = [
+            share
+            for later, befores in pairs.items()
+            if not self._at(later).faint
+            for share in changed_shares(
+                [self._at(frame) for frame in befores if not self._at(frame).faint], self._at(later)
+            )
+        ]
         self.signals.persists[candidate] = min(shares) if shares else 0.0
-
-    def _windows(self, number: int) -> None:
-        for h in SCALES:
-            centre = number - h
-            if centre - h < 0:
-                continue
-            window = [self._at(frame) for frame in (centre - h, centre, number)]
-            if any(self._at(frame).faint for frame in range(centre - h, number + 1)):
-                continue
-            first, middle, last = window
-            self.signals.span[h][centre] = changed_share(first, last)
-            self.signals.residue[h][centre] = _residue(first.pixels, middle.pixels, last.pixels)
-            self.signals.edge_residue[h][centre] = _residue(first.edges, middle.edges, last.edges)
 
     def _faint(self, number: int, seen: Look) -> None:
         if seen.faint:
@@ -288,6 +339,9 @@ class _Measurer:
 def measure(path: Path, on_frame: FrameListener | None = None) -> FrameSignals:
     """Decodes the first video stream once and measures every frame."""
     measurer = _Measurer()
+    # One scaler for the whole pass: ``frame.reformat`` sets up a new one for every frame, which costs
+    # ten times the scaling itself.
+    reformatter = VideoReformatter()
     with av.open(str(path)) as container:
         stream = container.streams.video[0]
         stream.thread_type = "AUTO"
@@ -296,8 +350,8 @@ def measure(path: Path, on_frame: FrameListener | None = None) -> FrameSignals:
             if on_frame is not None:
                 on_frame(time, frame)
             # FAST_BILINEAR: the thumbnail only feeds block averages, and scaling is the costly step.
-            small = frame.reformat(
-                width=THUMB[0], height=THUMB[1], format="rgb24", interpolation="FAST_BILINEAR"
+            small = reformatter.reformat(
+                frame, width=THUMB[0], height=THUMB[1], format="rgb24", interpolation="FAST_BILINEAR"
             ).to_ndarray()
             measurer.add(time, np.asarray(small, np.uint8))
     return measurer.finish()
