@@ -26,7 +26,7 @@ when the centre is very nearly that average); motion leaves a large residue. The
 of the run of frames where that holds.
 
 Pure: a path in, shots out. Whoever needs the decoded frames (thumbnails) listens with ``on_frame``, so the
-file is decoded once.
+file is decoded once. Other engines plug in through the seam of :mod:`avbase.media.detector`.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import av
 import numpy as np
@@ -67,6 +68,9 @@ MIX_SHARE = 0.4
 MIX_LINEARITY = 0.15
 MIX_EDGE_LINEARITY = 0.3
 RUN_GAP = 8  # frames that may separate two dissolve candidates of one run
+
+if TYPE_CHECKING:
+    from avbase.media.detector import ShotDetector
 
 FrameListener = Callable[[float, "av.VideoFrame"], None]
 Floats = NDArray[np.float32]
@@ -336,25 +340,24 @@ class _Measurer:
         return self.signals
 
 
-def measure(path: Path, on_frame: FrameListener | None = None) -> FrameSignals:
-    """Decodes the first video stream once and measures every frame."""
-    measurer = _Measurer()
-    # One scaler for the whole pass: ``frame.reformat`` sets up a new one for every frame, which costs
-    # ten times the scaling itself.
-    reformatter = VideoReformatter()
-    with av.open(str(path)) as container:
-        stream = container.streams.video[0]
-        stream.thread_type = "AUTO"
-        for frame in container.decode(stream):
-            time = float(frame.time) if frame.time is not None else 0.0
-            if on_frame is not None:
-                on_frame(time, frame)
-            # FAST_BILINEAR: the thumbnail only feeds block averages, and scaling is the costly step.
-            small = reformatter.reformat(
-                frame, width=THUMB[0], height=THUMB[1], format="rgb24", interpolation="FAST_BILINEAR"
-            ).to_ndarray()
-            measurer.add(time, np.asarray(small, np.uint8))
-    return measurer.finish()
+class BuiltinDetector:
+    """The built-in engine of the shot-detector seam (:mod:`avbase.media.detector`)."""
+
+    def __init__(self) -> None:
+        self.measurer = _Measurer()
+        # One scaler for the whole pass: ``frame.reformat`` sets up a new one for every frame, which costs
+        # ten times the scaling itself.
+        self.reformatter = VideoReformatter()
+
+    def add(self, frame: av.VideoFrame) -> None:
+        # FAST_BILINEAR: the thumbnail only feeds block averages, and scaling is the costly step.
+        small = self.reformatter.reformat(
+            frame, width=THUMB[0], height=THUMB[1], format="rgb24", interpolation="FAST_BILINEAR"
+        ).to_ndarray()
+        self.measurer.add(float(frame.time) if frame.time is not None else 0.0, np.asarray(small, np.uint8))
+
+    def finish(self) -> dict[int, str]:
+        return boundaries(self.measurer.finish())
 
 
 def cut_frames(signals: FrameSignals) -> list[int]:
@@ -454,17 +457,6 @@ def boundaries(signals: FrameSignals) -> dict[int, str]:
     return dict(sorted(found.items()))
 
 
-def shots_of(signals: FrameSignals) -> list[Shot]:
-    times = signals.times
-    if not times:
-        return []
-    starts = {
-        0: "start",
-        **{frame: kind for frame, kind in boundaries(signals).items() if 0 < frame < len(times)},
-    }
-    return shots_from(times, starts)
-
-
 def shots_from(times: list[float], starts: dict[int, str]) -> list[Shot]:
     """Shots from the frame times of a programme and the frames that start them (with how they begin)."""
     ordered = sorted(starts)
@@ -477,5 +469,23 @@ def shots_from(times: list[float], starts: dict[int, str]) -> list[Shot]:
     return shots
 
 
-def detect_shots(path: Path, on_frame: FrameListener | None = None) -> list[Shot]:
-    return shots_of(measure(path, on_frame))
+def detect_shots(
+    path: Path, on_frame: FrameListener | None = None, detector: ShotDetector | None = None
+) -> list[Shot]:
+    """Decodes the first video stream once and feeds every frame to ``detector`` (the built-in one
+    unless given) and to ``on_frame``."""
+    detector = detector if detector is not None else BuiltinDetector()
+    times: list[float] = []
+    with av.open(str(path)) as container:
+        stream = container.streams.video[0]
+        stream.thread_type = "AUTO"
+        for frame in container.decode(stream):
+            time = float(frame.time) if frame.time is not None else 0.0
+            times.append(time)
+            if on_frame is not None:
+                on_frame(time, frame)
+            detector.add(frame)
+    if not times:
+        return []
+    starts = {frame: kind for frame, kind in detector.finish().items() if 0 < frame < len(times)}
+    return shots_from(times, {0: "start", **starts})
