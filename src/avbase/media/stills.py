@@ -10,6 +10,7 @@ import av
 from PIL import Image, ImageDraw, ImageFont
 
 from avbase.kit.timecode import timecode
+from avbase.media.detector import shot_detector
 from avbase.media.shots import Shot, detect_shots
 
 THUMB_WIDTH = 320
@@ -93,11 +94,12 @@ def contact_sheet(folder: Path, stills: list[tuple[int, float]], target: Path) -
     return True
 
 
-def analyse_pictures(path: Path, folder: Path) -> dict[str, object]:
-    """One decoding pass: shots with their transitions, thumbnails every THUMB_EVERY seconds, a keyframe per
-    shot and the contact sheet. Files go under ``folder``; the result is plain data."""
+def analyse_pictures(path: Path, folder: Path, *, detector: str = "builtin") -> dict[str, object]:
+    """One decoding pass: shots with their transitions (found by the ``detector`` engine), thumbnails every
+    THUMB_EVERY seconds, a keyframe per shot and the contact sheet. Files go under ``folder``; the result
+    is plain data."""
     sampler = ThumbnailSampler(folder)
-    shots = detect_shots(path, on_frame=sampler)
+    shots = detect_shots(path, on_frame=sampler, detector=shot_detector(detector))
     chosen = keyframes(shots, sampler.times)
     listed = []
     for shot, keyframe in zip(shots, chosen, strict=True):

@@ -30,6 +30,7 @@ def _input_for(asset: Asset) -> StepInput:
         keyframes=[shot["keyframe"] for shot in asset.shots or [] if shot.get("keyframe") is not None],
         speech_model=settings.speech_model_path,
         speech_language=settings.speech_language or None,
+        shot_detector=settings.shot_detector,
     )
 
 

@@ -1,0 +1,54 @@
+"""Shot boundaries on edits that look like real programmes (``tests/media/edits.py``), kind by kind, scored
+against the truth kept beside each edit: hard cuts within ±2 frames, gradual transitions inside their span
+with the right kind (dissolve or fade)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from avbase.media.shots import detect_shots
+from tests.media.edits import MATERIALS, Transition, build, score
+
+TARGET = 0.95  # F1 for hard cuts and for gradual transitions, on every kind of material (issue 13)
+# Kinds where the built-in detector is still below the target on these edits: each test then fails
+# when it reaches it, so that the mark is removed.
+BELOW_TARGET = {
+    "text": "a new word covering much of the picture still reads as a cut now and then",
+    "flashes": "a cut between two shots of similar brightness and layout is missed now and then",
+    "pans": "a cut out of a whip pan or a fast pan does not stand out from the pan's own steps",
+    "similar": "a jump along a slow pan over a low-contrast scene is missed",
+}
+
+
+@pytest.mark.parametrize(
+    "material",
+    [
+        pytest.param(name, marks=pytest.mark.xfail(reason=BELOW_TARGET[name], strict=True))
+        if name in BELOW_TARGET
+        else name
+        for name in MATERIALS
+    ],
+)
+def test_each_kind_of_material_gets_its_boundaries_found_and_named(
+    material: str, corpus: Path, tmp_path: Path
+) -> None:
+    edit = build(material, tmp_path, corpus, shots=8)
+    shots = detect_shots(edit.path)
+    assert shots[0].transition == "start" and shots[-1].end_frame == edit.frames
+    tallies = score(edit.transitions, [(shot.start_frame, shot.transition) for shot in shots[1:]])
+    found = [(shot.start_frame, shot.transition) for shot in shots[1:]]
+    for group, tally in tallies.items():
+        assert tally.f1 >= TARGET, (group, tally, edit.transitions, found)
+
+
+def test_the_score_counts_a_misnamed_transition_as_a_miss_and_a_false_alarm() -> None:
+    truth = (Transition("cut", 50, 51), Transition("dissolve", 100, 120))
+    exact = score(truth, [(51, "cut"), (110, "dissolve")])
+    assert exact["cut"].f1 == 1.0 and exact["gradual"].f1 == 1.0
+    misnamed = score(truth, [(51, "cut"), (110, "cut")])
+    assert misnamed["gradual"].recall == 0.0 and misnamed["cut"].precision == 0.5
+    placed_only = score(truth, [(51, "cut"), (110, "cut")], kinds=False)
+    assert placed_only["gradual"].recall == 1.0 and placed_only["cut"].precision == 1.0
+    assert score(truth, [(47, "cut")])["cut"].hits == 0  # three frames early is a miss
