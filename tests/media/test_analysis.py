@@ -156,11 +156,11 @@ Dialogue: 0,0:00:02.00,0:00:04.50,Default,,0,0,0,,{\\b1}片头{\\b0}\\N字幕
 def test_srt_webvtt_and_ass_files_become_plain_time_coded_cues(tmp_path: Path) -> None:
     for name, text in (("a.srt", SRT), ("a.vtt", VTT), ("a.ass", ASS)):
         (tmp_path / name).write_text(text, encoding="utf-8")
-    srt = read_subtitle_file(tmp_path / "a.srt")
+    srt = read_subtitle_file(tmp_path / "a.srt").cues
     assert [(c.start, c.end, c.text) for c in srt] == [(1.0, 2.5, "你好，世界"), (3.0, 4.2, "第二行\n换行")]
-    vtt = read_subtitle_file(tmp_path / "a.vtt")
+    vtt = read_subtitle_file(tmp_path / "a.vtt").cues
     assert [(c.start, c.end, c.text) for c in vtt] == [(1.0, 2.5, "大家好"), (5.0, 6.0, "Bye")]
-    ass = read_subtitle_file(tmp_path / "a.ass")
+    ass = read_subtitle_file(tmp_path / "a.ass").cues
     assert [(c.start, c.end, c.text) for c in ass] == [(2.0, 4.5, "片头\n字幕")]
     (tmp_path / "notes.srt").write_bytes(b"%PDF-1.4 not subtitles at all")
     with pytest.raises(AvbaseError) as refused:
