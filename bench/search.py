@@ -8,7 +8,9 @@ SQLite FTS5 index over the same segments, in the same run.
    an action: two or three segments of 3,000 hold the same three), in simplified or traditional characters,
    or with its English word in another inflection; every segment holding all the words is a right answer.
    A second index holds the same segments with one character misread in one on-screen (OCR) segment of
-   five, as OCR does.
+   five, as OCR does. Sub-word queries ask for two or three Chinese characters from inside the text: part
+   of a longer word (栏山 of 马栏山, 短剧 of 微短剧) or across two words (湖夜 of 西湖夜景); every segment
+   holding them is a right answer.
    recall@10 (share of right answers in the first ten) and MRR (1 / rank of the first right answer),
    averaged over queries.
 2. Scale: N synthetic Chinese segments (words drawn from jieba's dictionary with Zipf-like frequencies,
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import re
 import sqlite3
 import statistics
 import sys
@@ -124,13 +127,19 @@ def relevance(folder: Path) -> dict[str, tuple[float, float, int]]:
         "traditional": [],
         "english": [],
         "simplified, 1 in 5 OCR segments misread": [],
+        "sub-words: 2–3 characters from inside the text": [],
     }
     for kind in results:
         for _ in range(100):
             doc = rng.choice(
                 [d for d in docs if kind != "english" or any(e in d.text for p in ENGLISH for e in p)]
             )
-            if kind == "english":
+            if kind.startswith("sub-words"):
+                chinese = max(re.findall(r"[\u4e00-\u9fff]+", doc.text), key=len)
+                length = rng.choice((2, 3))
+                at = rng.randrange(len(chinese) - length + 1)
+                query, needles = chinese[at : at + length], [chinese[at : at + length]]
+            elif kind == "english":
                 pair = next(p for p in ENGLISH if p[0] in doc.text or p[1] in doc.text)
                 used = pair[0] if pair[0] in doc.text else pair[1]
                 other = pair[1] if used == pair[0] else pair[0]

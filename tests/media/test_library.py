@@ -203,7 +203,8 @@ def test_the_job_makes_stills_a_proxy_and_on_screen_text_and_the_page_plays_them
     assert banner.text in [row["text"] for row in texts]
     imported = client.post(f"/api/v1/media/assets/{asset.id}/subtitles", headers=owner_api,
                            files={"file": ("zh.srt", SRT.encode())})  # fmt: skip
-    assert imported.status_code == 200 and imported.json() == {"track": "zh.srt", "cues": 2}
+    assert imported.status_code == 200
+    assert imported.json() == {"track": "zh.srt", "cues": 2, "encoding": "utf-8", "language": None}
     broken = client.post(f"/api/v1/media/assets/{asset.id}/subtitles", headers=owner_api,
                          files={"file": ("zh.srt", b"\x89PNG not subtitles")})  # fmt: skip
     assert broken.status_code == 422 and broken.json()["errors"][0]["field"] == "file"
@@ -215,7 +216,7 @@ def test_the_job_makes_stills_a_proxy_and_on_screen_text_and_the_page_plays_them
     assert "第二句" in client.get(f"/media/{asset.id}").text
     db.expire_all()
     events = db.scalars(select(AuditEntry).where(AuditEntry.action == "media.subtitles")).all()
-    assert [e.after for e in events] == [{"track": "zh.srt", "cues": 2}]
+    assert [e.after for e in events] == [{"track": "zh.srt", "cues": 2, "encoding": "utf-8"}]
 
 
 def test_library_filters_by_length_date_organisation_and_collection(

@@ -268,3 +268,30 @@ def test_on_screen_text_misread_by_one_character_is_still_found_below_exact_matc
     sync.drain(clean_engine, wait=True)
     editor = make_user(role=Role.enterprise_staff, org=studio)
     assert [h[0] for h in hits(db, editor, "马栏山")] == ["乙", "甲"]
+
+
+SUB_WORDS = ["数字人", "主播", "数字", "播报", "新闻", "人主", "研究生", "生命", "文创", "视频文创园", "栏山"]
+
+
+def test_a_word_inside_a_longer_one_is_found_in_every_source(
+    db: Session, clean_engine: Engine, index_dir: Path, make_user: Callable[..., User],
+    make_org: Callable[..., Organisation],
+) -> None:  # fmt: skip
+    """数字人 in 数字人主播 (jieba's dictionary has neither 数字人 nor 主播) and words that cross jieba's cut
+    (研究生 in 研究|生命), for captions, subtitles, transcripts and titles alike."""
+    studio = make_org()
+    text = "数字人主播正在播报新闻：研究生命起源的马栏山视频文创园"
+    for number, source in enumerate(("ocr", "subtitle", "transcript")):
+        add_asset(db, studio, f"素材{number}", [(source, 10.0 + number, 12.0 + number, text)])
+    add_asset(db, studio, text)  # in the title
+    # The parts apart (typed text: no tolerance for misreadings, which would find 播出 for 播报)
+    add_asset(db, studio, "无关素材", [("subtitle", 1.0, 2.0, "数字电视 人物访谈 主持人 播出 研究")])
+    sync.drain(clean_engine, wait=True)
+    editor = make_user(role=Role.enterprise_staff, org=studio)
+    for word in SUB_WORDS:
+        found = hits(db, editor, word)[:10]
+        expected = {("素材0", "ocr", 10.0), ("素材1", "subtitle", 11.0), ("素材2", "transcript", 12.0),
+                    (text, "title", None)}  # fmt: skip
+        assert expected <= set(found), (word, found)
+        if word != "数字":  # which also stands in the other text on its own
+            assert all(title != "无关素材" for title, _source, _start in found), (word, found)

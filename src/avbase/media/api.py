@@ -6,7 +6,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Query, Response, UploadFile
+from fastapi import APIRouter, File, Form, Query, Response, UploadFile
 from fastapi import Path as PathParam
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, ConfigDict, Field
@@ -74,6 +74,8 @@ class TextSegmentOut(BaseModel):
 class SubtitlesOut(BaseModel):
     track: str
     cues: int
+    encoding: str  # as detected: utf-8, utf-16-le/be, utf-32-le/be, gb18030 or big5
+    language: str | None
 
 
 class UploadStart(BaseModel):
@@ -203,14 +205,20 @@ def text_segments(
     "/assets/{asset_id}/subtitles",
     response_model=SubtitlesOut,
     responses={404: {"model": ErrorOut}},
-    summary="Import an SRT, ASS/SSA or WebVTT file as a subtitle track (same file name: replaced)",
+    summary="Import an SRT, ASS/SSA or WebVTT file (UTF-8/16, GB18030/GBK or Big5) as a subtitle track "
+    "(same file name and language: replaced)",
     max_body_size=upload_body(SUBTITLE_MAX_BYTES),
 )
 def import_subtitles(
-    asset_id: RowId, db: Db, principal: ApiPrincipal, file: Annotated[UploadFile, File()]
+    asset_id: RowId,
+    db: Db,
+    principal: ApiPrincipal,
+    file: Annotated[UploadFile, File()],
+    language: Annotated[str | None, Form(max_length=20, description="zh, en, zh-Hant…")] = None,
 ) -> SubtitlesOut:
     def read(path: Path, track: str) -> SubtitlesOut:
-        return SubtitlesOut(track=track, cues=service.import_subtitles(db, principal, asset_id, path, track))
+        done = service.import_subtitles(db, principal, asset_id, path, track, language=language)
+        return SubtitlesOut(track=done.track, cues=done.cues, encoding=done.encoding, language=done.language)
 
     return with_upload(file, SUBTITLE_MAX_BYTES, read)
 

@@ -20,7 +20,7 @@ from avbase.industry.cli import AsUser, Json, principal_for
 from avbase.kit.output import emit_json, emit_table, err_console
 from avbase.kit.pagination import PageRequest
 
-media_app = typer.Typer(help="The media library: ingest, list, show.", no_args_is_help=True)
+media_app = typer.Typer(help="The media library: ingest, list, show, import subtitles.", no_args_is_help=True)
 Org = Annotated[str | None, typer.Option("--org", help="The organisation whose library receives the files.")]
 
 
@@ -224,3 +224,36 @@ def show_command(
         typer.echo(
             "  " + _("Speech-to-text is off: no speech model is configured (setting speech_model_path).")
         )
+
+
+@media_app.command("subtitles")
+def subtitles_command(
+    asset_id: Annotated[int, typer.Argument(min=1)],
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
+    language: Annotated[
+        str | None, typer.Option("--language", help="The subtitles' language: zh, en, zh-Hant…")
+    ] = None,
+    as_user: AsUser = None,
+    json_out: Json = False,
+) -> None:
+    """Import an SRT, ASS/SSA or WebVTT file as a subtitle track of an asset, as the web page does: UTF-8,
+    UTF-16, GB18030/GBK or Big5, found by itself; the same file name again replaces that track."""
+    from avbase.media import service
+    from avbase.media.subtitles import SUBTITLE_MAX_BYTES
+
+    if file.stat().st_size > SUBTITLE_MAX_BYTES:
+        raise AvbaseError("The file is larger than {limit} MB.", field="file", limit=SUBTITLE_MAX_BYTES >> 20)
+    with session_scope(get_engine()) as session:
+        done = service.import_subtitles(
+            session, principal_for(session, as_user), asset_id, file, file.name, language=language
+        )
+    result = {"asset": asset_id, "track": done.track, "cues": done.cues, "encoding": done.encoding,
+              "language": done.language}  # fmt: skip
+    if json_out:
+        emit_json(result)
+        return
+    typer.echo(
+        _("{cues} cues imported into track {track} (encoding {encoding}).").format(
+            cues=done.cues, track=done.track, encoding=done.encoding.upper()
+        )
+    )

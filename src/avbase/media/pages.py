@@ -6,7 +6,7 @@ from datetime import date
 from functools import partial
 from pathlib import Path
 
-from fastapi import APIRouter, File, Request, UploadFile
+from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
 from avbase.core.jobs.models import Job
@@ -136,9 +136,10 @@ def derived_file(db: Db, principal: PagePrincipal, asset_id: RowId, name: str) -
 
 @router.post("/{asset_id}/subtitles", max_body_size=upload_body(SUBTITLE_MAX_BYTES))
 def import_subtitles(
-    db: Db, principal: PagePrincipal, asset_id: RowId, file: UploadFile = File(...)
+    db: Db, principal: PagePrincipal, asset_id: RowId, file: UploadFile = File(...), language: str = Form("")
 ) -> Response:
-    with_upload(file, SUBTITLE_MAX_BYTES, partial(service.import_subtitles, db, principal, asset_id))
+    read = partial(service.import_subtitles, db, principal, asset_id, language=language[:40])
+    with_upload(file, SUBTITLE_MAX_BYTES, read)
     return RedirectResponse(f"/media/{asset_id}#text-tracks", status_code=303)
 
 

@@ -225,16 +225,48 @@ def text_segments(
     return list(session.scalars(stmt.order_by(TextSegment.start, TextSegment.id).limit(limit)))
 
 
-def import_subtitles(session: Session, principal: Principal, asset_id: int, path: Path, track: str) -> int:
-    """Reads a subtitle file (SRT, ASS/SSA, WebVTT) into time-coded text of the asset, replacing an earlier
-    import of the same track; returns the number of cues. All or nothing."""
+LANGUAGE_CODE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")  # BCP 47, as zh, en, zh-Hant, yue
+
+
+@dataclass(frozen=True)
+class SubtitleImport:
+    track: str
+    cues: int
+    encoding: str  # the file's encoding as detected (see ``subtitles.decode``)
+    language: str | None
+
+
+def import_subtitles(
+    session: Session,
+    principal: Principal,
+    asset_id: int,
+    path: Path,
+    track: str,
+    *,
+    language: str | None = None,
+) -> SubtitleImport:
+    """Reads a subtitle file (SRT, ASS/SSA, WebVTT in UTF-8/16, GB18030 or Big5) into time-coded text of
+    the asset, replacing an earlier import of the same track (the file name, with the language when one is
+    given). All or nothing. The web page, the API and the CLI all import through here."""
     from avbase.media.subtitles import read_subtitle_file
 
+    language = (language or "").strip() or None
+    if language is not None and (len(language) > 20 or not LANGUAGE_CODE.match(language)):
+        raise AvbaseError("Give a language code such as zh, en or zh-Hant.", field="language")
     asset = editable_asset(session, principal, asset_id)
-    rows = [{"start": c.start, "end": c.end, "text": c.text} for c in read_subtitle_file(path)]
-    return _replace_track(
-        session, asset, TextSource.subtitle, track, rows, ("media.subtitles", "track", "cues")
+    read = read_subtitle_file(path)
+    if language:
+        track = f"{track[: 117 - len(language)]} ({language})"
+    rows = [{"start": c.start, "end": c.end, "text": c.text} for c in read.cues]
+    audit = ("media.subtitles", "track", "cues")
+    cues = _replace_track(
+        session, asset, TextSource.subtitle, track, rows, audit, {"encoding": read.encoding}
     )
+    files = dict((asset.derived or {}).get("subtitle_files", {}))
+    files[track[:120]] = {"encoding": read.encoding, "cues": cues, "language": language}
+    asset.derived = {**(asset.derived or {}), "subtitle_files": files}  # a new dict: JSON sees reassignment
+    session.flush()
+    return SubtitleImport(track[:120], cues, read.encoding, language)
 
 
 def attach_document(session: Session, principal: Principal, asset_id: int, path: Path, name: str) -> int:
@@ -255,6 +287,7 @@ def _replace_track(
     track: str,
     rows: list[dict[str, object]],
     audit: tuple[str, str, str],  # the action, and what to call the track and its rows in the log
+    details: dict[str, object] | None = None,  # more for the log (a subtitle file's encoding)
 ) -> int:
     """A user's text track (subtitles, a script) in place of the one with that name, as one audit event."""
     from avbase.media.steps import replace_segments
@@ -263,7 +296,7 @@ def _replace_track(
     track = track[:120]
     replace_segments(asset, source, [{**row, "track": track} for row in rows], track=track)
     record(session, action=action, entity_type="media_assets", entity_id=asset.id, org_id=asset.org_id,
-           after={name_key: track, count_key: len(rows)})  # fmt: skip
+           after={name_key: track, count_key: len(rows), **(details or {})})  # fmt: skip
     session.flush()
     return len(rows)
 

@@ -94,13 +94,14 @@ def _ocr(given: StepInput) -> dict[str, Any]:
         {**record.to_json(), "end": min(record.end, end) if end else record.end} for record in run.records
     ]
     return {"records": records, "frames_read": run.frames_read, "frames_reused": run.frames_reused,
+            "lines_read": run.lines_read, "lines_reused": run.lines_reused,
             "seconds": run.seconds}  # fmt: skip
 
 
 def _store_ocr(asset: Asset, result: dict[str, Any]) -> None:
     rows = [{**record, "track": "ocr"} for record in result["records"]]
     replace_segments(asset, TextSource.ocr, rows)
-    _note(asset, "ocr", {key: result[key] for key in ("frames_read", "frames_reused", "seconds")})
+    _note(asset, "ocr", {key: value for key, value in result.items() if key != "records"})
 
 
 def _subtitles(given: StepInput) -> dict[str, list[dict[str, Any]]]:

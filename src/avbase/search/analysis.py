@@ -1,10 +1,15 @@
 """Text → search terms, the same way for what is indexed and what is asked.
 
 Text is normalised (NFKC, traditional → simplified Chinese with OpenCC, lower case). Chinese is
-segmented by jieba (precise mode), with the shipped dictionary of industry names and the operator's own
-(``search_user_dict``); a long word also yields the shorter words inside it at the same place, so 文创
-finds 文创园. English and other Latin words are stemmed (Snowball), so "editing" finds "edited".
-Punctuation and spaces are not terms.
+segmented by jieba's dictionary (precise mode, without its guesses at unknown words: those guesses differ
+with the neighbouring text, so a name read one way in a caption and another way in the search box would
+never meet), with the shipped dictionary of industry names and the operator's own (``search_user_dict``).
+Indexed text also yields, at their places, every dictionary word inside it (文创 in 文创园, 研究生 across
+研究|生命), every Chinese character, and jieba's guesses at unknown words (a misread caption's 马栏出
+is one word a query matches with a character different). Whatever Chinese the search box holds segments
+into dictionary words and single characters, so it is found wherever it stands in the text (数字人 in
+数字人主播: 数字 and 人 side by side). English and other Latin words are stemmed (Snowball), so
+"editing" finds "edited". Punctuation and spaces are not terms.
 
 A term's position counts Chinese characters and Latin words before it, not terms: segmentation may cut
 the same text differently (a compound here, its parts there), but 马栏山 and 视频 in 马栏山视频 are always
@@ -94,26 +99,38 @@ def _units(text: str) -> list[int]:
     return units
 
 
+def _is_han(char: str) -> bool:
+    return "\u3400" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff"
+
+
 def analyse(text: str) -> list[Term]:
     normal = normalise(text)
     units = _units(normal)
     terms: list[Term] = []
     with _lock:  # jieba's tokenizer is not safe across threads
-        words = list(_segmenter().tokenize(normal))
-        dictionary = _segmenter().FREQ
+        words = list(_segmenter().tokenize(normal, HMM=False))
+        inside = _segmenter().get_DAG(normal)  # start → ends of every dictionary word from there
+        # jieba's guesses stay as extra terms: an OCR misreading (马栏出 for 马栏山) is one guessed word
+        # that a query word matches with one character different.
+        guessed = [(start, end) for word, start, end in _segmenter().tokenize(normal) if len(word) > 1]
+    main: set[tuple[int, int]] = set()
     for word, start, _end in words:
         stripped = word.strip()
         if not stripped or not _WORD.search(stripped):
             continue
         start += len(word) - len(word.lstrip())
         terms.append(Term(_stem(stripped), units[start], start, start + len(stripped)))
-        if len(stripped) > 2 and not _LATIN.match(stripped):
-            for offset in range(len(stripped)):
-                for length in (2, 3):
-                    part = stripped[offset : offset + length]
-                    if len(part) == length and part != stripped and dictionary.get(part, 0) > 0:
-                        at = start + offset
-                        terms.append(Term(part, units[at], at, at + length, part=True))
+        main.add((start, start + len(stripped)))
+    for start, ends in inside.items():
+        if not _is_han(normal[start]):
+            continue
+        for end in {start, *ends}:  # the character itself, and each word beginning with it
+            if (start, end + 1) not in main and all(_is_han(char) for char in normal[start : end + 1]):
+                terms.append(Term(normal[start : end + 1], units[start], start, end + 1, part=True))
+                main.add((start, end + 1))
+    for start, end in guessed:
+        if (start, end) not in main and all(_is_han(char) for char in normal[start:end]):
+            terms.append(Term(normal[start:end], units[start], start, end, part=True))
     return terms
 
 
