@@ -150,7 +150,9 @@ def test_the_web_page_and_the_api_import_any_encoding_through_one_service(
                          files={"file": ("zh.srt", b"1\n00:00:01,000 --> 00:00:02\n\xd6\xd0\n")})  # fmt: skip
     assert broken.status_code == 422 and "第 2 行" in broken.text  # in the user's language
     db.expire_all()
-    events = db.scalars(select(AuditEntry).where(AuditEntry.action == "media.subtitles")).all()
+    events = db.scalars(
+        select(AuditEntry).where(AuditEntry.action == "media.subtitles").order_by(AuditEntry.id)
+    ).all()
     assert [e.after for e in events] == [
         {"track": "tw.srt (zh-Hant)", "cues": 2, "encoding": "big5"},
         {"track": "zh.ass (zh)", "cues": 2, "encoding": "gb18030"},
