@@ -366,3 +366,15 @@ def test_an_enterprise_import_does_not_tell_whether_an_unseen_credit_code_exists
                    for row, (column, reason) in answers.items()}  # fmt: skip
     assert len(code_masked) == 2 and code_masked[2] == code_masked[3]
     assert code_masked[2][0] == "credit_code"
+
+
+def test_a_csv_in_utf16_imports_like_utf8(
+    db: Session, officer: Principal, make_enterprise: Callable[..., Enterprise], tmp_path: Path
+) -> None:
+    """CSV files are read by the one text decoder (kit/text.py) that subtitles use: any encoding it knows."""
+    a = make_enterprise()
+    path = tmp_path / "r.csv"
+    path.write_bytes(
+        ("统一社会信用代码,期间,视听内容生产收入\n" + f"{a.credit_code},2025,100.50\n").encode("utf-16")
+    )
+    assert run_import(db, officer, "reports", path, on=ON).created == 1

@@ -17,8 +17,9 @@ from avbase.core.accounts.models import Role, User
 from avbase.core.accounts.principal import Principal
 from avbase.core.audit import AuditEntry
 from avbase.core.errors import AvbaseError
+from avbase.kit.text import decode_text as decode
 from avbase.media import service
-from avbase.media.subtitles import decode, read_subtitle_file
+from avbase.media.subtitles import read_subtitle_file
 from tests.conftest import init_with_studio, login, run_cli
 from tests.media.synthetic import hevc_clip
 

@@ -172,3 +172,17 @@ def test_an_administrators_reset_ends_all_the_users_sessions(
     )
     assert reset.status_code == 200
     assert client.get("/api/v1/me", headers=theirs).status_code == 401
+
+
+def test_the_account_page_changes_the_password_once_the_current_one_is_given(
+    client: TestClient, make_user: Callable[..., User]
+) -> None:
+    user = make_user()
+    csrf = login(client, user.username)
+    form = {"csrf_token": csrf, "current_password": "not-it-at-all", "new_password": "brand-new-secret-7"}
+    wrong = client.post("/account/password", data=form, headers={"Accept-Language": "en"})
+    assert wrong.status_code == 422 and "The current password is wrong." in wrong.text
+    changed = client.post("/account/password", data={**form, "current_password": PASSWORD})
+    assert changed.status_code == 200
+    client.post("/logout", data={"csrf_token": csrf})
+    login(client, user.username, "brand-new-secret-7")

@@ -29,6 +29,7 @@ from typing import Any, Literal
 
 from avbase.core.errors import AvbaseError
 from avbase.core.i18n import N_
+from avbase.kit.text import decode_text
 
 FieldKind = Literal["text", "money", "percent", "number"]
 FEN = Decimal("0.01")
@@ -249,15 +250,7 @@ def read_grid(path: Path, sheet: str | None = None, *, max_rows: int | None = No
 
 
 def _read_csv(path: Path, max_rows: int | None) -> Grid:
-    raw = path.read_bytes()
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise AvbaseError("The CSV file is neither UTF-8 nor GB18030 text.", field="file")
+    text, _encoding, _marked = decode_text(path.read_bytes())
     rows: list[list[Any]] = []
     for values in csv.reader(io.StringIO(text)):
         rows.append(list(values))

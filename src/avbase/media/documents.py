@@ -10,6 +10,7 @@ from xml.etree import ElementTree
 
 from avbase.core.errors import AvbaseError
 from avbase.core.i18n import N_
+from avbase.kit.text import UnreadableText, decode_text
 
 DOCUMENT_MAX_BYTES = 20 << 20
 MAX_PARAGRAPHS = 20_000
@@ -39,14 +40,13 @@ def _pdf(path: Path) -> list[str]:
 
 
 def _text(data: bytes) -> list[str]:
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if "\x00" not in text:
-            return text.splitlines()
-    raise AvbaseError(N_("The file is not a text, Word (.docx) or PDF document."), field="file")
+    try:
+        text, _encoding, _marked = decode_text(data)
+    except UnreadableText:
+        text = "\x00"
+    if "\x00" in text:
+        raise AvbaseError(N_("The file is not a text, Word (.docx) or PDF document."), field="file")
+    return text.splitlines()
 
 
 def read_document(path: Path) -> list[str]:

@@ -247,8 +247,8 @@ def missing_evidence(application: Application) -> list[str]:
     return [item for item in application.measure.evidence if item not in attached]
 
 
-def overdue_reviews(session: Session, principal: Principal, *, on: date) -> list[Review]:
-    """Reviews waiting on the principal's unit past their due date: the reminders it sees."""
+def waiting_reviews(session: Session, principal: Principal) -> list[Review]:
+    """Reviews waiting on the principal's unit, the earliest due first."""
     return list(
         session.scalars(
             select(Review)
@@ -256,12 +256,16 @@ def overdue_reviews(session: Session, principal: Principal, *, on: date) -> list
             .where(
                 Review.org_id == principal.org_id,
                 Review.decision == Decision.pending,
-                Review.due_on < on,
                 Application.state.in_([ApplicationState.lead_review, ApplicationState.joint_review]),
             )
-            .order_by(Review.due_on)
+            .order_by(Review.due_on, Review.id)
         )
     )
+
+
+def overdue_reviews(session: Session, principal: Principal, *, on: date) -> list[Review]:
+    """Reviews waiting on the principal's unit past their due date."""
+    return [r for r in waiting_reviews(session, principal) if r.due_on is not None and r.due_on < on]
 
 
 def _due() -> date:

@@ -14,19 +14,17 @@ from avbase.core.accounts.models import Role
 from avbase.core.accounts.principal import Principal
 from avbase.core.i18n import N_, _, label
 from avbase.core.inbox import InboxItem, KeyFigure, Urgency, figure_provider, item_provider
-from avbase.policy.applications import committed_total
+from avbase.policy.applications import committed_total, waiting_reviews
 from avbase.policy.models import (
     Application,
     ApplicationState,
     Budget,
-    Decision,
     RoundEntry,
     RoundExpert,
     RoundScore,
     RoundState,
     SelectionRound,
 )
-from avbase.policy.models import Review as ReviewRow
 
 REVIEW_OVERDUE = "policy.review_overdue"
 REVIEW_PENDING = "policy.review_pending"
@@ -34,29 +32,13 @@ APPLICATION_RETURNED = "policy.application_returned"
 APPLICATION_DRAFT = "policy.application_draft"
 ROUND_TO_SCORE = "policy.round_to_score"
 ROUND_OPEN = "policy.round_open"
-UNDER_REVIEW = (ApplicationState.lead_review, ApplicationState.joint_review)
 APPLICANTS = (Role.enterprise_staff, Role.park_operator)
 ROUND_WARNING_DAYS = 30  # an open round's deadline this close is "due" rather than "upcoming"
 
 
-def _waiting_reviews(session: Session, principal: Principal) -> list[ReviewRow]:
-    return list(
-        session.scalars(
-            select(ReviewRow)
-            .join(Application, Application.id == ReviewRow.application_id)
-            .where(
-                ReviewRow.org_id == principal.org_id,
-                ReviewRow.decision == Decision.pending,
-                Application.state.in_(UNDER_REVIEW),
-            )
-            .order_by(ReviewRow.due_on, ReviewRow.id)
-        )
-    )
-
-
 def _review_items(session: Session, principal: Principal, on: date) -> list[InboxItem]:
     items = []
-    for review in _waiting_reviews(session, principal):
+    for review in waiting_reviews(session, principal):
         application = review.application
         overdue = review.due_on is not None and review.due_on < on
         items.append(
@@ -192,7 +174,7 @@ def budget_use(session: Session, principal: Principal, on: date) -> tuple[int, D
 @figure_provider("policy")
 def policy_figures(session: Session, principal: Principal, on: date) -> list[KeyFigure]:
     if principal.role is Role.authority_officer:
-        waiting = _waiting_reviews(session, principal)
+        waiting = waiting_reviews(session, principal)
         overdue = sum(1 for r in waiting if r.due_on is not None and r.due_on < on)
         figures = [
             KeyFigure(

@@ -11,7 +11,7 @@ from avbase.core.accounts import service
 from avbase.core.accounts.models import OrgKind, Role, User
 from avbase.core.accounts.schemas import OrganisationIn, OrganisationPatch, TokenIn, UserIn, UserPatch
 from avbase.core.audit import AuditEntry
-from avbase.core.errors import AvbaseError
+from avbase.core.errors import AvbaseError, Forbidden
 from avbase.core.i18n import _
 from avbase.kit.pagination import PageRequest
 from avbase.kit.regions import REGIONS
@@ -333,23 +333,17 @@ def revoke_token(request: Request, db: Db, principal: PagePrincipal, token_id: R
 def change_password(
     request: Request, db: Db, principal: PagePrincipal, auth: AuthDep, values: FormFields
 ) -> Response:
-    from avbase.core.accounts.passwords import verify_password
-
-    user = db.get(User, principal.user_id)
-    assert user is not None
-    if not verify_password(user.password_hash, values.get("current_password", "")):
-        return _account(
-            request,
-            db,
-            principal,
-            errors={"current_password": _("The current password is wrong.")},
-            status=422,
-        )
-    data, errors = validate_form(UserPatch, {"password": values.get("new_password", "")})
+    current = values.get("current_password", "")
+    data, errors = validate_form(
+        UserPatch, {"password": values.get("new_password", ""), "current_password": current}
+    )
     if data is None:
         return _account(
             request, db, principal, errors={"new_password": errors.get("password", "")}, status=422
         )
-    data.current_password = values.get("current_password", "")
-    service.update_user(db, principal, user.id, data, keeping=auth.credential)
+    try:  # the service checks the current password (once: argon2 is slow on purpose)
+        service.update_user(db, principal, principal.user_id, data, keeping=auth.credential)
+    except Forbidden as refused:
+        message = _(refused.message, **refused.params)
+        return _account(request, db, principal, errors={"current_password": message}, status=422)
     return _account(request, db, principal, notice=_("Your password has been changed."))

@@ -13,7 +13,7 @@ from sqlalchemy import Engine, or_, select, update
 
 from avbase.core.db import session_scope, utcnow
 from avbase.core.errors import AvbaseError
-from avbase.core.i18n import _, reset_locale, set_locale
+from avbase.core.i18n import N_, _, reset_locale, set_locale
 from avbase.core.jobs.models import BULK, Job, JobState
 from avbase.core.jobs.registry import (
     CANCEL_HOOKS,
@@ -170,6 +170,14 @@ class Worker:
             with session_scope(self.engine) as session:
                 session.execute(update(Job).where(Job.id == job_id).values(heartbeat_at=utcnow()))
 
+    def _for_people(self, msgid: str, **params: object) -> str:
+        """A job's error as people read it: in the platform's language, whoever's request ran."""
+        token = set_locale(self.settings.default_locale)
+        try:
+            return _(msgid, **params)
+        finally:
+            reset_locale(token)
+
     def _finish(self, job_id: int, state: JobState, **values: object) -> None:
         with session_scope(self.engine) as session:
             session.execute(
@@ -199,11 +207,7 @@ class Worker:
                     hook(session, cancelled)
         except AvbaseError as exc:
             # The input is wrong; retrying cannot help. Stored in the platform's language: people read it.
-            token = set_locale(self.settings.default_locale)
-            try:
-                message = _(exc.message, **exc.params)
-            finally:
-                reset_locale(token)
+            message = self._for_people(exc.message, **exc.params)
             context.log(f"failed: {exc.message.format(**exc.params)}")
             self._finish(job.id, JobState.failed, error=message)
         except Exception as exc:
@@ -211,11 +215,7 @@ class Worker:
             # log only, and the job says that something failed on our side.
             log.exception("job %s (%s), attempt %s, failed", job.id, job.kind, job.attempts)
             context.log(f"attempt {job.attempts} failed: {type(exc).__name__} (details in the server log)")
-            token = set_locale(self.settings.default_locale)
-            try:
-                message = _("Something went wrong on our side. The error has been logged.")
-            finally:
-                reset_locale(token)
+            message = self._for_people(N_("Something went wrong on our side. The error has been logged."))
             if job.attempts < job.max_attempts:
                 delay = retry_delay(job.kind, job.attempts)
                 if delay:
