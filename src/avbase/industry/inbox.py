@@ -19,6 +19,7 @@ from avbase.core.i18n import N_, _, get_locale, label
 from avbase.core.inbox import InboxItem, KeyFigure, Urgency, figure_provider, item_provider
 from avbase.industry import kpi
 from avbase.industry.models import Enterprise, Park, ParkEvaluation, PeriodKind, Report, Target
+from avbase.industry.schemas import period_end, period_label
 from avbase.kit.money import in_yi
 from avbase.settings import get_settings
 
@@ -29,39 +30,25 @@ JURISDICTION_UNREPORTED = "industry.jurisdiction_unreported"
 MONTHS = {PeriodKind.month: 1, PeriodKind.quarter: 3, PeriodKind.year: 12}
 
 
-def _add_months(start: date, months: int) -> date:
-    index = start.year * 12 + start.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
-
-
 def _period_start(on: date, kind: PeriodKind) -> date:
     month = on.month - (on.month - 1) % MONTHS[kind]
     return date(on.year, month, 1)
 
 
-def period_label(kind: PeriodKind, start: date) -> str:
-    if kind is PeriodKind.year:
-        return f"{start.year}"
-    if kind is PeriodKind.quarter:
-        return f"{start.year}-Q{(start.month - 1) // 3 + 1}"
-    return f"{start.year}-{start.month:02d}"
-
-
 def report_deadline(kind: PeriodKind, start: date) -> date:
     """The last day to file the period starting ``start``."""
-    end = _add_months(start, MONTHS[kind]) - timedelta(days=1)
-    return end + timedelta(days=get_settings().report_due_days)
+    last_day = period_end(kind, start) - timedelta(days=1)
+    return last_day + timedelta(days=get_settings().report_due_days)
 
 
 def unfiled_periods(kind: PeriodKind, last_filed: date | None, *, on: date) -> list[date]:
     """The starts of closed periods after ``last_filed`` (the current year's, for one that never filed)."""
-    step = MONTHS[kind]
-    start = _add_months(last_filed, step) if last_filed else date(on.year, 1, 1)
+    start = period_end(kind, last_filed) if last_filed else date(on.year, 1, 1)
     current = _period_start(on, kind)
     owed = []
     while start < current:
         owed.append(start)
-        start = _add_months(start, step)
+        start = period_end(kind, start)
     return owed
 
 
