@@ -33,6 +33,7 @@ ENTITY_TYPES = [
 ]  # fmt: skip
 INBOX_DOMAINS = ["industry", "policy", "media"]
 TARGET_SCHEMES = ["zj2024"]  # industry/data/targets-*.toml
+JOB_KINDS = ["audit.export", "demo.load", "industry.import", "media.analyse", "notifications.email"]
 
 
 def label_values() -> list[str]:
@@ -62,4 +63,5 @@ def label_values() -> list[str]:
         + SEARCH_FIELDS
         + INBOX_DOMAINS
         + TARGET_SCHEMES
+        + JOB_KINDS
     )

@@ -3,6 +3,7 @@ targets and menu, a park's reporting with a reminder, and forms that ask for wha
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Callable
 from datetime import date
@@ -10,6 +11,7 @@ from decimal import Decimal
 
 import pytest
 from fastapi.testclient import TestClient
+from openpyxl import load_workbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -166,3 +168,18 @@ def test_the_report_form_offers_the_periods_owed_and_a_correction_asks_why_first
         data={"csrf_token": token, "period": "2026-Q1", "revenue_content": "900"},
     )
     assert missing_note.status_code == 422 and "更正" in missing_note.text
+
+
+def test_the_ranking_workbook_names_its_group_and_shows_shares_as_percentages(
+    client: TestClient, officer_user: User, zhejiang: list[Enterprise]
+) -> None:
+    login(client, officer_user.username)
+    response = client.get("/industry/rankings/export.xlsx?period=2025")
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet is not None
+    title = str(sheet["A1"].value)
+    assert "视听内容生产" in title and "content" not in title
+    header = [cell.value for cell in sheet[2]]
+    growth = header.index("营业收入增速") + 1
+    assert sheet.cell(row=3, column=growth).number_format == "0.00%"

@@ -13,8 +13,6 @@ from fastapi.testclient import TestClient
 from avbase.core.accounts.models import User
 from avbase.i18n_labels import label_values
 from tests.conftest import login
-from tests.industry.conftest import make_enterprise, officer, officer_user  # noqa: F401  (fixtures)
-from tests.industry.test_pages import province  # noqa: F401
 
 IDENTIFIER = re.compile(
     r"\b[a-z]+(?:_[a-z0-9]+)+\b"  # snake_case: recognition_level, speech_model_path
@@ -94,7 +92,7 @@ def test_the_scanner_finds_what_it_is_for() -> None:
 def test_an_officers_pages_show_no_raw_codes(
     client: TestClient,
     officer_user: User,
-    province: dict[str, int],  # noqa: F811
+    province: dict[str, int],
 ) -> None:
     login(client, officer_user.username)
     paths = [
@@ -128,7 +126,7 @@ def test_an_officers_pages_show_no_raw_codes(
 def test_an_enterprises_pages_show_no_raw_codes(
     client: TestClient,
     make_user: Callable[..., User],
-    province: dict[str, int],  # noqa: F811
+    province: dict[str, int],
 ) -> None:
     staff = make_user()
     login(client, staff.username)
