@@ -73,7 +73,7 @@ def quote_command(
     json_out: Json = False,
 ) -> None:
     """Each step of a revenue model from the whole to every party's part, with its amount."""
-    from avbase.chain.settlement.models import quote
+    from avbase.chain.settlement.revenue_models import quote
 
     params, on = parse_params(param or [])
     result = quote(model, params, on=on)
