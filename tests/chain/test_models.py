@@ -8,8 +8,8 @@ from decimal import Decimal as D
 import pytest
 
 from avbase.chain.settlement.arithmetic import split
-from avbase.chain.settlement.revenue_models import quote
 from avbase.chain.settlement.params import ParameterError
+from avbase.chain.settlement.revenue_models import quote
 from avbase.chain.settlement.waterfall import Quote
 
 ON = date(2024, 11, 1)
