@@ -36,5 +36,46 @@ def test_quote_refuses_a_bad_or_unknown_parameter_by_name(tmp_path: Path) -> Non
     assert unknown.returncode == 2 and "fee" in unknown.stderr
     bad = run_cli(tmp_path, "chain", "quote", "cn-theatrical", "--param", "gross=lots", "--json")
     assert bad.returncode == 2 and "gross" in bad.stderr and bad.stdout == ""
-    bad_on = run_cli(tmp_path, "chain", "quote", "cn-theatrical", "--param", "gross=1", "--param", "on=soon")
-    assert bad_on.returncode == 2 and "on" in bad_on.stderr
+
+
+def test_reconcile_exit_codes(tmp_path: Path) -> None:
+    from tests.chain.test_reconcile import EXPECTED, STATEMENT
+
+    (tmp_path / "s.csv").write_text(STATEMENT, encoding="utf-8")
+    (tmp_path / "e.csv").write_text(EXPECTED, encoding="utf-8")
+    found = run_cli(
+        tmp_path,
+        "chain",
+        "reconcile",
+        "--statement",
+        str(tmp_path / "s.csv"),
+        "--expected",
+        str(tmp_path / "e.csv"),
+        "--json",
+    )
+    assert found.returncode == 3, found.stderr
+    kinds = {d["kind"] for d in json.loads(found.stdout)["discrepancies"]}
+    assert kinds == {"duplicate", "amount_differs", "quantity_differs", "missing", "unexpected"}
+    agree = run_cli(
+        tmp_path,
+        "chain",
+        "reconcile",
+        "--statement",
+        str(tmp_path / "e.csv"),
+        "--expected",
+        str(tmp_path / "e.csv"),
+        "--json",
+    )
+    assert agree.returncode == 0 and json.loads(agree.stdout)["discrepancies"] == []
+    (tmp_path / "bad.csv").write_text("title,period,amount\nA,2024-11,1\n", encoding="utf-8")
+    bad = run_cli(
+        tmp_path,
+        "chain",
+        "reconcile",
+        "--statement",
+        str(tmp_path / "bad.csv"),
+        "--expected",
+        str(tmp_path / "e.csv"),
+        "--json",
+    )
+    assert bad.returncode == 2 and "metric" in bad.stderr
