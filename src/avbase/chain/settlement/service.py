@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from avbase.chain.distribution.models import Contract
 from avbase.chain.distribution.service import get_contract, terms_in_force, visible_contracts
+from avbase.chain.settlement.batch import inputs_of
 from avbase.chain.settlement.models import PartyStatement, RunState, SettlementRun, StatementLine
 from avbase.chain.settlement.revenue_models import quote, specs_of
 from avbase.chain.settlement.waterfall import Quote
@@ -29,17 +30,6 @@ from avbase.core.errors import AvbaseError, Conflict, Forbidden, NotFound
 BOOK = "chain"
 ZERO = Decimal("0.00")
 
-# Which statement figures feed which parameter of each model: (metric, "amount" | "quantity").
-INPUTS: dict[str, dict[str, tuple[str, str]]] = {
-    "cn-theatrical": {"gross": ("box_office", "amount")},
-    "member-hours": {"hours": ("member_hours", "quantity"), "new_members": ("new_members", "quantity")},
-    "effective-views": {"views": ("effective_views", "quantity"), "new_members": ("new_members", "quantity")},
-    "revenue-share": {
-        "member_revenue": ("member_revenue", "amount"),
-        "ad_revenue": ("ad_revenue", "amount"),
-        "new_members": ("new_members", "quantity"),
-    },
-}
 # Cumulative parameters taken from the approved runs of earlier periods: an input, or a line of the trace.
 CUMULATIVE = {
     "total_before": ("inputs", "gross"),
@@ -113,9 +103,7 @@ def compute(session: Session, contract: Contract, period: str) -> tuple[dict[str
     _, last_day = check_period(period)
     specs = {spec.name for spec in specs_of(contract.model)}
     figures = statement_figures(session, contract, period)
-    inputs = {
-        name: str(figures.get(source, Decimal(0))) for name, source in INPUTS.get(contract.model, {}).items()
-    }
+    inputs = inputs_of(contract.model, figures)
     params: dict[str, Any] = {name: term.value for name, term in terms_in_force(contract, last_day).items()}
     params |= _cumulative(session, contract, period, specs)
     params |= inputs
