@@ -116,7 +116,8 @@ def duckdb_settle(lines: Path, specs: list[ContractSpec]) -> int:
     con.execute("CREATE TABLE contracts (code VARCHAR, title VARCHAR)")
     con.executemany("INSERT INTO contracts VALUES (?, ?)", [(c.code, c.title) for c in specs])
     rows = con.execute(
-        "SELECT c.code, l.metric, sum(l.amount), sum(l.quantity) FROM read_csv(?, header = true, columns = ?) l "
+        "SELECT c.code, l.metric, sum(l.amount), sum(l.quantity) "
+        "FROM read_csv(?, header = true, columns = ?) l "
         "JOIN contracts c ON c.title = l.title WHERE l.period = ? OR starts_with(l.period, ?) "
         "GROUP BY c.code, l.metric",
         [str(lines), LINE_TYPES, PERIOD, PERIOD + "-"],
@@ -126,16 +127,21 @@ def duckdb_settle(lines: Path, specs: list[ContractSpec]) -> int:
 
 
 DUCKDB_RECONCILE = """
-WITH s0 AS (SELECT *, row_number() OVER () AS row FROM read_csv(?, header = true, columns = ?)),
-n AS (SELECT *, row_number() OVER (PARTITION BY title, period, metric, quantity, amount ORDER BY row) AS nth FROM s0),
-dup AS (SELECT title, period, metric, sum(amount) AS d FROM n WHERE nth > 1 GROUP BY title, period, metric, quantity, amount),
-s AS (SELECT title, period, metric, sum(quantity) q, sum(amount) a FROM n WHERE nth = 1 GROUP BY ALL),
-e AS (SELECT title, period, metric, sum(quantity) q, sum(amount) a
-      FROM read_csv(?, header = true, columns = ?) GROUP BY ALL)
+WITH lines AS (
+    SELECT title, period, metric, quantity, amount, count(*) AS n
+    FROM read_csv(?, header = true, columns = ?) GROUP BY ALL
+),
+dup AS (SELECT title FROM lines WHERE n > 1),
+s AS (SELECT title, period, metric, sum(quantity) q, sum(amount) a FROM lines GROUP BY ALL),
+e AS (
+    SELECT title, period, metric, sum(quantity) q, sum(amount) a
+    FROM read_csv(?, header = true, columns = ?) GROUP BY ALL
+)
 SELECT count(*) FROM (
-  SELECT s.title FROM s FULL OUTER JOIN e USING (title, period, metric)
-  WHERE s.a IS NULL OR e.a IS NULL OR s.a <> e.a OR s.q <> e.q
-  UNION ALL SELECT title FROM dup)
+    SELECT s.title FROM s FULL OUTER JOIN e USING (title, period, metric)
+    WHERE s.a IS NULL OR e.a IS NULL OR s.a <> e.a OR s.q <> e.q
+    UNION ALL SELECT title FROM dup
+)
 """
 
 

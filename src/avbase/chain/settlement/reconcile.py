@@ -93,8 +93,9 @@ def _header_field(title: str) -> str | None:
 
 
 @contextmanager
-def _as_utf8_csv(path: Path) -> Iterator[Path]:
-    """DuckDB reads UTF-8 CSV; an Excel file or a CSV in another encoding is written out as one first."""
+def _as_utf8_csv(path: Path, *, force_decode: bool = False) -> Iterator[Path]:
+    """DuckDB reads UTF-8 CSV; an Excel file, or a CSV with a byte order mark or (``force_decode``) in
+    another encoding, is written out as one first."""
     if is_excel(path):
         table = read_table(path, STATEMENTS)
         with tempfile.TemporaryDirectory() as folder:
@@ -111,15 +112,9 @@ def _as_utf8_csv(path: Path) -> Iterator[Path]:
         return
     with path.open("rb") as stream:
         head = stream.read(3)
-    if head != b"\xef\xbb\xbf":
-        try:
-            with path.open("r", encoding="utf-8") as stream:
-                for _ in iter(lambda: stream.read(1 << 20), ""):
-                    pass
-            yield path
-            return
-        except UnicodeDecodeError:
-            pass
+    if head != b"\xef\xbb\xbf" and not force_decode:
+        yield path
+        return
     text, _encoding, _ = decode_text(path.read_bytes())
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / "statement.csv"
@@ -140,10 +135,29 @@ def _csv_cell(value: Any) -> str:
 
 
 def _load(con: duckdb.DuckDBPyConnection, name: str, path: Path, label: str) -> int:
-    """The file as table ``name`` (row, title, period, metric, quantity, amount); refuses bad rows."""
-    with _as_utf8_csv(path) as csv_path:
+    """The file as table ``name`` (title, period, metric, quantity, amount) in file order; refuses the first
+    bad row with its number and column."""
+    try:
+        return _load_utf8(con, name, path, label, force_decode=False)
+    except duckdb.InvalidInputException as exc:
+        if "unicode" not in str(exc).lower() and "utf" not in str(exc).lower():
+            raise BadStatement(
+                "{file}: not a readable CSV file: {reason}",
+                field=label,
+                file=path.name,
+                reason=str(exc).splitlines()[0],
+            ) from exc
+    return _load_utf8(con, name, path, label, force_decode=True)  # GB18030, Big5, UTF-16 …
+
+
+def _load_utf8(
+    con: duckdb.DuckDBPyConnection, name: str, path: Path, label: str, *, force_decode: bool
+) -> int:
+    with _as_utf8_csv(path, force_decode=force_decode) as csv_path:
         try:
             raw = con.read_csv(str(csv_path), header=True, all_varchar=True)
+        except duckdb.InvalidInputException:
+            raise
         except duckdb.Error as exc:
             raise BadStatement(
                 "{file}: not a readable CSV file: {reason}",
@@ -166,66 +180,70 @@ def _load(con: duckdb.DuckDBPyConnection, name: str, path: Path, label: str) -> 
         def col(field: str) -> str:
             return '"' + fields[field].replace('"', '""') + '"' if field in fields else "NULL"
 
-        metric_map = ", ".join(f"('{k}', '{v}')" for k, v in METRIC_NAMES.items())
-        texts = f"""
-            SELECT row_number() OVER () + 1 AS row, trim({col("title")}) AS title,
-                   trim({col("period")}) AS period, trim({col("metric")}) AS metric,
-                   nullif(replace(trim({col("quantity")}), ',', ''), '') AS quantity_text,
-                   replace(trim({col("amount")}), ',', '') AS amount_text
-            FROM {name}_raw"""  # noqa: S608  (names are ours; the file's column names are quoted)
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {name}_text AS {texts}")
-        found = con.execute(BAD_ROW.replace("{table}", f"{name}_text")).fetchall()
-        if found:
-            bad = found[0]
-            raise BadStatement(
-                "{file}, row {row}, column {column}: not valid.",
-                field=label,
-                file=path.name,
-                row=bad[0],
-                column=bad[1],
+        metric = "CASE m " + " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in METRIC_NAMES.items())
+        metric += " ELSE lower(replace(m, ' ', '_')) END"
+        con.execute(
+            LOAD.format(
+                table=name,
+                title=col("title"),
+                period=col("period"),
+                metric_column=col("metric"),
+                metric=metric,
+                quantity=col("quantity"),
+                amount=col("amount"),
+                period_pattern=PERIOD,
             )
-        con.execute(TYPED.format(table=name, metric_map=metric_map))
-        count = con.execute(f"SELECT count(*) FROM {name}").fetchall()[0]  # noqa: S608
+        )
         con.unregister(f"{name}_raw")
-    return int(count[0]) if count else 0
+    found = con.execute(BAD_ROW.replace("{table}", name)).fetchall()
+    if found:
+        raise BadStatement(
+            "{file}, row {row}, column {column}: not valid.",
+            field=label,
+            file=path.name,
+            row=found[0][0],
+            column=found[0][1],
+        )
+    count = con.execute(f"SELECT count(*) FROM {name}").fetchall()[0]  # noqa: S608
+    return int(count[0])
 
 
 PERIOD = "'\\d{4}-\\d{2}(-\\d{2})?'"
-QUANTITY_OK = "(quantity_text IS NULL OR TRY_CAST(quantity_text AS DECIMAL(38, 4)) IS NOT NULL)"
-AMOUNT_OK = (
-    "(TRY_CAST(amount_text AS DECIMAL(38, 2)) IS NOT NULL"
-    " AND TRY_CAST(amount_text AS DECIMAL(38, 6)) = TRY_CAST(amount_text AS DECIMAL(38, 2)))"
-)
-BAD_ROW = (  # our own fragments; {table} is ours too
-    "SELECT row, CASE WHEN coalesce(title, '') = '' THEN 'title'"  # noqa: S608
-    f" WHEN NOT regexp_full_match(coalesce(period, ''), {PERIOD}) THEN 'period'"
-    " WHEN coalesce(metric, '') = '' THEN 'metric'"
-    f" WHEN NOT {QUANTITY_OK} THEN 'quantity' ELSE 'amount' END"
-    " FROM {table}"
-    f" WHERE coalesce(title, '') = '' OR NOT regexp_full_match(coalesce(period, ''), {PERIOD})"
-    f" OR coalesce(metric, '') = '' OR NOT {QUANTITY_OK} OR NOT coalesce({AMOUNT_OK}, false)"
-    " ORDER BY row LIMIT 1"
-)
-TYPED = """
+# One pass over the file: the typed values, and the text kept only where it does not convert (to name it).
+LOAD = """
 CREATE OR REPLACE TEMP TABLE {table} AS
-SELECT t.row, t.title, t.period, coalesce(m.name, lower(replace(t.metric, ' ', '_'))) AS metric,
-       coalesce(CAST(t.quantity_text AS DECIMAL(38, 4)), 0) AS quantity,
-       CAST(t.amount_text AS DECIMAL(38, 2)) AS amount
-FROM {table}_text t LEFT JOIN (VALUES {metric_map}) AS m(label, name) ON m.label = t.metric
+SELECT title, period, {metric} AS metric, coalesce(quantity, 0) AS quantity, amount,
+       CASE WHEN coalesce(title, '') = '' THEN 'title'
+            WHEN NOT regexp_full_match(coalesce(period, ''), {period_pattern}) THEN 'period'
+            WHEN coalesce(m, '') = '' THEN 'metric'
+            WHEN quantity_text IS NOT NULL AND quantity IS NULL THEN 'quantity'
+            WHEN amount IS NULL OR (contains(amount_text, '.')
+                 AND length(amount_text) - strpos(amount_text, '.') > 2) THEN 'amount' END AS bad
+FROM (
+    SELECT title, period, m, quantity_text, amount_text,
+           TRY_CAST(quantity_text AS DECIMAL(38, 4)) AS quantity,
+           TRY_CAST(amount_text AS DECIMAL(38, 2)) AS amount
+    FROM (
+        SELECT trim({title}) AS title, trim({period}) AS period, trim({metric_column}) AS m,
+               nullif(replace(trim({quantity}), ',', ''), '') AS quantity_text,
+               replace(trim({amount}), ',', '') AS amount_text
+        FROM {table}_raw))
 """
+BAD_ROW = "SELECT rowid + 2, bad FROM {table} WHERE bad IS NOT NULL ORDER BY rowid LIMIT 1"
+# Exact repeats (same key, quantity and amount) counted once; what they add is the duplicate's difference.
 COMPARE = """
-WITH numbered AS (
-    SELECT *, row_number() OVER (PARTITION BY title, period, metric, quantity, amount ORDER BY row) AS nth
-    FROM statement
+WITH lines AS (
+    SELECT title, period, metric, quantity, amount, count(*) AS n FROM statement
+    GROUP BY title, period, metric, quantity, amount
 ),
 duplicates AS (
-    SELECT title, period, metric, 'duplicate' AS kind, sum(amount) AS difference,
-           any_value(amount) AS s_amount, NULL::DECIMAL(38, 2) AS e_amount,
-           any_value(quantity) AS s_quantity, NULL::DECIMAL(38, 4) AS e_quantity, count(*) AS n
-    FROM numbered WHERE nth > 1 GROUP BY title, period, metric, quantity, amount
+    SELECT title, period, metric, 'duplicate' AS kind, amount * (n - 1) AS difference,
+           amount AS s_amount, NULL::DECIMAL(38, 2) AS e_amount,
+           quantity AS s_quantity, NULL::DECIMAL(38, 4) AS e_quantity, n - 1 AS count
+    FROM lines WHERE n > 1
 ),
 s AS (
-    SELECT title, period, metric, sum(quantity) AS q, sum(amount) AS a FROM numbered WHERE nth = 1
+    SELECT title, period, metric, sum(quantity) AS q, sum(amount) AS a FROM lines
     GROUP BY title, period, metric
 ),
 e AS (
