@@ -215,17 +215,29 @@ def upload_statements(
     return RedirectResponse("/chain/statements", status_code=303)
 
 
+def _claim_orgs(found: list[Any]) -> set[int]:
+    ids = {c.org_id for c in found} | {c.counterparty_org_id for c in found if c.counterparty_org_id}
+    return ids | {e.org_id for c in found for e in c.events if e.org_id}
+
+
+def _counterparties(db: Db, principal: PagePrincipal) -> dict[int, str]:
+    """The organisations named in the principal's contracts: whom a claim can be raised with."""
+    ids = {p.org_id for c in distribution.list_contracts(db, principal) for p in c.parties if p.org_id}
+    return {k: v for k, v in organisation_names(db, ids).items() if k != principal.org_id}
+
+
 @router.get("/reconciliations")
 def reconciliations_page(
     request: Request, db: Db, principal: PagePrincipal, error: str | None = None, status: int = 200
 ) -> Response:
+    found = claims.list_claims(db, principal)
     return render(
         request,
         "chain/reconciliations.html",
         {
             "reconciliations": claims.list_reconciliations(db, principal),
-            "claims": claims.list_claims(db, principal),
-            "org_names": organisation_names(db),
+            "claims": found,
+            "org_names": organisation_names(db, _claim_orgs(found)),
             "error": error,
         },
         status_code=status,
@@ -261,6 +273,12 @@ def reconcile(
     return RedirectResponse(f"/chain/reconciliations/{kept.id}", status_code=303)
 
 
+def _counterparties(db: Db, principal: PagePrincipal) -> dict[int, str]:
+    """The organisations named in the principal's contracts: whom a claim can be raised with."""
+    ids = {p.org_id for c in distribution.list_contracts(db, principal) for p in c.parties if p.org_id}
+    return {k: v for k, v in organisation_names(db, ids).items() if k != principal.org_id}
+
+
 @router.get("/reconciliations/{reconciliation_id}")
 def reconciliation_page(
     request: Request,
@@ -282,7 +300,7 @@ def reconciliation_page(
         {
             "r": found,
             "raised": raised,
-            "org_names": organisation_names(db),
+            "counterparties": _counterparties(db, principal),
             "error": error,
         },
         status_code=status,
