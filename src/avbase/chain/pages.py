@@ -273,12 +273,6 @@ def reconcile(
     return RedirectResponse(f"/chain/reconciliations/{kept.id}", status_code=303)
 
 
-def _counterparties(db: Db, principal: PagePrincipal) -> dict[int, str]:
-    """The organisations named in the principal's contracts: whom a claim can be raised with."""
-    ids = {p.org_id for c in distribution.list_contracts(db, principal) for p in c.parties if p.org_id}
-    return {k: v for k, v in organisation_names(db, ids).items() if k != principal.org_id}
-
-
 @router.get("/reconciliations/{reconciliation_id}")
 def reconciliation_page(
     request: Request,
