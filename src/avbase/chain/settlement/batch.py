@@ -34,8 +34,8 @@ LINE_TYPES = {
     "title": "VARCHAR",
     "period": "VARCHAR",
     "metric": "VARCHAR",
-    "quantity": "DECIMAL(38, 4)",
-    "amount": "DECIMAL(38, 2)",
+    "quantity": "DECIMAL(18, 4)",
+    "amount": "DECIMAL(18, 2)",
 }
 
 

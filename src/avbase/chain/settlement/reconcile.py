@@ -16,6 +16,7 @@ its file, row and column.
 
 from __future__ import annotations
 
+import re
 import tempfile
 import unicodedata
 from collections.abc import Iterator
@@ -175,44 +176,60 @@ def _load_utf8(
                 raise BadStatement(
                     "{file}: no column holds {column}.", field=label, file=path.name, column=required
                 )
-        con.register(f"{name}_raw", raw)
-
-        def col(field: str) -> str:
-            return '"' + fields[field].replace('"', '""') + '"' if field in fields else "NULL"
-
         metric = "CASE m " + " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in METRIC_NAMES.items())
         metric += " ELSE lower(replace(m, ' ', '_')) END"
-        con.execute(
-            LOAD.format(
-                table=name,
-                title=col("title"),
-                period=col("period"),
-                metric_column=col("metric"),
-                metric=metric,
-                quantity=col("quantity"),
-                amount=col("amount"),
-                period_pattern=PERIOD,
+        names = {
+            "table": name,
+            **(STATEMENT_GROUPING if name == "statement" else EXPECTED_GROUPING),
+            "metric_case": metric,
+            "period_pattern": PERIOD,
+            **{key: _quoted(fields[key]) if key in fields else "NULL" for key in LINE_FIELDS},
+        }
+        # The fast path lets the CSV reader parse the numbers; a cell it cannot parse sends the file down
+        # the slow path, which reads every cell as text to name the row and column.
+        types = {column: "VARCHAR" for column in raw.columns}
+        if "quantity" in fields:
+            types[fields["quantity"]] = "DECIMAL(18, 4)"
+        types[fields["amount"]] = "DECIMAL(18, 6)"
+        try:
+            con.execute(FAST_LINES.format(**names), [str(csv_path), types])
+            clean = not con.execute(FAST_CHECK.format(**names)).fetchall() and all(
+                _PERIOD_TEXT.fullmatch(period or "")
+                for (period,) in con.execute(f"SELECT DISTINCT period FROM {name}_lines").fetchall()  # noqa: S608
             )
-        )
-        con.unregister(f"{name}_raw")
-    found = con.execute(BAD_ROW.replace("{table}", name)).fetchall()
-    if found:
-        raise BadStatement(
-            "{file}, row {row}, column {column}: not valid.",
-            field=label,
-            file=path.name,
-            row=found[0][0],
-            column=found[0][1],
-        )
-    count = con.execute(f"SELECT count(*) FROM {name}").fetchall()[0]  # noqa: S608
-    return int(count[0])
+        except duckdb.Error:
+            clean = False
+        if not clean:
+            con.register(f"{name}_raw", raw)
+            con.execute(LOAD.format(**names))
+            con.unregister(f"{name}_raw")
+            found = con.execute(BAD_ROW.replace("{table}", name)).fetchall()
+            if found:
+                raise BadStatement(
+                    "{file}, row {row}, column {column}: not valid.",
+                    field=label,
+                    file=path.name,
+                    row=found[0][0],
+                    column=found[0][1],
+                )
+            con.execute(SLOW_LINES.format(**names))
+    count = con.execute(f"SELECT sum(n) FROM {name}_lines").fetchall()[0]  # noqa: S608
+    return int(count[0] or 0)
+
+
+_PERIOD_TEXT = re.compile(r"\d{4}-\d{2}(-\d{2})?")
+LINE_FIELDS = ("title", "period", "metric", "quantity", "amount")
+
+
+def _quoted(column: str) -> str:
+    return '"' + column.replace('"', '""') + '"'
 
 
 PERIOD = "'\\d{4}-\\d{2}(-\\d{2})?'"
 # One pass over the file: the typed values, and the text kept only where it does not convert (to name it).
 LOAD = """
 CREATE OR REPLACE TEMP TABLE {table} AS
-SELECT title, period, {metric} AS metric, coalesce(quantity, 0) AS quantity, amount,
+SELECT title, period, {metric_case} AS metric, coalesce(quantity, 0) AS quantity, amount,
        CASE WHEN coalesce(title, '') = '' THEN 'title'
             WHEN NOT regexp_full_match(coalesce(period, ''), {period_pattern}) THEN 'period'
             WHEN coalesce(m, '') = '' THEN 'metric'
@@ -221,25 +238,48 @@ SELECT title, period, {metric} AS metric, coalesce(quantity, 0) AS quantity, amo
                  AND length(amount_text) - strpos(amount_text, '.') > 2) THEN 'amount' END AS bad
 FROM (
     SELECT title, period, m, quantity_text, amount_text,
-           TRY_CAST(quantity_text AS DECIMAL(38, 4)) AS quantity,
-           TRY_CAST(amount_text AS DECIMAL(38, 2)) AS amount
+           TRY_CAST(quantity_text AS DECIMAL(18, 4)) AS quantity,
+           TRY_CAST(amount_text AS DECIMAL(18, 2)) AS amount
     FROM (
-        SELECT trim({title}) AS title, trim({period}) AS period, trim({metric_column}) AS m,
+        SELECT trim({title}) AS title, trim({period}) AS period, trim({metric}) AS m,
                nullif(replace(trim({quantity}), ',', ''), '') AS quantity_text,
                replace(trim({amount}), ',', '') AS amount_text
         FROM {table}_raw))
 """
+# The fast path: the CSV reader parses the numbers and the lines are grouped as they are read (exact
+# repeats counted in n). Anything odd (a cell the reader cannot parse, a blank or padded text, a bad
+# period, a third decimal) sends the file down the slow path, which names the row and column.
+FAST_LINES = """
+CREATE OR REPLACE TEMP TABLE {table}_lines AS
+SELECT title, period, {metric_case} AS metric, {group_values}, count(*) AS n,
+       bool_or(amount IS NULL OR amount <> round(amount, 2)) AS odd
+FROM (SELECT {title} AS title, {period} AS period, {metric} AS m, coalesce({quantity}, 0) AS quantity,
+             {amount} AS amount
+      FROM read_csv($1, header = true, columns = $2))
+GROUP BY title, period, m{group_keys}
+"""
+FAST_CHECK = """
+SELECT 1 FROM {table}_lines
+WHERE odd OR coalesce(title, '') = '' OR title <> trim(title) OR coalesce(metric, '') = ''
+   OR metric <> trim(metric)
+LIMIT 1
+"""
+SLOW_LINES = """
+CREATE OR REPLACE TEMP TABLE {table}_lines AS
+SELECT title, period, metric, {group_values}, count(*) AS n FROM {table}
+GROUP BY title, period, metric{group_keys}
+"""
+# The statement keeps each distinct line (to find exact repeats); the expected figures only their sums.
+STATEMENT_GROUPING = {"group_values": "quantity, amount", "group_keys": ", quantity, amount"}
+EXPECTED_GROUPING = {"group_values": "sum(quantity) AS quantity, sum(amount) AS amount", "group_keys": ""}
 BAD_ROW = "SELECT rowid + 2, bad FROM {table} WHERE bad IS NOT NULL ORDER BY rowid LIMIT 1"
 # Exact repeats (same key, quantity and amount) counted once; what they add is the duplicate's difference.
 COMPARE = """
-WITH lines AS (
-    SELECT title, period, metric, quantity, amount, count(*) AS n FROM statement
-    GROUP BY title, period, metric, quantity, amount
-),
+WITH lines AS (SELECT * FROM statement_lines),
 duplicates AS (
     SELECT title, period, metric, 'duplicate' AS kind, amount * (n - 1) AS difference,
-           amount AS s_amount, NULL::DECIMAL(38, 2) AS e_amount,
-           quantity AS s_quantity, NULL::DECIMAL(38, 4) AS e_quantity, n - 1 AS count
+           amount AS s_amount, NULL::DECIMAL(18, 2) AS e_amount,
+           quantity AS s_quantity, NULL::DECIMAL(18, 4) AS e_quantity, n - 1 AS count
     FROM lines WHERE n > 1
 ),
 s AS (
@@ -247,10 +287,9 @@ s AS (
     GROUP BY title, period, metric
 ),
 e AS (
-    SELECT title, period, metric, sum(quantity) AS q, sum(amount) AS a FROM expected
-    GROUP BY title, period, metric
+    SELECT title, period, metric, quantity AS q, amount AS a FROM expected_lines
 ),
-joined AS (
+joined AS MATERIALIZED (
     SELECT coalesce(s.title, e.title) AS title, coalesce(s.period, e.period) AS period,
            coalesce(s.metric, e.metric) AS metric, s.q AS sq, s.a AS sa, e.q AS eq, e.a AS ea
     FROM s FULL OUTER JOIN e ON s.title = e.title AND s.period = e.period AND s.metric = e.metric
