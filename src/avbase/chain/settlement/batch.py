@@ -49,7 +49,7 @@ class ContractSpec:
 
 def inputs_of(model: str, figures: Mapping[tuple[str, str], Decimal]) -> dict[str, str]:
     """The model's parameters from (metric, amount|quantity) sums."""
-    return {name: str(figures.get(source, Decimal(0))) for name, source in INPUTS.get(model, {}).items()}
+    return {name: f"{figures.get(source, Decimal(0)):f}" for name, source in INPUTS.get(model, {}).items()}
 
 
 def settle_file(lines: Path, contracts: Sequence[ContractSpec], *, period: str, on: date) -> dict[str, Quote]:

@@ -93,7 +93,7 @@ def _cumulative(session: Session, contract: Contract, period: str, names: set[st
                 total += sum(
                     (Decimal(line["amount"]) for line in run.trace if line["key"] == key), Decimal(0)
                 )
-        values[name] = str(total)
+        values[name] = f"{total:f}"
     return values
 
 
