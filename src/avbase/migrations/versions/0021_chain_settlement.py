@@ -501,9 +501,28 @@ def upgrade() -> None:
     with op.batch_alter_table("chain_party_statements", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_chain_party_statements_org_id"), ["org_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_chain_party_statements_run_id"), ["run_id"], unique=False)
+    # SQLite rebuilds the table: keep its ids counting up for good (see 0015).
+    with op.batch_alter_table(
+        "policy_ledger", schema=None, table_kwargs={"sqlite_autoincrement": True}
+    ) as batch_op:
+        batch_op.add_column(sa.Column("transaction_id", sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(
+            batch_op.f("fk_policy_ledger_transaction_id_ledger_transactions"),
+            "ledger_transactions",
+            ["transaction_id"],
+            ["id"],
+            ondelete="RESTRICT",
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table(
+        "policy_ledger", schema=None, table_kwargs={"sqlite_autoincrement": True}
+    ) as batch_op:
+        batch_op.drop_constraint(
+            batch_op.f("fk_policy_ledger_transaction_id_ledger_transactions"), type_="foreignkey"
+        )
+        batch_op.drop_column("transaction_id")
     with op.batch_alter_table("chain_party_statements", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_chain_party_statements_run_id"))
         batch_op.drop_index(batch_op.f("ix_chain_party_statements_org_id"))
