@@ -221,8 +221,14 @@ def _claim_orgs(found: list[Any]) -> set[int]:
 
 
 def _counterparties(db: Db, principal: PagePrincipal) -> dict[int, str]:
-    """The organisations named in the principal's contracts: whom a claim can be raised with."""
+    """The organisations named in the principal's contracts or licensed its windows: whom a claim can be
+    raised with."""
     ids = {p.org_id for c in distribution.list_contracts(db, principal) for p in c.parties if p.org_id}
+    ids |= {
+        row.window.licensee_org_id
+        for row in distribution.window_calendar(db, principal)
+        if row.window.licensee_org_id
+    }
     return {k: v for k, v in organisation_names(db, ids).items() if k != principal.org_id}
 
 
