@@ -152,3 +152,32 @@ def test_a_platform_statement_read_with_its_saved_template(db: Session, world: W
     assert done.template == "爱奇艺月结"
     line = db.scalars(select(StatementLine)).one()
     assert (line.period, line.metric, line.quantity) == ("2024-11", "member_hours", D("1500000"))
+
+
+def test_a_platform_contract_settles_from_member_hours(db: Session, world: World, tmp_path: Path) -> None:
+    """Hours summed in the database (4,700,000 read back as 4.7E+6) reach the model as a plain number."""
+    from avbase.chain.distribution import service as distribution
+
+    title = distribution.create_title(db, world.studio, name="马栏山奇遇", kind="film")
+    distribution.create_contract(
+        db,
+        world.studio,
+        code="NET-1",
+        name="网络电影",
+        title_id=title.id,
+        model="member-hours",
+        starts_on=date(2024, 10, 1),
+        parties=[distribution.PartyIn("producer", "湘江影业", world.studio.org_id)],
+        terms=[distribution.TermIn("rules", "iqiyi-online-film-2024", date(2024, 10, 1))],
+    )
+    statement = "title,period,metric,quantity,amount\n马栏山奇遇,2024-11,member_hours,2350000,0\n"
+    import_statements(db, world.studio, write(tmp_path, "a.csv", statement), source="平台")
+    import_statements(
+        db,
+        world.studio,
+        write(tmp_path, "b.csv", statement.replace("2024-11,", "2024-11-30,")),
+        source="平台",
+    )
+    run = settlement.settle(db, world.studio, "NET-1", period="2024-11")
+    # 4,700,000 hours: 2,000,000 at 1 yuan, 2,700,000 at 2 yuan.
+    assert run.inputs["hours"] == "4700000" and run.base == D("7400000.00")
