@@ -46,6 +46,7 @@ NAV: list[NavItem] = [
     ),
     NavItem("media", N_("Media library"), "/media"),
     NavItem("search", N_("Material search"), "/search"),
+    NavItem("chain", N_("Distribution and settlement"), "/chain", FILERS),
     NavItem("organisations", N_("Organisations"), "/organisations"),
     NavItem(
         "users", N_("Users"), "/users", frozenset({Role.admin, Role.authority_officer, Role.park_operator})
