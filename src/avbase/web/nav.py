@@ -39,6 +39,7 @@ NAV: list[NavItem] = [
     ),
     NavItem("media", N_("Media library"), "/media"),
     NavItem("search", N_("Material search"), "/search"),
+    NavItem("contests", N_("Algorithm contests"), "/ecosystem/contests"),
     NavItem("organisations", N_("Organisations"), "/organisations"),
     NavItem(
         "users", N_("Users"), "/users", frozenset({Role.admin, Role.authority_officer, Role.park_operator})

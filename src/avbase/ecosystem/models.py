@@ -1,0 +1,133 @@
+"""The ecosystem's tables: algorithm contests (马栏山杯) with tasks, teams, submissions and standings."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from avbase.core.audit import Audited
+from avbase.core.db import Base, TimestampMixin, str_enum, utcnow
+
+IDS_NEVER_REUSED = {"sqlite_autoincrement": True}
+
+
+class ContestState(StrEnum):
+    open = "open"  # taking submissions until the deadline
+    closed = "closed"  # private scores and the final leaderboard are shown
+
+
+class Contest(Audited, TimestampMixin, Base):
+    __tablename__ = "eco_contests"
+    __table_args__ = (IDS_NEVER_REUSED,)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    deadline: Mapped[datetime | None]
+    daily_limit: Mapped[int]  # scored tries per participant (user or team) per task and day (Beijing time)
+    state: Mapped[ContestState] = mapped_column(str_enum(ContestState), default=ContestState.open)
+    closed_at: Mapped[datetime | None]
+    org_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id", ondelete="SET NULL"), index=True
+    )
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    tasks: Mapped[list[ContestTask]] = relationship(
+        order_by="ContestTask.id", back_populates="contest", cascade="all, delete-orphan"
+    )
+
+
+class ContestTask(Audited, Base):
+    """One task of a contest: its metric, its hidden truth (in the file store) and the fixed random split
+    of its test items into a public and a private part."""
+
+    __tablename__ = "eco_contest_tasks"
+    __table_args__ = (IDS_NEVER_REUSED,)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contest_id: Mapped[int] = mapped_column(ForeignKey("eco_contests.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    metric: Mapped[str] = mapped_column(String(40))
+    truth_sha256: Mapped[str] = mapped_column(String(64))
+    truth_name: Mapped[str] = mapped_column(String(200))
+    items: Mapped[int]  # test items in the truth
+    public_share: Mapped[float]
+    split_seed: Mapped[int]  # with the truth's items, fixes which are public
+
+    contest: Mapped[Contest] = relationship(back_populates="tasks")
+
+
+class Team(Audited, TimestampMixin, Base):
+    __tablename__ = "eco_teams"
+    __table_args__ = (UniqueConstraint("contest_id", "name"), IDS_NEVER_REUSED)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contest_id: Mapped[int] = mapped_column(ForeignKey("eco_contests.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(100))
+
+    members: Mapped[list[TeamMember]] = relationship(order_by="TeamMember.id", cascade="all, delete-orphan")
+
+
+class TeamMember(Audited, Base):
+    __tablename__ = "eco_team_members"
+    # One team per person in a contest: their tries count once.
+    __table_args__ = (UniqueConstraint("contest_id", "user_id"), IDS_NEVER_REUSED)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("eco_teams.id", ondelete="CASCADE"), index=True)
+    contest_id: Mapped[int] = mapped_column(ForeignKey("eco_contests.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+
+
+class Submission(Audited, Base):
+    """A prediction file for a task. Scored by a job; a run that fails is not held against the participant
+    (the daily limit counts only submissions whose scoring job has not failed)."""
+
+    __tablename__ = "eco_submissions"
+    __table_args__ = (
+        Index("ix_eco_submissions_task_participant", "task_id", "participant", "created_at"),
+        IDS_NEVER_REUSED,
+    )
+    __audit_exclude__ = frozenset({"details"})
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("eco_contest_tasks.id", ondelete="CASCADE"))
+    # "user:12", "team:3" or "operator" (the platform operator at the command line)
+    participant: Mapped[str] = mapped_column(String(40))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("eco_teams.id", ondelete="SET NULL"))
+    file_sha256: Mapped[str] = mapped_column(String(64))
+    file_name: Mapped[str] = mapped_column(String(200))
+    note: Mapped[str] = mapped_column(String(200), default="")
+    job_id: Mapped[int | None] = mapped_column(ForeignKey("jobs.id", ondelete="SET NULL"))
+    public_score: Mapped[float | None]
+    private_score: Mapped[float | None]  # shown only once the contest is closed
+    details: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    scored_at: Mapped[datetime | None]
+
+
+class Standing(Base):
+    """A participant's best scored submission on a task (by public score, the earliest first on a tie),
+    kept as submissions are scored so that a leaderboard is one indexed read."""
+
+    __tablename__ = "eco_standings"
+    __table_args__ = (
+        UniqueConstraint("task_id", "participant"),
+        Index("ix_eco_standings_task_score", "task_id", "public_score"),
+        IDS_NEVER_REUSED,
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("eco_contest_tasks.id", ondelete="CASCADE"))
+    participant: Mapped[str] = mapped_column(String(40))
+    label: Mapped[str] = mapped_column(String(200))  # the team's name or the person's display name
+    submission_id: Mapped[int] = mapped_column(ForeignKey("eco_submissions.id", ondelete="CASCADE"))
+    public_score: Mapped[float]
+    private_score: Mapped[float | None]
+    submitted_at: Mapped[datetime]
+    entries: Mapped[int] = mapped_column(default=1)  # scored submissions so far
