@@ -154,15 +154,22 @@ def leaderboard(
     principal: ApiPrincipal,
     private: bool = False,
     task: Annotated[int | None, Query(ge=1)] = None,
+    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+    per_page: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> LeaderboardOut:
     contest = contests.get_contest(db, contest_id)
     chosen = contests.get_task(contest, task)
-    rows = contests.leaderboard(db, contest, task_id=chosen.id, private=private)
+    rows = contests.leaderboard(
+        db, contest, task_id=chosen.id, private=private, offset=(page - 1) * per_page, limit=per_page
+    )
     return LeaderboardOut(
         contest=contest.id,
         task=chosen.id,
         private=private,
-        rows=[BoardRowOut(**row.to_json()) for row in rows],
+        total=contests.board_size(db, contest, task_id=chosen.id),
+        page=page,
+        per_page=per_page,
+        rows=[BoardRowOut(**row._asdict()) for row in rows],
     )
 
 

@@ -13,7 +13,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -472,8 +472,11 @@ def _label(session: Session, submission: Submission) -> str:
     return OPERATOR
 
 
-def _better(metric: Metric, new: float, old: float) -> bool:
-    return new > old if metric.higher_is_better else new < old
+def sort_key(metric: Metric, score: float | None) -> float | None:
+    """A score as an ascending sort key: the best first whichever way the metric counts."""
+    if score is None:
+        return None
+    return -score if metric.higher_is_better else score
 
 
 def _update_standing(session: Session, task: ContestTask, metric: Metric, submission: Submission) -> None:
@@ -492,16 +495,23 @@ def _update_standing(session: Session, task: ContestTask, metric: Metric, submis
                 submission_id=submission.id,
                 public_score=submission.public_score,
                 private_score=submission.private_score,
+                public_key=sort_key(metric, submission.public_score),
+                private_key=sort_key(metric, submission.private_score),
                 submitted_at=submission.created_at,
             )
         )
         session.flush()
         return
     standing.entries += 1
-    if _better(metric, submission.public_score, standing.public_score):
+    new_key = sort_key(metric, submission.public_score)
+    assert new_key is not None
+    # Strictly better only: on a tie the earlier submission keeps the place.
+    if new_key < standing.public_key:
         standing.submission_id = submission.id
         standing.public_score = submission.public_score
         standing.private_score = submission.private_score
+        standing.public_key = new_key
+        standing.private_key = sort_key(metric, submission.private_score)
         standing.submitted_at = submission.created_at
     session.flush()
 
@@ -509,8 +519,7 @@ def _update_standing(session: Session, task: ContestTask, metric: Metric, submis
 # --- leaderboards -------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class BoardRow:
+class BoardRow(NamedTuple):
     rank: int
     participant: str
     score: float | None
@@ -529,33 +538,42 @@ class BoardRow:
         }
 
 
-def leaderboard(
-    session: Session, contest: Contest, *, task_id: int | None = None, private: bool = False
-) -> list[BoardRow]:
-    """Each participant once, by the public score of their best submission (the earliest on a tie). The
-    private board — open only once the contest is closed — ranks the same submissions by their private
-    score: a participant's final entry is the one the public board chose."""
+def _check_board(contest: Contest, private: bool) -> None:
     if private and contest.state is not ContestState.closed:
         raise Conflict(N_("The private leaderboard is shown once the contest is closed."), field="private")
+
+
+def leaderboard(
+    session: Session,
+    contest: Contest,
+    *,
+    task_id: int | None = None,
+    private: bool = False,
+    offset: int = 0,
+    limit: int | None = None,
+) -> list[BoardRow]:
+    """Each participant once, by the public score of their best submission (the earliest on a tie), from
+    rank ``offset + 1`` on (``limit`` rows, or all). The private board — open only once the contest is
+    closed — ranks the same submissions by their private score: a participant's final entry is the one
+    the public board chose. One read of the standings' order index."""
+    _check_board(contest, private)
     task = get_task(contest, task_id)
-    higher = get_metric(task.metric).higher_is_better
-    column = Standing.private_score if private else Standing.public_score
-    order = column.desc() if higher else column.asc()
-    rows = session.execute(
-        select(
-            Standing.label,
-            column,
-            Standing.entries,
-            Standing.submission_id,
-            Standing.submitted_at,
-        )
+    key = Standing.private_key if private else Standing.public_key
+    score = Standing.private_score if private else Standing.public_score
+    query = (
+        select(Standing.label, score, Standing.entries, Standing.submission_id, Standing.submitted_at)
         .where(Standing.task_id == task.id)
-        .order_by(order.nulls_last(), Standing.submitted_at, Standing.id)
-    ).all()
-    return [
-        BoardRow(rank, label, score, entries, submission_id, submitted_at)
-        for rank, (label, score, entries, submission_id, submitted_at) in enumerate(rows, 1)
-    ]
+        .order_by(key, Standing.submitted_at, Standing.id)
+        .offset(offset)
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    return [BoardRow(rank, *row) for rank, row in enumerate(session.execute(query).all(), offset + 1)]
+
+
+def board_size(session: Session, contest: Contest, *, task_id: int | None = None) -> int:
+    task = get_task(contest, task_id)
+    return int(session.scalar(select(func.count(Standing.id)).where(Standing.task_id == task.id)) or 0)
 
 
 def seconds_left(contest: Contest) -> float | None:

@@ -118,7 +118,8 @@ class Standing(Base):
     __tablename__ = "eco_standings"
     __table_args__ = (
         UniqueConstraint("task_id", "participant"),
-        Index("ix_eco_standings_task_score", "task_id", "public_score"),
+        Index("ix_eco_standings_public_order", "task_id", "public_key", "submitted_at", "id"),
+        Index("ix_eco_standings_private_order", "task_id", "private_key", "submitted_at", "id"),
         IDS_NEVER_REUSED,
     )
 
@@ -129,5 +130,8 @@ class Standing(Base):
     submission_id: Mapped[int] = mapped_column(ForeignKey("eco_submissions.id", ondelete="CASCADE"))
     public_score: Mapped[float]
     private_score: Mapped[float | None]
+    # The scores as ascending sort keys (negated where higher is better), so one index serves every metric.
+    public_key: Mapped[float]
+    private_key: Mapped[float | None]
     submitted_at: Mapped[datetime]
     entries: Mapped[int] = mapped_column(default=1)  # scored submissions so far

@@ -144,7 +144,7 @@ def _contest_page(
     organiser = contests.is_organiser(principal, contest)
     who = contests.participant_of(db, principal, contest)
     closed = contest.state is ContestState.closed
-    board = contests.leaderboard(db, contest, task_id=task.id, private=closed)
+    board = contests.leaderboard(db, contest, task_id=task.id, private=closed, limit=BOARD_ROWS)
     mine = [s for s in contests.submissions_of(db, principal, contest) if s.task_id == task.id]
     return render(
         request,
@@ -157,8 +157,8 @@ def _contest_page(
             "organiser": organiser,
             "accepting": contests.accepting(contest),
             "closed": closed,
-            "board": board[:BOARD_ROWS],
-            "board_size": len(board),
+            "board": board,
+            "board_size": contests.board_size(db, contest, task_id=task.id),
             "mine": mine,
             "states": {s.id: contests.state_of(db, s) for s in mine},
             "tries_left": max(contest.daily_limit - contests.tries_today(db, task, who.key), 0),
@@ -275,18 +275,19 @@ def leaderboard(
     contest_id: RowId,
     private: bool = False,
     task: int | None = None,
+    page: int = 1,
 ) -> Response:
     contest = contests.get_contest(db, contest_id)
     chosen = contests.get_task(contest, task)
-    rows = contests.leaderboard(db, contest, task_id=chosen.id, private=private)
+    total = contests.board_size(db, contest, task_id=chosen.id)
+    pages = max((total + BOARD_ROWS - 1) // BOARD_ROWS, 1)
+    page = min(max(page, 1), pages)
+    rows = contests.leaderboard(
+        db, contest, task_id=chosen.id, private=private, offset=(page - 1) * BOARD_ROWS, limit=BOARD_ROWS
+    )
     return render(
         request,
         "ecosystem/leaderboard.html",
-        {
-            "contest": contest,
-            "task": chosen,
-            "rows": rows,
-            "private": private,
-            "metric": METRICS[chosen.metric],
-        },
-    )
+        {"contest": contest, "task": chosen, "rows": rows, "private": private,
+         "metric": METRICS[chosen.metric], "page": page, "pages": pages, "total": total},
+    )  # fmt: skip

@@ -54,6 +54,9 @@ class LeaderboardOut(BaseModel):
     contest: int
     task: int
     private: bool
+    total: int = Field(description="Participants on the board.")
+    page: int
+    per_page: int
     rows: list[BoardRowOut]
 
 

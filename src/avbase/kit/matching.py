@@ -70,6 +70,14 @@ def match_windows(windows: Sequence[tuple[float, float]], points: Sequence[float
 
 def match_within(truth: Sequence[float], found: Sequence[float], tolerance: float) -> Tally:
     """The tally of ``found`` positions matched one-to-one to ``truth`` positions at most ``tolerance``
-    apart."""
-    pairs = match_windows([(value - tolerance, value + tolerance) for value in truth], found)
-    return Tally(true=len(truth), found=len(found), hits=len(pairs))
+    apart: :func:`match_windows` for windows of one width, where ordering by the right end is ordering by
+    the left, so one pass over both sorted lists gives the same maximum matching."""
+    points = sorted(found)
+    hits = position = 0
+    for value in sorted(truth):
+        while position < len(points) and points[position] < value - tolerance:
+            position += 1  # too early for this window, so for every later one too
+        if position < len(points) and points[position] <= value + tolerance:
+            hits += 1
+            position += 1
+    return Tally(true=len(truth), found=len(found), hits=hits)

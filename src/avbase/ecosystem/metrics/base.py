@@ -62,7 +62,8 @@ def where(collection: str, item: str | None = None, *path: str | int) -> str:
     """``videos["clip 1"].cuts[2]``: the place of a value in the file, as the message shows it."""
     text = collection
     if item is not None:
-        text += f"[{json.dumps(item, ensure_ascii=False)}]"
+        plain = item.isprintable() and '"' not in item and "\\" not in item
+        text += f'["{item}"]' if plain else f"[{json.dumps(item, ensure_ascii=False)}]"
     for step in path:
         text += f"[{step}]" if isinstance(step, int) else f".{step}"
     return text
@@ -112,6 +113,13 @@ def numbers(value: Any, place: str) -> list[float]:
     """A list of times in seconds (each a finite number at or above 0)."""
     if not isinstance(value, list):
         raise Malformed(N_("{field} must be a list of numbers."), field=place)
+    # The common case checked at C speed; the loop below only runs to name the first bad value.
+    if (
+        set(map(type, value)) <= {int, float}
+        and all(map(math.isfinite, value))
+        and (not value or min(value) >= 0)
+    ):
+        return [float(item) for item in value]
     for position, item in enumerate(value):
         if isinstance(item, bool) or not isinstance(item, int | float) or not math.isfinite(item) or item < 0:
             raise Malformed(

@@ -12,6 +12,8 @@ import math
 from collections.abc import Collection, Mapping
 from typing import Any
 
+import numpy as np
+
 from avbase.core.i18n import N_
 from avbase.ecosystem.metrics.base import Metric, Result, entries, number, numbers, required, where
 from avbase.kit.matching import Tally, match_within
@@ -25,6 +27,11 @@ def frame_of(seconds: float, fps: float) -> int:
     return math.floor(seconds * fps + 0.5 + 1e-9)
 
 
+def frames_of(times: list[float], fps: float) -> list[int]:
+    """:func:`frame_of` for a list, at NumPy's speed."""
+    return np.floor(np.asarray(times, dtype=np.float64) * fps + (0.5 + 1e-9)).astype(np.int64).tolist()  # type: ignore[no-any-return]
+
+
 def read_truth(data: Any) -> dict[str, Any]:
     videos: dict[str, Any] = {}
     for name, entry in entries(data, COLLECTION).items():
@@ -32,7 +39,7 @@ def read_truth(data: Any) -> dict[str, Any]:
                      positive=True)  # fmt: skip
         place = where(COLLECTION, name, "cuts")
         cuts = numbers(required(entry, "cuts", place), place)
-        videos[name] = {"fps": fps, "frames": sorted(frame_of(cut, fps) for cut in cuts)}
+        videos[name] = {"fps": fps, "frames": sorted(frames_of(cuts, fps))}
     return videos
 
 
@@ -42,7 +49,7 @@ def read_submission(data: Any, truth: Mapping[str, Any]) -> dict[str, Any]:
         place = where(COLLECTION, name, "cuts")
         cuts = numbers(required(entry, "cuts", place), place)
         fps = truth[name]["fps"]
-        found[name] = [frame_of(cut, fps) for cut in cuts]
+        found[name] = frames_of(cuts, fps)
     return found
 
 
