@@ -134,3 +134,14 @@ def test_an_unknown_metric_is_named_with_the_known_ones() -> None:
     with pytest.raises(Malformed) as refused:
         get_metric("bleu")
     assert refused.value.field == "metric" and "shot-f1" in str(refused.value.params["names"])
+
+
+def test_the_one_pass_matching_of_equal_windows_agrees_with_the_general_one() -> None:
+    import random
+
+    rng = random.Random(7)
+    for _ in range(300):
+        truth = [rng.randint(0, 60) for _ in range(rng.randint(0, 12))]
+        found = [rng.randint(0, 60) for _ in range(rng.randint(0, 12))]
+        general = match_windows([(t - 2, t + 2) for t in truth], found)
+        assert match_within(truth, found, 2).hits == len(general), (truth, found)

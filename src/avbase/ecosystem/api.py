@@ -5,25 +5,34 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Query, UploadFile
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi.responses import FileResponse, JSONResponse
 from sqlalchemy.orm import Session
 
 from avbase.core.jobs import Job
-from avbase.ecosystem import contests
+from avbase.ecosystem import contests, resources
 from avbase.ecosystem.models import ContestState, Submission
 from avbase.ecosystem.schemas import (
+    AccessRequestIn,
+    AccessRequestOut,
+    AssetShareIn,
     BoardRowOut,
     ContestOut,
+    DecisionIn,
     FailureOut,
     LeaderboardOut,
+    ResourceIn,
+    ResourceOut,
     SubmissionOut,
     TeamIn,
     TeamOut,
 )
+from avbase.kit.filetypes import safe_name
+from avbase.settings import get_settings
 from avbase.web.deps import ApiPrincipal, Db
 from avbase.web.limits import upload_body
 from avbase.web.schemas import ErrorOut, RowId
-from avbase.web.uploads import with_upload
+from avbase.web.uploads import save_upload, with_upload
 
 router = APIRouter(
     prefix="/ecosystem",
@@ -32,6 +41,7 @@ router = APIRouter(
 )
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorOut}}
 CONFLICT: dict[int | str, dict[str, Any]] = {404: {"model": ErrorOut}, 409: {"model": ErrorOut}}
+RESOURCE_FILE = 2 << 30  # a dataset or model file, up to 2 GiB
 MAX_FILE = 64 << 20  # a prediction or truth file of 10,000 videos is a few MB
 
 
@@ -197,3 +207,97 @@ def create_team(contest_id: RowId, data: TeamIn, db: Db, principal: ApiPrincipal
 @router.post("/teams/{team_id}/join", response_model=TeamOut, responses=CONFLICT)
 def join_team(team_id: RowId, db: Db, principal: ApiPrincipal) -> TeamOut:
     return TeamOut.model_validate(contests.join_team(db, principal, team_id))
+
+
+# --- shared resources ---------------------------------------------------------------------------------
+
+
+@router.get("/resources", response_model=list[ResourceOut], summary="The shared resource catalogue")
+def list_resources(
+    db: Db,
+    principal: ApiPrincipal,
+    kind: Annotated[str | None, Query(pattern=r"^[a-z_]{2,20}$")] = None,
+    q: Annotated[str | None, Query(max_length=100)] = None,
+) -> list[ResourceOut]:
+    return [ResourceOut.model_validate(r) for r in resources.list_resources(db, kind=kind, query=q)]
+
+
+@router.post("/resources", response_model=ResourceOut, status_code=201, summary="Publish a resource")
+def publish_resource(data: ResourceIn, db: Db, principal: ApiPrincipal) -> ResourceOut:
+    made = resources.publish(db, principal, **data.model_dump())
+    return ResourceOut.model_validate(made)
+
+
+@router.post("/resources/from-asset", response_model=ResourceOut, status_code=201, responses=NOT_FOUND)
+def share_asset(data: AssetShareIn, db: Db, principal: ApiPrincipal) -> ResourceOut:
+    made = resources.publish_media_asset(
+        db, principal, data.asset_id, licence=data.licence, access=data.access
+    )
+    return ResourceOut.model_validate(made)
+
+
+@router.get("/resources/{resource_id}", response_model=ResourceOut, responses=NOT_FOUND)
+def get_resource(resource_id: RowId, db: Db, principal: ApiPrincipal) -> ResourceOut:
+    return ResourceOut.model_validate(resources.get_resource(db, resource_id))
+
+
+@router.post(
+    "/resources/{resource_id}/versions",
+    response_model=ResourceOut,
+    status_code=201,
+    responses=CONFLICT,
+    max_body_size=upload_body(RESOURCE_FILE),
+)
+def add_version(
+    resource_id: RowId,
+    db: Db,
+    principal: ApiPrincipal,
+    version: Annotated[str, Form(min_length=1, max_length=40)],
+    file: Annotated[UploadFile, File()],
+    notes: Annotated[str, Form(max_length=5000)] = "",
+) -> ResourceOut:
+    saved = save_upload(file, get_settings().var_dir / "uploads", max_bytes=RESOURCE_FILE)
+    try:
+        resources.add_version(
+            db,
+            principal,
+            resource_id,
+            version=version,
+            notes=notes,
+            files=[(saved, safe_name(file.filename))],
+        )
+    finally:
+        saved.unlink(missing_ok=True)
+    return ResourceOut.model_validate(resources.get_resource(db, resource_id))
+
+
+@router.post(
+    "/resources/{resource_id}/requests", response_model=AccessRequestOut, status_code=201, responses=CONFLICT
+)
+def request_access(
+    resource_id: RowId, data: AccessRequestIn, db: Db, principal: ApiPrincipal
+) -> AccessRequestOut:
+    return AccessRequestOut.model_validate(
+        resources.request_access(db, principal, resource_id, purpose=data.purpose)
+    )
+
+
+@router.post("/requests/{request_id}/decide", response_model=AccessRequestOut, responses=CONFLICT)
+def decide_request(request_id: RowId, data: DecisionIn, db: Db, principal: ApiPrincipal) -> AccessRequestOut:
+    return AccessRequestOut.model_validate(
+        resources.decide(db, principal, request_id, approve=data.approve, remark=data.note)
+    )
+
+
+@router.get("/files/{file_id}", responses=NOT_FOUND, summary="Download a resource file (counted and audited)")
+def download_file(file_id: RowId, db: Db, principal: ApiPrincipal) -> FileResponse:
+    found = resources.download(db, principal, file_id)
+    db.commit()
+    return FileResponse(found.path, media_type=found.media_type, filename=found.name)
+
+
+@router.get("/dcat", summary="The catalogue as DCAT (JSON-LD)")
+def dcat(request: Request, db: Db, principal: ApiPrincipal) -> JSONResponse:
+    return JSONResponse(
+        resources.dcat_catalogue(db, str(request.base_url).rstrip("/")), media_type="application/ld+json"
+    )

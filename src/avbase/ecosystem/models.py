@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from avbase.core.audit import Audited
@@ -135,3 +135,117 @@ class Standing(Base):
     private_key: Mapped[float | None]
     submitted_at: Mapped[datetime]
     entries: Mapped[int] = mapped_column(default=1)  # scored submissions so far
+
+
+# --- shared resources (资源共享) ------------------------------------------------------------------------
+
+
+class ResourceKind(StrEnum):
+    dataset = "dataset"
+    model = "model"
+    code = "code"
+    app = "app"
+    content_pack = "content_pack"
+    platform = "platform"  # a public service platform (公共服务平台)
+
+
+class Access(StrEnum):
+    open = "open"  # any signed-in user downloads
+    on_request = "on_request"  # the owner approves each request first
+
+
+class RequestState(StrEnum):
+    pending = "pending"
+    approved = "approved"
+    refused = "refused"
+
+
+class Resource(Audited, TimestampMixin, Base):
+    """A shared dataset, model, code, app, content pack or public service platform."""
+
+    __tablename__ = "eco_resources"
+    __table_args__ = (IDS_NEVER_REUSED,)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[ResourceKind] = mapped_column(str_enum(ResourceKind), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    licence: Mapped[str] = mapped_column(String(100))  # an SPDX identifier or the licence's name
+    access: Mapped[Access] = mapped_column(str_enum(Access), default=Access.open)
+    keywords: Mapped[list[str]] = mapped_column(JSON, default=list)
+    landing_url: Mapped[str | None] = mapped_column(String(300))  # a platform's or app's own address
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    publisher_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    media_asset_id: Mapped[int | None]  # published from the media library (an id of media's, no foreign key)
+    downloads: Mapped[int] = mapped_column(default=0)
+
+    versions: Mapped[list[ResourceVersion]] = relationship(
+        order_by="ResourceVersion.id.desc()", cascade="all, delete-orphan", back_populates="resource"
+    )
+
+
+class ResourceVersion(Audited, Base):
+    __tablename__ = "eco_resource_versions"
+    __table_args__ = (UniqueConstraint("resource_id", "version"), IDS_NEVER_REUSED)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    resource_id: Mapped[int] = mapped_column(ForeignKey("eco_resources.id", ondelete="CASCADE"))
+    version: Mapped[str] = mapped_column(String(40))
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    resource: Mapped[Resource] = relationship(back_populates="versions")
+    files: Mapped[list[ResourceFile]] = relationship(order_by="ResourceFile.id", cascade="all, delete-orphan")
+
+
+class ResourceFile(Audited, Base):
+    """A file of a version; its bytes are in the content-addressed store."""
+
+    __tablename__ = "eco_resource_files"
+    __table_args__ = (IDS_NEVER_REUSED,)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(
+        ForeignKey("eco_resource_versions.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(200))
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(BigInteger)
+    media_type: Mapped[str] = mapped_column(String(100))
+
+
+class AccessRequest(Audited, TimestampMixin, Base):
+    __tablename__ = "eco_access_requests"
+    __table_args__ = (IDS_NEVER_REUSED,)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    resource_id: Mapped[int] = mapped_column(ForeignKey("eco_resources.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[str] = mapped_column(Text)
+    state: Mapped[RequestState] = mapped_column(str_enum(RequestState), default=RequestState.pending)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None]
+    note: Mapped[str] = mapped_column(String(300), default="")
+
+
+class Download(Base):
+    """One download of one file (also written to the audit log): counts for profiles and rankings."""
+
+    __tablename__ = "eco_downloads"
+    __table_args__ = (Index("ix_eco_downloads_resource_at", "resource_id", "at"), IDS_NEVER_REUSED)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    resource_id: Mapped[int] = mapped_column(ForeignKey("eco_resources.id", ondelete="CASCADE"))
+    file_id: Mapped[int] = mapped_column(ForeignKey("eco_resource_files.id", ondelete="CASCADE"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Rating(Audited, TimestampMixin, Base):
+    __tablename__ = "eco_ratings"
+    __table_args__ = (UniqueConstraint("resource_id", "user_id"), IDS_NEVER_REUSED)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    resource_id: Mapped[int] = mapped_column(ForeignKey("eco_resources.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    stars: Mapped[int]  # 1 to 5

@@ -8,22 +8,25 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 
 from avbase.core.accounts.principal import STEWARDS, Principal
+from avbase.core.accounts.service import organisation_names
 from avbase.core.errors import AvbaseError
 from avbase.core.i18n import _
 from avbase.core.jobs import Job
-from avbase.ecosystem import contests
-from avbase.ecosystem.api import MAX_FILE, read_upload
+from avbase.ecosystem import contests, resources
+from avbase.ecosystem.api import MAX_FILE, RESOURCE_FILE, read_upload
 from avbase.ecosystem.metrics import METRICS
 from avbase.ecosystem.models import Contest, ContestState
+from avbase.kit.filetypes import safe_name
 from avbase.settings import get_settings
 from avbase.web.deps import Db, PagePrincipal
 from avbase.web.forms import FormFields
 from avbase.web.limits import upload_body
 from avbase.web.schemas import RowId
 from avbase.web.templating import add_template_dir, render
+from avbase.web.uploads import save_upload
 
 router = APIRouter(prefix="/ecosystem")
 add_template_dir(Path(__file__).resolve().parent / "templates")
@@ -291,3 +294,238 @@ def leaderboard(
         {"contest": contest, "task": chosen, "rows": rows, "private": private,
          "metric": METRICS[chosen.metric], "page": page, "pages": pages, "total": total},
     )  # fmt: skip
+
+
+# --- shared resources ---------------------------------------------------------------------------------
+
+
+def _resources_page(
+    request: Request,
+    db: Db,
+    principal: Principal,
+    kind: str | None = None,
+    q: str | None = None,
+    errors: dict[str, str] | None = None,
+    values: dict[str, Any] | None = None,
+    status: int = 200,
+) -> Response:
+    found = resources.list_resources(db, kind=kind or None, query=q)
+    return render(
+        request,
+        "ecosystem/resources.html",
+        {
+            "resources": found,
+            "org_names": organisation_names(db, (r.org_id for r in found)),
+            "kinds": resources.KIND_LABELS,
+            "kind": kind or "",
+            "q": q or "",
+            "my_assets": _my_assets(db, principal),
+            "errors": errors or {},
+            "values": values or {"access": "open", "licence": "CC-BY-4.0"},
+        },
+        status_code=status,
+    )
+
+
+def _my_assets(db: Db, principal: Principal) -> list[tuple[int, str]]:
+    """The library assets the principal's organisation may share (the newest 200)."""
+    from avbase.media.models import Asset
+    from avbase.media.service import visible_assets
+
+    if principal.is_admin or not principal.owns(principal.org_id):
+        return []
+    query = (
+        visible_assets(principal).where(Asset.org_id == principal.org_id).order_by(Asset.id.desc()).limit(200)
+    )
+    return [(asset.id, asset.title) for asset in db.scalars(query)]
+
+
+@router.get("/resources")
+def resource_list(
+    request: Request, db: Db, principal: PagePrincipal, kind: str | None = None, q: str | None = None
+) -> Response:
+    return _resources_page(request, db, principal, kind, q)
+
+
+@router.post("/resources", max_body_size=upload_body(RESOURCE_FILE))
+def resource_publish(
+    request: Request,
+    db: Db,
+    principal: PagePrincipal,
+    kind: str = Form(""),
+    title: str = Form(""),
+    description: str = Form(""),
+    licence: str = Form(""),
+    access: str = Form("open"),
+    keywords: str = Form(""),
+    landing_url: str = Form(""),
+    version: str = Form("1.0"),
+    file: UploadFile | None = File(None),
+) -> Response:
+    values = {"kind": kind, "title": title, "description": description, "licence": licence, "access": access,
+              "keywords": keywords, "landing_url": landing_url, "version": version}  # fmt: skip
+    try:
+        made = resources.publish(
+            db, principal, kind=kind, title=title, description=description, licence=licence, access=access,
+            keywords=keywords.replace("，", ",").split(","), landing_url=landing_url,
+        )  # fmt: skip
+        if file is not None and file.filename:
+            saved = save_upload(file, get_settings().var_dir / "uploads", max_bytes=RESOURCE_FILE)
+            try:
+                resources.add_version(
+                    db, principal, made.id, version=version, files=[(saved, safe_name(file.filename))]
+                )
+            finally:
+                saved.unlink(missing_ok=True)
+    except AvbaseError as exc:
+        db.rollback()
+        key = exc.field if exc.field in values else "form"
+        return _resources_page(
+            request, db, principal, None, None, {key: _error_text(exc)}, values, exc.status_code
+        )
+    return RedirectResponse(f"/ecosystem/resources/{made.id}", status_code=303)
+
+
+@router.post("/resources/from-asset")
+def resource_from_asset(request: Request, db: Db, principal: PagePrincipal, values: FormFields) -> Response:
+    try:
+        made = resources.publish_media_asset(
+            db, principal, int(values.get("asset") or 0), licence=values.get("licence", ""),
+            access=values.get("access", "open"),
+        )  # fmt: skip
+    except AvbaseError as exc:
+        db.rollback()
+        return _resources_page(
+            request, db, principal, errors={"asset": _error_text(exc)}, status=exc.status_code
+        )
+    return RedirectResponse(f"/ecosystem/resources/{made.id}", status_code=303)
+
+
+def _resource_page(
+    request: Request,
+    db: Db,
+    principal: Principal,
+    resource_id: int,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+) -> Response:
+    resource = resources.get_resource(db, resource_id)
+    pending = resources.pending_requests(db, principal, resource)
+    mean, count = resources.rating_of(db, resource.id)
+    return render(
+        request,
+        "ecosystem/resource.html",
+        {
+            "r": resource,
+            "kinds": resources.KIND_LABELS,
+            "org_name": organisation_names(db, [resource.org_id]).get(resource.org_id, ""),
+            "manager": resources.can_manage(principal, resource),
+            "may_download": resources.may_download(db, principal, resource),
+            "my_request": resources.my_request(db, principal, resource),
+            "pending": pending,
+            "requesters": _user_names(db, [p.user_id for p in pending]),
+            "rating": mean,
+            "ratings": count,
+            "errors": errors or {},
+        },
+        status_code=status,
+    )
+
+
+def _user_names(db: Db, ids: list[int]) -> dict[int, str]:
+    from sqlalchemy import select
+
+    from avbase.core.accounts.models import User
+
+    if not ids:
+        return {}
+    return {
+        user_id: name
+        for user_id, name in db.execute(select(User.id, User.display_name).where(User.id.in_(ids)))
+    }
+
+
+@router.get("/resources/{resource_id}")
+def resource_page(request: Request, db: Db, principal: PagePrincipal, resource_id: RowId) -> Response:
+    return _resource_page(request, db, principal, resource_id)
+
+
+@router.post("/resources/{resource_id}/versions", max_body_size=upload_body(RESOURCE_FILE))
+def resource_version(
+    request: Request,
+    db: Db,
+    principal: PagePrincipal,
+    resource_id: RowId,
+    version: str = Form(""),
+    notes: str = Form(""),
+    file: UploadFile = File(...),
+) -> Response:
+    try:
+        saved = save_upload(file, get_settings().var_dir / "uploads", max_bytes=RESOURCE_FILE)
+        try:
+            resources.add_version(
+                db,
+                principal,
+                resource_id,
+                version=version,
+                notes=notes,
+                files=[(saved, safe_name(file.filename))],
+            )
+        finally:
+            saved.unlink(missing_ok=True)
+    except AvbaseError as exc:
+        db.rollback()
+        return _resource_page(
+            request, db, principal, resource_id, {"version": _error_text(exc)}, exc.status_code
+        )
+    return RedirectResponse(f"/ecosystem/resources/{resource_id}", status_code=303)
+
+
+@router.post("/resources/{resource_id}/request")
+def resource_request(
+    request: Request, db: Db, principal: PagePrincipal, resource_id: RowId, values: FormFields
+) -> Response:
+    try:
+        resources.request_access(db, principal, resource_id, purpose=values.get("purpose", ""))
+    except AvbaseError as exc:
+        db.rollback()
+        return _resource_page(
+            request, db, principal, resource_id, {"purpose": _error_text(exc)}, exc.status_code
+        )
+    return RedirectResponse(f"/ecosystem/resources/{resource_id}", status_code=303)
+
+
+@router.post("/requests/{request_id}/decide")
+def request_decide(db: Db, principal: PagePrincipal, request_id: RowId, values: FormFields) -> Response:
+    decided = resources.decide(
+        db, principal, request_id, approve=values.get("decision") == "approve", remark=values.get("note", "")
+    )
+    return RedirectResponse(f"/ecosystem/resources/{decided.resource_id}", status_code=303)
+
+
+@router.post("/resources/{resource_id}/rate")
+def resource_rate(
+    request: Request, db: Db, principal: PagePrincipal, resource_id: RowId, values: FormFields
+) -> Response:
+    try:
+        resources.rate(db, principal, resource_id, int(values.get("stars") or 0))
+    except AvbaseError as exc:
+        db.rollback()
+        return _resource_page(
+            request, db, principal, resource_id, {"stars": _error_text(exc)}, exc.status_code
+        )
+    return RedirectResponse(f"/ecosystem/resources/{resource_id}", status_code=303)
+
+
+@router.get("/files/{file_id}")
+def resource_file(db: Db, principal: PagePrincipal, file_id: RowId) -> Response:
+    found = resources.download(db, principal, file_id)
+    db.commit()  # the download is counted and audited before the bytes go out
+    return FileResponse(found.path, media_type=found.media_type, filename=found.name)
+
+
+@router.get("/resources.jsonld")
+def resource_dcat(request: Request, db: Db, principal: PagePrincipal) -> Response:
+    return JSONResponse(
+        resources.dcat_catalogue(db, str(request.base_url).rstrip("/")), media_type="application/ld+json"
+    )

@@ -78,3 +78,77 @@ class FailureOut(BaseModel):
     job: int
     error: str | None
     attempts: int
+
+
+class ResourceIn(BaseModel):
+    kind: str = Field(description="dataset, model, code, app, content_pack or platform")
+    title: str = Field(min_length=1, max_length=200)
+    description: str = Field("", max_length=10_000)
+    licence: str = Field(min_length=1, max_length=100)
+    access: str = Field("open", description="open or on_request")
+    keywords: list[str] = Field(default_factory=list, max_length=20)
+    landing_url: str | None = Field(None, max_length=300)
+
+
+class AssetShareIn(BaseModel):
+    asset_id: int = Field(ge=1)
+    licence: str = Field(min_length=1, max_length=100)
+    access: str = "open"
+
+
+class FileOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    name: str
+    sha256: str
+    size: int
+    media_type: str
+
+
+class VersionOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    version: str
+    notes: str
+    created_at: datetime
+    files: list[FileOut]
+
+
+class ResourceOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    kind: str
+    title: str
+    description: str
+    licence: str
+    access: str
+    keywords: list[str]
+    landing_url: str | None
+    org_id: int
+    publisher_id: int | None
+    media_asset_id: int | None
+    downloads: int
+    versions: list[VersionOut]
+
+
+class AccessRequestIn(BaseModel):
+    purpose: str = Field(min_length=1, max_length=2000)
+
+
+class DecisionIn(BaseModel):
+    approve: bool
+    note: str = Field("", max_length=300)
+
+
+class AccessRequestOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    resource_id: int
+    user_id: int
+    purpose: str
+    state: str
+    note: str

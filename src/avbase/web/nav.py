@@ -39,6 +39,7 @@ NAV: list[NavItem] = [
     ),
     NavItem("media", N_("Media library"), "/media"),
     NavItem("search", N_("Material search"), "/search"),
+    NavItem("resources", N_("Shared resources"), "/ecosystem/resources"),
     NavItem("contests", N_("Algorithm contests"), "/ecosystem/contests"),
     NavItem("organisations", N_("Organisations"), "/organisations"),
     NavItem(

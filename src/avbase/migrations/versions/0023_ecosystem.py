@@ -1,8 +1,8 @@
-"""ecosystem
+"""ecosystem: contests, shared resources, data service, profiles, experts, talent
 
 Revision ID: 0023
 Revises: 0017
-Create Date: 2026-11-30 14:57:17.732833
+Create Date: 2026-11-30 15:02:54.252533
 """
 
 from __future__ import annotations
@@ -56,6 +56,98 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_eco_contests_org_id"), ["org_id"], unique=False)
 
     op.create_table(
+        "eco_resources",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column(
+            "kind",
+            sa.Enum(
+                "dataset",
+                "model",
+                "code",
+                "app",
+                "content_pack",
+                "platform",
+                name="resourcekind",
+                native_enum=False,
+                length=32,
+            ),
+            nullable=False,
+        ),
+        sa.Column("title", sa.String(length=200), nullable=False),
+        sa.Column("description", sa.Text(), nullable=False),
+        sa.Column("licence", sa.String(length=100), nullable=False),
+        sa.Column(
+            "access",
+            sa.Enum("open", "on_request", name="access", native_enum=False, length=32),
+            nullable=False,
+        ),
+        sa.Column("keywords", sa.JSON(), nullable=False),
+        sa.Column("landing_url", sa.String(length=300), nullable=True),
+        sa.Column("org_id", sa.Integer(), nullable=False),
+        sa.Column("publisher_id", sa.Integer(), nullable=True),
+        sa.Column("media_asset_id", sa.Integer(), nullable=True),
+        sa.Column("downloads", sa.Integer(), nullable=False),
+        sa.Column("created_at", avbase.core.db.UTCDateTime(), nullable=False),
+        sa.Column("updated_at", avbase.core.db.UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["org_id"],
+            ["organisations.id"],
+            name=op.f("fk_eco_resources_org_id_organisations"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["publisher_id"],
+            ["users.id"],
+            name=op.f("fk_eco_resources_publisher_id_users"),
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_eco_resources")),
+        sqlite_autoincrement=True,
+    )
+    with op.batch_alter_table("eco_resources", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_eco_resources_kind"), ["kind"], unique=False)
+        batch_op.create_index(batch_op.f("ix_eco_resources_org_id"), ["org_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_eco_resources_publisher_id"), ["publisher_id"], unique=False)
+
+    op.create_table(
+        "eco_access_requests",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("resource_id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("purpose", sa.Text(), nullable=False),
+        sa.Column(
+            "state",
+            sa.Enum("pending", "approved", "refused", name="requeststate", native_enum=False, length=32),
+            nullable=False,
+        ),
+        sa.Column("decided_by_id", sa.Integer(), nullable=True),
+        sa.Column("decided_at", avbase.core.db.UTCDateTime(), nullable=True),
+        sa.Column("note", sa.String(length=300), nullable=False),
+        sa.Column("created_at", avbase.core.db.UTCDateTime(), nullable=False),
+        sa.Column("updated_at", avbase.core.db.UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["decided_by_id"],
+            ["users.id"],
+            name=op.f("fk_eco_access_requests_decided_by_id_users"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["resource_id"],
+            ["eco_resources.id"],
+            name=op.f("fk_eco_access_requests_resource_id_eco_resources"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_eco_access_requests_user_id_users"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_eco_access_requests")),
+        sqlite_autoincrement=True,
+    )
+    with op.batch_alter_table("eco_access_requests", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_eco_access_requests_resource_id"), ["resource_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_eco_access_requests_user_id"), ["user_id"], unique=False)
+
+    op.create_table(
         "eco_contest_tasks",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("contest_id", sa.Integer(), nullable=False),
@@ -79,6 +171,47 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_eco_contest_tasks_contest_id"), ["contest_id"], unique=False)
 
     op.create_table(
+        "eco_ratings",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("resource_id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("stars", sa.Integer(), nullable=False),
+        sa.Column("created_at", avbase.core.db.UTCDateTime(), nullable=False),
+        sa.Column("updated_at", avbase.core.db.UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["resource_id"],
+            ["eco_resources.id"],
+            name=op.f("fk_eco_ratings_resource_id_eco_resources"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_eco_ratings_user_id_users"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_eco_ratings")),
+        sa.UniqueConstraint("resource_id", "user_id", name=op.f("uq_eco_ratings_resource_id")),
+        sqlite_autoincrement=True,
+    )
+    with op.batch_alter_table("eco_ratings", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_eco_ratings_resource_id"), ["resource_id"], unique=False)
+
+    op.create_table(
+        "eco_resource_versions",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("resource_id", sa.Integer(), nullable=False),
+        sa.Column("version", sa.String(length=40), nullable=False),
+        sa.Column("notes", sa.Text(), nullable=False),
+        sa.Column("created_at", avbase.core.db.UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["resource_id"],
+            ["eco_resources.id"],
+            name=op.f("fk_eco_resource_versions_resource_id_eco_resources"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_eco_resource_versions")),
+        sa.UniqueConstraint("resource_id", "version", name=op.f("uq_eco_resource_versions_resource_id")),
+        sqlite_autoincrement=True,
+    )
+    op.create_table(
         "eco_teams",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("contest_id", sa.Integer(), nullable=False),
@@ -95,6 +228,26 @@ def upgrade() -> None:
         sa.UniqueConstraint("contest_id", "name", name=op.f("uq_eco_teams_contest_id")),
         sqlite_autoincrement=True,
     )
+    op.create_table(
+        "eco_resource_files",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("version_id", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("sha256", sa.String(length=64), nullable=False),
+        sa.Column("size", sa.BigInteger(), nullable=False),
+        sa.Column("media_type", sa.String(length=100), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["version_id"],
+            ["eco_resource_versions.id"],
+            name=op.f("fk_eco_resource_files_version_id_eco_resource_versions"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_eco_resource_files")),
+        sqlite_autoincrement=True,
+    )
+    with op.batch_alter_table("eco_resource_files", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_eco_resource_files_version_id"), ["version_id"], unique=False)
+
     op.create_table(
         "eco_submissions",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -166,6 +319,34 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_eco_team_members_team_id"), ["team_id"], unique=False)
 
     op.create_table(
+        "eco_downloads",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("resource_id", sa.Integer(), nullable=False),
+        sa.Column("file_id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=True),
+        sa.Column("at", avbase.core.db.UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["file_id"],
+            ["eco_resource_files.id"],
+            name=op.f("fk_eco_downloads_file_id_eco_resource_files"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["resource_id"],
+            ["eco_resources.id"],
+            name=op.f("fk_eco_downloads_resource_id_eco_resources"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_eco_downloads_user_id_users"), ondelete="SET NULL"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_eco_downloads")),
+        sqlite_autoincrement=True,
+    )
+    with op.batch_alter_table("eco_downloads", schema=None) as batch_op:
+        batch_op.create_index("ix_eco_downloads_resource_at", ["resource_id", "at"], unique=False)
+
+    op.create_table(
         "eco_standings",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("task_id", sa.Integer(), nullable=False),
@@ -212,6 +393,10 @@ def downgrade() -> None:
         batch_op.drop_index("ix_eco_standings_private_order")
 
     op.drop_table("eco_standings")
+    with op.batch_alter_table("eco_downloads", schema=None) as batch_op:
+        batch_op.drop_index("ix_eco_downloads_resource_at")
+
+    op.drop_table("eco_downloads")
     with op.batch_alter_table("eco_team_members", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_eco_team_members_team_id"))
 
@@ -220,11 +405,31 @@ def downgrade() -> None:
         batch_op.drop_index("ix_eco_submissions_task_participant")
 
     op.drop_table("eco_submissions")
+    with op.batch_alter_table("eco_resource_files", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_eco_resource_files_version_id"))
+
+    op.drop_table("eco_resource_files")
     op.drop_table("eco_teams")
+    op.drop_table("eco_resource_versions")
+    with op.batch_alter_table("eco_ratings", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_eco_ratings_resource_id"))
+
+    op.drop_table("eco_ratings")
     with op.batch_alter_table("eco_contest_tasks", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_eco_contest_tasks_contest_id"))
 
     op.drop_table("eco_contest_tasks")
+    with op.batch_alter_table("eco_access_requests", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_eco_access_requests_user_id"))
+        batch_op.drop_index(batch_op.f("ix_eco_access_requests_resource_id"))
+
+    op.drop_table("eco_access_requests")
+    with op.batch_alter_table("eco_resources", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_eco_resources_publisher_id"))
+        batch_op.drop_index(batch_op.f("ix_eco_resources_org_id"))
+        batch_op.drop_index(batch_op.f("ix_eco_resources_kind"))
+
+    op.drop_table("eco_resources")
     with op.batch_alter_table("eco_contests", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_eco_contests_org_id"))
 
