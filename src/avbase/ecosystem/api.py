@@ -5,16 +5,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi import APIRouter, File, Form, Header, Query, Request, UploadFile
 from fastapi.responses import FileResponse, JSONResponse
 from sqlalchemy.orm import Session
 
 from avbase.core.jobs import Job
-from avbase.ecosystem import contests, resources
+from avbase.ecosystem import contests, dataservice, resources
 from avbase.ecosystem.models import ContestState, Submission
 from avbase.ecosystem.schemas import (
     AccessRequestIn,
     AccessRequestOut,
+    ApiKeyIn,
+    ApiKeyMadeOut,
+    ApiKeyOut,
     AssetShareIn,
     BoardRowOut,
     ContestOut,
@@ -23,6 +26,8 @@ from avbase.ecosystem.schemas import (
     LeaderboardOut,
     ResourceIn,
     ResourceOut,
+    StatisticRow,
+    StatisticsOut,
     SubmissionOut,
     TeamIn,
     TeamOut,
@@ -301,3 +306,69 @@ def dcat(request: Request, db: Db, principal: ApiPrincipal) -> JSONResponse:
     return JSONResponse(
         resources.dcat_catalogue(db, str(request.base_url).rstrip("/")), media_type="application/ld+json"
     )
+
+
+# --- industry data service ----------------------------------------------------------------------------
+
+RULE = (
+    "Cells on fewer than 3 enterprises, or more than 85 % from one enterprise, are withheld (primary); "
+    "further cells are withheld so that no total gives a withheld cell away (secondary)."
+)
+
+
+def statistics_out(db: Session, year: int, measure: str, region: str) -> StatisticsOut:
+    result = dataservice.statistics(db, year=year, measure=measure, region=region)
+    rows = [StatisticRow(**row) for row in dataservice.rows_json(result)]
+    return StatisticsOut(year=year, measure=measure, rule=RULE, rows=rows)
+
+
+Measure = Annotated[
+    str, Query(pattern=r"^[a-z_]{3,30}$", description="revenue_total, rnd_expense, employees, …")
+]
+Year = Annotated[int, Query(ge=2000, le=2100)]
+RegionPrefix = Annotated[str, Query(pattern=r"^(\d{2}|\d{4})?$", description="Province (43) or city (4301)")]
+
+
+@router.get("/statistics", response_model=StatisticsOut, summary="Aggregated industry statistics (signed in)")
+def statistics(
+    db: Db, principal: ApiPrincipal, year: Year, measure: Measure = "revenue_total", region: RegionPrefix = ""
+) -> StatisticsOut:
+    return statistics_out(db, year, measure, region)
+
+
+@router.get(
+    "/open/statistics",
+    response_model=StatisticsOut,
+    responses={429: {"model": ErrorOut}},
+    summary="Aggregated industry statistics for outside users (X-API-Key; each call counts to its quota)",
+)
+def open_statistics(
+    db: Db,
+    year: Year,
+    measure: Measure = "revenue_total",
+    region: RegionPrefix = "",
+    x_api_key: Annotated[str | None, Header()] = None,
+) -> StatisticsOut:
+    dataservice.use_key(db, x_api_key)
+    return statistics_out(db, year, measure, region)
+
+
+@router.get("/open/years", response_model=list[int], summary="Years with statistics (X-API-Key)")
+def open_years(db: Db, x_api_key: Annotated[str | None, Header()] = None) -> list[int]:
+    dataservice.use_key(db, x_api_key)
+    return dataservice.years(db)
+
+
+@router.post(
+    "/api-keys", response_model=ApiKeyMadeOut, status_code=201, summary="Issue an API key (stewards)"
+)
+def create_api_key(data: ApiKeyIn, db: Db, principal: ApiPrincipal) -> ApiKeyMadeOut:
+    secret, key = dataservice.create_key(
+        db, principal, holder=data.holder, contact=data.contact, daily_quota=data.daily_quota
+    )
+    return ApiKeyMadeOut(**ApiKeyOut.model_validate(key).model_dump(), key=secret)
+
+
+@router.post("/api-keys/{key_id}/revoke", response_model=ApiKeyOut, responses=CONFLICT)
+def revoke_api_key(key_id: RowId, db: Db, principal: ApiPrincipal) -> ApiKeyOut:
+    return ApiKeyOut.model_validate(dataservice.revoke_key(db, principal, key_id))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -249,3 +249,36 @@ class Rating(Audited, TimestampMixin, Base):
     resource_id: Mapped[int] = mapped_column(ForeignKey("eco_resources.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     stars: Mapped[int]  # 1 to 5
+
+
+# --- industry data service (行业数据服务) -------------------------------------------------------------------
+
+
+class ApiKey(Audited, TimestampMixin, Base):
+    """A key for outside users of the open statistics API, with a daily quota of calls."""
+
+    __tablename__ = "eco_api_keys"
+    __table_args__ = (IDS_NEVER_REUSED,)
+    __audit_exclude__ = frozenset({"secret_hash", "last_used_at"})
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    holder: Mapped[str] = mapped_column(String(200))  # who the key was given to
+    contact: Mapped[str] = mapped_column(String(200), default="")
+    prefix: Mapped[str] = mapped_column(String(12), unique=True)  # shown to tell keys apart
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)  # SHA-256 of the whole key
+    daily_quota: Mapped[int]
+    active: Mapped[bool] = mapped_column(default=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    last_used_at: Mapped[datetime | None]
+
+
+class ApiKeyUse(Base):
+    """Calls made with a key on one day (Beijing time), counted against its quota."""
+
+    __tablename__ = "eco_api_key_uses"
+    __table_args__ = (UniqueConstraint("key_id", "day"), IDS_NEVER_REUSED)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key_id: Mapped[int] = mapped_column(ForeignKey("eco_api_keys.id", ondelete="CASCADE"))
+    day: Mapped[date]
+    calls: Mapped[int] = mapped_column(default=0)

@@ -13,15 +13,19 @@ from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Resp
 from avbase.core.accounts.principal import STEWARDS, Principal
 from avbase.core.accounts.service import organisation_names
 from avbase.core.errors import AvbaseError
-from avbase.core.i18n import _
+from avbase.core.i18n import _, get_locale
 from avbase.core.jobs import Job
-from avbase.ecosystem import contests, resources
+from avbase.ecosystem import contests, dataservice, resources
 from avbase.ecosystem.api import MAX_FILE, RESOURCE_FILE, read_upload
+from avbase.ecosystem.disclosure import TOTAL
 from avbase.ecosystem.metrics import METRICS
 from avbase.ecosystem.models import Contest, ContestState
+from avbase.industry.exports import XLSX_MEDIA_TYPE
 from avbase.kit.filetypes import safe_name
+from avbase.kit.regions import region_name
 from avbase.settings import get_settings
 from avbase.web.deps import Db, PagePrincipal
+from avbase.web.downloads import attachment
 from avbase.web.forms import FormFields
 from avbase.web.limits import upload_body
 from avbase.web.schemas import RowId
@@ -529,3 +533,94 @@ def resource_dcat(request: Request, db: Db, principal: PagePrincipal) -> Respons
     return JSONResponse(
         resources.dcat_catalogue(db, str(request.base_url).rstrip("/")), media_type="application/ld+json"
     )
+
+
+# --- industry data service ----------------------------------------------------------------------------
+
+
+def _data_page(
+    request: Request,
+    db: Db,
+    principal: Principal,
+    year: int | None,
+    measure: str,
+    region: str,
+    new_key: str | None = None,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+) -> Response:
+    years = dataservice.years(db)
+    chosen = year or (years[-1] if years else None)
+    result = dataservice.statistics(db, year=chosen, measure=measure, region=region) if chosen else None
+    steward = principal.role in STEWARDS
+    return render(
+        request,
+        "ecosystem/data.html",
+        {
+            "years": years,
+            "year": chosen,
+            "measure": measure,
+            "region": region,
+            "measures": dataservice.MEASURE_LABELS,
+            "clusters": dataservice.CLUSTERS,
+            "result": result,
+            "total": TOTAL,
+            "region_name": lambda code: region_name(code, get_locale()),
+            "keys": dataservice.list_keys(db, principal) if steward else [],
+            "steward": steward,
+            "new_key": new_key,
+            "errors": errors or {},
+        },
+        status_code=status,
+    )
+
+
+@router.get("/data")
+def data_page(
+    request: Request,
+    db: Db,
+    principal: PagePrincipal,
+    year: int | None = None,
+    measure: str = "revenue_total",
+    region: str = "",
+) -> Response:
+    return _data_page(request, db, principal, year, measure, region)
+
+
+@router.get("/data.xlsx")
+def data_workbook(
+    db: Db, principal: PagePrincipal, year: int, measure: str = "revenue_total", region: str = ""
+) -> Response:
+    result = dataservice.statistics(db, year=year, measure=measure, region=region)
+    return attachment(
+        dataservice.workbook(result), media_type=XLSX_MEDIA_TYPE, name=f"industry-{measure}-{year}.xlsx"
+    )
+
+
+@router.post("/api-keys")
+def api_key_create(request: Request, db: Db, principal: PagePrincipal, values: FormFields) -> Response:
+    try:
+        secret, _key = dataservice.create_key(
+            db, principal, holder=values.get("holder", ""), contact=values.get("contact", ""),
+            daily_quota=int(_number(values.get("daily_quota", "1000"), "daily_quota", int)),
+        )  # fmt: skip
+    except AvbaseError as exc:
+        db.rollback()
+        return _data_page(
+            request,
+            db,
+            principal,
+            None,
+            "revenue_total",
+            "",
+            None,
+            {"key": _error_text(exc)},
+            exc.status_code,
+        )
+    return _data_page(request, db, principal, None, "revenue_total", "", secret)
+
+
+@router.post("/api-keys/{key_id}/revoke")
+def api_key_revoke(db: Db, principal: PagePrincipal, key_id: RowId) -> Response:
+    dataservice.revoke_key(db, principal, key_id)
+    return RedirectResponse("/ecosystem/data#api-keys", status_code=303)

@@ -152,3 +152,43 @@ class AccessRequestOut(BaseModel):
     purpose: str
     state: str
     note: str
+
+
+class StatisticRow(BaseModel):
+    year: int
+    measure: str
+    unit: str
+    region: str | None = Field(description="GB/T 2260 city code; null for the total over regions")
+    region_name: str
+    cluster: str | None = Field(description="content, electronics or services; null for the total")
+    enterprises: int
+    value: str | None = Field(description="Decimal as text; null when withheld")
+    suppressed: str | None = Field(description="primary (too few or one dominant enterprise) or secondary")
+
+
+class StatisticsOut(BaseModel):
+    year: int
+    measure: str
+    rule: str
+    rows: list[StatisticRow]
+
+
+class ApiKeyIn(BaseModel):
+    holder: str = Field(min_length=1, max_length=200)
+    contact: str = Field("", max_length=200)
+    daily_quota: int = Field(1000, ge=1, le=1_000_000)
+
+
+class ApiKeyOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    holder: str
+    contact: str
+    prefix: str
+    daily_quota: int
+    active: bool
+
+
+class ApiKeyMadeOut(ApiKeyOut):
+    key: str = Field(description="The secret, shown this once.")

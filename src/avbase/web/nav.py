@@ -41,6 +41,7 @@ NAV: list[NavItem] = [
     NavItem("search", N_("Material search"), "/search"),
     NavItem("resources", N_("Shared resources"), "/ecosystem/resources"),
     NavItem("contests", N_("Algorithm contests"), "/ecosystem/contests"),
+    NavItem("data-service", N_("Industry data service"), "/ecosystem/data"),
     NavItem("organisations", N_("Organisations"), "/organisations"),
     NavItem(
         "users", N_("Users"), "/users", frozenset({Role.admin, Role.authority_officer, Role.park_operator})
