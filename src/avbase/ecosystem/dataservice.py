@@ -143,11 +143,12 @@ def list_keys(session: Session, principal: Principal) -> list[tuple[ApiKey, int]
     """Every key with its calls today (stewards only)."""
     require_steward(principal)
     keys = list(session.scalars(select(ApiKey).order_by(ApiKey.id.desc())))
-    used = dict(
-        session.execute(select(ApiKeyUse.key_id, ApiKeyUse.calls).where(ApiKeyUse.day == today()))
-        .tuples()
-        .all()
-    )
+    used = {
+        key_id: calls
+        for key_id, calls in session.execute(
+            select(ApiKeyUse.key_id, ApiKeyUse.calls).where(ApiKeyUse.day == today())
+        )
+    }
     return [(key, int(used.get(key.id, 0))) for key in keys]
 
 

@@ -282,3 +282,57 @@ class ApiKeyUse(Base):
     key_id: Mapped[int] = mapped_column(ForeignKey("eco_api_keys.id", ondelete="CASCADE"))
     day: Mapped[date]
     calls: Mapped[int] = mapped_column(default=0)
+
+
+# --- developer and creator ecosystems, experts, talent ------------------------------------------------------
+
+
+class RankingScheme(Audited, TimestampMixin, Base):
+    """How developers and creators are ranked, as data: each indicator's weight (shown beside the list)."""
+
+    __tablename__ = "eco_ranking_schemes"
+    __table_args__ = (IDS_NEVER_REUSED,)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(40), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    weights: Mapped[dict[str, float]] = mapped_column(JSON)  # indicator → weight, summing to 1
+
+
+class Expert(Audited, TimestampMixin, Base):
+    """A member of the expert think tank (专家智库): a user with fields, a title and the organisations they
+    must not judge (their own is always one)."""
+
+    __tablename__ = "eco_experts"
+    __table_args__ = (IDS_NEVER_REUSED,)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
+    title: Mapped[str] = mapped_column(String(100))  # 职称: 教授, 高级工程师 …
+    affiliation: Mapped[str] = mapped_column(String(200), default="")
+    fields: Mapped[list[str]] = mapped_column(JSON, default=list)
+    conflicts: Mapped[list[int]] = mapped_column(JSON, default=list)  # organisation ids
+    active: Mapped[bool] = mapped_column(default=True)
+
+
+class TalentLevel(StrEnum):
+    junior = "junior"
+    senior = "senior"
+    leading = "leading"  # 领军人才
+
+
+class TalentDemand(Audited, TimestampMixin, Base):
+    """Talent an enterprise wants to bring in; the directory (人才引进需求名录) aggregates these."""
+
+    __tablename__ = "eco_talent_demands"
+    __table_args__ = (Index("ix_eco_talent_demands_field_region", "field", "region_code"), IDS_NEVER_REUSED)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(100))
+    field: Mapped[str] = mapped_column(String(60))
+    level: Mapped[TalentLevel] = mapped_column(str_enum(TalentLevel))
+    count: Mapped[int]
+    region_code: Mapped[str] = mapped_column(String(6))
+    note: Mapped[str] = mapped_column(String(300), default="")
+    open: Mapped[bool] = mapped_column(default=True)

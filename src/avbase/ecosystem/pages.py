@@ -15,7 +15,7 @@ from avbase.core.accounts.service import organisation_names
 from avbase.core.errors import AvbaseError
 from avbase.core.i18n import _, get_locale
 from avbase.core.jobs import Job
-from avbase.ecosystem import contests, dataservice, resources
+from avbase.ecosystem import contests, dataservice, experts, profiles, resources, talent
 from avbase.ecosystem.api import MAX_FILE, RESOURCE_FILE, read_upload
 from avbase.ecosystem.disclosure import TOTAL
 from avbase.ecosystem.metrics import METRICS
@@ -624,3 +624,216 @@ def api_key_create(request: Request, db: Db, principal: PagePrincipal, values: F
 def api_key_revoke(db: Db, principal: PagePrincipal, key_id: RowId) -> Response:
     dataservice.revoke_key(db, principal, key_id)
     return RedirectResponse("/ecosystem/data#api-keys", status_code=303)
+
+
+# --- developers and creators, experts, talent ---------------------------------------------------------
+
+
+def _this_year() -> str:
+    from avbase.kit.dates import today
+
+    return str(today().year)
+
+
+def _rounds_open(db: Db) -> list[Any]:
+    from avbase.policy import rounds
+    from avbase.policy.models import RoundState
+
+    return [r for r in rounds.list_rounds(db) if r.state is RoundState.open]
+
+
+@router.get("/people")
+def people(
+    request: Request, db: Db, principal: PagePrincipal, period: str | None = None, scheme: str | None = None
+) -> Response:
+    chosen = profiles.parse_period(period or _this_year())
+    ranking_scheme = profiles.scheme(db, scheme)
+    rows = profiles.ranking(db, chosen, ranking_scheme)
+    return render(
+        request,
+        "ecosystem/people.html",
+        {
+            "period": chosen,
+            "scheme": ranking_scheme,
+            "formula": profiles.formula(ranking_scheme),
+            "indicators": profiles.INDICATORS,
+            "rows": rows,
+            "org_names": organisation_names(db, (r.org_id for r in rows)),
+            "steward": principal.role in STEWARDS,
+            "rounds": _rounds_open(db) if principal.role in STEWARDS else [],
+        },
+    )
+
+
+@router.post("/people/nominate")
+def people_nominate(db: Db, principal: PagePrincipal, values: FormFields) -> Response:
+    period = profiles.parse_period(values.get("period", ""))
+    round_id = int(_number(values.get("round", "0"), "round", int))
+    profiles.nominate(
+        db,
+        principal,
+        round_id=round_id,
+        period=period,
+        ranking_scheme=profiles.scheme(db, values.get("scheme")),
+        top=int(_number(values.get("top", "3"), "top", int)),
+    )
+    return RedirectResponse(f"/policy/rounds/{round_id}", status_code=303)
+
+
+@router.get("/people/{user_id}")
+def person(request: Request, db: Db, principal: PagePrincipal, user_id: RowId) -> Response:
+    found = profiles.profile(db, user_id)
+    return render(
+        request,
+        "ecosystem/person.html",
+        {
+            **found,
+            "kinds": resources.KIND_LABELS,
+            "org_name": organisation_names(db, [found["user"].org_id]).get(found["user"].org_id, ""),
+            "expert": experts.of_user(db, user_id),
+        },
+    )
+
+
+def _experts_page(
+    request: Request,
+    db: Db,
+    principal: Principal,
+    field: str | None = None,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+) -> Response:
+    found = experts.list_experts(db, field=field)
+    return render(
+        request,
+        "ecosystem/experts.html",
+        {
+            "experts": found,
+            "names": _user_names(db, [e.user_id for e in found]),
+            "org_names": organisation_names(db, (o for e in found for o in e.conflicts)),
+            "fields": experts.fields(db),
+            "field": field or "",
+            "steward": principal.role in STEWARDS,
+            "rounds": _rounds_open(db) if principal.role in STEWARDS else [],
+            "errors": errors or {},
+        },
+        status_code=status,
+    )
+
+
+@router.get("/experts")
+def expert_list(request: Request, db: Db, principal: PagePrincipal, field: str | None = None) -> Response:
+    return _experts_page(request, db, principal, field)
+
+
+@router.post("/experts")
+def expert_register(request: Request, db: Db, principal: PagePrincipal, values: FormFields) -> Response:
+    from sqlalchemy import select
+
+    from avbase.core.accounts.models import User
+
+    try:
+        user_id = db.scalar(select(User.id).where(User.username == values.get("username", "").strip()))
+        if user_id is None:
+            raise AvbaseError("No user is called {name}.", field="username", name=values.get("username", ""))
+        experts.register(
+            db,
+            principal,
+            user_id=user_id,
+            title=values.get("title", ""),
+            affiliation=values.get("affiliation", ""),
+            fields=values.get("fields", "").replace("，", ",").split(","),
+            conflicts=[
+                int(x)
+                for x in values.get("conflicts", "").replace("，", ",").split(",")
+                if x.strip().isdigit()
+            ],
+        )
+    except AvbaseError as exc:
+        db.rollback()
+        return _experts_page(request, db, principal, None, {"expert": _error_text(exc)}, exc.status_code)
+    return RedirectResponse("/ecosystem/experts", status_code=303)
+
+
+@router.post("/experts/panel")
+def expert_panel(request: Request, db: Db, principal: PagePrincipal, values: FormFields) -> Response:
+    try:
+        round_id = int(_number(values.get("round", "0"), "round", int))
+        experts.draw_panel(
+            db,
+            principal,
+            round_id,
+            field=values.get("field", ""),
+            size=int(_number(values.get("size", "3"), "size", int)),
+        )
+    except AvbaseError as exc:
+        db.rollback()
+        return _experts_page(request, db, principal, None, {"panel": _error_text(exc)}, exc.status_code)
+    return RedirectResponse(f"/policy/rounds/{round_id}", status_code=303)
+
+
+def _talent_page(
+    request: Request,
+    db: Db,
+    principal: Principal,
+    field: str | None,
+    region: str,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+) -> Response:
+    rows = talent.directory(db, field=field or None, region_prefix=region)
+    return render(
+        request,
+        "ecosystem/talent.html",
+        {
+            "rows": rows,
+            "field": field or "",
+            "region": region,
+            "levels": talent.LEVELS,
+            "region_name": lambda code: region_name(code, get_locale()),
+            "can_post": principal.role in talent.POSTERS,
+            "mine": talent.mine(db, principal) if principal.role in talent.POSTERS else [],
+            "errors": errors or {},
+        },
+        status_code=status,
+    )
+
+
+@router.get("/talent")
+def talent_page(
+    request: Request, db: Db, principal: PagePrincipal, field: str | None = None, region: str = ""
+) -> Response:
+    return _talent_page(request, db, principal, field, region)
+
+
+@router.get("/talent.xlsx")
+def talent_workbook(db: Db, principal: PagePrincipal, field: str | None = None, region: str = "") -> Response:
+    rows = talent.directory(db, field=field or None, region_prefix=region)
+    return attachment(talent.workbook(rows), media_type=XLSX_MEDIA_TYPE, name="talent-directory.xlsx")
+
+
+@router.post("/talent")
+def talent_post(request: Request, db: Db, principal: PagePrincipal, values: FormFields) -> Response:
+    try:
+        talent.post(
+            db,
+            principal,
+            role=values.get("role", ""),
+            field=values.get("field", ""),
+            level=values.get("level", ""),
+            count=int(_number(values.get("count", "1"), "count", int)),
+            region_code=values.get("region_code") or None,
+            note=values.get("note", ""),
+        )
+    except AvbaseError as exc:
+        db.rollback()
+        return _talent_page(
+            request, db, principal, None, "", {exc.field or "form": _error_text(exc)}, exc.status_code
+        )
+    return RedirectResponse("/ecosystem/talent", status_code=303)
+
+
+@router.post("/talent/{demand_id}/close")
+def talent_close(db: Db, principal: PagePrincipal, demand_id: RowId) -> Response:
+    talent.close(db, principal, demand_id)
+    return RedirectResponse("/ecosystem/talent", status_code=303)
