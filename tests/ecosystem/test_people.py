@@ -148,4 +148,26 @@ def test_the_talent_directory_adds_demands_up_by_field_and_city(
     values = [[cell.value for cell in row] for row in book.iter_rows()]
     assert values[2][:4] == ["音频", "株洲市", 4, 1] and "8K 摄影师、HDR 调色师" in values[3]
     page = client.get("/ecosystem/talent")
-    assert "超高清" in page.text and 'method="post" action="/ecosystem/talent"' not in page.text  # creators do not post
+    assert (
+        "超高清" in page.text and 'method="post" action="/ecosystem/talent"' not in page.text
+    )  # creators do not post
+
+
+def test_rest_routes_of_rankings_experts_and_talent_allowed_and_refused(
+    client: TestClient,
+    officer: Principal,
+    make_user: Callable[..., User],
+    api_token: Callable[[User], dict[str, str]],
+) -> None:
+    creator, staff = api_token(make_user(role=Role.creator)), api_token(make_user(org=None))
+    base = "/api/v1/ecosystem"
+    board = client.get(f"{base}/rankings?period=2026-Q1", headers=creator)
+    assert board.status_code == 200 and board.json()["formula"][0].startswith("40%")
+    assert client.get(f"{base}/rankings?period=2026-Q5", headers=creator).status_code == 422
+    expert = {"user_id": officer.user_id, "title": "教授", "fields": ["超高清"]}
+    assert client.post(f"{base}/experts", json=expert, headers=creator).status_code == 403
+    demand = {"role": "调色师", "field": "超高清", "level": "senior", "count": 2}
+    assert client.post(f"{base}/talent", json=demand, headers=creator).status_code == 403
+    assert client.post(f"{base}/talent", json=demand, headers=staff).status_code == 201
+    rows = client.get(f"{base}/talent/directory", headers=creator).json()
+    assert [(r["field"], r["people"]) for r in rows] == [("超高清", 2)]

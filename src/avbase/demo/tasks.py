@@ -13,6 +13,7 @@ from avbase.core.audit import Actor
 from avbase.core.db import session_scope
 from avbase.core.jobs.registry import JobContext, job_handler
 from avbase.demo import data
+from avbase.ecosystem import demo as ecosystem_demo
 from avbase.industry import demo as industry_demo
 from avbase.media import demo as media_demo
 from avbase.policy import demo as policy_demo
@@ -73,6 +74,7 @@ def load_demo(ctx: JobContext) -> dict[str, Any]:
         policy = policy_demo.load(session)
         measures = session.scalar(select(func.count()).select_from(Measure)) or 0
     media = media_demo.load(ctx.engine)
+    ecosystem = ecosystem_demo.load(ctx.engine)
     return {
         "organisations": created_orgs,
         "users": created_users,
@@ -80,4 +82,5 @@ def load_demo(ctx: JobContext) -> dict[str, Any]:
         "measures": measures,
         **policy,
         **media,
+        **ecosystem,
     }

@@ -9,8 +9,9 @@ from fastapi import APIRouter, File, Form, Header, Query, Request, UploadFile
 from fastapi.responses import FileResponse, JSONResponse
 from sqlalchemy.orm import Session
 
+from avbase.core.i18n import _
 from avbase.core.jobs import Job
-from avbase.ecosystem import contests, dataservice, resources
+from avbase.ecosystem import contests, dataservice, experts, profiles, resources, talent
 from avbase.ecosystem.models import ContestState, Submission
 from avbase.ecosystem.schemas import (
     AccessRequestIn,
@@ -22,13 +23,22 @@ from avbase.ecosystem.schemas import (
     BoardRowOut,
     ContestOut,
     DecisionIn,
+    DirectoryRowOut,
+    ExpertIn,
+    ExpertOut,
     FailureOut,
     LeaderboardOut,
+    NominateIn,
+    PanelIn,
+    RankedOut,
+    RankingOut,
     ResourceIn,
     ResourceOut,
     StatisticRow,
     StatisticsOut,
     SubmissionOut,
+    TalentIn,
+    TalentOut,
     TeamIn,
     TeamOut,
 )
@@ -372,3 +382,75 @@ def create_api_key(data: ApiKeyIn, db: Db, principal: ApiPrincipal) -> ApiKeyMad
 @router.post("/api-keys/{key_id}/revoke", response_model=ApiKeyOut, responses=CONFLICT)
 def revoke_api_key(key_id: RowId, db: Db, principal: ApiPrincipal) -> ApiKeyOut:
     return ApiKeyOut.model_validate(dataservice.revoke_key(db, principal, key_id))
+
+
+# --- developers and creators, experts, talent ---------------------------------------------------------
+
+
+@router.get("/rankings", response_model=RankingOut, summary="Developers and creators ranked for a period")
+def ranking(
+    db: Db,
+    principal: ApiPrincipal,
+    period: Annotated[str, Query(pattern=r"^\d{4}(-[Qq][1-4])?$")],
+    scheme: Annotated[str | None, Query(max_length=40)] = None,
+) -> RankingOut:
+    chosen = profiles.scheme(db, scheme)
+    rows = profiles.ranking(db, profiles.parse_period(period), chosen)
+    return RankingOut(
+        period=period.upper(),
+        scheme=chosen.key,
+        weights=chosen.weights,
+        formula=[f"{weight:.0%} × {_(msgid)}" for weight, msgid in profiles.formula(chosen)],
+        rows=[RankedOut(**row.to_json()) for row in rows],
+    )
+
+
+@router.post(
+    "/rankings/nominate", response_model=list[int], summary="Put the top-ranked forward to a policy round"
+)
+def nominate(data: NominateIn, db: Db, principal: ApiPrincipal) -> list[int]:
+    return profiles.nominate(
+        db,
+        principal,
+        round_id=data.round_id,
+        period=profiles.parse_period(data.period),
+        ranking_scheme=profiles.scheme(db, data.scheme),
+        top=data.top,
+    )
+
+
+@router.get("/experts", response_model=list[ExpertOut], summary="The expert think tank")
+def list_experts(
+    db: Db, principal: ApiPrincipal, field: Annotated[str | None, Query(max_length=60)] = None
+) -> list[ExpertOut]:
+    return [ExpertOut.model_validate(e) for e in experts.list_experts(db, field=field)]
+
+
+@router.post("/experts", response_model=ExpertOut, status_code=201, responses=CONFLICT)
+def register_expert(data: ExpertIn, db: Db, principal: ApiPrincipal) -> ExpertOut:
+    return ExpertOut.model_validate(experts.register(db, principal, **data.model_dump()))
+
+
+@router.post(
+    "/experts/panel", response_model=list[ExpertOut], responses=CONFLICT, summary="Draw a round's panel"
+)
+def draw_panel(data: PanelIn, db: Db, principal: ApiPrincipal) -> list[ExpertOut]:
+    drawn = experts.draw_panel(db, principal, data.round_id, field=data.field, size=data.size)
+    return [ExpertOut.model_validate(e) for e in drawn]
+
+
+@router.post("/talent", response_model=TalentOut, status_code=201, summary="Post a talent demand")
+def post_talent(data: TalentIn, db: Db, principal: ApiPrincipal) -> TalentOut:
+    return TalentOut.model_validate(talent.post(db, principal, **data.model_dump()))
+
+
+@router.get(
+    "/talent/directory", response_model=list[DirectoryRowOut], summary="人才引进需求名录 by field and city"
+)
+def talent_directory(
+    db: Db,
+    principal: ApiPrincipal,
+    field: Annotated[str | None, Query(max_length=60)] = None,
+    region: RegionPrefix = "",
+) -> list[DirectoryRowOut]:
+    return [DirectoryRowOut(**vars(row)) for row in talent.directory(db, field=field, region_prefix=region)]

@@ -444,6 +444,8 @@ def score_submission(session: Session, submission_id: int) -> Submission:
     submission = session.get(Submission, submission_id)
     if submission is None:
         raise NotFound(N_("Submission not found."))
+    if submission.scored_at is not None:
+        return submission  # scored already (a run repeated after its commit): the standing counts it once
     task = session.get(ContestTask, submission.task_id)
     assert task is not None
     metric = get_metric(task.metric)

@@ -192,3 +192,83 @@ class ApiKeyOut(BaseModel):
 
 class ApiKeyMadeOut(ApiKeyOut):
     key: str = Field(description="The secret, shown this once.")
+
+
+class RankedOut(BaseModel):
+    rank: int
+    user: int
+    name: str
+    score: float
+    indicators: dict[str, float]
+    normalised: dict[str, float]
+
+
+class RankingOut(BaseModel):
+    period: str
+    scheme: str
+    weights: dict[str, float]
+    formula: list[str] = Field(description="Each indicator with its weight, as shown beside the list")
+    rows: list[RankedOut]
+
+
+class NominateIn(BaseModel):
+    round_id: int = Field(ge=1)
+    period: str
+    top: int = Field(3, ge=1, le=100)
+    scheme: str | None = None
+
+
+class ExpertIn(BaseModel):
+    user_id: int = Field(ge=1)
+    title: str = Field(min_length=1, max_length=100)
+    affiliation: str = Field("", max_length=200)
+    fields: list[str] = Field(min_length=1, max_length=20)
+    conflicts: list[int] = Field(default_factory=list, max_length=50)
+
+
+class ExpertOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    user_id: int
+    title: str
+    affiliation: str
+    fields: list[str]
+    conflicts: list[int]
+
+
+class PanelIn(BaseModel):
+    round_id: int = Field(ge=1)
+    field: str = Field(min_length=1, max_length=60)
+    size: int = Field(3, ge=1, le=50)
+
+
+class TalentIn(BaseModel):
+    role: str = Field(min_length=1, max_length=100)
+    field: str = Field(min_length=1, max_length=60)
+    level: str = Field(description="junior, senior or leading")
+    count: int = Field(ge=1, le=10_000)
+    region_code: str | None = Field(None, pattern=r"^\d{6}$")
+    note: str = Field("", max_length=300)
+
+
+class TalentOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    org_id: int
+    role: str
+    field: str
+    level: str
+    count: int
+    region_code: str
+    open: bool
+
+
+class DirectoryRowOut(BaseModel):
+    field: str
+    region: str
+    people: int
+    enterprises: int
+    by_level: dict[str, int]
+    roles: list[str]
