@@ -40,6 +40,7 @@ MEASURE_LABELS = {
     "investment": N_("Investment"),
     "employees": N_("Employees"),
 }
+UNIT_LABELS = {"yuan": N_("10,000 yuan"), "people": N_("people")}  # as the page shows them
 KEY_PREFIX = "avk_"
 
 

@@ -22,7 +22,7 @@ from avbase.core.audit import Actor
 from avbase.core.db import session_scope
 from avbase.demo.data import DEMO_PASSWORD
 from avbase.ecosystem import contests, dataservice, experts, profiles, resources, talent
-from avbase.ecosystem.models import Contest
+from avbase.ecosystem.models import Contest, Submission
 
 SEED = 2026
 DEVELOPERS = [
@@ -378,7 +378,7 @@ def load(engine: Engine) -> dict[str, int]:
             entrants.append(Principal.of(creator))
         team = contests.create_team(session, entrants[0], past.id, "芒果智能实验室")
         contests.join_team(session, entrants[1], team.id)
-        past_ids, current_ids = past.id, current.id
+        past_ids, current_ids, past_task = past.id, current.id, past.tasks[0].id
     submitted: list[int] = []
     with session_scope(engine) as session:
         session.info["actor"] = Actor(name="demo")
@@ -404,6 +404,12 @@ def load(engine: Engine) -> dict[str, int]:
                 )
                 submitted.append(made_sub.id)
         session.flush()
+        for submission_id in submitted:  # the closed contest's entries came in during October
+            sent = session.get(Submission, submission_id)
+            if sent is not None and sent.task_id == past_task:
+                sent.created_at = datetime(
+                    2026, 10, rng.randint(1, 30), rng.randint(1, 15), rng.randint(0, 59), tzinfo=UTC
+                )
         _score_now(session, submitted)
     with session_scope(engine) as session:
         session.info["actor"] = Actor(name="demo")

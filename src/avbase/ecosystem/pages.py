@@ -562,6 +562,7 @@ def _data_page(
             "measure": measure,
             "region": region,
             "measures": dataservice.MEASURE_LABELS,
+            "units": dataservice.UNIT_LABELS,
             "clusters": dataservice.CLUSTERS,
             "result": result,
             "total": TOTAL,
