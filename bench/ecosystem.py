@@ -119,13 +119,13 @@ def scoring(engine: Engine, truth: bytes, submission: bytes, rows: list[Row], ba
             metric.score(read, found, names[len(names) // 2 :])
 
         times = timed(metric_only, 3)
-        rows.append(
-            (
-                "shot-f1 metric: parse, check, score (10,000 videos)",
-                f"{statistics.median(times):.0f} ms",
-                "< 2 s",
-            )
-        )
+        cpu = []
+        for _ in range(3):
+            started = time.process_time()
+            metric_only()
+            cpu.append((time.process_time() - started) * 1000)
+        took = f"{statistics.median(times):.0f} ms (CPU {statistics.median(cpu):.0f} ms)"
+        rows.append(("shot-f1 metric: parse, check, score (10,000 videos)", took, "< 2 s"))
     with session_scope(engine) as session:
         contest = contests.create_contest(
             session, ADMIN, title="bench", metric="shot-f1", truth=truth, truth_name="truth.json",

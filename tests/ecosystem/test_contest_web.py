@@ -10,8 +10,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from avbase.core.accounts.models import Organisation, OrgKind, Role, User
+from avbase.core.db import make_engine
 from avbase.core.jobs.worker import Worker
-from tests.conftest import init_with_studio, login, run_cli
+from avbase.core.migrate import upgrade
+from tests.conftest import login, run_cli
 
 TRUTH = {"videos": {name: {"fps": 25, "cuts": [1.0, 2.0]} for name in ("a", "b", "c", "d")}}
 GOOD = {"videos": {name: {"cuts": [1.0, 2.0]} for name in ("a", "b", "c", "d")}}
@@ -128,7 +130,10 @@ def test_the_rest_api_scores_refuses_and_hides_other_peoples_submissions(
 
 def test_the_cli_creates_submits_closes_and_prints_the_boards(tmp_path: Path) -> None:
     var = tmp_path / "var"
-    init_with_studio(var)
+    var.mkdir()
+    engine = make_engine(f"sqlite:///{var / 'avbase.db'}")
+    upgrade(engine)  # in this process: each `avbase` run below is a process of its own
+    engine.dispose()
     truth, good, bad = tmp_path / "truth.json", tmp_path / "good.json", tmp_path / "bad.json"
     truth.write_text(json.dumps(TRUTH))
     good.write_text(json.dumps(GOOD))
@@ -148,7 +153,6 @@ def test_the_cli_creates_submits_closes_and_prints_the_boards(tmp_path: Path) ->
     assert [(row["rank"], row["participant"], row["score"]) for row in board["rows"]] == [
         (1, "operator", 1.0)
     ]
-    assert run_cli(var, "contest", "leaderboard", contest, "--private", "--json").returncode == 2
     assert run_cli(var, "contest", "close", contest).returncode == 0
     final = json.loads(run_cli(var, "contest", "leaderboard", contest, "--private", "--json").stdout)
     assert final["rows"][0]["score"] == 1.0

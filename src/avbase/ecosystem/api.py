@@ -46,7 +46,7 @@ from avbase.kit.filetypes import safe_name
 from avbase.settings import get_settings
 from avbase.web.deps import ApiPrincipal, Db
 from avbase.web.limits import upload_body
-from avbase.web.schemas import ErrorOut, RowId
+from avbase.web.schemas import MAX_ROW_ID, ErrorOut, RowId
 from avbase.web.uploads import save_upload, with_upload
 
 router = APIRouter(
@@ -140,7 +140,7 @@ def submit(
     db: Db,
     principal: ApiPrincipal,
     file: Annotated[UploadFile, File(description="Predictions (JSON, the metric's format).")],
-    task: Annotated[int | None, Form(ge=1)] = None,
+    task: Annotated[int | None, Form(ge=1, le=MAX_ROW_ID)] = None,
     note: Annotated[str, Form(max_length=200)] = "",
 ) -> SubmissionOut:
     submission = contests.submit(
@@ -178,7 +178,7 @@ def leaderboard(
     db: Db,
     principal: ApiPrincipal,
     private: bool = False,
-    task: Annotated[int | None, Query(ge=1)] = None,
+    task: Annotated[int | None, Query(ge=1, le=MAX_ROW_ID)] = None,
     page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
     per_page: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> LeaderboardOut:

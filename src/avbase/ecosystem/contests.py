@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
@@ -82,6 +82,8 @@ def create_contest(
         raise AvbaseError(N_("A title is needed."), field="title")
     if daily_limit < 1:
         raise AvbaseError(N_("The daily limit must be at least 1."), field="daily_limit")
+    if deadline is not None and deadline.tzinfo is None:
+        deadline = deadline.replace(tzinfo=UTC)  # a deadline without a zone is read as UTC
     contest = Contest(
         title=title.strip(),
         description=description,

@@ -550,7 +550,7 @@ def _data_page(
     status: int = 200,
 ) -> Response:
     years = dataservice.years(db)
-    chosen = year or (years[-1] if years else None)
+    chosen = year if year in years else (years[-1] if years else None)
     result = dataservice.statistics(db, year=chosen, measure=measure, region=region) if chosen else None
     steward = principal.role in STEWARDS
     return render(

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from avbase.web.schemas import MAX_ROW_ID
+
+Id = Annotated[int, Field(ge=1, le=MAX_ROW_ID)]
 
 
 class TaskOut(BaseModel):
@@ -86,12 +91,12 @@ class ResourceIn(BaseModel):
     description: str = Field("", max_length=10_000)
     licence: str = Field(min_length=1, max_length=100)
     access: str = Field("open", description="open or on_request")
-    keywords: list[str] = Field(default_factory=list, max_length=20)
+    keywords: list[Annotated[str, Field(max_length=40)]] = Field(default_factory=list, max_length=20)
     landing_url: str | None = Field(None, max_length=300)
 
 
 class AssetShareIn(BaseModel):
-    asset_id: int = Field(ge=1)
+    asset_id: Id
     licence: str = Field(min_length=1, max_length=100)
     access: str = "open"
 
@@ -212,18 +217,18 @@ class RankingOut(BaseModel):
 
 
 class NominateIn(BaseModel):
-    round_id: int = Field(ge=1)
+    round_id: Id
     period: str
     top: int = Field(3, ge=1, le=100)
     scheme: str | None = None
 
 
 class ExpertIn(BaseModel):
-    user_id: int = Field(ge=1)
+    user_id: Id
     title: str = Field(min_length=1, max_length=100)
     affiliation: str = Field("", max_length=200)
-    fields: list[str] = Field(min_length=1, max_length=20)
-    conflicts: list[int] = Field(default_factory=list, max_length=50)
+    fields: list[Annotated[str, Field(max_length=60)]] = Field(min_length=1, max_length=20)
+    conflicts: list[Id] = Field(default_factory=list, max_length=50)
 
 
 class ExpertOut(BaseModel):
@@ -238,7 +243,7 @@ class ExpertOut(BaseModel):
 
 
 class PanelIn(BaseModel):
-    round_id: int = Field(ge=1)
+    round_id: Id
     field: str = Field(min_length=1, max_length=60)
     size: int = Field(3, ge=1, le=50)
 
