@@ -43,10 +43,11 @@ from avbase.ecosystem.schemas import (
     TeamOut,
 )
 from avbase.kit.filetypes import safe_name
+from avbase.kit.pagination import MAX_ROW_ID
 from avbase.settings import get_settings
 from avbase.web.deps import ApiPrincipal, Db
 from avbase.web.limits import upload_body
-from avbase.web.schemas import MAX_ROW_ID, ErrorOut, RowId
+from avbase.web.schemas import ErrorOut, RowId
 from avbase.web.uploads import save_upload, with_upload
 
 router = APIRouter(

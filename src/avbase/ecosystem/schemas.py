@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from avbase.web.schemas import MAX_ROW_ID
+from avbase.kit.pagination import MAX_ROW_ID
 
 Id = Annotated[int, Field(ge=1, le=MAX_ROW_ID)]
 
