@@ -325,7 +325,7 @@ def _resources_page(
             "q": q or "",
             "my_assets": _my_assets(db, principal),
             "errors": errors or {},
-            "values": values or {"access": "open", "licence": "CC-BY-4.0"},
+            "values": values or {"access": "open", "licence": "CC-BY-4.0", "version": "1.0"},
         },
         status_code=status,
     )
