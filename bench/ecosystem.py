@@ -71,14 +71,28 @@ def shot_files(videos: int, cuts: int) -> tuple[bytes, bytes]:
     return json.dumps({"videos": truth}).encode(), json.dumps({"videos": found}).encode()
 
 
+CPU: list[float] = []  # the process's CPU time of each call of the last timed() run
+
+
 def timed(func: Callable[[], Any], repeat: int) -> list[float]:
+    """Wall-clock milliseconds of each call; their CPU time in this process goes to :data:`CPU` (on a busy
+    shared machine the wall clock mostly measures waiting for a core)."""
     func()  # warm-up
     times = []
+    CPU.clear()
     for _ in range(repeat):
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         func()
         times.append((time.perf_counter() - started) * 1000)
+        CPU.append((time.process_time() - cpu) * 1000)
     return times
+
+
+def spread(times: list[float], backend: str) -> str:
+    text = f"p50 {statistics.median(times):.1f} ms, p95 {p95(times):.1f} ms"
+    if backend == "sqlite":  # in this process: its CPU time is the work itself
+        text += f" (CPU p50 {statistics.median(CPU):.1f}, p95 {p95(CPU):.1f})"
+    return text
 
 
 def p95(values: list[float]) -> float:
@@ -119,12 +133,7 @@ def scoring(engine: Engine, truth: bytes, submission: bytes, rows: list[Row], ba
             metric.score(read, found, names[len(names) // 2 :])
 
         times = timed(metric_only, 3)
-        cpu = []
-        for _ in range(3):
-            started = time.process_time()
-            metric_only()
-            cpu.append((time.process_time() - started) * 1000)
-        took = f"{statistics.median(times):.0f} ms (CPU {statistics.median(cpu):.0f} ms)"
+        took = f"{statistics.median(times):.0f} ms (CPU {statistics.median(CPU):.0f} ms)"
         rows.append(("shot-f1 metric: parse, check, score (10,000 videos)", took, "< 2 s"))
     with session_scope(engine) as session:
         contest = contests.create_contest(
@@ -137,19 +146,19 @@ def scoring(engine: Engine, truth: bytes, submission: bytes, rows: list[Row], ba
         with session_scope(engine) as session:
             made = contests.submit(session, ADMIN, contest_id, data=submission, file_name="s.json")
             submission_id = made.id
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         with session_scope(engine) as session:
             scored = contests.score_submission(session, submission_id)
             assert scored.public_score is not None
         job_times.append((time.perf_counter() - started) * 1000)
+        job_cpu.append((time.process_time() - cpu) * 1000)
 
     job_times: list[float] = []
+    job_cpu: list[float] = []
     for _ in range(4):
         job()
-    job_times = job_times[1:]
-    rows.append(
-        (f"scoring job, store → standing ({backend})", f"{statistics.median(job_times):.0f} ms", "< 2 s")
-    )
+    took = f"{statistics.median(job_times[1:]):.0f} ms (CPU {statistics.median(job_cpu[1:]):.0f} ms)"
+    rows.append((f"scoring job, store → standing ({backend})", took, "< 2 s"))
 
 
 def leaderboard(engine: Engine, participants: int, submissions: int, rows: list[Row], backend: str) -> None:
@@ -222,13 +231,12 @@ def leaderboard(engine: Engine, participants: int, submissions: int, rows: list[
     crowd = f"{participants:,} participants / {submissions:,} submissions ({backend})"
     times = timed(page, 200)
     label = f"leaderboard page (100 rows from rank 2,401, and the count), {crowd}"
-    rows.append((label, f"p50 {statistics.median(times):.1f} ms, p95 {p95(times):.1f} ms", "p95 < 50 ms"))
+    rows.append((label, spread(times, backend), "p95 < 50 ms"))
     times = timed(board, 50)
     label = f"whole leaderboard ({participants:,} rows, as the CLI prints it), {crowd}"
-    rows.append((label, f"p50 {statistics.median(times):.1f} ms, p95 {p95(times):.1f} ms", "p95 < 50 ms"))
+    rows.append((label, spread(times, backend), "p95 < 50 ms"))
     base = timed(window, 20)
-    rows.append((f"baseline: window function over the submissions ({backend})",
-                 f"p50 {statistics.median(base):.1f} ms, p95 {p95(base):.1f} ms", "—"))  # fmt: skip
+    rows.append((f"baseline: window function over the submissions ({backend})", spread(base, backend), "—"))
 
 
 def main() -> None:

@@ -90,7 +90,7 @@ def test_the_ranking_follows_the_formula_and_feeds_a_policy_round(
     db.commit()
     entries = rounds.get_round(db, round_id).entries
     assert [e.id for e in entries] == made and [e.org_id for e in entries] == [a.org_id, c.org_id]
-    assert entries[0].title.startswith("Test User（") and "第 1 名" in entries[0].title
+    assert entries[0].title.startswith("Test User（") and "第 1 名" in entries[0].title, entries[0].title
     with pytest.raises(Conflict):
         profiles.nominate(db, officer, round_id=round_id, period=period, ranking_scheme=scheme, top=1)
     with pytest.raises(AvbaseError):
@@ -171,3 +171,20 @@ def test_rest_routes_of_rankings_experts_and_talent_allowed_and_refused(
     assert client.post(f"{base}/talent", json=demand, headers=staff).status_code == 201
     rows = client.get(f"{base}/talent/directory", headers=creator).json()
     assert [(r["field"], r["people"]) for r in rows] == [("超高清", 2)]
+
+
+def test_every_ecosystem_page_renders_in_both_languages(
+    client: TestClient, make_user: Callable[..., User]
+) -> None:
+    import re
+
+    login(client, make_user("root", role=Role.admin).username)
+    han = re.compile(r"[\u4e00-\u9fff]")
+    for path in ("/ecosystem/contests", "/ecosystem/resources", "/ecosystem/data", "/ecosystem/people",
+                 "/ecosystem/experts", "/ecosystem/talent"):  # fmt: skip
+        client.cookies.set("avbase_locale", "zh_Hans")
+        assert client.get(path).status_code == 200, path
+        client.cookies.set("avbase_locale", "en")
+        english = client.get(path)
+        assert english.status_code == 200, path
+        assert not han.findall(english.text.replace("中文", "")), path

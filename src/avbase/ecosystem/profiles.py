@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from avbase.core.accounts.models import User
 from avbase.core.accounts.principal import Principal, require_steward
 from avbase.core.errors import AvbaseError, NotFound
-from avbase.core.i18n import N_
+from avbase.core.i18n import N_, _
 from avbase.ecosystem import contests
 from avbase.ecosystem.models import (
     Contest,
@@ -39,7 +39,7 @@ INDICATORS = {
 }
 DEFAULT_SCHEME = {
     "key": "ecosystem-default",
-    "title": "开发者与创作者榜",
+    "title": N_("Developers and creators of the period"),  # a msgid: shown through the catalogue
     "weights": {"downloads": 0.4, "rating": 0.2, "published": 0.1, "contests": 0.3},
 }
 
@@ -248,7 +248,13 @@ def nominate(
             principal,
             round_id,
             org_id=row.org_id,
-            title=f"{row.name}（{ranking_scheme.title} {period.label} 第 {row.rank} 名）",
+            title=_(
+                "{name} (no. {rank} of {ranking}, {period})",
+                name=row.name,
+                rank=row.rank,
+                ranking=_(ranking_scheme.title),
+                period=period.label,
+            ),
             summary=f"{ranking_scheme.key}: {row.score:.2f}",
         )
         made.append(entry.id)
