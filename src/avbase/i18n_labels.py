@@ -30,7 +30,7 @@ ENTITY_TYPES = [
     "policy_round_scores", "media_assets", "media_text_segments", "notifications",
     "notification_preferences",
 ]  # fmt: skip
-INBOX_DOMAINS = ["industry", "policy", "media"]
+INBOX_DOMAINS = ["industry", "policy", "media", "ecosystem"]
 
 
 def label_values() -> list[str]:

@@ -129,6 +129,12 @@ def test_a_failed_scoring_run_is_retried_never_counted_and_shown_to_organisers(
     task = contest.tasks[0]
     assert contests.tries_today(db, task, f"user:{creator.user_id}") == 0
     assert [s.id for s, _ in contests.failures(db, officer, contest)] == [submission.id]
+    from avbase.core import inbox
+    from avbase.kit.dates import today
+
+    kinds = [item.kind for item in inbox.collect(db, officer, on=today())]
+    assert "ecosystem.scoring_failed" in kinds
+    assert "ecosystem.scoring_failed" not in [i.kind for i in inbox.collect(db, creator, on=today())]
     with pytest.raises(Forbidden):
         contests.failures(db, creator, contest)
     with pytest.raises(Forbidden):

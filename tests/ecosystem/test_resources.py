@@ -49,6 +49,12 @@ def test_an_on_request_dataset_is_downloaded_only_after_approval_and_each_downlo
     with pytest.raises(Conflict):
         resources.request_access(db, reader, dataset.id, purpose="again")
     assert [r.id for r in resources.pending_requests(db, owner, dataset)] == [asked.id]
+    from avbase.core import inbox
+    from avbase.kit.dates import today
+
+    waiting = [i for i in inbox.collect(db, owner, on=today()) if i.kind == "ecosystem.access_request"]
+    assert [i.link for i in waiting] == [f"/ecosystem/resources/{dataset.id}"]
+    assert not [i for i in inbox.collect(db, reader, on=today()) if i.kind == "ecosystem.access_request"]
     assert resources.pending_requests(db, reader, dataset) == []
     with pytest.raises(Forbidden):
         resources.decide(db, reader, asked.id, approve=True)
