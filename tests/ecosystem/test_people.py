@@ -171,6 +171,9 @@ def test_rest_routes_of_rankings_experts_and_talent_allowed_and_refused(
     assert client.post(f"{base}/talent", json=demand, headers=staff).status_code == 201
     rows = client.get(f"{base}/talent/directory", headers=creator).json()
     assert [(r["field"], r["people"]) for r in rows] == [("超高清", 2)]
+    person = client.get(f"{base}/people/{officer.user_id}", headers=creator).json()
+    assert (person["resources"], person["contests"], person["downloads"]) == ([], [], 0)
+    assert client.get(f"{base}/people/999999", headers=creator).status_code == 404
 
 
 def test_every_ecosystem_page_renders_in_both_languages(

@@ -455,3 +455,20 @@ def talent_directory(
     region: RegionPrefix = "",
 ) -> list[DirectoryRowOut]:
     return [DirectoryRowOut(**vars(row)) for row in talent.directory(db, field=field, region_prefix=region)]
+
+
+@router.get("/people/{user_id}", responses=NOT_FOUND, summary="A developer's or creator's profile")
+def person(user_id: RowId, db: Db, principal: ApiPrincipal) -> dict[str, Any]:
+    found = profiles.profile(db, user_id)
+    return {
+        "user": user_id,
+        "name": found["user"].display_name,
+        "org_id": found["user"].org_id,
+        "downloads": found["downloads"],
+        "resources": [
+            {"id": r.id, "kind": r.kind.value, "title": r.title, "downloads": r.downloads,
+             "rating": found["ratings"].get(r.id)}
+            for r in found["resources"]
+        ],
+        "contests": [vars(result) for result in found["contests"]],
+    }  # fmt: skip
