@@ -62,6 +62,35 @@ NAV: list[NavItem] = [
 ]
 
 
+# Sidebar sections by path: a module's entries fall under its heading wherever it appends them.
+SECTIONS: list[tuple[str | None, tuple[str, ...]]] = [
+    (None, ("/",)),
+    (N_("Industry"), ("/industry",)),
+    (N_("Policy"), ("/policy",)),
+    (N_("Media and review"), ("/media", "/search", "/review")),
+    (N_("Copyright"), ("/rights",)),
+    (N_("Production and distribution"), ("/chain", "/resources", "/productions", "/scripts")),
+    (N_("Ecosystem"), ("/ecosystem",)),
+]
+PLATFORM = N_("Platform")
+
+
+def _section(path: str) -> str | None:
+    for title, prefixes in SECTIONS:
+        if any(path == prefix or (prefix != "/" and path.startswith(prefix + "/")) for prefix in prefixes):
+            return title
+    return PLATFORM
+
+
+def sectioned(items: list[NavItem]) -> list[tuple[str | None, list[NavItem]]]:
+    """The visible entries under their headings, in the order of SECTIONS (the platform's own last)."""
+    order = [title for title, _prefixes in SECTIONS] + [PLATFORM]
+    groups: dict[str | None, list[NavItem]] = {}
+    for item in items:
+        groups.setdefault(_section(item.path), []).append(item)
+    return [(title, groups[title]) for title in order if title in groups]
+
+
 def active_key(path: str) -> str | None:
     """The entry whose path is the longest prefix of ``path`` (so /industry/parks lights up Parks alone)."""
     matches = [

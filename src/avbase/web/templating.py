@@ -18,7 +18,7 @@ from avbase.core.i18n import _, get_locale, label, ngettext
 from avbase.kit.regions import region_name
 from avbase.kit.timecode import timecode
 from avbase.settings import get_settings
-from avbase.web.nav import NAV, active_key
+from avbase.web.nav import NAV, active_key, sectioned
 
 TEMPLATE_DIRS: list[Path] = [Path(__file__).resolve().parent / "templates"]
 
@@ -133,7 +133,7 @@ def render(
         "request": request,
         "principal": principal,
         "csrf_token": csrf,
-        "nav": [item for item in NAV if principal and item.visible_to(principal)],
+        "nav": sectioned([item for item in NAV if principal and item.visible_to(principal)]),
         "active_nav": active_key(request.url.path),
         "locale": get_locale(),
         "query_with": lambda **changes: query_with(request, **changes),
