@@ -14,7 +14,7 @@ import avbase.core.db
 import avbase.kit.money
 
 revision = "0022"
-down_revision = "0017"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 
