@@ -150,6 +150,7 @@ def create_app(engine: Engine | None = None, *, run_worker: bool | None = None) 
             connection.execute(text("SELECT 1"))
         return {"status": "ok", "version": __version__, "database": engine.dialect.name}
 
+    from avbase.chain import production_web
     from avbase.core.accounts import api as accounts_api
     from avbase.core.accounts import pages as accounts_pages
     from avbase.core.audit_views import api as audit_api
@@ -177,6 +178,7 @@ def create_app(engine: Engine | None = None, *, run_worker: bool | None = None) 
         policy_pages.router,
         media_pages.router,
         search_pages.router,
+        *production_web.page_routers(),
     )
     for router in page_routers:
         app.include_router(router, include_in_schema=False, max_body_size=DEFAULT_MAX_BODY)
@@ -189,6 +191,7 @@ def create_app(engine: Engine | None = None, *, run_worker: bool | None = None) 
         policy_api.router,
         media_api.router,
         search_api.router,
+        *production_web.api_routers(),
     ):
         app.include_router(router, prefix="/api/v1", max_body_size=DEFAULT_MAX_BODY)
     return app

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Exists, exists, select, text
+from sqlalchemy import and_, or_, select, text
 from sqlalchemy.orm import Session
 
 from avbase.chain.resources.models import (
@@ -95,22 +95,18 @@ class SearchFilters:
             raise AvbaseError("A region is a code of 2 to 6 digits.", field="region")
 
 
-def _taken(resource_id: object, starts_on: date, ends_on: date) -> Exists:
-    """Some booking that takes a day of the window (both ends included)."""
-    return exists().where(
-        Booking.resource_id == resource_id,
-        Booking.starts_on <= ends_on,
-        Booking.ends_on >= starts_on,
-        Booking.status.in_(TAKING),
-    )
-
-
 def search(
     session: Session, filters: SearchFilters, *, limit: int = 20, offset: int = 0
 ) -> tuple[list[Resource], bool]:
     """Active resources that match every filter, best rated first; and whether more follow. No total count:
-    with an availability window that would test every resource's calendar."""
+    with an availability window that would test every resource's calendar.
+
+    With a window, candidates are read in batches along the (kind, rating) or (trade, rating) index and only
+    each batch's calendars are tested, until the page is full: planners cannot tell how many resources a
+    window leaves free and otherwise test every calendar before sorting."""
     limit = max(1, min(limit, MAX_SEARCH_PAGE))
+    offset = max(0, offset)
+    wanted = offset + limit + 1
     query = select(Resource).where(Resource.active.is_(True))
     if filters.kind is not None:
         query = query.where(Resource.kind == filters.kind)
@@ -124,14 +120,38 @@ def search(
         query = query.where(Resource.rating >= filters.min_rating)
     if filters.text:
         query = query.where(Resource.name.contains(filters.text, autoescape=True))
-    if filters.available_from and filters.available_to:
-        query = query.where(~_taken(Resource.id, filters.available_from, filters.available_to))
-    rows = list(
-        session.scalars(
-            query.order_by(Resource.rating.desc(), Resource.id.desc()).offset(offset).limit(limit + 1)
+    query = query.order_by(Resource.rating.desc(), Resource.id.desc())
+    if not (filters.available_from and filters.available_to):
+        rows = list(session.scalars(query.offset(offset).limit(limit + 1)))
+        return rows[:limit], len(rows) > limit
+    free: list[Resource] = []
+    batch = max(64, wanted * 4)
+    last: tuple[float, int] | None = None
+    while len(free) < wanted:
+        page = query
+        if last is not None:
+            page = page.where(
+                or_(Resource.rating < last[0], and_(Resource.rating == last[0], Resource.id < last[1]))
+            )
+        candidates = list(session.scalars(page.limit(batch)))
+        if not candidates:
+            break
+        taken = set(
+            session.scalars(
+                select(Booking.resource_id).where(
+                    Booking.resource_id.in_([r.id for r in candidates]),
+                    Booking.starts_on <= filters.available_to,
+                    Booking.ends_on >= filters.available_from,
+                    Booking.status.in_(TAKING),
+                )
+            )
         )
-    )
-    return rows[:limit], len(rows) > limit
+        free += [r for r in candidates if r.id not in taken]
+        if len(candidates) < batch:
+            break
+        last = (candidates[-1].rating, candidates[-1].id)
+        batch = min(batch * 4, 4096)
+    return free[offset : offset + limit], len(free) > offset + limit
 
 
 def calendar(

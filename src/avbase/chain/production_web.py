@@ -1,0 +1,16 @@
+"""The routers of the production side of the chain (resources, productions, scripts), mounted by app.py in
+one place each."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+
+def page_routers() -> list[APIRouter]:
+    from avbase.chain.production import pages as production_pages
+
+    return [production_pages.router]
+
+
+def api_routers() -> list[APIRouter]:
+    return []
