@@ -203,10 +203,11 @@ def main() -> None:
     parser.add_argument("--bookings", type=int, default=2_000_000)
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--skip-search", action="store_true")
+    parser.add_argument("--skip-sqlite", action="store_true")
     parser.add_argument("--pg", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
     args = parser.parse_args()
     rows = bench_breakdown(args.pages)
-    if not args.skip_search:
+    if not args.skip_search and not args.skip_sqlite:
         scratch = Path(tempfile.mkdtemp(prefix="avbase-bench-collab-db-"))
         engine = make_engine(f"sqlite:///{scratch / 'bench.db'}")
         started = time.perf_counter()
@@ -218,8 +219,8 @@ def main() -> None:
             )
         )
         engine.dispose()
-        if args.pg:
-            rows.append(bench_pg(args))
+    if not args.skip_search and args.pg:
+        rows.append(bench_pg(args))
     width = max(len(row[0]) for row in rows)
     print(f"{'measure':<{width}}  {'result':<24}  target")
     for name, value, target in rows:

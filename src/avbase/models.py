@@ -6,6 +6,7 @@ from __future__ import annotations
 def import_all_models() -> None:
     import avbase.chain.production.models
     import avbase.chain.resources.models
+    import avbase.chain.scripts.models
     import avbase.core.accounts.models
     import avbase.core.audit
     import avbase.core.jobs.models

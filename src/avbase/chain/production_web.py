@@ -8,8 +8,9 @@ from fastapi import APIRouter
 
 def page_routers() -> list[APIRouter]:
     from avbase.chain.production import pages as production_pages
+    from avbase.chain.scripts import pages as scripts_pages
 
-    return [production_pages.router]
+    return [production_pages.router, scripts_pages.router]
 
 
 def api_routers() -> list[APIRouter]:

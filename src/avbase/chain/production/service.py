@@ -113,7 +113,7 @@ def companies(session: Session, production_id: int) -> list[tuple[ProductionComp
         .where(ProductionCompany.production_id == production_id)
         .order_by(ProductionCompany.id)
     )
-    return [(member, org) for member, org in rows.tuples()]
+    return [(row[0], row[1]) for row in rows]
 
 
 def add_crew(

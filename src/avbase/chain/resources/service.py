@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import and_, or_, select, text
+from sqlalchemy import ColumnElement, and_, or_, select, text
 from sqlalchemy.orm import Session
 
 from avbase.chain.resources.models import (
@@ -107,51 +107,59 @@ def search(
     limit = max(1, min(limit, MAX_SEARCH_PAGE))
     offset = max(0, offset)
     wanted = offset + limit + 1
-    query = select(Resource).where(Resource.active.is_(True))
+    conditions: list[ColumnElement[bool]] = [Resource.active.is_(True)]
     if filters.kind is not None:
-        query = query.where(Resource.kind == filters.kind)
+        conditions.append(Resource.kind == filters.kind)
     if filters.trade:
-        query = query.where(Resource.trade == filters.trade)
+        conditions.append(Resource.trade == filters.trade)
     if filters.region:
-        query = query.where(Resource.region_code.startswith(filters.region, autoescape=True))
+        conditions.append(Resource.region_code.startswith(filters.region, autoescape=True))
     if filters.max_rate is not None:
-        query = query.where(Resource.day_rate <= filters.max_rate)
+        conditions.append(Resource.day_rate <= filters.max_rate)
     if filters.min_rating is not None:
-        query = query.where(Resource.rating >= filters.min_rating)
+        conditions.append(Resource.rating >= filters.min_rating)
     if filters.text:
-        query = query.where(Resource.name.contains(filters.text, autoescape=True))
-    query = query.order_by(Resource.rating.desc(), Resource.id.desc())
+        conditions.append(Resource.name.contains(filters.text, autoescape=True))
+    order = (Resource.rating.desc(), Resource.id.desc())
     if not (filters.available_from and filters.available_to):
-        rows = list(session.scalars(query.offset(offset).limit(limit + 1)))
+        rows = list(
+            session.scalars(
+                select(Resource).where(*conditions).order_by(*order).offset(offset).limit(limit + 1)
+            )
+        )
         return rows[:limit], len(rows) > limit
-    free: list[Resource] = []
-    batch = max(64, wanted * 4)
+    free: list[int] = []
+    batch = max(32, wanted * 2)
     last: tuple[float, int] | None = None
     while len(free) < wanted:
-        page = query
+        page = select(Resource.id, Resource.rating).where(*conditions)
         if last is not None:
             page = page.where(
                 or_(Resource.rating < last[0], and_(Resource.rating == last[0], Resource.id < last[1]))
             )
-        candidates = list(session.scalars(page.limit(batch)))
+        candidates = [(row[0], row[1]) for row in session.execute(page.order_by(*order).limit(batch))]
         if not candidates:
             break
         taken = set(
             session.scalars(
                 select(Booking.resource_id).where(
-                    Booking.resource_id.in_([r.id for r in candidates]),
+                    Booking.resource_id.in_([rid for rid, _rating in candidates]),
                     Booking.starts_on <= filters.available_to,
                     Booking.ends_on >= filters.available_from,
                     Booking.status.in_(TAKING),
                 )
             )
         )
-        free += [r for r in candidates if r.id not in taken]
+        free += [rid for rid, _rating in candidates if rid not in taken]
         if len(candidates) < batch:
             break
-        last = (candidates[-1].rating, candidates[-1].id)
+        last = (candidates[-1][1], candidates[-1][0])
         batch = min(batch * 4, 4096)
-    return free[offset : offset + limit], len(free) > offset + limit
+    shown = free[offset : offset + limit]
+    loaded = (
+        {r.id: r for r in session.scalars(select(Resource).where(Resource.id.in_(shown)))} if shown else {}
+    )
+    return [loaded[rid] for rid in shown], len(free) > offset + limit
 
 
 def calendar(
@@ -338,7 +346,7 @@ def quotes_for_provider(session: Session, principal: Principal) -> list[tuple[Qu
         .order_by(Quote.id.desc())
         .limit(200)
     )
-    return [(quote, request) for quote, request in rows.tuples()]
+    return [(row[0], row[1]) for row in rows]
 
 
 def answer_quote(session: Session, principal: Principal, quote_id: int, data: QuoteAnswerIn) -> Quote:
