@@ -14,4 +14,8 @@ def page_routers() -> list[APIRouter]:
 
 
 def api_routers() -> list[APIRouter]:
-    return []
+    from avbase.chain.production import api as production_api
+    from avbase.chain.resources import api as resources_api
+    from avbase.chain.scripts import api as scripts_api
+
+    return [resources_api.router, production_api.router, scripts_api.router]
