@@ -11,6 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
@@ -22,7 +23,7 @@ from avbase.core.accounts.principal import Principal
 from avbase.core.audit import AuditEntry
 from avbase.core.db import session_factory
 from avbase.core.errors import Conflict, Forbidden
-from tests.conftest import init_with_studio, run_cli
+from tests.conftest import csrf_from, init_with_studio, login, run_cli
 
 D = date
 
@@ -225,3 +226,32 @@ def test_cli_search_and_book(tmp_path: Path) -> None:
     assert busy["resources"] == []
     bad = run_cli(tmp_path, "resources", "search", "--from", "2027-01-09", "--json")
     assert bad.returncode == 2 and "available_to" in bad.stderr
+
+
+def test_directory_map_calendar_and_booking_pages(
+    client: TestClient, db: Session, people: dict[str, Principal]
+) -> None:
+    location = service.create_resource(
+        db, people["owner"],
+        stage("明清宫苑", kind="location", lat=29.16, lon=120.31, details={"permits": "横店影视城管委会"}),
+    )  # fmt: skip
+    db.commit()
+    assert client.get("/resources", follow_redirects=False).status_code in (302, 303, 401)
+    producer = db.get_one(User, people["producer"].user_id)
+    login(client, producer.username)
+    page = client.get("/resources", params={"kind": "location"})
+    assert page.status_code == 200 and "明清宫苑" in page.text and 'data-testid="location-map"' in page.text
+    calendar = client.get(f"/resources/{location.id}", params={"month": "2027-02"})
+    token = csrf_from(calendar.text)
+    form = {"starts_on": "2027-02-03", "ends_on": "2027-02-04", "status": "confirmed", "csrf_token": token}
+    booked = client.post(f"/resources/{location.id}/bookings", data=form, follow_redirects=False)
+    assert booked.status_code == 303
+    shown = client.get(booked.headers["location"])
+    assert shown.text.count('class="taken"') == 2
+    taken = client.post(f"/resources/{location.id}/bookings", data=form)
+    assert taken.status_code == 409 and "2027-02-03" in taken.text
+    blocked = client.post(
+        f"/resources/{location.id}/bookings",
+        data={**form, "starts_on": "2027-03-01", "ends_on": "2027-03-01", "status": "blocked"},
+    )
+    assert blocked.status_code == 403

@@ -8,9 +8,10 @@ from fastapi import APIRouter
 
 def page_routers() -> list[APIRouter]:
     from avbase.chain.production import pages as production_pages
+    from avbase.chain.resources import pages as resources_pages
     from avbase.chain.scripts import pages as scripts_pages
 
-    return [production_pages.router, scripts_pages.router]
+    return [resources_pages.router, production_pages.router, scripts_pages.router]
 
 
 def api_routers() -> list[APIRouter]:

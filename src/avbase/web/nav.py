@@ -39,6 +39,9 @@ NAV: list[NavItem] = [
     ),
     NavItem("media", N_("Media library"), "/media"),
     NavItem("search", N_("Material search"), "/search"),
+    NavItem("resources", N_("Production resources"), "/resources"),
+    NavItem("productions", N_("Productions"), "/productions"),
+    NavItem("scripts", N_("Script exchange"), "/scripts"),
     NavItem("organisations", N_("Organisations"), "/organisations"),
     NavItem(
         "users", N_("Users"), "/users", frozenset({Role.admin, Role.authority_officer, Role.park_operator})
