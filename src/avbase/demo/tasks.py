@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from avbase.chain import demo as chain_demo
 from avbase.core.accounts import service as accounts
 from avbase.core.accounts.models import Organisation, User
 from avbase.core.accounts.schemas import UserIn
@@ -73,6 +74,7 @@ def load_demo(ctx: JobContext) -> dict[str, Any]:
         policy = policy_demo.load(session)
         measures = session.scalar(select(func.count()).select_from(Measure)) or 0
     media = media_demo.load(ctx.engine)
+    chain = chain_demo.load(ctx.engine)
     return {
         "organisations": created_orgs,
         "users": created_users,
@@ -80,4 +82,5 @@ def load_demo(ctx: JobContext) -> dict[str, Any]:
         "measures": measures,
         **policy,
         **media,
+        **chain,
     }
