@@ -31,9 +31,25 @@ ENTITY_TYPES = [
     "notification_preferences",
 ]  # fmt: skip
 INBOX_DOMAINS = ["industry", "policy", "media"]
+# The production chain: scene time and setting, crew roles, coverage criteria, resource facts, audit events.
+CHAIN_LABELS = [
+    "day", "night", "dawn", "dusk", "int", "ext", "int/ext", "chain.script.read",
+    "director", "dop", "gaffer", "sound_mixer", "editor", "actor", "art_director", "producer",
+    "coverage.premise", "coverage.structure", "coverage.characters", "coverage.dialogue", "coverage.market",
+    "resource.area_m2", "resource.height_m", "resource.led_volume", "resource.power_kw", "resource.permits",
+    "resource.contact", "resource.photos", "resource.credits", "resource.roles", "resource.items",
+    "resource.shots_per_month", "resource.standards", "resource.formats", "resource.languages",
+    "chain_resources", "chain_bookings", "chain_quote_requests", "chain_quotes", "chain_productions",
+    "chain_production_companies", "chain_crew", "chain_shooting_days", "chain_scenes", "chain_tasks",
+    "chain_scripts", "chain_script_reads", "chain_script_coverage", "chain_script_interest",
+    "chain_producer_briefs",
+]  # fmt: skip
 
 
 def label_values() -> list[str]:
+    from avbase.chain.production.models import ProductionStage, TaskStatus
+    from avbase.chain.resources import models as resources
+    from avbase.chain.scripts.models import InterestKind, ReadStatus, Recommendation, WorkKind
     from avbase.core.accounts.models import OrgKind, Role
     from avbase.core.inbox import Urgency
     from avbase.core.jobs.models import JobState
@@ -50,6 +66,9 @@ def label_values() -> list[str]:
         *industry.Normalisation, *industry.UnitLevel, *RuleKind, *Outcome,
         *ApplicationState, *Decision, *LedgerKind, *RoundState, *AssetState, *TextSource,
         *Urgency, *Delivery, *EmailState,
+        *resources.ResourceKind, *resources.Trade, *resources.BookingStatus, *resources.QuoteRequestStatus,
+        *resources.QuoteStatus, *ProductionStage, *TaskStatus,
+        *WorkKind, *ReadStatus, *Recommendation, *InterestKind,
     ]  # fmt: skip
     return (
         [str(value.value) for value in values]
@@ -59,4 +78,5 @@ def label_values() -> list[str]:
         + MEDIA_STEPS
         + SEARCH_FIELDS
         + INBOX_DOMAINS
+        + CHAIN_LABELS
     )
