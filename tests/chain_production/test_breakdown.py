@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import zipfile
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -19,7 +18,6 @@ from avbase.chain.scripts.breakdown import (
     speaker,
 )
 from avbase.core.errors import AvbaseError
-from tests.conftest import run_cli
 
 SCRIPTS = Path(__file__).parent / "scripts"
 
@@ -144,22 +142,3 @@ def test_docx_and_pdf_break_down_like_the_text(tmp_path: Path) -> None:
     pdf = tmp_path / "village.pdf"
     pdf.write_bytes(HTML(string=html).write_pdf())
     assert rows(pdf) == expected
-
-
-def test_cli_breakdown_json(tmp_path: Path) -> None:
-    done = run_cli(tmp_path, "scripts", "breakdown", str(SCRIPTS / "river_dash.txt"), "--json")
-    assert done.returncode == 0, done.stderr
-    result = json.loads(done.stdout)
-    assert result["scenes"][0] == {
-        **result["scenes"][0],
-        "number": "1-1",
-        "time": "day",
-        "setting": "ext",
-        "location": "江边码头",
-        "characters": ["林秋", "陈默", "老周"],
-    }
-    assert result["characters"][:2] == ["林秋", "陈默"]
-    prose = tmp_path / "prose.txt"
-    prose.write_text("那一年，江水很大。", "utf-8")
-    refused = run_cli(tmp_path, "scripts", "breakdown", str(prose), "--json")
-    assert refused.returncode == 2 and "scene headings" in refused.stderr

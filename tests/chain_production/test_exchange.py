@@ -3,8 +3,6 @@ aggregates and recommendation lists, interest, and literary works matched to pro
 
 from __future__ import annotations
 
-import json
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -14,13 +12,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from avbase.chain.scripts import service
-from avbase.chain.scripts.deposit import registry_present
 from avbase.chain.scripts.models import InterestKind, Recommendation, WorkKind
 from avbase.core.accounts.models import Organisation, Role, User
 from avbase.core.accounts.principal import Principal
 from avbase.core.audit import AuditEntry
 from avbase.core.errors import Conflict, Forbidden
-from tests.conftest import init_with_studio, login, run_cli
+from tests.conftest import login
 
 SCRIPTS = Path(__file__).parent / "scripts"
 SCORES = {"premise": 8, "structure": 7, "characters": 9, "dialogue": 6, "market": 8}
@@ -124,20 +121,3 @@ def test_reading_room_pdf_is_watermarked_per_reader(
 
     text = "".join(page.extract_text() or "" for page in PdfReader(BytesIO(pdf.content)).pages)
     assert "许教授" in text and "Test User · 春江影业" in text
-
-
-def test_cli_register_and_verify(tmp_path: Path) -> None:
-    init_with_studio(tmp_path)
-    copy = tmp_path / "river.txt"
-    shutil.copyfile(SCRIPTS / "river_dash.txt", copy)
-    done = run_cli(tmp_path, "scripts", "register", str(copy), "--title", "江边", "--org", "Studio", "--json")
-    assert done.returncode == 0, done.stderr
-    shown = json.loads(done.stdout)
-    assert shown["sha256"] == service.storage.sha256_of(copy) and shown["deposited_at"]
-    if registry_present():
-        assert shown["certificate"]["certificate"]["files"][0]["sha256"] == shown["sha256"]
-    same = run_cli(tmp_path, "scripts", "verify", str(copy), "--id", str(shown["id"]), "--json")
-    assert same.returncode == 0 and json.loads(same.stdout)["unchanged"] is True
-    copy.write_text(copy.read_text("utf-8").replace("今天的鱼不多", "今天的鱼很多"), "utf-8")
-    changed = run_cli(tmp_path, "scripts", "verify", str(copy), "--id", str(shown["id"]))
-    assert changed.returncode == 3

@@ -3,12 +3,10 @@ that never double-book (also when they arrive at once), requests for quotes acce
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -23,7 +21,7 @@ from avbase.core.accounts.principal import Principal
 from avbase.core.audit import AuditEntry
 from avbase.core.db import session_factory
 from avbase.core.errors import Conflict, Forbidden
-from tests.conftest import csrf_from, init_with_studio, login, run_cli
+from tests.conftest import csrf_from, login
 
 D = date
 
@@ -192,40 +190,6 @@ def test_quotes_sent_to_matching_providers_answered_and_accepted(
     assert quote_a.status is QuoteStatus.accepted and quote_b.status is QuoteStatus.declined
     with pytest.raises(Conflict):
         service.accept_quote(db, producer, quote_a.id)
-
-
-def test_cli_search_and_book(tmp_path: Path) -> None:
-    init_with_studio(tmp_path)
-    added = run_cli(
-        tmp_path, "resources", "add", "--kind", "studio", "--name", "横店 LED 棚", "--region", "330783",
-        "--day-rate", "15000", "--details", '{"led_volume": true}', "--org", "Studio", "--json",
-    )  # fmt: skip
-    assert added.returncode == 0, added.stderr
-    resource_id = json.loads(added.stdout)["id"]
-    book = [
-        "resources",
-        "book",
-        str(resource_id),
-        "--from",
-        "2027-01-05",
-        "--to",
-        "2027-01-09",
-        "--org",
-        "Studio",
-    ]
-    first = run_cli(tmp_path, *book, "--json")
-    assert first.returncode == 0, first.stderr
-    assert json.loads(first.stdout)["starts_on"] == "2027-01-05"
-    taken = run_cli(tmp_path, *book, "--json")
-    assert taken.returncode == 2
-    assert "taken from 2027-01-05 to 2027-01-09" in taken.stderr and taken.stdout == ""
-    search = ["resources", "search", "--kind", "studio", "--region", "33", "--json"]
-    free = json.loads(run_cli(tmp_path, *search, "--from", "2027-01-10", "--to", "2027-01-11").stdout)
-    assert [r["name"] for r in free["resources"]] == ["横店 LED 棚"] and free["more"] is False
-    busy = json.loads(run_cli(tmp_path, *search, "--from", "2027-01-09", "--to", "2027-01-11").stdout)
-    assert busy["resources"] == []
-    bad = run_cli(tmp_path, "resources", "search", "--from", "2027-01-09", "--json")
-    assert bad.returncode == 2 and "available_to" in bad.stderr
 
 
 def test_directory_map_calendar_and_booking_pages(
