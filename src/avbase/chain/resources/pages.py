@@ -24,7 +24,7 @@ from avbase.web.templating import add_template_dir, render
 
 router = APIRouter(prefix="/resources")
 add_template_dir(Path(__file__).resolve().parent / "templates")
-MAP_WIDTH, MAP_HEIGHT = 900, 420
+MAP_SIZE = 360
 
 
 def _date(text: str | None) -> date | None:
@@ -34,23 +34,29 @@ def _date(text: str | None) -> date | None:
         return None
 
 
-def location_map(resources: list[Resource]) -> list[dict[str, object]]:
-    """Locations placed on an SVG by longitude and latitude (no map tiles: the platform runs offline)."""
-    placed = [r for r in resources if r.lat is not None and r.lon is not None]
-    if not placed:
-        return []
-    lons = [float(r.lon or 0) for r in placed]
-    lats = [float(r.lat or 0) for r in placed]
-    west, east = min(lons) - 0.2, max(lons) + 0.2
-    south, north = min(lats) - 0.2, max(lats) + 0.2
-    return [
-        {
-            "id": r.id, "name": r.name,
-            "x": round(20 + (float(r.lon or 0) - west) / (east - west) * (MAP_WIDTH - 40), 1),
-            "y": round(20 + (north - float(r.lat or 0)) / (north - south) * (MAP_HEIGHT - 40), 1),
-        }
-        for r in placed
-    ]  # fmt: skip
+def location_maps(resources: list[Resource]) -> list[dict[str, object]]:
+    """Locations placed on an SVG per area (the first four digits of the region code: a city), by longitude and
+    latitude; no map tiles, the platform runs offline."""
+    areas: dict[str, list[Resource]] = {}
+    for resource in resources:
+        if resource.lat is not None and resource.lon is not None:
+            areas.setdefault(resource.region_code[:4], []).append(resource)
+    maps = []
+    for code, placed in sorted(areas.items()):
+        lons = [float(r.lon or 0) for r in placed]
+        lats = [float(r.lat or 0) for r in placed]
+        span = max(max(lons) - min(lons), max(lats) - min(lats), 0.01) * 1.3
+        west, north = (min(lons) + max(lons) - span) / 2, (min(lats) + max(lats) + span) / 2
+        pins = [
+            {
+                "id": r.id, "name": r.name, "lat": r.lat, "lon": r.lon,
+                "x": round(30 + (float(r.lon or 0) - west) / span * (MAP_SIZE - 60), 1),
+                "y": round(30 + (north - float(r.lat or 0)) / span * (MAP_SIZE - 60), 1),
+            }
+            for r in placed
+        ]  # fmt: skip
+        maps.append({"area": code, "place": placed[0].place or code, "pins": pins})
+    return maps
 
 
 @router.get("")
@@ -94,8 +100,8 @@ def directory(
         {
             "found": found, "more": more, "page": page, "f": filters, "names": names,
             "kinds": list(ResourceKind),
-            "trades": list(Trade), "args": request.query_params, "pins": location_map(locations),
-            "map_w": MAP_WIDTH, "map_h": MAP_HEIGHT,
+            "trades": list(Trade), "args": request.query_params, "maps": location_maps(locations),
+            "map_size": MAP_SIZE,
         },
     )  # fmt: skip
 
