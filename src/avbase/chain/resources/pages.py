@@ -35,13 +35,13 @@ def _date(text: str | None) -> date | None:
 
 
 def location_maps(resources: list[Resource]) -> list[dict[str, object]]:
-    """Locations placed on an SVG per area (the first four digits of the region code: a city), by longitude and
-    latitude; no map tiles, the platform runs offline."""
+    """Locations placed on an SVG per area (the first four digits of the region code: a city), by longitude
+    and latitude; no map tiles, the platform runs offline."""
     areas: dict[str, list[Resource]] = {}
     for resource in resources:
         if resource.lat is not None and resource.lon is not None:
             areas.setdefault(resource.region_code[:4], []).append(resource)
-    maps = []
+    maps: list[dict[str, object]] = []
     for code, placed in sorted(areas.items()):
         lons = [float(r.lon or 0) for r in placed]
         lats = [float(r.lat or 0) for r in placed]

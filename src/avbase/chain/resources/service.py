@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, and_, or_, select, text
+from sqlalchemy import ColumnElement, and_, exists, or_, select, text
 from sqlalchemy.orm import Session
 
 from avbase.chain.resources.models import (
@@ -101,9 +101,10 @@ def search(
     """Active resources that match every filter, best rated first; and whether more follow. No total count:
     with an availability window that would test every resource's calendar.
 
-    With a window, candidates are read in batches along the (kind, rating) or (trade, rating) index and only
-    each batch's calendars are tested, until the page is full: planners cannot tell how many resources a
-    window leaves free and otherwise test every calendar before sorting."""
+    With a window on PostgreSQL, candidates are read in batches along the (kind, rating) or (trade, rating)
+    index and only each batch's calendars are tested, until the page is full: its planner cannot tell how many
+    resources a window leaves free and otherwise tests every calendar before sorting (300 ms at 100,000
+    resources). SQLite walks the index itself, probing calendars as it goes: one query."""
     limit = max(1, min(limit, MAX_SEARCH_PAGE))
     offset = max(0, offset)
     wanted = offset + limit + 1
@@ -121,7 +122,17 @@ def search(
     if filters.text:
         conditions.append(Resource.name.contains(filters.text, autoescape=True))
     order = (Resource.rating.desc(), Resource.id.desc())
-    if not (filters.available_from and filters.available_to):
+    window = (filters.available_from, filters.available_to)
+    if window[0] and window[1] and session.get_bind().dialect.name == "sqlite":
+        # SQLite's planner walks the rating index and probes each calendar until the page is full.
+        calendar_taken = exists().where(
+            Booking.resource_id == Resource.id,
+            Booking.starts_on <= window[1],
+            Booking.ends_on >= window[0],
+            Booking.status.in_(TAKING),
+        )
+        conditions.append(~calendar_taken)
+    if not (window[0] and window[1]) or session.get_bind().dialect.name == "sqlite":
         rows = list(
             session.scalars(
                 select(Resource).where(*conditions).order_by(*order).offset(offset).limit(limit + 1)
