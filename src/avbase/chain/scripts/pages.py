@@ -7,9 +7,11 @@ from pathlib import Path
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import select
 
 from avbase.chain.scripts import service
 from avbase.chain.scripts.models import COVERAGE_CRITERIA, InterestKind, Recommendation, WorkKind
+from avbase.core.accounts.models import User
 from avbase.core.errors import AvbaseError
 from avbase.core.i18n import _
 from avbase.media.documents import DOCUMENT_MAX_BYTES
@@ -63,6 +65,10 @@ def deposit(
 def script_page(request: Request, db: Db, principal: PagePrincipal, script_id: RowId) -> Response:
     script = service.visible_script(db, principal, script_id)
     coverage, means = service.coverage_of(db, principal, script.id)
+    requests = service.read_requests(db, principal, script.id)
+    people = {c.expert_id for c in coverage} | {r.reader_id for r in requests}
+    named = db.execute(select(User.id, User.display_name).where(User.id.in_(people))).all() if people else []
+    names = {user_id: name for user_id, name in named}
     author_side = service.author_side(principal, script)
     literary = script.kind is WorkKind.literary
     matches = service.adaptation_matches(db, principal, script.id) if literary else []
@@ -72,7 +78,7 @@ def script_page(request: Request, db: Db, principal: PagePrincipal, script_id: R
         {
             "s": script, "coverage": coverage, "means": means, "criteria": COVERAGE_CRITERIA,
             "recommendations": list(Recommendation),
-            "requests": service.read_requests(db, principal, script.id),
+            "requests": requests, "names": names,
             "author_side": author_side, "may_read": service.may_read(db, principal, script),
             "interested": service.interested(db, script.id), "is_expert": principal.role.value == "reviewer",
             "matches": matches,
