@@ -15,6 +15,7 @@ AUDIT_ACTIONS = [
     "import",
     "media.subtitles",
     "media.document",
+    "remind",
 ]
 SHOT_TRANSITIONS = ["start", "cut", "dissolve", "fade"]
 SEARCH_FIELDS = ["title", "description", "tags", "people", "location", "collections", "shot"]
@@ -28,7 +29,7 @@ ENTITY_TYPES = [
     "policy_parameters", "policy_applications", "policy_reviews", "policy_budgets", "policy_unit_routes",
     "policy_attachments", "policy_rounds", "policy_round_entries", "policy_round_experts",
     "policy_round_scores", "media_assets", "media_text_segments", "notifications",
-    "notification_preferences",
+    "notification_preferences", "unit_routes",
 ]  # fmt: skip
 INBOX_DOMAINS = ["industry", "policy", "media"]
 # The production chain: scene time and setting, crew roles, coverage criteria, resource facts, audit events.
@@ -44,6 +45,8 @@ CHAIN_LABELS = [
     "chain_scripts", "chain_script_reads", "chain_script_coverage", "chain_script_interest",
     "chain_producer_briefs",
 ]  # fmt: skip
+TARGET_SCHEMES = ["zj2024"]  # industry/data/targets-*.toml
+JOB_KINDS = ["audit.export", "demo.load", "industry.import", "media.analyse", "notifications.email"]
 
 
 def label_values() -> list[str]:
@@ -79,4 +82,6 @@ def label_values() -> list[str]:
         + SEARCH_FIELDS
         + INBOX_DOMAINS
         + CHAIN_LABELS
+        + TARGET_SCHEMES
+        + JOB_KINDS
     )

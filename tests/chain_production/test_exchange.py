@@ -18,6 +18,7 @@ from avbase.core.accounts.principal import Principal
 from avbase.core.audit import AuditEntry
 from avbase.core.errors import Conflict, Forbidden
 from tests.conftest import login
+from tests.industry.test_raw_codes import scan
 
 SCRIPTS = Path(__file__).parent / "scripts"
 SCORES = {"premise": 8, "structure": 7, "characters": 9, "dialogue": 6, "market": 8}
@@ -121,3 +122,4 @@ def test_reading_room_pdf_is_watermarked_per_reader(
 
     text = "".join(page.extract_text() or "" for page in PdfReader(BytesIO(pdf.content)).pages)
     assert "许教授" in text and "Test User · 春江影业" in text
+    assert scan(client, ["/scripts", f"/scripts/{script.id}", "/scripts?order=score"]) == {}

@@ -17,6 +17,7 @@ from avbase.core.accounts.models import Organisation, User
 from avbase.core.accounts.principal import Principal
 from avbase.core.errors import Conflict, Forbidden, NotFound
 from tests.conftest import csrf_from, login
+from tests.industry.test_raw_codes import scan
 
 SCRIPTS = Path(__file__).parent / "scripts"
 
@@ -134,3 +135,5 @@ def test_stripboard_pages_move_without_javascript_and_call_sheet_pdf(
     assert "村口大榕树下" in text and "阿婆" in text
     dood = client.get(f"/productions/{production.id}/dood")
     assert dood.status_code == 200 and "SWF" in dood.text
+    pages = ["/productions", f"/productions/{production.id}", f"/productions/{production.id}/stripboard"]
+    assert scan(client, [*pages, f"/productions/{production.id}/dood"]) == {}

@@ -22,6 +22,7 @@ from avbase.core.audit import AuditEntry
 from avbase.core.db import session_factory
 from avbase.core.errors import Conflict, Forbidden
 from tests.conftest import csrf_from, login
+from tests.industry.test_raw_codes import scan
 
 D = date
 
@@ -219,3 +220,4 @@ def test_directory_map_calendar_and_booking_pages(
         data={**form, "starts_on": "2027-03-01", "ends_on": "2027-03-01", "status": "blocked"},
     )
     assert blocked.status_code == 403
+    assert scan(client, ["/resources", f"/resources/{location.id}?month=2027-02", "/resources/quotes"]) == {}
