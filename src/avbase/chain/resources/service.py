@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import ColumnElement, and_, exists, or_, select, text
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from avbase.chain.resources.models import (
     TAKING,
@@ -139,38 +139,36 @@ def search(
             )
         )
         return rows[:limit], len(rows) > limit
-    free: list[int] = []
+    free: list[Resource] = []
     batch = max(32, wanted * 2)
     last: tuple[float, int] | None = None
     while len(free) < wanted:
-        page = select(Resource.id, Resource.rating).where(*conditions)
+        page = select(Resource).where(*conditions)
         if last is not None:
             page = page.where(
                 or_(Resource.rating < last[0], and_(Resource.rating == last[0], Resource.id < last[1]))
             )
-        candidates = [(row[0], row[1]) for row in session.execute(page.order_by(*order).limit(batch))]
-        if not candidates:
-            break
-        taken = set(
-            session.scalars(
-                select(Booking.resource_id).where(
-                    Booking.resource_id.in_([rid for rid, _rating in candidates]),
-                    Booking.starts_on <= filters.available_to,
-                    Booking.ends_on >= filters.available_from,
-                    Booking.status.in_(TAKING),
-                )
-            )
+        # One round trip per batch: the batch (materialised, so it is read along the index and cut first),
+        # each candidate with whether a booking takes a day of the window.
+        candidates = page.order_by(*order).limit(batch).cte("candidates").prefix_with("MATERIALIZED")
+        candidate = aliased(Resource, candidates)
+        taken = exists().where(
+            Booking.resource_id == candidate.id,
+            Booking.starts_on <= filters.available_to,
+            Booking.ends_on >= filters.available_from,
+            Booking.status.in_(TAKING),
         )
-        free += [rid for rid, _rating in candidates if rid not in taken]
-        if len(candidates) < batch:
+        checked = session.execute(
+            select(candidate, taken.label("taken")).order_by(candidate.rating.desc(), candidate.id.desc())
+        ).all()
+        if not checked:
             break
-        last = (candidates[-1][1], candidates[-1][0])
+        free += [row[0] for row in checked if not row[1]]
+        if len(checked) < batch:
+            break
+        last = (checked[-1][0].rating, checked[-1][0].id)
         batch = min(batch * 4, 4096)
-    shown = free[offset : offset + limit]
-    loaded = (
-        {r.id: r for r in session.scalars(select(Resource).where(Resource.id.in_(shown)))} if shown else {}
-    )
-    return [loaded[rid] for rid in shown], len(free) > offset + limit
+    return free[offset : offset + limit], len(free) > offset + limit
 
 
 def calendar(
