@@ -150,6 +150,8 @@ def create_app(engine: Engine | None = None, *, run_worker: bool | None = None) 
             connection.execute(text("SELECT 1"))
         return {"status": "ok", "version": __version__, "database": engine.dialect.name}
 
+    from avbase.chain import api as chain_api
+    from avbase.chain import pages as chain_pages
     from avbase.chain import production_web
     from avbase.core.accounts import api as accounts_api
     from avbase.core.accounts import pages as accounts_pages
@@ -179,6 +181,7 @@ def create_app(engine: Engine | None = None, *, run_worker: bool | None = None) 
         media_pages.router,
         search_pages.router,
         *production_web.page_routers(),
+        chain_pages.router,
     )
     for router in page_routers:
         app.include_router(router, include_in_schema=False, max_body_size=DEFAULT_MAX_BODY)
@@ -192,6 +195,7 @@ def create_app(engine: Engine | None = None, *, run_worker: bool | None = None) 
         media_api.router,
         search_api.router,
         *production_web.api_routers(),
+        chain_api.router,
     ):
         app.include_router(router, prefix="/api/v1", max_body_size=DEFAULT_MAX_BODY)
     return app

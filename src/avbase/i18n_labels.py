@@ -47,12 +47,20 @@ CHAIN_LABELS = [
 ]  # fmt: skip
 TARGET_SCHEMES = ["zj2024"]  # industry/data/targets-*.toml
 JOB_KINDS = ["audit.export", "demo.load", "industry.import", "media.analyse", "notifications.email"]
+CHAIN_VALUES = [
+    "duplicate", "amount_differs", "quantity_differs", "missing", "unexpected",
+    "chain_titles", "chain_windows", "chain_contracts", "chain_contract_parties", "chain_contract_terms",
+    "chain_statement_imports", "chain_runs", "chain_party_statements", "chain_reconciliations",
+    "chain_claims", "chain_claim_events", "ledger_accounts", "ledger_transactions", "ledger_postings",
+]  # fmt: skip
 
 
 def label_values() -> list[str]:
+    from avbase.chain.distribution.models import Channel, ContractState, TitleKind
     from avbase.chain.production.models import ProductionStage, TaskStatus
     from avbase.chain.resources import models as resources
     from avbase.chain.scripts.models import InterestKind, ReadStatus, Recommendation, WorkKind
+    from avbase.chain.settlement.models import ClaimState, RunState
     from avbase.core.accounts.models import OrgKind, Role
     from avbase.core.inbox import Urgency
     from avbase.core.jobs.models import JobState
@@ -72,6 +80,7 @@ def label_values() -> list[str]:
         *resources.ResourceKind, *resources.Trade, *resources.BookingStatus, *resources.QuoteRequestStatus,
         *resources.QuoteStatus, *ProductionStage, *TaskStatus,
         *WorkKind, *ReadStatus, *Recommendation, *InterestKind,
+        *TitleKind, *Channel, *ContractState, *RunState, *ClaimState,
     ]  # fmt: skip
     return (
         [str(value.value) for value in values]
@@ -84,4 +93,5 @@ def label_values() -> list[str]:
         + CHAIN_LABELS
         + TARGET_SCHEMES
         + JOB_KINDS
+        + CHAIN_VALUES
     )

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 
 def import_all_models() -> None:
+    import avbase.chain.distribution.models
     import avbase.chain.production.models
     import avbase.chain.resources.models
     import avbase.chain.scripts.models
+    import avbase.chain.settlement.models
     import avbase.core.accounts.models
     import avbase.core.audit
     import avbase.core.jobs.models
+    import avbase.core.ledger
     import avbase.core.notifications.models
     import avbase.core.routing
     import avbase.industry.models

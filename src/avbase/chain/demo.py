@@ -1,293 +1,224 @@
-"""Demo: a Hengdian and a Malanshan resource directory with bookings, two productions with stripboards and
-tasks across companies, and scripts in the exchange with coverage. Loaded once (skipped when present)."""
+"""Demo data of the chain: a Malanshan producer's titles with their windows, a theatrical contract and two
+platform contracts, a month of imported statements, approved settlement runs with ledger balances, and a
+reconciliation of a platform statement with each kind of discrepancy and an open claim."""
 
-# ruff: noqa: E501  (demo data rows read best one to a line)
 from __future__ import annotations
 
 import random
 import tempfile
-from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
-from typing import Any
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from avbase.chain.production import service as production
-from avbase.chain.production.models import Production, TaskStatus
-from avbase.chain.resources import service as resources
-from avbase.chain.resources.models import Booking, BookingStatus, QuoteRequest, Resource
-from avbase.chain.resources.schemas import BookingIn, QuoteAnswerIn, QuoteRequestIn, ResourceIn
-from avbase.chain.scripts import service as scripts
-from avbase.chain.scripts.breakdown import breakdown_lines
-from avbase.chain.scripts.models import Recommendation, Script, WorkKind
-from avbase.chain.scripts.samples import screenplay
-from avbase.core.accounts.models import Organisation, Role, User
+from avbase.chain.distribution import service as distribution
+from avbase.chain.distribution.models import Title
+from avbase.chain.distribution.service import PartyIn, TermIn
+from avbase.chain.settlement import claims
+from avbase.chain.settlement import service as settlement
+from avbase.chain.settlement.statements import import_statements
+from avbase.core.accounts.models import Organisation, OrgKind, User
 from avbase.core.accounts.principal import Principal
-from avbase.core.audit import Actor
-from avbase.core.db import session_scope
-from avbase.demo import data
 
-START = date(2027, 3, 1)
-HENGDIAN = (29.16, 120.31)
-MALANSHAN = (28.23, 112.99)
-
-# (owner index among the park's demo companies, kind, trade, name, place, day rate, (dlat, dlon), details)
-HENGDIAN_RESOURCES = [
-    (0, "studio", None, "横店 1号摄影棚", "横店影视城", "18000", None,
-     {"area_m2": 3000, "height_m": 18, "led_volume": False, "power_kw": 1200}),
-    (0, "studio", None, "横店 LED 虚拟拍摄棚", "横店影视城", "45000", None,
-     {"area_m2": 1800, "height_m": 12, "led_volume": True, "power_kw": 2000}),
-    (1, "location", None, "明清宫苑", "横店影视城", "30000", (0.01, 0.02),
-     {"permits": "横店影视城景区拍摄许可", "contact": "景区剧组服务中心 0579-8655xxxx"}),
-    (1, "location", None, "秦王宫", "横店影视城", "26000", (0.03, -0.01),
-     {"permits": "横店影视城景区拍摄许可", "contact": "景区剧组服务中心"}),
-    (1, "location", None, "广州街·香港街", "横店影视城", "22000", (-0.02, 0.03),
-     {"permits": "横店影视城景区拍摄许可", "contact": "景区剧组服务中心"}),
-    (1, "location", None, "清明上河图", "横店影视城", "20000", (0.05, 0.04), {"permits": "景区拍摄许可"}),
-    (2, "equipment", None, "ARRI Alexa 35 摄影机套装", "横店", "3500", None, {"items": ["机身", "镜头组", "跟焦"]}),
-    (2, "equipment", None, "18K 灯光车", "横店", "6000", None, {"power_kw": 120}),
-    (3, "crew", "director", "周导（导演）", "横店", "8000", None, {"credits": ["《江南雨》", "《古镇》"]}),
-    (3, "crew", "dop", "陈光（摄影指导）", "横店", "6000", None, {"credits": ["《江南雨》"]}),
-    (3, "crew", "gaffer", "吴亮（灯光师）", "横店", "2500", None, {}),
-    (3, "crew", "actor", "林小雨（演员）", "横店", "12000", None, {"roles": ["女主角"]}),
-    (4, "service", "post_production", "横店星光后期制作中心", "横店", "9000", None, {}),
-    (4, "service", "vfx", "横店影像视效工作室", "横店", "15000", None, {"shots_per_month": 300}),
-    (5, "service", "colour", "东阳调色间", "东阳", "7000", None, {"standards": ["HDR Vivid", "HDR10"]}),
-    (5, "service", "sound", "歌山录音混录棚", "东阳", "8000", None, {"formats": ["Audio Vivid", "5.1"]}),
-]  # fmt: skip
-MALANSHAN_RESOURCES = [
-    (0, "studio", None, "马栏山虚拟制作棚", "马栏山视频文创园", "40000", None,
-     {"area_m2": 1500, "height_m": 10, "led_volume": True, "power_kw": 1600}),
-    (0, "studio", None, "马栏山演播厅 A", "马栏山视频文创园", "25000", None,
-     {"area_m2": 2000, "height_m": 14, "led_volume": False, "power_kw": 1000}),
-    (1, "location", None, "橘子洲头", "长沙", "15000", (0.0, -0.04), {"permits": "长沙市景区拍摄审批"}),
-    (1, "location", None, "岳麓书院", "长沙", "18000", (-0.05, -0.05), {"permits": "文物单位拍摄审批"}),
-    (1, "location", None, "太平老街", "长沙", "9000", (-0.03, -0.02), {"permits": "街道办拍摄备案"}),
-    (2, "service", "dubbing", "湘江配音译制中心", "马栏山", "6000", None, {"languages": ["普通话", "英语", "越南语"]}),
-    (2, "service", "subtitles", "芙蓉多语字幕工作室", "马栏山", "3000", None, {"languages": ["中文", "英文", "泰文"]}),
-    (3, "service", "music", "马栏山原创音乐工坊", "马栏山", "10000", None, {}),
-    (3, "service", "animation", "马栏山动画制作中心", "马栏山", "12000", None, {}),
-    (4, "service", "vfx", "湘江数字视效", "马栏山", "14000", None, {}),
-    (4, "crew", "editor", "黄剪（剪辑师）", "长沙", "3000", None, {"credits": ["《都市夜归人》"]}),
-    (5, "equipment", None, "Sony VENICE 2 套装", "马栏山", "4000", None, {}),
-]  # fmt: skip
+PRODUCER_USER = "hunan.staff"
+PERIOD = "2024-11"
+SEED = 2024
+PARTNERS = {
+    "潇湘电影院线（演示）": "430000",
+    "湘影发行有限公司（演示）": "430105",
+    "云帆视频平台（演示）": "330106",
+}
 
 
-def _principal(session: Session, username: str) -> Principal:
-    user = session.scalar(select(User).where(User.username == username))
-    assert user is not None, username
-    return Principal.of(user)
+def _org(session: Session, name: str, region: str) -> Organisation:
+    found = session.scalar(select(Organisation).where(Organisation.name == name))
+    if found is None:
+        found = Organisation(name=name, kind=OrgKind.enterprise, region_code=region)
+        session.add(found)
+        session.flush()
+    return found
 
 
-def _acting_for(session: Session, org: Organisation) -> Principal:
-    """Staff of a demo company that has no demo login: the operator acting for it."""
-    return Principal(0, "demo", "demo", Role.enterprise_staff, org.id, org.name, org.region_code)
-
-
-def _directory(
-    session: Session, park: data.DemoOrg, rows: list[tuple[Any, ...]], centre: tuple[float, float]
-) -> list[Resource]:
-    companies = [c for c in data.enterprises() if c.managed_by == park.name]
-    by_name = {
-        o.name: o
-        for o in session.scalars(
-            select(Organisation).where(Organisation.name.in_([c.name for c in companies]))
-        )
-    }
-    rng = random.Random(18)
-    made = []
-    for index, kind, trade, name, place, rate, offset, details in rows:
-        owner = _acting_for(session, by_name[companies[index].name])
-        lat, lon = (centre[0] + offset[0], centre[1] + offset[1]) if offset else (None, None)
-        resource = resources.create_resource(
-            session, owner,
-            ResourceIn.model_validate({
-                "kind": kind, "trade": trade, "name": name, "place": place, "day_rate": rate,
-                "region_code": park.region_code, "lat": lat, "lon": lon, "details": details,
-                "description": f"{place}的{name}，由{owner.org_name}维护。",
-            }),
-        )  # fmt: skip
-        resource.rating = round(rng.uniform(3.6, 5.0), 1)
-        resource.rating_count = rng.randrange(5, 120)
-        made.append(resource)
-    session.flush()
-    return made
-
-
-def _bookings(session: Session, made: list[Resource], bookers: list[Principal]) -> int:
-    rng = random.Random(146)
-    count = 0
-    for resource in made:
-        day = START + timedelta(days=rng.randrange(0, 10))
-        for _ in range(rng.randrange(2, 6)):
-            length = rng.randrange(1, 8)
-            booker = rng.choice(bookers)
-            owner_blocks = rng.random() < 0.15
-            data_in = BookingIn(
-                starts_on=day, ends_on=day + timedelta(days=length - 1),
-                status=BookingStatus.blocked if owner_blocks else rng.choice([BookingStatus.confirmed, BookingStatus.held]),
-                note="设备检修" if owner_blocks else "剧组预订",
-            )  # fmt: skip
-            who = replace(bookers[0], org_id=resource.org_id) if owner_blocks else booker
-            if who.org_id != resource.org_id or owner_blocks:
-                resources.book(session, who, resource.id, data_in)
-                count += 1
-            day += timedelta(days=length + rng.randrange(2, 20))
-    return count
-
-
-def _production(
-    session: Session, lead: Principal, title: str, partners: list[tuple[Principal, str]], style: str, seed: int,
-    project_id: int | None,
-) -> Production:  # fmt: skip
-    item = production.create_production(
-        session, lead, title=title, industry_project_id=project_id, starts_on=START
+def load(session: Session) -> dict[str, int]:
+    user = session.scalar(select(User).where(User.username == PRODUCER_USER))
+    if user is None:
+        return {"chain_contracts": 0}
+    producer = Principal.of(user)
+    if session.scalar(select(Title.id).where(Title.org_id == producer.org_id)) is not None:
+        return {"chain_contracts": len(distribution.list_contracts(session, producer))}
+    cinema, distributor, platform = (_org(session, name, region) for name, region in PARTNERS.items())
+    film = distribution.create_title(session, producer, name="湘江夜行", kind="film")
+    online = distribution.create_title(session, producer, name="马栏山奇遇", kind="film", note="网络电影")
+    series = distribution.create_title(session, producer, name="星火微光", kind="micro_drama")
+    window = distribution.add_window
+    window(
+        session,
+        producer,
+        film.id,
+        channel="theatrical",
+        territory="CN",
+        starts_on=date(2024, 10, 1),
+        ends_on=date(2024, 12, 31),
+        exclusive=True,
+        licensee_org_id=cinema.id,
     )
-    for partner, role in partners:
-        production.add_company(session, lead, item.id, partner.org_id, role)
-    text = screenplay(pages=8, seed=seed, style=style, title=title)
-    result = breakdown_lines(text.splitlines())
-    production.load_breakdown(session, lead, item.id, result)
-    days = [production.add_day(session, lead, item.id, START + timedelta(days=i)) for i in range(4)]
-    _board, pool = production.stripboard(session, lead, item.id)
-    for index, scene in enumerate(pool.scenes[: len(pool.scenes) * 2 // 3]):
-        production.move_scene(session, lead, item.id, scene.id, days[index % len(days)].id, 99)
-    for name, role, character in (("周导", "导演", None), ("陈光", "摄影指导", None), ("林小雨", "演员", "林秋"),
-                                  ("赵一", "演员", "陈默"), ("王副导", "副导演", None)):  # fmt: skip
-        production.add_crew(
-            session, lead, item.id, name=name, role=role, character=character, call_time="06:30"
+    window(
+        session,
+        producer,
+        film.id,
+        channel="pvod",
+        territory="CN",
+        starts_on=date(2025, 1, 1),
+        ends_on=date(2025, 2, 28),
+        exclusive=False,
+    )
+    window(
+        session,
+        producer,
+        film.id,
+        channel="svod",
+        territory="CN",
+        starts_on=date(2025, 3, 1),
+        exclusive=True,
+        licensee_org_id=platform.id,
+    )
+    window(session, producer, film.id, channel="overseas", territory="HK", starts_on=date(2024, 11, 15))
+    window(
+        session,
+        producer,
+        online.id,
+        channel="svod",
+        territory="CN",
+        starts_on=date(2024, 10, 18),
+        ends_on=date(2025, 4, 17),
+        exclusive=True,
+        licensee_org_id=platform.id,
+    )
+    window(
+        session,
+        producer,
+        series.id,
+        channel="avod",
+        territory="CN",
+        starts_on=date(2024, 11, 1),
+        licensee_org_id=platform.id,
+    )
+    me = PartyIn("producer", producer.org_name, producer.org_id)
+    distribution.create_contract(
+        session,
+        producer,
+        code="MLS-FILM-2024-01",
+        name="《湘江夜行》院线发行与分账",
+        title_id=film.id,
+        model="cn-theatrical",
+        starts_on=date(2024, 10, 1),
+        parties=[
+            PartyIn("exhibitor", cinema.name, cinema.id),
+            PartyIn("distributor", distributor.name, distributor.id),
+            PartyIn("guarantor", distributor.name + "（保底）"),
+            PartyIn("fund", "国家电影事业发展专项资金"),
+            PartyIn("tax", "税务机关"),
+            PartyIn("agency", "中影数字院线（代理）"),
+            me,
+        ],
+        terms=[
+            TermIn(
+                "producer_share_tiers",
+                "0:43%,3亿:45%,8亿:47%",
+                date(2024, 10, 1),
+                "发行合同第4.1条：按影片累计票房分档",
+            ),
+            TermIn("agency_fee_rate", "1%", date(2024, 10, 1), "发行合同第4.3条"),
+            TermIn("distribution_fee_rate", "8%", date(2024, 10, 1), "发行合同第5.1条"),
+            TermIn("guarantee", "1500万", date(2024, 10, 1), "保底发行协议第2条"),
+            TermIn("guarantor_share_above", "60%", date(2024, 10, 1), "保底发行协议第3条"),
+        ],
+    )
+    distribution.create_contract(
+        session,
+        producer,
+        code="MLS-NET-2024-02",
+        name="《马栏山奇遇》网络电影独家分账",
+        title_id=online.id,
+        model="member-hours",
+        starts_on=date(2024, 10, 18),
+        parties=[PartyIn("distributor", distributor.name, distributor.id), me],
+        terms=[
+            TermIn("rules", "iqiyi-online-film-2024", date(2024, 10, 18), "平台分账规则（2024年10月1日起）"),
+            TermIn("new_member_bonus", "6", date(2024, 10, 18), "合同第6条：拉新奖励每人6元"),
+            TermIn("distribution_fee_rate", "10%", date(2024, 10, 18), "发行代理协议第3条"),
+            TermIn("costs", "200万", date(2024, 10, 18), "合同第8条：宣发费用先行回收"),
+        ],
+    )
+    distribution.create_contract(
+        session,
+        producer,
+        code="MLS-MD-2024-03",
+        name="《星火微光》微短剧会员+广告分成",
+        title_id=series.id,
+        model="revenue-share",
+        starts_on=date(2024, 11, 1),
+        parties=[me],
+        terms=[
+            TermIn("member_share", "60%", date(2024, 11, 1), "合作协议第3.1条"),
+            TermIn("ad_share", "35%", date(2024, 11, 1), "合作协议第3.2条"),
+        ],
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        box_office, platform_statement, expected = _statement_files(Path(folder))
+        import_statements(session, producer, box_office, source="猫眼专业版（演示）")
+        import_statements(session, producer, platform_statement, source=platform.name)
+        for code in ("MLS-FILM-2024-01", "MLS-NET-2024-02", "MLS-MD-2024-03"):
+            run = settlement.settle(session, producer, code, period=PERIOD)
+            settlement.approve(session, producer, run.id)
+        owed = next(b.owed for b in settlement.balances(session, producer) if b.name.startswith(cinema.name))
+        settlement.record_payment(
+            session, producer, "MLS-FILM-2024-01", role="exhibitor", amount=owed, on=date(2024, 12, 10)
         )
-    shoot = production.create_task(session, lead, item.id, title="主体拍摄与素材交付", org_id=lead.org_id,
-                                   due_on=START + timedelta(days=20))  # fmt: skip
-    previous = shoot.id
-    for partner, role in partners:
-        task = production.create_task(
-            session, lead, item.id, title=f"{role}：第一批交付", org_id=partner.org_id,
-            due_on=START + timedelta(days=45), depends_on=[previous],
-        )  # fmt: skip
-        previous = task.id
-    production.set_task_status(session, lead, shoot.id, TaskStatus.done)
-    return item
-
-
-def _exchange(
-    session: Session, creator: Principal, producer: Principal, hunan: Principal, expert: Principal
-) -> int:
-    folder = Path(tempfile.mkdtemp(prefix="avbase-demo-scripts-"))
-    works = [
-        ("江边", "家庭", "返乡的建筑师与渔家女，在一条将被填平的江湾重逢。", "dash", WorkKind.script),
-        ("都市夜归人", "都市", "一个出租车司机一夜之间救下三个陌生人。", "dichang", WorkKind.script),
-        (
-            "实验室的灯",
-            "悬疑",
-            "一夜未眠的实验室，一份必须在日出前销毁的样本。",
-            "changjing",
-            WorkKind.script,
-        ),
-        ("榕树下", "乡村", "一部写村口大榕树百年的长篇小说，征集影视改编。", "changjing", WorkKind.literary),
-    ]
-    made = []
-    for index, (title, genre, logline, style, kind) in enumerate(works):
-        path = folder / f"{title}.txt"
-        path.write_text(screenplay(pages=4 + index * 2, seed=200 + index, style=style, title=title), "utf-8")
-        script, _certificate = scripts.deposit(
-            session, creator, path, title=title, genre=genre, logline=logline, kind=kind,
-            synopsis=f"《{title}》：{logline}故事在横店与长沙两地展开。",
-        )  # fmt: skip
-        made.append(script)
-    scores = [
-        {"premise": 8, "structure": 7, "characters": 9, "dialogue": 7, "market": 8},
-        {"premise": 7, "structure": 8, "characters": 7, "dialogue": 8, "market": 9},
-        {"premise": 9, "structure": 6, "characters": 7, "dialogue": 6, "market": 7},
-    ]
-    for script, score, rec in zip(
-        made,
-        scores,
-        (Recommendation.recommend, Recommendation.recommend, Recommendation.consider),
-        strict=False,
-    ):
-        scripts.write_coverage(
+        kept, result = claims.reconcile_and_keep(
             session,
-            expert,
-            script.id,
-            scores=score,
-            recommendation=rec,
-            comments="人物立得住，第二幕节奏可再紧。",
+            producer,
+            statement=platform_statement,
+            expected=expected,
+            counterparty=platform.name,
+            statement_name="云帆视频2024年11月分账单.csv",
+            expected_name="我方11月预期.csv",
         )
-    request = scripts.request_read(session, producer, made[0].id, "春季项目在找家庭题材。")
-    scripts.decide_read(session, creator, request.id, admit=True)
-    scripts.mark_interest(session, producer, made[0].id)
-    scripts.mark_interest(session, hunan, made[1].id)
-    scripts.set_brief(session, hunan, ["乡村", "家庭"], "找可改编的乡村题材文学作品。")
-    return len(made)
-
-
-def load(engine: Engine) -> dict[str, int]:
-    with session_scope(engine) as session:
-        present = bool(session.scalar(select(func.count()).select_from(Production)))
-    if not present:
-        # Steps in transactions of their own: SQLite has one writer, and the job's heartbeat must get through.
-        for step in (_load_directories, _load_productions, _load_exchange):
-            with session_scope(engine) as session:
-                session.info["actor"] = Actor(name="demo")
-                step(session)
-    with session_scope(engine) as session:
-        tables = {"chain_resources": Resource, "chain_bookings": Booking, "productions": Production,
-                  "scripts": Script, "quote_requests": QuoteRequest}  # fmt: skip
-        return {
-            key: session.scalar(select(func.count()).select_from(model)) or 0 for key, model in tables.items()
-        }
-
-
-def _load_directories(session: Session) -> None:
-    studio, hunan = _principal(session, "studio.staff"), _principal(session, "hunan.staff")
-    hengdian = _directory(session, data.PARKS[2], HENGDIAN_RESOURCES, HENGDIAN)
-    malanshan = _directory(session, data.PARKS[4], MALANSHAN_RESOURCES, MALANSHAN)
-    _bookings(session, hengdian + malanshan, [studio, hunan])
-
-
-def _load_exchange(session: Session) -> None:
-    studio, hunan = _principal(session, "studio.staff"), _principal(session, "hunan.staff")
-    creator, expert = _principal(session, "creator"), _principal(session, "reviewer")
-    _exchange(session, creator, studio, hunan, expert)
-
-
-def _load_productions(session: Session) -> None:
-    studio, hunan = _principal(session, "studio.staff"), _principal(session, "hunan.staff")
-
-    def named(name: str) -> Resource:
-        return session.scalars(select(Resource).where(Resource.name == name)).one()
-
-    vfx, colour, dubbing = named("横店影像视效工作室"), named("东阳调色间"), named("湘江配音译制中心")
-
-    def partner(resource: Resource) -> Principal:
-        return Principal(0, "demo", "demo", Role.enterprise_staff, resource.org_id, "", "")
-
-    first = _production(
+    index = next(i for i, d in enumerate(result.discrepancies) if d.kind == "duplicate")
+    claims.raise_claim(
         session,
-        studio,
-        "江边",
-        [(partner(vfx), "视效"), (partner(colour), "调色"), (hunan, "配音与字幕")],
-        "dash",
-        11,
-        None,
+        producer,
+        kept.id,
+        index=index,
+        counterparty_org_id=platform.id,
+        text="11月30日会员观看时长重复计入，请核减并出具更正对账单。",
     )
-    _production(
-        session,
-        hunan,
-        "都市夜归人",
-        [(partner(dubbing), "配音"), (studio, "横店外景协拍")],
-        "dichang",
-        12,
-        None,
-    )
-    _request, quotes = resources.request_quotes(
-        session, studio,
-        QuoteRequestIn(title="《江边》LED 虚拟拍摄 3 天", kind="studio", starts_on=START + timedelta(days=60),
-                       ends_on=START + timedelta(days=62), production_id=first.id),
-    )  # fmt: skip
-    for quote in quotes[:2]:
-        resources.answer_quote(session, partner(session.get_one(Resource, quote.resource_id)), quote.id,
-                               QuoteAnswerIn(day_rate=session.get_one(Resource, quote.resource_id).day_rate, message="含灯光与技术人员"))  # fmt: skip
+    return {"chain_contracts": 3}
+
+
+def _statement_files(folder: Path) -> tuple[Path, Path, Path]:
+    rng = random.Random(SEED)
+    box_office = folder / "湘江夜行_2024-11_票房日报.csv"
+    lines = ["片名,期间,指标,数量,金额"]
+    for day in range(1, 31):
+        people = rng.randint(20_000, 90_000)
+        lines.append(f"湘江夜行,2024-11-{day:02d},票房,{people},{people * rng.randint(3600, 4400) / 100:.2f}")
+    box_office.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    platform_lines = [
+        "title,period,metric,quantity,amount",
+        "马栏山奇遇,2024-11,member_hours,2350000,0.00",
+        "马栏山奇遇,2024-11,new_members,1800,0.00",
+        "星火微光,2024-11,member_revenue,0,812345.67",
+        "星火微光,2024-11,ad_revenue,0,204567.89",
+    ]
+    expected_lines = [*platform_lines, "星火微光,2024-11,new_members,900,0.00"]  # missing from the statement
+    statement = [*platform_lines, "马栏山奇遇,2024-11,member_hours,2350000,0.00"]  # counted twice
+    statement[3] = "星火微光,2024-11,member_revenue,0,812300.00"  # the amount differs
+    statement[2] = "马栏山奇遇,2024-11,new_members,1750,0.00"  # the quantity differs
+    statement.append("星火微光,2024-10,ad_revenue,0,1200.00")  # a month that was not expected
+    platform_statement = folder / "platform-2024-11.csv"
+    platform_statement.write_text("\n".join(statement) + "\n", encoding="utf-8")
+    expected = folder / "expected-2024-11.csv"
+    expected.write_text("\n".join(expected_lines) + "\n", encoding="utf-8")
+    return box_office, platform_statement, expected

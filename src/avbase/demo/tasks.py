@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from avbase.chain import demo as chain_demo
+from avbase.chain import production_demo
 from avbase.core.accounts import service as accounts
 from avbase.core.accounts.models import Organisation, User
 from avbase.core.accounts.schemas import UserIn
@@ -73,14 +74,18 @@ def load_demo(ctx: JobContext) -> dict[str, Any]:
         session.info["actor"] = Actor(name="demo")
         policy = policy_demo.load(session)
         measures = session.scalar(select(func.count()).select_from(Measure)) or 0
+    with session_scope(ctx.engine) as session:
+        session.info["actor"] = Actor(name="demo")
+        chain = chain_demo.load(session)
     media = media_demo.load(ctx.engine)
-    chain = chain_demo.load(ctx.engine)
+    production = production_demo.load(ctx.engine)
     return {
         "organisations": created_orgs,
         "users": created_users,
         **industry,
         "measures": measures,
         **policy,
-        **media,
         **chain,
+        **media,
+        **production,
     }

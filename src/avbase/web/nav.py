@@ -49,6 +49,7 @@ NAV: list[NavItem] = [
     NavItem("resources", N_("Production resources"), "/resources"),
     NavItem("productions", N_("Productions"), "/productions"),
     NavItem("scripts", N_("Script exchange"), "/scripts"),
+    NavItem("chain", N_("Distribution and settlement"), "/chain", FILERS),
     NavItem("organisations", N_("Organisations"), "/organisations"),
     NavItem(
         "users", N_("Users"), "/users", frozenset({Role.admin, Role.authority_officer, Role.park_operator})

@@ -1,7 +1,7 @@
 """chain production
 
 Revision ID: 0022
-Revises: 0018
+Revises: 0021
 Create Date: 2026-11-30 15:04:04.465174
 """
 
@@ -14,7 +14,7 @@ import avbase.core.db
 import avbase.kit.money
 
 revision = "0022"
-down_revision = "0018"
+down_revision = "0021"
 branch_labels = None
 depends_on = None
 
