@@ -159,6 +159,8 @@ def create_app(engine: Engine | None = None, *, run_worker: bool | None = None) 
     from avbase.core.audit_views import pages as audit_pages
     from avbase.core.jobs import api as jobs_api
     from avbase.core.jobs import pages as jobs_pages
+    from avbase.ecosystem import api as ecosystem_api
+    from avbase.ecosystem import pages as ecosystem_pages
     from avbase.industry import api as industry_api
     from avbase.industry import pages as industry_pages
     from avbase.media import api as media_api
@@ -182,6 +184,7 @@ def create_app(engine: Engine | None = None, *, run_worker: bool | None = None) 
         search_pages.router,
         *production_web.page_routers(),
         chain_pages.router,
+        ecosystem_pages.router,
     )
     for router in page_routers:
         app.include_router(router, include_in_schema=False, max_body_size=DEFAULT_MAX_BODY)
@@ -196,6 +199,7 @@ def create_app(engine: Engine | None = None, *, run_worker: bool | None = None) 
         search_api.router,
         *production_web.api_routers(),
         chain_api.router,
+        ecosystem_api.router,
     ):
         app.include_router(router, prefix="/api/v1", max_body_size=DEFAULT_MAX_BODY)
     return app

@@ -31,7 +31,6 @@ ENTITY_TYPES = [
     "policy_round_scores", "media_assets", "media_text_segments", "notifications",
     "notification_preferences", "unit_routes",
 ]  # fmt: skip
-INBOX_DOMAINS = ["industry", "policy", "media"]
 # The production chain: scene time and setting, crew roles, coverage criteria, resource facts, audit events.
 CHAIN_LABELS = [
     "day", "night", "dawn", "dusk", "int", "ext", "int/ext", "chain.script.read",
@@ -53,6 +52,7 @@ CHAIN_VALUES = [
     "chain_statement_imports", "chain_runs", "chain_party_statements", "chain_reconciliations",
     "chain_claims", "chain_claim_events", "ledger_accounts", "ledger_transactions", "ledger_postings",
 ]  # fmt: skip
+INBOX_DOMAINS = ["industry", "policy", "media", "ecosystem"]
 
 
 def label_values() -> list[str]:

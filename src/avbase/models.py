@@ -15,6 +15,7 @@ def import_all_models() -> None:
     import avbase.core.ledger
     import avbase.core.notifications.models
     import avbase.core.routing
+    import avbase.ecosystem.models
     import avbase.industry.models
     import avbase.media.models
     import avbase.policy.models

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from avbase.chain.production import service as production
 from avbase.chain.production.models import Production, TaskStatus
 from avbase.chain.resources import service as resources
-from avbase.chain.resources.models import Booking, BookingStatus, QuoteRequest, Resource
+from avbase.chain.resources.models import Booking, BookingStatus, ProductionResource, QuoteRequest
 from avbase.chain.resources.schemas import BookingIn, QuoteAnswerIn, QuoteRequestIn, ResourceIn
 from avbase.chain.scripts import service as scripts
 from avbase.chain.scripts.breakdown import breakdown_lines
@@ -88,7 +88,7 @@ def _acting_for(session: Session, org: Organisation) -> Principal:
 
 def _directory(
     session: Session, park: data.DemoOrg, rows: list[tuple[Any, ...]], centre: tuple[float, float]
-) -> list[Resource]:
+) -> list[ProductionResource]:
     companies = [c for c in data.enterprises() if c.managed_by == park.name]
     by_name = {
         o.name: o
@@ -116,7 +116,7 @@ def _directory(
     return made
 
 
-def _bookings(session: Session, made: list[Resource], bookers: list[Principal]) -> int:
+def _bookings(session: Session, made: list[ProductionResource], bookers: list[Principal]) -> int:
     rng = random.Random(146)
     count = 0
     for resource in made:
@@ -234,7 +234,7 @@ def load(engine: Engine) -> dict[str, int]:
                 session.info["actor"] = Actor(name="demo")
                 step(session)
     with session_scope(engine) as session:
-        tables = {"chain_resources": Resource, "chain_bookings": Booking, "productions": Production,
+        tables = {"chain_resources": ProductionResource, "chain_bookings": Booking, "productions": Production,
                   "scripts": Script, "quote_requests": QuoteRequest}  # fmt: skip
         return {
             key: session.scalar(select(func.count()).select_from(model)) or 0 for key, model in tables.items()
@@ -257,12 +257,12 @@ def _load_exchange(session: Session) -> None:
 def _load_productions(session: Session) -> None:
     studio, hunan = _principal(session, "studio.staff"), _principal(session, "hunan.staff")
 
-    def named(name: str) -> Resource:
-        return session.scalars(select(Resource).where(Resource.name == name)).one()
+    def named(name: str) -> ProductionResource:
+        return session.scalars(select(ProductionResource).where(ProductionResource.name == name)).one()
 
     vfx, colour, dubbing = named("横店影像视效工作室"), named("东阳调色间"), named("湘江配音译制中心")
 
-    def partner(resource: Resource) -> Principal:
+    def partner(resource: ProductionResource) -> Principal:
         return Principal(0, "demo", "demo", Role.enterprise_staff, resource.org_id, "", "")
 
     first = _production(
@@ -289,5 +289,5 @@ def _load_productions(session: Session) -> None:
                        ends_on=START + timedelta(days=62), production_id=first.id),
     )  # fmt: skip
     for quote in quotes[:2]:
-        resources.answer_quote(session, partner(session.get_one(Resource, quote.resource_id)), quote.id,
-                               QuoteAnswerIn(day_rate=session.get_one(Resource, quote.resource_id).day_rate, message="含灯光与技术人员"))  # fmt: skip
+        resources.answer_quote(session, partner(session.get_one(ProductionResource, quote.resource_id)), quote.id,
+                               QuoteAnswerIn(day_rate=session.get_one(ProductionResource, quote.resource_id).day_rate, message="含灯光与技术人员"))  # fmt: skip

@@ -15,6 +15,7 @@ from avbase.core.audit import Actor
 from avbase.core.db import session_scope
 from avbase.core.jobs.registry import JobContext, job_handler
 from avbase.demo import data
+from avbase.ecosystem import demo as ecosystem_demo
 from avbase.industry import demo as industry_demo
 from avbase.media import demo as media_demo
 from avbase.policy import demo as policy_demo
@@ -79,6 +80,7 @@ def load_demo(ctx: JobContext) -> dict[str, Any]:
         chain = chain_demo.load(session)
     media = media_demo.load(ctx.engine)
     production = production_demo.load(ctx.engine)
+    ecosystem = ecosystem_demo.load(ctx.engine)
     return {
         "organisations": created_orgs,
         "users": created_users,
@@ -88,4 +90,5 @@ def load_demo(ctx: JobContext) -> dict[str, Any]:
         **chain,
         **media,
         **production,
+        **ecosystem,
     }

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 import typer
 
-from avbase.chain.resources.models import Booking, BookingStatus, Resource, ResourceKind
+from avbase.chain.resources.models import Booking, BookingStatus, ProductionResource, ResourceKind
 from avbase.core.db import get_engine, session_scope
 from avbase.core.i18n import _, label
 from avbase.industry.cli import AsUser, Json
@@ -22,7 +22,7 @@ from avbase.media.cli import Org, owner
 resources_app = typer.Typer(help="Production resources: search, add and book.", no_args_is_help=True)
 
 
-def resource_dict(resource: Resource) -> dict[str, Any]:
+def resource_dict(resource: ProductionResource) -> dict[str, Any]:
     from avbase.chain.resources.schemas import ResourceOut
 
     return ResourceOut.model_validate(resource).model_dump(mode="json")

@@ -48,7 +48,7 @@ class BookingStatus(StrEnum):
 TAKING = (BookingStatus.held, BookingStatus.confirmed, BookingStatus.blocked)
 
 
-class Resource(Audited, TimestampMixin, Base):
+class ProductionResource(Audited, TimestampMixin, Base):
     __tablename__ = "chain_resources"
     __table_args__ = (
         # Search walks the best-rated rows of a kind (and trade) first, stopping at a page of available ones.

@@ -13,7 +13,14 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
 from avbase.chain.resources import service
-from avbase.chain.resources.models import BookingStatus, Quote, QuoteRequest, Resource, ResourceKind, Trade
+from avbase.chain.resources.models import (
+    BookingStatus,
+    ProductionResource,
+    Quote,
+    QuoteRequest,
+    ResourceKind,
+    Trade,
+)
 from avbase.chain.resources.schemas import BookingIn, QuoteAnswerIn, QuoteRequestIn
 from avbase.core.accounts.models import Organisation
 from avbase.core.errors import AvbaseError
@@ -34,10 +41,10 @@ def _date(text: str | None) -> date | None:
         return None
 
 
-def location_maps(resources: list[Resource]) -> list[dict[str, object]]:
+def location_maps(resources: list[ProductionResource]) -> list[dict[str, object]]:
     """Locations placed on an SVG per area (the first four digits of the region code: a city), by longitude
     and latitude; no map tiles, the platform runs offline."""
-    areas: dict[str, list[Resource]] = {}
+    areas: dict[str, list[ProductionResource]] = {}
     for resource in resources:
         if resource.lat is not None and resource.lon is not None:
             areas.setdefault(resource.region_code[:4], []).append(resource)
@@ -89,8 +96,8 @@ def directory(
     )
     locations = list(
         db.scalars(
-            select(Resource)
-            .where(Resource.kind == ResourceKind.location, Resource.active.is_(True))
+            select(ProductionResource)
+            .where(ProductionResource.kind == ResourceKind.location, ProductionResource.active.is_(True))
             .limit(300)
         )
     )
@@ -119,9 +126,9 @@ def quotes(request: Request, db: Db, principal: PagePrincipal) -> Response:
     answers = {
         r.id: list(db.scalars(select(Quote).where(Quote.request_id == r.id).order_by(Quote.id))) for r in mine
     }
-    names = dict(db.execute(select(Resource.id, Resource.name)).all()) if mine else {}
+    names = dict(db.execute(select(ProductionResource.id, ProductionResource.name)).all()) if mine else {}
     incoming = service.quotes_for_provider(db, principal)
-    names.update({q.resource_id: db.get_one(Resource, q.resource_id).name for q, _r in incoming})
+    names.update({q.resource_id: db.get_one(ProductionResource, q.resource_id).name for q, _r in incoming})
     return render(
         request, "resources/quotes.html",
         {"mine": mine, "answers": answers, "incoming": incoming, "names": names, "kinds": list(ResourceKind)},

@@ -18,11 +18,11 @@ from avbase.chain.resources.models import (
     TAKING,
     Booking,
     BookingStatus,
+    ProductionResource,
     Quote,
     QuoteRequest,
     QuoteRequestStatus,
     QuoteStatus,
-    Resource,
     ResourceKind,
 )
 from avbase.chain.resources.schemas import BookingIn, QuoteAnswerIn, QuoteRequestIn, ResourceIn
@@ -38,14 +38,14 @@ def _require_writer(principal: Principal) -> None:
         raise Forbidden("Your role may read the directory but not change it.")
 
 
-def get_resource(session: Session, resource_id: int) -> Resource:
-    resource = session.get(Resource, resource_id)
+def get_resource(session: Session, resource_id: int) -> ProductionResource:
+    resource = session.get(ProductionResource, resource_id)
     if resource is None or not resource.active:
         raise NotFound("No resource has the id {id}.", field="resource_id", id=resource_id)
     return resource
 
 
-def create_resource(session: Session, principal: Principal, data: ResourceIn) -> Resource:
+def create_resource(session: Session, principal: Principal, data: ResourceIn) -> ProductionResource:
     """A new resource of the principal's organisation (an administrator may name another one)."""
     _require_writer(principal)
     org_id = principal.org_id
@@ -57,13 +57,15 @@ def create_resource(session: Session, principal: Principal, data: ResourceIn) ->
         org_id = data.org_id
     if data.kind is ResourceKind.service and not data.trade:
         raise AvbaseError("A service company needs its trade.", field="trade")
-    resource = Resource(org_id=org_id, **data.model_dump(exclude={"org_id"}))
+    resource = ProductionResource(org_id=org_id, **data.model_dump(exclude={"org_id"}))
     session.add(resource)
     session.flush()
     return resource
 
 
-def update_resource(session: Session, principal: Principal, resource_id: int, data: ResourceIn) -> Resource:
+def update_resource(
+    session: Session, principal: Principal, resource_id: int, data: ResourceIn
+) -> ProductionResource:
     resource = get_resource(session, resource_id)
     if not principal.owns(resource.org_id):
         raise Forbidden("Only the organisation that owns this resource may change it.")
@@ -97,7 +99,7 @@ class SearchFilters:
 
 def search(
     session: Session, filters: SearchFilters, *, limit: int = 20, offset: int = 0
-) -> tuple[list[Resource], bool]:
+) -> tuple[list[ProductionResource], bool]:
     """Active resources that match every filter, best rated first; and whether more follow. No total count:
     with an availability window that would test every resource's calendar.
 
@@ -108,25 +110,25 @@ def search(
     limit = max(1, min(limit, MAX_SEARCH_PAGE))
     offset = max(0, offset)
     wanted = offset + limit + 1
-    conditions: list[ColumnElement[bool]] = [Resource.active.is_(True)]
+    conditions: list[ColumnElement[bool]] = [ProductionResource.active.is_(True)]
     if filters.kind is not None:
-        conditions.append(Resource.kind == filters.kind)
+        conditions.append(ProductionResource.kind == filters.kind)
     if filters.trade:
-        conditions.append(Resource.trade == filters.trade)
+        conditions.append(ProductionResource.trade == filters.trade)
     if filters.region:
-        conditions.append(Resource.region_code.startswith(filters.region, autoescape=True))
+        conditions.append(ProductionResource.region_code.startswith(filters.region, autoescape=True))
     if filters.max_rate is not None:
-        conditions.append(Resource.day_rate <= filters.max_rate)
+        conditions.append(ProductionResource.day_rate <= filters.max_rate)
     if filters.min_rating is not None:
-        conditions.append(Resource.rating >= filters.min_rating)
+        conditions.append(ProductionResource.rating >= filters.min_rating)
     if filters.text:
-        conditions.append(Resource.name.contains(filters.text, autoescape=True))
-    order = (Resource.rating.desc(), Resource.id.desc())
+        conditions.append(ProductionResource.name.contains(filters.text, autoescape=True))
+    order = (ProductionResource.rating.desc(), ProductionResource.id.desc())
     window = (filters.available_from, filters.available_to)
     if window[0] and window[1] and session.get_bind().dialect.name == "sqlite":
         # SQLite's planner walks the rating index and probes each calendar until the page is full.
         calendar_taken = exists().where(
-            Booking.resource_id == Resource.id,
+            Booking.resource_id == ProductionResource.id,
             Booking.starts_on <= window[1],
             Booking.ends_on >= window[0],
             Booking.status.in_(TAKING),
@@ -135,23 +137,26 @@ def search(
     if not (window[0] and window[1]) or session.get_bind().dialect.name == "sqlite":
         rows = list(
             session.scalars(
-                select(Resource).where(*conditions).order_by(*order).offset(offset).limit(limit + 1)
+                select(ProductionResource).where(*conditions).order_by(*order).offset(offset).limit(limit + 1)
             )
         )
         return rows[:limit], len(rows) > limit
-    free: list[Resource] = []
+    free: list[ProductionResource] = []
     batch = max(32, wanted * 2)
     last: tuple[float, int] | None = None
     while len(free) < wanted:
-        page = select(Resource).where(*conditions)
+        page = select(ProductionResource).where(*conditions)
         if last is not None:
             page = page.where(
-                or_(Resource.rating < last[0], and_(Resource.rating == last[0], Resource.id < last[1]))
+                or_(
+                    ProductionResource.rating < last[0],
+                    and_(ProductionResource.rating == last[0], ProductionResource.id < last[1]),
+                )
             )
         # One round trip per batch: the batch (materialised, so it is read along the index and cut first),
         # each candidate with whether a booking takes a day of the window.
         candidates = page.order_by(*order).limit(batch).cte("candidates").prefix_with("MATERIALIZED")
-        candidate = aliased(Resource, candidates)
+        candidate = aliased(ProductionResource, candidates)
         taken = exists().where(
             Booking.resource_id == candidate.id,
             Booking.starts_on <= filters.available_to,
@@ -204,7 +209,7 @@ def calendar(
     return shown
 
 
-def _lock_resource(session: Session, resource_id: int) -> Resource:
+def _lock_resource(session: Session, resource_id: int) -> ProductionResource:
     """The resource row, locked until the transaction ends, so one booking of it is decided at a time.
 
     PostgreSQL: ``SELECT … FOR UPDATE`` holds the row; a second booking waits here until the first commits and
@@ -213,8 +218,8 @@ def _lock_resource(session: Session, resource_id: int) -> Resource:
     if session.get_bind().dialect.name == "sqlite":
         session.execute(text("UPDATE chain_resources SET id = id WHERE id = :id"), {"id": resource_id})
     resource = session.scalar(
-        select(Resource)
-        .where(Resource.id == resource_id)
+        select(ProductionResource)
+        .where(ProductionResource.id == resource_id)
         .with_for_update()
         .execution_options(populate_existing=True)
     )
@@ -277,7 +282,7 @@ def set_booking_status(
 ) -> Booking:
     """Confirm a held booking or cancel one (by the booker or the resource's owner)."""
     booking = _booking(session, booking_id)
-    resource = session.get_one(Resource, booking.resource_id)
+    resource = session.get_one(ProductionResource, booking.resource_id)
     if not (principal.owns(booking.org_id) or principal.owns(resource.org_id)):
         raise Forbidden("Only the booker or the resource's owner may change this booking.")
     if booking.status is BookingStatus.cancelled:
@@ -411,11 +416,11 @@ def accept_quote(session: Session, principal: Principal, quote_id: int) -> Booki
     return booking
 
 
-def owned(session: Session, principal: Principal) -> list[Resource]:
+def owned(session: Session, principal: Principal) -> list[ProductionResource]:
     return list(
         session.scalars(
-            select(Resource)
-            .where(Resource.org_id == principal.org_id, Resource.active.is_(True))
-            .order_by(Resource.id)
+            select(ProductionResource)
+            .where(ProductionResource.org_id == principal.org_id, ProductionResource.active.is_(True))
+            .order_by(ProductionResource.id)
         )
     )

@@ -1,7 +1,7 @@
 """chain production
 
 Revision ID: 0022
-Revises: 0021
+Revises: 0023
 Create Date: 2026-11-30 15:04:04.465174
 """
 
@@ -14,7 +14,7 @@ import avbase.core.db
 import avbase.kit.money
 
 revision = "0022"
-down_revision = "0021"
+down_revision = "0023"
 branch_labels = None
 depends_on = None
 
