@@ -152,6 +152,7 @@ def create_app(engine: Engine | None = None, *, run_worker: bool | None = None) 
 
     from avbase.chain import api as chain_api
     from avbase.chain import pages as chain_pages
+    from avbase.chain import production_web
     from avbase.core.accounts import api as accounts_api
     from avbase.core.accounts import pages as accounts_pages
     from avbase.core.audit_views import api as audit_api
@@ -181,6 +182,7 @@ def create_app(engine: Engine | None = None, *, run_worker: bool | None = None) 
         policy_pages.router,
         media_pages.router,
         search_pages.router,
+        *production_web.page_routers(),
         chain_pages.router,
         ecosystem_pages.router,
     )
@@ -195,6 +197,7 @@ def create_app(engine: Engine | None = None, *, run_worker: bool | None = None) 
         policy_api.router,
         media_api.router,
         search_api.router,
+        *production_web.api_routers(),
         chain_api.router,
         ecosystem_api.router,
     ):

@@ -47,6 +47,10 @@ from avbase.search.cli import search_command  # noqa: E402
 app.add_typer(media_app, name="media")
 app.command("search")(search_command)
 
+from avbase.chain.production_cli import resources_app, scripts_app  # noqa: E402
+
+app.add_typer(scripts_app, name="scripts")
+app.add_typer(resources_app, name="resources")
 from avbase.chain.cli import chain_app  # noqa: E402
 
 app.add_typer(chain_app, name="chain")

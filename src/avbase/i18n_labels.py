@@ -31,6 +31,19 @@ ENTITY_TYPES = [
     "policy_round_scores", "media_assets", "media_text_segments", "notifications",
     "notification_preferences", "unit_routes",
 ]  # fmt: skip
+# The production chain: scene time and setting, crew roles, coverage criteria, resource facts, audit events.
+CHAIN_LABELS = [
+    "day", "night", "dawn", "dusk", "int", "ext", "int/ext", "chain.script.read",
+    "director", "dop", "gaffer", "sound_mixer", "editor", "actor", "art_director", "producer",
+    "coverage.premise", "coverage.structure", "coverage.characters", "coverage.dialogue", "coverage.market",
+    "resource.area_m2", "resource.height_m", "resource.led_volume", "resource.power_kw", "resource.permits",
+    "resource.contact", "resource.photos", "resource.credits", "resource.roles", "resource.items",
+    "resource.shots_per_month", "resource.standards", "resource.formats", "resource.languages",
+    "chain_resources", "chain_bookings", "chain_quote_requests", "chain_quotes", "chain_productions",
+    "chain_production_companies", "chain_crew", "chain_shooting_days", "chain_scenes", "chain_tasks",
+    "chain_scripts", "chain_script_reads", "chain_script_coverage", "chain_script_interest",
+    "chain_producer_briefs",
+]  # fmt: skip
 TARGET_SCHEMES = ["zj2024"]  # industry/data/targets-*.toml
 JOB_KINDS = ["audit.export", "demo.load", "industry.import", "media.analyse", "notifications.email"]
 CHAIN_VALUES = [
@@ -44,6 +57,9 @@ INBOX_DOMAINS = ["industry", "policy", "media", "ecosystem"]
 
 def label_values() -> list[str]:
     from avbase.chain.distribution.models import Channel, ContractState, TitleKind
+    from avbase.chain.production.models import ProductionStage, TaskStatus
+    from avbase.chain.resources import models as resources
+    from avbase.chain.scripts.models import InterestKind, ReadStatus, Recommendation, WorkKind
     from avbase.chain.settlement.models import ClaimState, RunState
     from avbase.core.accounts.models import OrgKind, Role
     from avbase.core.inbox import Urgency
@@ -61,6 +77,9 @@ def label_values() -> list[str]:
         *industry.Normalisation, *industry.UnitLevel, *RuleKind, *Outcome,
         *ApplicationState, *Decision, *LedgerKind, *RoundState, *AssetState, *TextSource,
         *Urgency, *Delivery, *EmailState,
+        *resources.ResourceKind, *resources.Trade, *resources.BookingStatus, *resources.QuoteRequestStatus,
+        *resources.QuoteStatus, *ProductionStage, *TaskStatus,
+        *WorkKind, *ReadStatus, *Recommendation, *InterestKind,
         *TitleKind, *Channel, *ContractState, *RunState, *ClaimState,
     ]  # fmt: skip
     return (
@@ -71,6 +90,7 @@ def label_values() -> list[str]:
         + MEDIA_STEPS
         + SEARCH_FIELDS
         + INBOX_DOMAINS
+        + CHAIN_LABELS
         + TARGET_SCHEMES
         + JOB_KINDS
         + CHAIN_VALUES

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 def import_all_models() -> None:
     import avbase.chain.distribution.models
+    import avbase.chain.production.models
+    import avbase.chain.resources.models
+    import avbase.chain.scripts.models
     import avbase.chain.settlement.models
     import avbase.core.accounts.models
     import avbase.core.audit

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from avbase.chain import demo as chain_demo
+from avbase.chain import production_demo
 from avbase.core.accounts import service as accounts
 from avbase.core.accounts.models import Organisation, User
 from avbase.core.accounts.schemas import UserIn
@@ -78,6 +79,7 @@ def load_demo(ctx: JobContext) -> dict[str, Any]:
         session.info["actor"] = Actor(name="demo")
         chain = chain_demo.load(session)
     media = media_demo.load(ctx.engine)
+    production = production_demo.load(ctx.engine)
     ecosystem = ecosystem_demo.load(ctx.engine)
     return {
         "organisations": created_orgs,
@@ -87,5 +89,6 @@ def load_demo(ctx: JobContext) -> dict[str, Any]:
         **policy,
         **chain,
         **media,
+        **production,
         **ecosystem,
     }

@@ -1,0 +1,44 @@
+"""A script's deposit certificate: one mechanism with the rights registry. A script is deposited as a
+subject of kind "script" and the registry's Ed25519-signed certificate (files with their SHA-256, time,
+registrant) is what the author gets; this module only calls it."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+SUBJECT_KIND = "script"
+
+
+def registry_present() -> bool:
+    """Whether the rights registry (avbase.rights.certificates) is installed in this build."""
+    try:
+        return importlib.util.find_spec("avbase.rights.certificates") is not None
+    except ModuleNotFoundError:  # no avbase.rights package at all
+        return False
+
+
+def issue_certificate(
+    session: Session, *, org_id: int, org_name: str, author: str, user_id: int | None, script_id: int,
+    title: str, path: Path, file_name: str,
+) -> tuple[str, dict[str, Any]] | None:  # fmt: skip
+    """The registry's certificate for the deposited file, as (number, document); None when this build has
+    no rights registry (the script keeps its SHA-256 and time, and is certified once the registry exists)."""
+    if not registry_present():
+        return None
+    import json
+
+    # Looked up by name: the registry comes from another branch, and this module must build without it.
+    certificates: Any = importlib.import_module("avbase.rights.certificates")
+    row = certificates.issue(
+        session,
+        org_id=org_id,
+        files=[certificates.FileDigest.of(path, file_name)],
+        registrant=certificates.Registrant(name=author, organisation=org_name),
+        subject=certificates.Subject(kind=SUBJECT_KIND, id=str(script_id), title=title),
+        created_by_id=user_id,
+    )
+    return str(row.number), json.loads(row.document)
