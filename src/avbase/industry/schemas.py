@@ -336,6 +336,8 @@ class IndexDefinitionIn(BaseModel):
     base_period: Year | None = None
     pillars: Annotated[list[PillarSpec], Field(min_length=1, max_length=12)]
     note: str | None = None
+    # Sub-indices on the same method for smaller units of the same region (cities, parks).
+    sub_levels: Annotated[list[UnitLevel], Field(max_length=3)] = []
 
     @model_validator(mode="after")
     def _check(self) -> IndexDefinitionIn:

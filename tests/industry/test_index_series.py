@@ -1,0 +1,163 @@
+"""Index series, pillar contributions to the change and method changes, against values worked out by hand."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from sqlalchemy.orm import Session
+
+from avbase.core.accounts.models import Organisation, OrgKind, Role, User
+from avbase.core.accounts.principal import Principal
+from avbase.core.errors import AvbaseError
+from avbase.industry import index_series, index_service, registry
+from avbase.industry.credit_code import make_credit_code
+from avbase.industry.models import Cluster, Enterprise, UnitLevel
+from avbase.industry.reports import file_report
+from avbase.industry.schemas import EnterpriseIn, IndexDefinitionIn, ReportIn
+
+ON = date(2026, 11, 22)
+PILLARS = [
+    {"key": "scale", "name_zh": "规模", "name_en": "Scale", "weight": 3,
+     "indicators": [{"key": "revenue", "weight": 1}]},
+    {"key": "innovation", "name_zh": "创新", "name_en": "Innovation", "weight": 1,
+     "indicators": [{"key": "rnd_expense", "weight": 1}]},
+]  # fmt: skip
+# Revenue and R&D per year: 长沙 (A) and 株洲 (B).
+FIGURES = {
+    2021: {"A": (100, 10), "B": (100, 10)},
+    2022: {"A": (150, 10), "B": (100, 20)},
+    2023: {"A": (150, 30), "B": (50, 20)},
+}
+
+
+@pytest.fixture
+def hn_officer(make_user: Callable[..., User], make_org: Callable[..., Organisation]) -> Principal:
+    org = make_org(kind=OrgKind.authority, region_code="430000")
+    return Principal.of(make_user(role=Role.authority_officer, org=org))
+
+
+def definition_in(**changes: object) -> IndexDefinitionIn:
+    data = {
+        "name": "hn-test",
+        "title": "测试指数",
+        "unit_level": "province",
+        "region_prefix": "43",
+        "normalisation": "base_ratio",
+        "base_period": 2021,
+        "pillars": PILLARS,
+        "sub_levels": ["city"],
+    }
+    return IndexDefinitionIn.model_validate({**data, **changes})
+
+
+@pytest.fixture
+def hunan(db: Session, hn_officer: Principal) -> dict[str, Enterprise]:
+    made = {}
+    for number, (key, region) in enumerate((("A", "430105"), ("B", "430200")), start=1):
+        made[key] = registry.create_enterprise(
+            db,
+            hn_officer,
+            EnterpriseIn(name=f"湖南{key}", credit_code=make_credit_code(region, number), region_code=region,
+                         cluster=Cluster.content),
+        )  # fmt: skip
+    for year, row in FIGURES.items():
+        for key, (revenue, rnd) in row.items():
+            file_report(db, hn_officer, made[key],
+                        ReportIn(period=str(year), revenue_content=Decimal(revenue), rnd_expense=Decimal(rnd)), on=ON)  # fmt: skip
+    index_service.save_definition(db, definition_in())
+    db.flush()
+    return made
+
+
+def test_the_headline_series_and_its_pillar_contributions(db: Session, hunan: dict[str, Enterprise]) -> None:
+    definition = index_service.latest_definition(db, "hn-test")
+    view = index_series.index_series(db, definition)
+    assert view.periods == [2021, 2022, 2023]
+    (province,) = view.units
+    assert province.unit == "430000"
+    points = {p.period: p for p in province.points}
+    # 2021 = 100. 2022: scale 250/200 = 125, innovation 30/20 = 150 → (3·125 + 150)/4 = 131.25.
+    # 2023: scale 200/200 = 100, innovation 50/20 = 250 → (3·100 + 250)/4 = 137.5.
+    assert [points[y].composite for y in (2021, 2022, 2023)] == pytest.approx([100.0, 131.25, 137.5])
+    assert points[2022].pillars == pytest.approx({"scale": 125.0, "innovation": 150.0})
+    assert points[2021].change is None
+    # 2022: +31.25 = scale ¾·25 + innovation ¼·50.
+    assert points[2022].change == pytest.approx(31.25)
+    assert points[2022].contributions == pytest.approx({"scale": 18.75, "innovation": 12.5})
+    assert points[2022].change_pct == pytest.approx(31.25)
+    # 2023: +6.25 = scale ¾·(100 − 125) + innovation ¼·(250 − 150); per cent of 131.25.
+    assert points[2023].contributions == pytest.approx({"scale": -18.75, "innovation": 25.0})
+    assert points[2023].change_pct == pytest.approx(100 * 6.25 / 131.25)
+    assert points[2023].contributions_pct == pytest.approx(
+        {"scale": -100 * 18.75 / 131.25, "innovation": 100 * 25 / 131.25}
+    )
+    for point in province.points[1:]:
+        assert sum(point.contributions.values()) == pytest.approx(point.change)
+        assert sum(point.contributions_pct.values()) == pytest.approx(point.change_pct)
+    assert {p.version for p in province.points} == {1}
+    assert view.method_changes == []
+
+
+def test_the_city_sub_index_ranks_each_city_against_its_own_base(
+    db: Session, hunan: dict[str, Enterprise]
+) -> None:
+    definition = index_service.latest_definition(db, "hn-test")
+    view = index_series.index_series(db, definition, UnitLevel.city)
+    by_unit = {u.unit: u for u in view.units}
+    assert {u: s.name for u, s in by_unit.items()} == {"430100": "长沙市", "430200": "株洲市"}
+    changsha, zhuzhou = by_unit["430100"], by_unit["430200"]
+    # 长沙: 2022 scale 150, innovation 100 → 137.5; 2023 scale 150, innovation 300 → 187.5.
+    # 株洲: 2022 scale 100, innovation 200 → 125; 2023 scale 50, innovation 200 → 87.5.
+    assert [p.composite for p in changsha.points] == pytest.approx([100.0, 137.5, 187.5])
+    assert [p.composite for p in zhuzhou.points] == pytest.approx([100.0, 125.0, 87.5])
+    assert changsha.at(2023).rank == 1 and zhuzhou.at(2023).rank == 2  # type: ignore[union-attr]
+    assert zhuzhou.at(2023).contributions == pytest.approx({"scale": -37.5, "innovation": 0.0})  # type: ignore[union-attr]
+
+
+def test_a_method_change_applies_from_the_first_unfrozen_period_and_is_marked(
+    db: Session, hunan: dict[str, Enterprise], hn_officer: Principal
+) -> None:
+    v1 = index_service.latest_definition(db, "hn-test")
+    frozen = index_series.freeze(db, hn_officer, v1, UnitLevel.province, 2022)
+    assert [p.period for p in frozen] == [2021, 2022]
+    # Equal weights from now on (version 2): 2022 would be (125 + 150)/2 = 137.5 but stays 131.25.
+    pillars = [{**p, "weight": 1} for p in PILLARS]
+    v2 = index_service.save_definition(db, definition_in(pillars=pillars))
+    assert v2.version == 2
+    # A late correction of 2022 does not move the frozen point either.
+    file_report(db, hn_officer, hunan["A"],
+                ReportIn(period="2022", revenue_content=Decimal(900), rnd_expense=Decimal(10), note="修正"), on=ON)  # fmt: skip
+    view = index_series.index_series(db, v2)
+    points = {p.period: p for p in view.units[0].points}
+    assert [(p.period, p.version, p.frozen) for p in view.units[0].points] == [
+        (2021, 1, True), (2022, 1, True), (2023, 2, False)
+    ]  # fmt: skip
+    assert points[2022].composite == pytest.approx(131.25)
+    # 2023 with v2: (100 + 250)/2 = 175, marked as a method change; the split still adds up:
+    # scale ½·100 − ¾·125 = −43.75, innovation ½·250 − ¼·150 = 87.5.
+    assert points[2023].composite == pytest.approx(175.0)
+    assert points[2023].method_change and not points[2022].method_change
+    assert view.method_changes == [2023]
+    assert points[2023].contributions == pytest.approx({"scale": -43.75, "innovation": 87.5})
+    # Freezing again keeps what is frozen and adds only the new period.
+    assert [p.period for p in index_series.freeze(db, hn_officer, v2, UnitLevel.province, 2023)] == [2023]
+
+
+def test_an_index_normalised_within_each_year_has_no_series(
+    db: Session, hunan: dict[str, Enterprise]
+) -> None:
+    definition = index_service.save_definition(
+        db,
+        definition_in(
+            name="hn-minmax", normalisation="minmax", base_period=None, unit_level="city", sub_levels=[]
+        ),
+    )
+    assert not index_series.has_series(definition)
+    with pytest.raises(AvbaseError, match="no time series"):
+        index_series.index_series(db, definition)
+    with pytest.raises(AvbaseError) as refused:
+        index_series.index_series(db, index_service.latest_definition(db, "hn-test"), UnitLevel.park)
+    assert refused.value.field == "level"
