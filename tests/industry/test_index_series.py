@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from avbase.core.accounts.models import Organisation, OrgKind, Role, User
@@ -17,6 +18,7 @@ from avbase.industry.credit_code import make_credit_code
 from avbase.industry.models import Cluster, Enterprise, UnitLevel
 from avbase.industry.reports import file_report
 from avbase.industry.schemas import EnterpriseIn, IndexDefinitionIn, ReportIn
+from tests.conftest import login
 
 ON = date(2026, 11, 22)
 PILLARS = [
@@ -161,3 +163,54 @@ def test_an_index_normalised_within_each_year_has_no_series(
     with pytest.raises(AvbaseError) as refused:
         index_series.index_series(db, index_service.latest_definition(db, "hn-test"), UnitLevel.park)
     assert refused.value.field == "level"
+
+
+def test_sub_index_ranking_and_sensitivity_need_two_units(db: Session, hunan: dict[str, Enterprise]) -> None:
+    definition = index_service.latest_definition(db, "hn-test")
+    cities = index_series.index_series(db, definition, UnitLevel.city)
+    ranked = index_series.ranking(cities, 2023)
+    assert [(r.name, r.rank) for r in ranked] == [("长沙市", 1), ("株洲市", 2)]
+    assert ranked[1].change_pct == pytest.approx(-30.0)  # 125 → 87.5
+    view = index_series.sensitivity_at(db, cities, 2023)
+    assert view is not None and view.scenarios[0] == "equal"
+    # Equal weights: 长沙 (150 + 300)/2 = 225, 株洲 (50 + 200)/2 = 125: no rank moves.
+    assert view.mean_shift["equal"] == 0
+    # Without scale, 长沙 300 against 株洲 200 still leads; without innovation 150 against 50 as well.
+    assert all(row.max_shift == 0 for row in view.rows)
+    province = index_series.index_series(db, definition)
+    assert index_series.sensitivity_at(db, province, 2023) is None
+
+
+def test_the_index_page_and_the_api_show_the_series_to_officers_only(
+    client: TestClient,
+    db: Session,
+    hunan: dict[str, Enterprise],
+    hn_officer: Principal,
+    make_user: Callable[..., User],
+    api_token: Callable[[User], dict[str, str]],
+) -> None:
+    db.commit()
+    login(client, hn_officer.username)
+    html = client.get("/industry/index?definition=hn-test&period=2023").text
+    series = html[html.index('id="index-series"') :]
+    assert "131.25" in series and "137.50" in series and "+4.76%" in series
+    assert 'id="sub-index-city"' in html and "长沙市" in html
+    # The headline ranks one unit: a sentence instead of a table of zeros.
+    assert "没有可显示的敏感性分析" in html
+    assert client.get("/industry/index?definition=hn-test&lang=en").status_code == 200
+
+    officer = db.get(User, hn_officer.user_id)
+    assert officer is not None
+    found = client.get(
+        "/api/v1/industry/index/hn-test/series", params={"level": "city"}, headers=api_token(officer)
+    ).json()
+    assert found["periods"] == [2021, 2022, 2023] and found["level"] == "city"
+    zhuzhou = next(u for u in found["units"] if u["unit"] == "430200")
+    assert [p["composite"] for p in zhuzhou["points"]] == pytest.approx([100.0, 125.0, 87.5])
+    assert zhuzhou["points"][2]["contributions"] == pytest.approx({"scale": -37.5, "innovation": 0.0})
+
+    staff = make_user(role=Role.enterprise_staff, org=db.get(Organisation, hunan["A"].org_id))
+    assert client.get("/api/v1/industry/index/hn-test/series", headers=api_token(staff)).status_code == 403
+    client.cookies.clear()
+    login(client, staff.username)
+    assert client.get("/industry/index?definition=hn-test").status_code == 403

@@ -11,7 +11,16 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, File, Form, Path, Query, Response, UploadFile
 
 from avbase.core.errors import AvbaseError, Forbidden, NotFound
-from avbase.industry import evaluation, import_templates, index_service, kpi, ranking, registry, reports
+from avbase.industry import (
+    evaluation,
+    import_templates,
+    index_series,
+    index_service,
+    kpi,
+    ranking,
+    registry,
+    reports,
+)
 from avbase.industry.exports import XLSX_MEDIA_TYPE, ranking_file, reports_workbook
 from avbase.industry.imports import KINDS, ImportOptions, preview
 from avbase.industry.models import Cluster, ProjectTier, Tier, UnitLevel
@@ -26,6 +35,7 @@ from avbase.industry.schemas import (
     ImportTemplateIn,
     ImportTemplateOut,
     IndexRunOut,
+    IndexSeriesOut,
     KpiOut,
     KpiRowOut,
     MilestoneDone,
@@ -45,7 +55,7 @@ from avbase.industry.schemas import (
     YearlyFigureOut,
 )
 from avbase.industry.tasks import queue_import, stored_for_preview
-from avbase.industry.views import index_run_out, ranking_out, sensitivity_out
+from avbase.industry.views import index_run_out, index_series_out, ranking_out, sensitivity_out
 from avbase.kit.pagination import MAX_PER_PAGE, PageRequest
 from avbase.settings import get_settings
 from avbase.web.deps import ApiPrincipal, Db
@@ -437,6 +447,18 @@ def index_sensitivity(
     registry.require_monitor(principal)
     found = index_service.latest_definition(db, definition)
     return sensitivity_out(db, found, period)
+
+
+@router.get("/index/{definition}/series", response_model=IndexSeriesOut, responses=NOT_FOUND)
+def index_series_view(
+    definition: DefinitionName, db: Db, principal: ApiPrincipal, level: UnitLevel | None = None
+) -> IndexSeriesOut:
+    """A base-period index over every period with data, at the headline level or a sub-index level: each
+    unit's composite and pillars, the change and each pillar's part of it, the definition version of
+    each point."""
+    registry.require_monitor(principal)
+    found = index_service.latest_definition(db, definition)
+    return index_series_out(index_series.index_series(db, found, level))
 
 
 @router.get(

@@ -145,3 +145,68 @@ def freeze(
         made.append(point)
     session.flush()
     return made
+
+
+def definition_version(session: Session, name: str, version: int) -> IndexDefinition:
+    found = session.scalar(
+        select(IndexDefinition).where(IndexDefinition.name == name, IndexDefinition.version == version)
+    )
+    if found is None:
+        raise AvbaseError(
+            "No version {version} of the index {name}.", field="version", name=name, version=version
+        )
+    return found
+
+
+@dataclass
+class RankedUnit:
+    unit: str
+    name: str
+    rank: int | None
+    composite: float | None
+    change: float | None
+    change_pct: float | None
+    rank_change: int | None
+    pillars: dict[str, float | None]
+    version: int
+
+
+def ranking(view: SeriesView, period: int) -> list[RankedUnit]:
+    """The units of the series ranked in ``period``, with their change since the period before."""
+    rows = []
+    for unit in view.units:
+        point = unit.at(period)
+        if point is None:
+            continue
+        rows.append(
+            RankedUnit(
+                unit.unit,
+                unit.name,
+                point.rank,
+                point.composite,
+                point.change,
+                point.change_pct,
+                point.rank_change,
+                point.pillars,
+                point.version,
+            )
+        )
+    return sorted(rows, key=lambda r: (r.rank is None, r.rank or 0, r.unit))
+
+
+def sensitivity_at(session: Session, view: SeriesView, period: int) -> composite.Sensitivity | None:
+    """Rank shifts under other pillar weights, from the period's own inputs and definition version; None
+    when fewer than two units are ranked (one unit cannot move)."""
+    found = view.result_at(period)
+    if found is None:
+        return None
+    inputs = found.result.get("inputs") or {}
+    values = inputs.get("values") or {}
+    if sum(1 for unit in found.result.get("units", []) if unit.get("rank") is not None) < 2:
+        return None
+    definition = (
+        view.definition
+        if found.version == view.definition.version
+        else definition_version(session, view.definition.name, found.version)
+    )
+    return composite.sensitivity(index_service.spec_of(definition), values, inputs.get("base"))

@@ -16,13 +16,14 @@ from avbase.core.accounts.models import Role
 from avbase.core.accounts.principal import STEWARDS, Principal, jurisdiction_prefix
 from avbase.core.audit import AuditEntry
 from avbase.core.errors import AvbaseError, NotFound
-from avbase.core.i18n import _, get_locale
+from avbase.core.i18n import N_, _, get_locale
 from avbase.core.jobs import get_job
 from avbase.core.jobs.models import Job
 from avbase.industry import (
     charts,
     evaluation,
     import_templates,
+    index_series,
     index_service,
     kpi,
     ranking,
@@ -32,7 +33,17 @@ from avbase.industry import (
 from avbase.industry.exports import XLSX_MEDIA_TYPE, ranking_file
 from avbase.industry.imports import KINDS, MATCH_LABELS, ImportOptions, preview
 from avbase.industry.indicators import INDICATORS
-from avbase.industry.models import Cluster, Park, ParkEvaluation, ProjectTier, Report, Tier, YearlyFigure
+from avbase.industry.models import (
+    Cluster,
+    IndexDefinition,
+    Park,
+    ParkEvaluation,
+    ProjectTier,
+    Report,
+    Tier,
+    UnitLevel,
+    YearlyFigure,
+)
 from avbase.industry.schemas import MilestoneIn, ReportIn
 from avbase.industry.tasks import (
     IMPORT_JOB,
@@ -442,8 +453,77 @@ def index_page(
             "indicator_labels": {key: item.label for key, item in INDICATORS.items()},
             "indicator_units": {key: item.unit for key, item in INDICATORS.items()},
             "scenario_label": scenario_label,
+            "series": index_series_context(db, found, chosen),
         },
     )
+
+
+SUB_INDEX_TITLES = {
+    UnitLevel.city: N_("City sub-index"),
+    UnitLevel.county: N_("County sub-index"),
+    UnitLevel.park: N_("Park sub-index"),
+    UnitLevel.province: N_("Province sub-index"),
+}
+
+
+def pillar_names_of(definition: IndexDefinition) -> dict[str, str]:
+    zh = get_locale() == "zh_Hans"
+    return {p["key"]: p["name_zh"] if zh else p["name_en"] for p in definition.pillars}
+
+
+def scenario_label_of(name: str, pillar_names: dict[str, str]) -> str:
+    change, _sep, pillar = name.partition(":")
+    if change == "without":
+        return _("Without {pillar}", pillar=pillar_names.get(pillar, pillar))
+    if change == "double":
+        return _("{pillar} weight doubled", pillar=pillar_names.get(pillar, pillar))
+    return _("Equal pillar weights")
+
+
+def index_series_context(db: Db, definition: IndexDefinition, period: int) -> dict[str, Any] | None:
+    """The index page's series section, for base-period definitions only: the headline series with its
+    pillars, contributions and method changes, and each sub-index ranked in ``period`` with its
+    sensitivity."""
+    if not index_series.has_series(definition):
+        return None
+    names = pillar_names_of(definition)
+    headline = index_series.index_series(db, definition)
+    if not headline.periods:
+        return None
+    chosen = period if period in headline.periods else headline.periods[-1]
+    points = headline.units[0].points if headline.units else []
+    changes = [(r.period, r.version) for r in headline.results if r.period in headline.method_changes]
+    subs = []
+    for level in index_series.levels(definition)[1:]:
+        view = index_series.index_series(db, definition, level)
+        rows = index_series.ranking(view, chosen)
+        title = _(SUB_INDEX_TITLES[level])
+        subs.append(
+            {
+                "level": level,
+                "title": title,
+                "rows": rows,
+                "sensitivity": index_series.sensitivity_at(db, view, chosen),
+                "chart": charts.sub_index_lines(
+                    sorted(
+                        view.units, key=lambda u: next((r.rank or 0 for r in rows if r.unit == u.unit), 0)
+                    ),
+                    title,
+                ),
+            }
+        )
+    return {
+        "view": headline,
+        "period": chosen,
+        "points": points,
+        "point": next((p for p in points if p.period == chosen), None),
+        "changes": changes,
+        "pillar_names": names,
+        "chart": charts.index_series_lines(points, names, changes, definition.base_period),
+        "contributions_chart": charts.contribution_bars(points, names, changes),
+        "subs": subs,
+        "scenario_label": lambda name: scenario_label_of(name, names),
+    }
 
 
 # --- 赛马 ranking ------------------------------------------------------------------------------------

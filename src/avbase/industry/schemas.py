@@ -571,3 +571,35 @@ class ImportPreviewOut(BaseModel):
     skipped_rows: list[int]
     errors: list[ImportRowErrorOut]
     result: dict[str, Any] | None
+
+
+class SeriesPointOut(BaseModel):
+    period: int
+    version: int
+    frozen: bool
+    composite: float | None
+    rank: int | None
+    pillars: dict[str, float | None]
+    change: float | None
+    change_pct: float | None
+    contributions: dict[str, float]
+    contributions_pct: dict[str, float]
+    rank_change: int | None
+    method_change: bool
+
+
+class SeriesUnitOut(BaseModel):
+    unit: str
+    name: str
+    points: list[SeriesPointOut]
+
+
+class IndexSeriesOut(BaseModel):
+    definition: str
+    version: int
+    title: str
+    level: UnitLevel
+    base_period: int | None
+    periods: list[int]
+    method_changes: list[int]
+    units: list[SeriesUnitOut]

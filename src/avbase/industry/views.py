@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from sqlalchemy.orm import Session
 
-from avbase.industry import composite, index_service
+from avbase.industry import composite, index_series, index_service
 from avbase.industry.models import IndexDefinition, IndexRun, RankingScheme
 from avbase.industry.ranking import RankRow
-from avbase.industry.schemas import IndexRunOut, RankingOut, RankRowOut, SensitivityOut, SensitivityRowOut
+from avbase.industry.schemas import (
+    IndexRunOut,
+    IndexSeriesOut,
+    RankingOut,
+    RankRowOut,
+    SensitivityOut,
+    SensitivityRowOut,
+    SeriesPointOut,
+    SeriesUnitOut,
+)
 
 
 def index_run_out(definition: IndexDefinition, run: IndexRun) -> IndexRunOut:
@@ -69,5 +80,25 @@ def ranking_out(
                 metrics=row.metrics,
             )
             for row in rows
+        ],
+    )
+
+
+def index_series_out(view: index_series.SeriesView) -> IndexSeriesOut:
+    return IndexSeriesOut(
+        definition=view.definition.name,
+        version=view.definition.version,
+        title=view.definition.title,
+        level=view.level,
+        base_period=view.definition.base_period,
+        periods=view.periods,
+        method_changes=view.method_changes,
+        units=[
+            SeriesUnitOut(
+                unit=unit.unit,
+                name=unit.name,
+                points=[SeriesPointOut.model_validate(asdict(point)) for point in unit.points],
+            )
+            for unit in view.units
         ],
     )
