@@ -156,7 +156,7 @@ def contribution_bars(
             marker_color=PILLAR_COLOURS[number % len(PILLAR_COLOURS)],
         )
     figure.add_scatter(
-        name=_("Change"),
+        name=_("Year-on-year change"),
         x=years,
         y=[round(p.change_pct, 2) for p in moved],
         mode="markers+text",

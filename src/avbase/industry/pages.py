@@ -53,7 +53,7 @@ from avbase.industry.tasks import (
     stage_import,
     staged_import,
 )
-from avbase.industry.views import index_run_out, ranking_out, sensitivity_out
+from avbase.industry.views import index_run_out, ranking_out, scenario_label_of, sensitivity_out
 from avbase.kit.dates import today
 from avbase.kit.money import in_yi
 from avbase.kit.pagination import PageRequest
@@ -471,15 +471,6 @@ def pillar_names_of(definition: IndexDefinition) -> dict[str, str]:
     return {p["key"]: p["name_zh"] if zh else p["name_en"] for p in definition.pillars}
 
 
-def scenario_label_of(name: str, pillar_names: dict[str, str]) -> str:
-    change, _sep, pillar = name.partition(":")
-    if change == "without":
-        return _("Without {pillar}", pillar=pillar_names.get(pillar, pillar))
-    if change == "double":
-        return _("{pillar} weight doubled", pillar=pillar_names.get(pillar, pillar))
-    return _("Equal pillar weights")
-
-
 def index_series_context(db: Db, definition: IndexDefinition, period: int) -> dict[str, Any] | None:
     """The index page's series section, for base-period definitions only: the headline series with its
     pillars, contributions and method changes, and each sub-index ranked in ``period`` with its
@@ -706,3 +697,9 @@ def add_milestone(
 def milestone_done(db: Db, principal: PagePrincipal, milestone_id: RowId) -> Response:
     milestone = registry.complete_milestone(db, principal, milestone_id, done_on=today())
     return RedirectResponse(f"/industry/projects/{milestone.project_id}", status_code=303)
+
+
+# The bulletins (指数发布) live in their own module; their routes hang under /industry/bulletins.
+from avbase.industry import bulletin_pages  # noqa: E402
+
+router.include_router(bulletin_pages.router)

@@ -6,6 +6,7 @@ from dataclasses import asdict
 
 from sqlalchemy.orm import Session
 
+from avbase.core.i18n import _
 from avbase.industry import composite, index_series, index_service
 from avbase.industry.models import IndexDefinition, IndexRun, RankingScheme
 from avbase.industry.ranking import RankRow
@@ -102,3 +103,13 @@ def index_series_out(view: index_series.SeriesView) -> IndexSeriesOut:
             for unit in view.units
         ],
     )
+
+
+def scenario_label_of(name: str, pillar_names: dict[str, str]) -> str:
+    """A sensitivity scenario (``equal``, ``without:<pillar>``, ``double:<pillar>``) in words."""
+    change, _sep, pillar = name.partition(":")
+    if change == "without":
+        return _("Without {pillar}", pillar=pillar_names.get(pillar, pillar))
+    if change == "double":
+        return _("{pillar} weight doubled", pillar=pillar_names.get(pillar, pillar))
+    return _("Equal pillar weights")
