@@ -26,7 +26,7 @@ from avbase.industry.indicators import INDICATORS
 from avbase.industry.models import BulletinStatus, IndexBulletin, IndexDefinition, UnitLevel
 from avbase.kit.cells import CsvWriter, append_row
 from avbase.kit.regions import REGIONS
-from avbase.kit.svgchart import Line, Marker, line_chart, stacked_bars
+from avbase.kit.svgchart import PALETTE, Line, Marker, line_chart, stacked_bars
 
 # Where each indicator comes from and how it is formed (the methodology section prints these).
 SOURCES: dict[str, str] = {
@@ -377,7 +377,8 @@ def charts(data: dict[str, Any], *, zh: bool = True) -> dict[str, str]:
     ]
     lines = [Line(_("Composite index"), [p["composite"] for p in points], "#111", 3.0, labels=True)]
     lines += [
-        Line(_name(pillar, zh), [p["pillars"].get(pillar["key"]) for p in points]) for pillar in pillars
+        Line(_name(pillar, zh), [p["pillars"].get(pillar["key"]) for p in points], PALETTE[n % len(PALETTE)])
+        for n, pillar in enumerate(pillars)
     ]
     made = {
         "series": line_chart(

@@ -382,6 +382,7 @@ def load(
         ("products", lambda s: _products(s, rng)),
         ("index runs", _index_runs),
         ("park evaluations", _evaluations),
+        ("index bulletins", _bulletins),
     ]
     for number, (name, step) in enumerate(steps, start=1):
         with session_scope(engine) as session:
@@ -411,3 +412,27 @@ def _evaluations(session: Session) -> None:
     for year in (2024, 2025):
         for prefix in ("33", "43"):
             evaluation.evaluate_parks(session, system, year=year, region_prefix=prefix)
+
+
+def _bulletins(session: Session) -> None:
+    """The 2025 bulletins of the base-period indices (马栏山指数, Zhejiang's), published by each
+    province's demo officer: five years of series with city and park sub-indices, frozen."""
+    from avbase.core.accounts.models import Role, User
+    from avbase.core.accounts.principal import Principal
+    from avbase.industry import bulletins, index_series
+    from avbase.industry.models import IndexBulletin
+
+    if session.scalar(select(func.count()).select_from(IndexBulletin)):
+        return
+    officers = {"43": "hn.officer", "33": "zj.officer"}
+    for definition in index_service.list_definitions(session):
+        if not index_series.has_series(definition) or YEARS[-1] not in index_series.periods(
+            session, definition
+        ):
+            continue
+        user = session.scalar(select(User).where(User.username == officers.get(definition.region_prefix, "")))
+        publisher = (
+            Principal.of(user) if user else Principal(0, "demo", "demo", Role.admin, 0, "demo", "000000")
+        )
+        bulletin = bulletins.create_draft(session, publisher, series_name=definition.name, period=YEARS[-1])
+        bulletins.publish(session, publisher, bulletin)
