@@ -142,3 +142,32 @@ def test_the_svg_charts_scale_to_their_values_and_mark_method_changes() -> None:
         "贡献", [2022, 2023], [("规模", [18.75, -18.75]), ("创新", [12.5, 25.0])], [31.25, 6.25]
     )
     assert "+31.25" in bars and "+6.25" in bars and bars.count("<rect") >= 5
+
+
+def test_the_api_drafts_and_publishes_for_officers_and_serves_published_bulletins_to_anyone(
+    client: TestClient,
+    db: Session,
+    hunan: dict[str, Enterprise],
+    hn_officer: Principal,
+    make_user: Callable[..., User],
+    api_token: Callable[[User], dict[str, str]],
+) -> None:
+    officer = db.get(User, hn_officer.user_id)
+    staff = make_user(role=Role.enterprise_staff, org=db.get(Organisation, hunan["A"].org_id))
+    assert officer is not None
+    body = {"series": "hn-test", "period": 2023}
+    assert client.post("/api/v1/industry/bulletins", json=body, headers=api_token(staff)).status_code == 403
+    assert client.post("/api/v1/industry/bulletins", json=body).status_code == 401
+    bad = client.post("/api/v1/industry/bulletins", json={**body, "period": 2030}, headers=api_token(officer))
+    assert bad.status_code == 400 and bad.json()["errors"][0]["field"] == "period"
+    made = client.post("/api/v1/industry/bulletins", json=body, headers=api_token(officer))
+    assert made.status_code == 201 and made.json()["status"] == "draft"
+    number = made.json()["id"]
+    assert client.get("/api/v1/industry/bulletins").json() == []
+    assert client.get(f"/api/v1/industry/bulletins/{number}").status_code == 404
+    published = client.post(f"/api/v1/industry/bulletins/{number}/publish", headers=api_token(officer)).json()
+    assert published["status"] == "published" and len(published["snapshot_digest"]) == 64
+    assert [b["id"] for b in client.get("/api/v1/industry/bulletins").json()] == [number]
+    shown = client.get(f"/api/v1/industry/bulletins/{number}").json()
+    assert shown["content"]["headline"]["composite"] == pytest.approx(137.5)
+    assert [r["name"] for r in shown["content"]["subs"][0]["rows"]] == ["长沙市", "株洲市"]

@@ -7,7 +7,9 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
 
+from avbase.core.accounts.principal import Principal
 from avbase.core.errors import AvbaseError
 from avbase.core.i18n import get_locale
 from avbase.industry import bulletins, index_series, index_service
@@ -25,7 +27,8 @@ from avbase.web.templating import render
 router = APIRouter(prefix="/bulletins")
 
 
-def _context(db: Db, auth: AuthDep, bulletin: IndexBulletin) -> dict[str, Any]:
+def bulletin_context(db: Session, principal: Principal | None, bulletin: IndexBulletin) -> dict[str, Any]:
+    """What the bulletin's page and PDF show: its content, charts as SVG data URIs, labels."""
     zh = get_locale() == "zh_Hans"
     data = bulletins.content(db, bulletin)
     names = {p["key"]: p["name_zh"] if zh else p["name_en"] for p in data["pillars"]}
@@ -41,11 +44,13 @@ def _context(db: Db, auth: AuthDep, bulletin: IndexBulletin) -> dict[str, Any]:
         "indicator_units": {key: item.unit for key, item in INDICATORS.items()},
         "sources": bulletins.SOURCES,
         "scenario_label": lambda name: scenario_label_of(name, names),
-        "can_publish": bulletins.can_publish(
-            auth.principal, index_service.latest_definition(db, bulletin.series)
-        ),
+        "can_publish": bulletins.can_publish(principal, index_service.latest_definition(db, bulletin.series)),
         "title": bulletin.title,
     }
+
+
+def bulletin_pdf_bytes(db: Session, principal: Principal | None, bulletin: IndexBulletin) -> bytes:
+    return render_pdf("industry/bulletin_pdf.html", bulletin_context(db, principal, bulletin))
 
 
 @router.get("")
@@ -82,7 +87,7 @@ def create_bulletin(db: Db, principal: PagePrincipal, values: FormFields) -> Res
 @router.get("/{bulletin_id}")
 def bulletin_page(request: Request, db: Db, auth: AuthDep, bulletin_id: RowId) -> Response:
     bulletin = bulletins.get_bulletin(db, auth.principal, bulletin_id)
-    return render(request, "industry/bulletin.html", _context(db, auth, bulletin))
+    return render(request, "industry/bulletin.html", bulletin_context(db, auth.principal, bulletin))
 
 
 @router.post("/{bulletin_id}/publish")
@@ -95,8 +100,7 @@ def publish_bulletin(db: Db, principal: PagePrincipal, bulletin_id: RowId) -> Re
 @router.get("/{bulletin_id}/bulletin.pdf")
 def bulletin_pdf(db: Db, auth: AuthDep, bulletin_id: RowId) -> Response:
     bulletin = bulletins.get_bulletin(db, auth.principal, bulletin_id)
-    content = render_pdf("industry/bulletin_pdf.html", _context(db, auth, bulletin))
-    return pdf_response(content, f"{bulletin.title}.pdf")
+    return pdf_response(bulletin_pdf_bytes(db, auth.principal, bulletin), f"{bulletin.title}.pdf")
 
 
 @router.get("/{bulletin_id}/data.csv")

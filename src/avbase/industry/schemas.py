@@ -603,3 +603,21 @@ class IndexSeriesOut(BaseModel):
     periods: list[int]
     method_changes: list[int]
     units: list[SeriesUnitOut]
+
+
+class BulletinIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    series: Annotated[str, Field(pattern=r"^[a-z0-9_-]{2,60}$")]
+    period: Year
+
+
+class BulletinOut(BaseModel):
+    id: int
+    series: str
+    period: int
+    title: str
+    status: str
+    published_at: datetime | None
+    snapshot_digest: str | None
+    content: dict[str, Any] | None = None
