@@ -160,3 +160,20 @@ def test_the_index_page_and_the_api_show_the_series_to_officers_only(
     client.cookies.clear()
     login(client, staff.username)
     assert client.get("/industry/index?definition=hn-test").status_code == 403
+
+
+def test_the_index_page_marks_a_method_change_and_the_published_points(
+    client: TestClient, db: Session, hunan: dict[str, Enterprise], hn_officer: Principal
+) -> None:
+    v1 = index_service.latest_definition(db, "hn-test")
+    index_series.freeze(db, hn_officer, v1, UnitLevel.province, 2022)
+    index_service.save_definition(db, definition_in(pillars=[{**p, "weight": 1} for p in PILLARS]))
+    db.commit()
+    login(client, hn_officer.username)
+    html = client.get("/industry/index?definition=hn-test&period=2023").text
+    table = html[html.index('id="index-series"') : html.index("</table>", html.index('id="index-series"'))]
+    rows = table.split("<tr>")[2:]
+    assert "已发布" in rows[1] and "v1" in rows[1] and "方法变更" not in rows[1]
+    assert "初步" in rows[2] and "v2" in rows[2] and "方法变更" in rows[2] and "175.00" in rows[2]
+    # The marker on the charts (the figures' JSON escapes non-ASCII characters).
+    assert html.count("\\u65b9\\u6cd5 v2") == 2
