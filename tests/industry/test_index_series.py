@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -177,3 +178,12 @@ def test_the_index_page_marks_a_method_change_and_the_published_points(
     assert "初步" in rows[2] and "v2" in rows[2] and "方法变更" in rows[2] and "175.00" in rows[2]
     # The marker on the charts (the figures' JSON escapes non-ASCII characters).
     assert html.count("\\u65b9\\u6cd5 v2") == 2
+
+
+def test_the_series_ends_with_the_last_ended_year(
+    db: Session, hunan: dict[str, Enterprise], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    definition = index_service.latest_definition(db, "hn-test")
+    monkeypatch.setattr(index_series, "today", lambda: date(2023, 6, 30))
+    assert index_series.periods(db, definition) == [2021, 2022]
+    assert [p.period for p in index_series.index_series(db, definition).units[0].points] == [2021, 2022]

@@ -19,6 +19,7 @@ from avbase.core.accounts.principal import Principal
 from avbase.core.errors import AvbaseError
 from avbase.industry import composite, index_service, series
 from avbase.industry.models import IndexDefinition, IndexPoint, Normalisation, UnitLevel, YearlyFigure
+from avbase.kit.dates import today
 
 
 def has_series(definition: IndexDefinition) -> bool:
@@ -32,15 +33,16 @@ def levels(definition: IndexDefinition) -> list[UnitLevel]:
 
 
 def periods(session: Session, definition: IndexDefinition) -> list[int]:
-    """Every year with figures in the definition's region, from the base period on."""
+    """Every ended year with figures in the definition's region, from the base period on (the months of the
+    current year so far would read as a fall of the index)."""
     years = session.scalars(
         select(YearlyFigure.year)
         .where(YearlyFigure.region_code.startswith(definition.region_prefix))
         .group_by(YearlyFigure.year)
         .order_by(YearlyFigure.year)
     )
-    start = definition.base_period or 0
-    return [year for year in years if year >= start]
+    start, end = definition.base_period or 0, today().year
+    return [year for year in years if start <= year < end]
 
 
 def _check_level(definition: IndexDefinition, level: UnitLevel) -> None:
