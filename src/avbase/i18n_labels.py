@@ -15,6 +15,7 @@ AUDIT_ACTIONS = [
     "import",
     "media.subtitles",
     "media.document",
+    "remind",
 ]
 SHOT_TRANSITIONS = ["start", "cut", "dissolve", "fade"]
 SEARCH_FIELDS = ["title", "description", "tags", "people", "location", "collections", "shot"]
@@ -28,9 +29,11 @@ ENTITY_TYPES = [
     "policy_parameters", "policy_applications", "policy_reviews", "policy_budgets", "policy_unit_routes",
     "policy_attachments", "policy_rounds", "policy_round_entries", "policy_round_experts",
     "policy_round_scores", "media_assets", "media_text_segments", "notifications",
-    "notification_preferences",
+    "notification_preferences", "unit_routes",
 ]  # fmt: skip
 INBOX_DOMAINS = ["industry", "policy", "media"]
+TARGET_SCHEMES = ["zj2024"]  # industry/data/targets-*.toml
+JOB_KINDS = ["audit.export", "demo.load", "industry.import", "media.analyse", "notifications.email"]
 
 
 def label_values() -> list[str]:
@@ -59,4 +62,6 @@ def label_values() -> list[str]:
         + MEDIA_STEPS
         + SEARCH_FIELDS
         + INBOX_DOMAINS
+        + TARGET_SCHEMES
+        + JOB_KINDS
     )
