@@ -25,6 +25,7 @@ from avbase.industry.schemas import ReportIn
 from avbase.kit.svgchart import Line, Marker, line_chart, stacked_bars
 from tests.conftest import login
 from tests.industry.conftest import ON, definition_in
+from tests.industry.test_raw_codes import raw_codes, visible_text
 
 
 def test_drafting_is_for_officers_of_the_whole_region_and_checks_its_input(
@@ -120,6 +121,7 @@ def test_a_published_bulletin_is_frozen_audited_and_open_to_everyone(
     assert "测试指数 · 2023" in listed
     page = client.get(url).text
     assert "137.50" in page and "131.25" in page and "方法说明" in page and "长沙市" in page
+    assert raw_codes(visible_text(page), chinese=True) == []
     if db.get_bind().dialect.name == "sqlite":  # the PDF is laid out from the snapshot: once is enough
         pdf = client.get(url + "/bulletin.pdf")
         assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF") and len(pdf.content) > 10_000

@@ -19,6 +19,7 @@ from avbase.industry.reports import file_report
 from avbase.industry.schemas import ReportIn
 from tests.conftest import login
 from tests.industry.conftest import ON, PILLARS, definition_in
+from tests.industry.test_raw_codes import raw_codes, visible_text
 
 
 def test_the_headline_series_and_its_pillar_contributions(db: Session, hunan: dict[str, Enterprise]) -> None:
@@ -142,6 +143,9 @@ def test_the_index_page_and_the_api_show_the_series_to_officers_only(
     series = html[html.index('id="index-series"') :]
     assert "131.25" in series and "137.50" in series and "+4.76%" in series
     assert 'id="sub-index-city"' in html and "长沙市" in html
+    start = html.index('id="index-series-head"')
+    section = html[html.index(">", start) + 1 : html.index('id="sensitivity-summary"')]
+    assert raw_codes(visible_text(section), chinese=True) == []
     # The headline ranks one unit: a sentence instead of a table of zeros.
     assert "没有可显示的敏感性分析" in html
     assert client.get("/industry/index?definition=hn-test&lang=en").status_code == 200
