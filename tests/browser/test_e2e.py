@@ -370,3 +370,26 @@ def test_an_editor_plays_a_clip_from_a_shot_and_uploads_in_parts(
         editor.click("#upload-form button")
         editor.wait_for_url("**/media/*")
         assert "上传测试" in editor.inner_text("h1")
+
+
+def test_a_park_operator_finds_who_has_not_reported_and_reminds_them(server: str, page: Page) -> None:
+    with signed_in(page, server, "hengdian.park", "/industry/parks") as operator:
+        operator.click("#parks-table tbody tr:first-child a")
+        operator.wait_for_selector("#reporting-table")
+        assert operator.locator("#reporting-table .badge.bad").count() >= 1  # the demo's 2026 is unfiled
+        shot(operator, "park-reporting-zh")
+        operator.click("[data-testid=remind]")
+        operator.wait_for_selector("[data-testid=reminded]")
+        assert "已向" in operator.inner_text("[data-testid=reminded]")
+
+
+def test_a_hunan_officer_opens_on_hunan(server: str, page: Page) -> None:
+    with signed_in(page, server, "hn.officer", "/industry") as officer:
+        assert officer.locator("[data-testid=no-targets]").count() == 1
+        assert officer.locator("[data-nav=rankings]").count() == 0
+        assert officer.locator("[data-nav=projects]").count() == 0
+        assert (
+            "湖南" in officer.inner_text("#breakdown-chart")
+            or officer.locator("#drilldown-table tbody tr").count()
+        )
+        shot(officer, "industry-dashboard-hunan-zh")

@@ -1,7 +1,7 @@
 """industry index series points and bulletins (指数发布); sub-index levels on index definitions
 
 Revision ID: 0024
-Revises: 0018
+Revises: 0023
 Create Date: 2026-11-30 15:00:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import avbase.core.db
 
 revision = "0024"
-down_revision = "0018"
+down_revision = "0023"
 branch_labels = None
 depends_on = None
 
