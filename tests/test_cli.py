@@ -133,6 +133,18 @@ def test_industry_commands_answer_in_json_with_yuan_and_round_trip_an_export(
     )  # fmt: skip
     assert ranked["region"] == "43" and [r["rank"] for r in ranked["rows"]] == [1, 2, 3, 4, 5]
 
+    # The demo publishes 马栏山指数's 2025 bulletin: five frozen years, the cities' sub-index beside it.
+    cities = json.loads(
+        avbase(var_dir, "industry", "series", "--definition", "malanshan", "--level", "city", "--json").stdout
+    )
+    assert cities["periods"] == [2021, 2022, 2023, 2024, 2025] and len(cities["units"]) == 14
+    assert all(p["frozen"] and p["version"] == 1 for u in cities["units"] for p in u["points"])
+    bulletin = avbase(
+        var_dir, "industry", "bulletin", "--definition", "malanshan", "--period", "2025", "--json"
+    )
+    assert bulletin.returncode == 0, bulletin.stderr
+    assert json.loads(bulletin.stdout)["status"] == "published"
+
     out = tmp_path / "reports.xlsx"
     exported = avbase(
         var_dir, "industry", "export", "reports", str(out), "--year", "2025", "--region", "330106"

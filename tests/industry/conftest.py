@@ -13,7 +13,7 @@ from avbase.industry import index_service, kpi, ranking, registry
 from avbase.industry.credit_code import make_credit_code
 from avbase.industry.models import Cluster, Enterprise, ParkLevel, ProjectTier
 from avbase.industry.reports import file_report
-from avbase.industry.schemas import EnterpriseIn, MilestoneIn, ParkIn, ProjectIn, ReportIn
+from avbase.industry.schemas import EnterpriseIn, IndexDefinitionIn, MilestoneIn, ParkIn, ProjectIn, ReportIn
 
 
 @pytest.fixture
@@ -75,3 +75,59 @@ def province(db: Session, officer: Principal, make_enterprise: Callable[..., Ent
     registry.add_milestone(db, officer, project.id, MilestoneIn(title="主体完工", due_on=date(2025, 6, 30)))
     db.commit()
     return {"park": park.id, "a": a.id, "b": b.id, "project": project.id}
+
+
+# --- a small Hunan for the index series and bulletins: two cities, three years -----------------------
+
+ON = date(2026, 11, 22)
+PILLARS = [
+    {"key": "scale", "name_zh": "规模", "name_en": "Scale", "weight": 3,
+     "indicators": [{"key": "revenue", "weight": 1}]},
+    {"key": "innovation", "name_zh": "创新", "name_en": "Innovation", "weight": 1,
+     "indicators": [{"key": "rnd_expense", "weight": 1}]},
+]  # fmt: skip
+# Revenue and R&D per year: 长沙 (A) and 株洲 (B).
+FIGURES = {
+    2021: {"A": (100, 10), "B": (100, 10)},
+    2022: {"A": (150, 10), "B": (100, 20)},
+    2023: {"A": (150, 30), "B": (50, 20)},
+}
+
+
+@pytest.fixture
+def hn_officer(make_user: Callable[..., User], make_org: Callable[..., Organisation]) -> Principal:
+    org = make_org(kind=OrgKind.authority, region_code="430000")
+    return Principal.of(make_user(role=Role.authority_officer, org=org))
+
+
+def definition_in(**changes: object) -> IndexDefinitionIn:
+    data = {
+        "name": "hn-test",
+        "title": "测试指数",
+        "unit_level": "province",
+        "region_prefix": "43",
+        "normalisation": "base_ratio",
+        "base_period": 2021,
+        "pillars": PILLARS,
+        "sub_levels": ["city"],
+    }
+    return IndexDefinitionIn.model_validate({**data, **changes})
+
+
+@pytest.fixture
+def hunan(db: Session, hn_officer: Principal) -> dict[str, Enterprise]:
+    made = {}
+    for number, (key, region) in enumerate((("A", "430105"), ("B", "430200")), start=1):
+        made[key] = registry.create_enterprise(
+            db,
+            hn_officer,
+            EnterpriseIn(name=f"湖南{key}", credit_code=make_credit_code(region, number), region_code=region,
+                         cluster=Cluster.content),
+        )  # fmt: skip
+    for year, row in FIGURES.items():
+        for key, (revenue, rnd) in row.items():
+            file_report(db, hn_officer, made[key],
+                        ReportIn(period=str(year), revenue_content=Decimal(revenue), rnd_expense=Decimal(rnd)), on=ON)  # fmt: skip
+    index_service.save_definition(db, definition_in())
+    db.flush()
+    return made

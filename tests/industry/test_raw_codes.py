@@ -103,6 +103,7 @@ def test_an_officers_pages_show_no_raw_codes(
         "/industry/enterprises",
         f"/industry/enterprises/{province['a']}",
         f"/industry/enterprises/{province['a']}/report",
+        "/industry/index",
         "/industry/imports",
         "/industry/rankings",
         "/industry/parks",

@@ -11,11 +11,23 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, File, Form, Path, Query, Response, UploadFile
 
 from avbase.core.errors import AvbaseError, Forbidden, NotFound
-from avbase.industry import evaluation, import_templates, index_service, kpi, ranking, registry, reports
+from avbase.industry import (
+    bulletins,
+    evaluation,
+    import_templates,
+    index_series,
+    index_service,
+    kpi,
+    ranking,
+    registry,
+    reports,
+)
 from avbase.industry.exports import XLSX_MEDIA_TYPE, ranking_file, reports_workbook
 from avbase.industry.imports import KINDS, ImportOptions, preview
-from avbase.industry.models import Cluster, ProjectTier, Tier, UnitLevel
+from avbase.industry.models import Cluster, IndexBulletin, ProjectTier, Tier, UnitLevel
 from avbase.industry.schemas import (
+    BulletinIn,
+    BulletinOut,
     DrilldownRowOut,
     EnterpriseIn,
     EnterpriseOut,
@@ -26,6 +38,7 @@ from avbase.industry.schemas import (
     ImportTemplateIn,
     ImportTemplateOut,
     IndexRunOut,
+    IndexSeriesOut,
     KpiOut,
     KpiRowOut,
     MilestoneDone,
@@ -45,10 +58,10 @@ from avbase.industry.schemas import (
     YearlyFigureOut,
 )
 from avbase.industry.tasks import queue_import, stored_for_preview
-from avbase.industry.views import index_run_out, ranking_out, sensitivity_out
+from avbase.industry.views import index_run_out, index_series_out, ranking_out, sensitivity_out
 from avbase.kit.pagination import MAX_PER_PAGE, PageRequest
 from avbase.settings import get_settings
-from avbase.web.deps import ApiPrincipal, Db
+from avbase.web.deps import ApiPrincipal, AuthDep, Db
 from avbase.web.downloads import attachment
 from avbase.web.limits import upload_body
 from avbase.web.schemas import ErrorOut, PageOut, RowId, page_out
@@ -437,6 +450,56 @@ def index_sensitivity(
     registry.require_monitor(principal)
     found = index_service.latest_definition(db, definition)
     return sensitivity_out(db, found, period)
+
+
+@router.get("/index/{definition}/series", response_model=IndexSeriesOut, responses=NOT_FOUND)
+def index_series_view(
+    definition: DefinitionName, db: Db, principal: ApiPrincipal, level: UnitLevel | None = None
+) -> IndexSeriesOut:
+    """A base-period index over every period with data, at the headline level or a sub-index level: each
+    unit's composite and pillars, the change and each pillar's part of it, the definition version of
+    each point."""
+    registry.require_monitor(principal)
+    found = index_service.latest_definition(db, definition)
+    return index_series_out(index_series.index_series(db, found, level))
+
+
+def _bulletin_out(db: Db, bulletin: IndexBulletin, *, content: bool = False) -> BulletinOut:
+    return BulletinOut(
+        id=bulletin.id,
+        series=bulletin.series,
+        period=bulletin.period,
+        title=bulletin.title,
+        status=bulletin.status.value,
+        published_at=bulletin.published_at,
+        snapshot_digest=bulletin.snapshot_digest,
+        content=bulletins.content(db, bulletin) if content else None,
+    )
+
+
+@router.get("/bulletins", response_model=list[BulletinOut])
+def bulletin_list(db: Db, auth: AuthDep) -> list[BulletinOut]:
+    """指数发布: published bulletins for anyone (no token needed); drafts for those who may publish them."""
+    return [_bulletin_out(db, b) for b in bulletins.list_bulletins(db, auth.principal)]
+
+
+@router.get("/bulletins/{bulletin_id}", response_model=BulletinOut, responses=NOT_FOUND)
+def bulletin_view(db: Db, auth: AuthDep, bulletin_id: RowId) -> BulletinOut:
+    """A bulletin with its content: the frozen snapshot once published (anyone), the live draft otherwise."""
+    return _bulletin_out(db, bulletins.get_bulletin(db, auth.principal, bulletin_id), content=True)
+
+
+@router.post("/bulletins", response_model=BulletinOut, status_code=201)
+def bulletin_create(data: BulletinIn, db: Db, principal: ApiPrincipal) -> BulletinOut:
+    bulletin = bulletins.create_draft(db, principal, series_name=data.series, period=data.period)
+    return _bulletin_out(db, bulletin)
+
+
+@router.post("/bulletins/{bulletin_id}/publish", response_model=BulletinOut, responses=NOT_FOUND)
+def bulletin_publish(db: Db, principal: ApiPrincipal, bulletin_id: RowId) -> BulletinOut:
+    """Freezes the bulletin's series points and content and makes it public; audited."""
+    bulletin = bulletins.publish(db, principal, bulletins.get_bulletin(db, principal, bulletin_id))
+    return _bulletin_out(db, bulletin)
 
 
 @router.get(

@@ -97,3 +97,90 @@ def index_bars(run: IndexRunOut, pillar_names: dict[str, str]) -> str:
     layout = {**LAYOUT, "height": max(260, 22 * len(units) + 90), "margin": {**LAYOUT["margin"], "l": 150}}
     figure.update_layout(barmode="stack", title=_("Composite score by pillar contribution"), **layout)
     return _json(figure)
+
+
+PILLAR_COLOURS = ("#2845d6", "#22a1c3", "#f0a030", "#8e44ad", "#27ae60", "#c0392b", "#7f8c8d")
+
+
+def _method_markers(figure: go.Figure, changes: Sequence[tuple[int, int]]) -> None:
+    """A dashed line before each period computed with a new definition version, labelled with it."""
+    for period, version in changes:
+        figure.add_vline(x=period - 0.5, line={"dash": "dash", "color": "#c0392b", "width": 1})
+        figure.add_annotation(
+            x=period - 0.5, y=1, yref="paper", showarrow=False, xanchor="left", yanchor="bottom",
+            text=_("Method v{version}", version=version), font={"color": "#c0392b", "size": 11},
+        )  # fmt: skip
+
+
+def index_series_lines(
+    points: Sequence[Any], pillar_names: dict[str, str], changes: Sequence[tuple[int, int]], base: int | None
+) -> str:
+    """The composite over all periods (base = 100) with each pillar's own series."""
+    figure = go.Figure()
+    years = [p.period for p in points]
+    figure.add_scatter(
+        name=_("Composite index"),
+        x=years,
+        y=[None if p.composite is None else round(p.composite, 2) for p in points],
+        mode="lines+markers+text",
+        text=[None if p.composite is None else f"{p.composite:.1f}" for p in points],
+        textposition="top center",
+        line={"width": 3, "color": "#111"},
+    )
+    for number, (key, name) in enumerate(pillar_names.items()):
+        figure.add_scatter(
+            name=name,
+            x=years,
+            y=[None if (v := p.pillars.get(key)) is None else round(v, 2) for p in points],
+            mode="lines+markers",
+            line={"width": 1.5, "color": PILLAR_COLOURS[number % len(PILLAR_COLOURS)]},
+        )
+    _method_markers(figure, changes)
+    title = _("Index series ({year} = 100)", year=base) if base else _("Index series")
+    figure.update_layout(title=title, xaxis={"dtick": 1}, **LAYOUT)
+    return _json(figure)
+
+
+def contribution_bars(
+    points: Sequence[Any], pillar_names: dict[str, str], changes: Sequence[tuple[int, int]]
+) -> str:
+    """Each year's change in per cent, split by pillar (stacked; the parts add up to the change)."""
+    moved = [p for p in points if p.change_pct is not None]
+    figure = go.Figure()
+    years = [p.period for p in moved]
+    for number, (key, name) in enumerate(pillar_names.items()):
+        figure.add_bar(
+            name=name,
+            x=years,
+            y=[round(p.contributions_pct.get(key, 0.0), 2) for p in moved],
+            marker_color=PILLAR_COLOURS[number % len(PILLAR_COLOURS)],
+        )
+    figure.add_scatter(
+        name=_("Year-on-year change"),
+        x=years,
+        y=[round(p.change_pct, 2) for p in moved],
+        mode="markers+text",
+        text=[f"{p.change_pct:+.1f}%" for p in moved],
+        textposition="top center",
+        marker={"symbol": "diamond", "size": 10, "color": "#111"},
+    )
+    _method_markers(figure, changes)
+    figure.update_layout(
+        barmode="relative", title=_("Year-on-year change by pillar (percentage points)"), xaxis={"dtick": 1},
+        **LAYOUT,
+    )  # fmt: skip
+    return _json(figure)
+
+
+def sub_index_lines(units: Sequence[Any], title: str, *, limit: int = 15) -> str:
+    """Each sub-index unit's composite over the periods (the first ``limit`` units in the order given)."""
+    figure = go.Figure()
+    for unit in units[:limit]:
+        figure.add_scatter(
+            name=unit.name,
+            x=[p.period for p in unit.points],
+            y=[None if p.composite is None else round(p.composite, 2) for p in unit.points],
+            mode="lines+markers",
+        )
+    figure.update_layout(title=title, xaxis={"dtick": 1}, **{**LAYOUT, "height": 380})
+    return _json(figure)

@@ -18,7 +18,7 @@ from avbase.core.accounts.models import Role, User
 from avbase.core.accounts.principal import Principal
 from avbase.core.audit import Actor
 from avbase.core.db import get_engine, session_scope
-from avbase.core.errors import NotFound
+from avbase.core.errors import AvbaseError, NotFound
 from avbase.core.i18n import _, label
 from avbase.kit.money import in_yi
 from avbase.kit.output import emit_json, emit_table, err_console
@@ -453,3 +453,98 @@ def classification_command(
         emit_json({"code": code, "categories": count})
     else:
         typer.echo(_("Classification {code} loaded with {count} categories.", code=code, count=count))
+
+
+@industry_app.command("series")
+def series_command(
+    definition: Annotated[str, typer.Option(help="A base-period index definition, e.g. malanshan.")],
+    level: Annotated[str | None, typer.Option(help="A sub-index level: city or park.")] = None,
+    json_out: Json = False,
+) -> None:
+    """The index over every period with data: each unit's index, its change and each pillar's part of it."""
+    from dataclasses import asdict
+
+    from avbase.industry import index_series, index_service
+    from avbase.industry.models import UnitLevel
+
+    with session_scope(get_engine()) as session:
+        found = index_service.latest_definition(session, definition)
+        try:
+            chosen = UnitLevel(level) if level else None
+        except ValueError:
+            raise AvbaseError("Unknown level {level}.", field="level", level=level) from None
+        view = index_series.index_series(session, found, chosen)
+        out: dict[str, Any] = {
+            "definition": found.name,
+            "version": found.version,
+            "level": view.level.value,
+            "base_period": found.base_period,
+            "periods": view.periods,
+            "method_changes": view.method_changes,
+            "units": [
+                {"unit": u.unit, "name": u.name, "points": [asdict(p) for p in u.points]} for u in view.units
+            ],
+        }
+    if json_out:
+        emit_json(out)
+        return
+    keys = [p["key"] for p in found.pillars]
+    for unit in out["units"][:1] if view.level.value == found.unit_level else []:
+        emit_table(
+            f"{found.title} · {unit['name']}",
+            [_("Period"), _("Index"), _("Year-on-year change (%)"), *[f"{k} pp" for k in keys], _("Method")],
+            [
+                [p["period"], _score(p["composite"]), _score(p["change_pct"]),
+                 *[_score(p["contributions_pct"].get(k)) for k in keys],
+                 f"v{p['version']}" + (" *" if p["method_change"] else "")]
+                for p in unit["points"]
+            ],
+        )  # fmt: skip
+    if view.level.value != found.unit_level:
+        emit_table(
+            f"{found.title} · {view.level.value}",
+            [_("Unit"), *[str(p) for p in view.periods]],
+            [[u["name"], *[_score(p["composite"]) for p in u["points"]]] for u in out["units"]],
+        )
+
+
+@industry_app.command("bulletin")
+def bulletin_command(
+    definition: Annotated[str, typer.Option(help="A base-period index definition, e.g. malanshan.")],
+    period: Annotated[int, typer.Option(help="The year of the bulletin.")],
+    publish: Annotated[bool, typer.Option(help="Publish it (freezes its points and content).")] = False,
+    pdf: Annotated[Path | None, typer.Option(help="Write the bulletin as PDF to this file.")] = None,
+    as_user: AsUser = None,
+    json_out: Json = False,
+) -> None:
+    """Prepare (or find) the index's bulletin for a year; publish it; write its PDF."""
+    import avbase.industry.pages  # noqa: F401  (registers the industry templates the PDF is laid out from)
+    from avbase.industry import bulletins
+    from avbase.industry.bulletin_pages import bulletin_pdf_bytes
+    from avbase.industry.models import BulletinStatus, IndexBulletin
+
+    with session_scope(get_engine()) as session:
+        principal = principal_for(session, as_user)
+        found = session.scalar(
+            select(IndexBulletin).where(IndexBulletin.series == definition, IndexBulletin.period == period)
+        )
+        if found is None:
+            found = bulletins.create_draft(session, principal, series_name=definition, period=period)
+        if publish and found.status is BulletinStatus.draft:
+            bulletins.publish(session, principal, found)
+        if pdf is not None:
+            pdf.write_bytes(bulletin_pdf_bytes(session, principal, found))
+        out = {
+            "bulletin": found.id,
+            "title": found.title,
+            "status": found.status.value,
+            "published_at": found.published_at.isoformat() if found.published_at else None,
+            "snapshot_digest": found.snapshot_digest,
+            "pdf": str(pdf) if pdf else None,
+        }
+    if json_out:
+        emit_json(out)
+    else:
+        typer.echo(
+            f"#{out['bulletin']} {out['title']} · {label(out['status'])}" + (f" → {pdf}" if pdf else "")
+        )

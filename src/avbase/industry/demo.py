@@ -382,6 +382,9 @@ def load(
         ("products", lambda s: _products(s, rng)),
         ("index runs", _index_runs),
         ("park evaluations", _evaluations),
+        # One transaction each: publishing computes and freezes a series, and the job's heartbeat must get in.
+        ("Malanshan index bulletin", lambda s: _bulletin(s, "malanshan")),
+        ("Zhejiang index bulletin", lambda s: _bulletin(s, "zj-series")),
     ]
     for number, (name, step) in enumerate(steps, start=1):
         with session_scope(engine) as session:
@@ -411,3 +414,23 @@ def _evaluations(session: Session) -> None:
     for year in (2024, 2025):
         for prefix in ("33", "43"):
             evaluation.evaluate_parks(session, system, year=year, region_prefix=prefix)
+
+
+def _bulletin(session: Session, name: str) -> None:
+    """The 2025 bulletin of a base-period index (马栏山指数, Zhejiang's), published by its province's demo
+    officer: five years of series with city and park sub-indices, frozen."""
+    from avbase.core.accounts.models import Role, User
+    from avbase.core.accounts.principal import Principal
+    from avbase.industry import bulletins, index_series
+    from avbase.industry.models import IndexBulletin
+
+    if session.scalar(select(IndexBulletin.id).where(IndexBulletin.series == name)) is not None:
+        return
+    definition = index_service.latest_definition(session, name)
+    if not index_series.has_series(definition) or YEARS[-1] not in index_series.periods(session, definition):
+        return
+    officers = {"43": "hn.officer", "33": "zj.officer"}
+    user = session.scalar(select(User).where(User.username == officers.get(definition.region_prefix, "")))
+    publisher = Principal.of(user) if user else Principal(0, "demo", "demo", Role.admin, 0, "demo", "000000")
+    bulletin = bulletins.create_draft(session, publisher, series_name=definition.name, period=YEARS[-1])
+    bulletins.publish(session, publisher, bulletin)

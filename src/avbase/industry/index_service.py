@@ -66,6 +66,7 @@ def save_definition(session: Session, data: IndexDefinitionIn) -> IndexDefinitio
         base_period=data.base_period,
         pillars=[pillar.model_dump() for pillar in data.pillars],
         note=data.note,
+        sub_levels=[level.value for level in data.sub_levels],
     )
     session.add(definition)
     session.flush()
@@ -94,8 +95,12 @@ class Inputs:
     names: dict[str, str]
 
 
-def gather_inputs(session: Session, definition: IndexDefinition, period: int) -> Inputs:
-    level = UnitLevel(definition.unit_level)
+def gather_inputs(
+    session: Session, definition: IndexDefinition, period: int, level: UnitLevel | None = None
+) -> Inputs:
+    """The indicator values of ``period`` for the definition's units, or for the units of a sub-index
+    ``level`` (cities, parks) within the same region, on the same method."""
+    level = level or UnitLevel(definition.unit_level)
     keys = spec_of(definition).indicator_keys()
 
     def pick(year: int) -> dict[str, dict[str, float | None]]:

@@ -341,6 +341,8 @@ class IndexDefinition(Audited, TimestampMixin, Base):
     base_period: Mapped[int | None]
     pillars: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     note: Mapped[str | None] = mapped_column(Text)
+    # Levels below the headline unit computed on the same method (马栏山指数: cities and parks).
+    sub_levels: Mapped[list[str]] = mapped_column(JSON, default=list)
 
 
 class IndexRun(Base):
@@ -359,6 +361,54 @@ class IndexRun(Base):
     result: Mapped[dict[str, Any]] = mapped_column(JSON)
 
     definition: Mapped[IndexDefinition] = relationship()
+
+
+class IndexPoint(Audited, Base):
+    """A frozen point of an index series: one period at one unit level, computed with the definition
+    version it names. Recorded when a bulletin is published; later method changes never recompute it."""
+
+    __tablename__ = "industry_index_points"
+    __audit_exclude__ = frozenset({"result"})
+    __table_args__ = (UniqueConstraint("series", "level", "period"), {"sqlite_autoincrement": True})
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    series: Mapped[str] = mapped_column(String(60))  # the definition's name
+    level: Mapped[UnitLevel] = mapped_column(str_enum(UnitLevel))
+    period: Mapped[int]
+    definition_id: Mapped[int] = mapped_column(ForeignKey("industry_index_definitions.id"))
+    input_digest: Mapped[str] = mapped_column(String(64))
+    result: Mapped[dict[str, Any]] = mapped_column(JSON)
+    frozen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    frozen_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    definition: Mapped[IndexDefinition] = relationship()
+
+
+class BulletinStatus(StrEnum):
+    draft = "draft"
+    published = "published"
+
+
+class IndexBulletin(Audited, TimestampMixin, Base):
+    """指数发布: the annual bulletin of an index. A draft is computed live; publishing freezes its content
+    (``snapshot``) and the series points it shows, and makes it public."""
+
+    __tablename__ = "industry_index_bulletins"
+    __audit_exclude__ = frozenset({"snapshot"})
+    __table_args__ = (UniqueConstraint("series", "period"), {"sqlite_autoincrement": True})
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    series: Mapped[str] = mapped_column(String(60))
+    period: Mapped[int]
+    title: Mapped[str] = mapped_column(String(200))
+    status: Mapped[BulletinStatus] = mapped_column(
+        str_enum(BulletinStatus), default=BulletinStatus.draft, index=True
+    )
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    published_at: Mapped[datetime | None]
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    snapshot: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    snapshot_digest: Mapped[str | None] = mapped_column(String(64))
 
 
 class RankingScheme(Audited, TimestampMixin, Base):

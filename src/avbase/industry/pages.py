@@ -16,7 +16,7 @@ from avbase.core.accounts.models import Role
 from avbase.core.accounts.principal import STEWARDS, Principal, jurisdiction_prefix
 from avbase.core.audit import AuditEntry
 from avbase.core.errors import AvbaseError, NotFound
-from avbase.core.i18n import _, get_locale
+from avbase.core.i18n import N_, _, get_locale
 from avbase.core.jobs import get_job
 from avbase.core.jobs.models import Job
 from avbase.industry import (
@@ -24,6 +24,7 @@ from avbase.industry import (
     coverage,
     evaluation,
     import_templates,
+    index_series,
     index_service,
     kpi,
     ranking,
@@ -35,7 +36,16 @@ from avbase.industry.exports import XLSX_MEDIA_TYPE, ranking_file
 from avbase.industry.imports import KINDS, MATCH_LABELS, ImportOptions, preview
 from avbase.industry.inbox import owed_reports, report_deadline
 from avbase.industry.indicators import INDICATORS
-from avbase.industry.models import Cluster, Park, ParkEvaluation, ProjectTier, Report, Tier
+from avbase.industry.models import (
+    Cluster,
+    IndexDefinition,
+    Park,
+    ParkEvaluation,
+    ProjectTier,
+    Report,
+    Tier,
+    UnitLevel,
+)
 from avbase.industry.schemas import MilestoneIn, ReportIn, period_label
 from avbase.industry.tasks import (
     IMPORT_JOB,
@@ -45,7 +55,7 @@ from avbase.industry.tasks import (
     stage_import,
     staged_import,
 )
-from avbase.industry.views import index_run_out, ranking_out, sensitivity_out
+from avbase.industry.views import index_run_out, ranking_out, scenario_label_of, sensitivity_out
 from avbase.kit.dates import today
 from avbase.kit.money import in_yi
 from avbase.kit.pagination import PageRequest
@@ -482,8 +492,68 @@ def index_page(
             "indicator_labels": {key: item.label for key, item in INDICATORS.items()},
             "indicator_units": {key: item.unit for key, item in INDICATORS.items()},
             "scenario_label": scenario_label,
+            "series": index_series_context(db, found, chosen),
         },
     )
+
+
+SUB_INDEX_TITLES = {
+    UnitLevel.city: N_("City sub-index"),
+    UnitLevel.county: N_("County sub-index"),
+    UnitLevel.park: N_("Park sub-index"),
+    UnitLevel.province: N_("Province sub-index"),
+}
+
+
+def pillar_names_of(definition: IndexDefinition) -> dict[str, str]:
+    zh = get_locale() == "zh_Hans"
+    return {p["key"]: p["name_zh"] if zh else p["name_en"] for p in definition.pillars}
+
+
+def index_series_context(db: Db, definition: IndexDefinition, period: int) -> dict[str, Any] | None:
+    """The index page's series section, for base-period definitions only: the headline series with its
+    pillars, contributions and method changes, and each sub-index ranked in ``period`` with its
+    sensitivity."""
+    if not index_series.has_series(definition):
+        return None
+    names = pillar_names_of(definition)
+    headline = index_series.index_series(db, definition)
+    if not headline.periods:
+        return None
+    chosen = period if period in headline.periods else headline.periods[-1]
+    points = headline.units[0].points if headline.units else []
+    changes = [(r.period, r.version) for r in headline.results if r.period in headline.method_changes]
+    subs = []
+    for level in index_series.levels(definition)[1:]:
+        view = index_series.index_series(db, definition, level)
+        rows = index_series.ranking(view, chosen)
+        title = _(SUB_INDEX_TITLES[level])
+        subs.append(
+            {
+                "level": level,
+                "title": title,
+                "rows": rows,
+                "sensitivity": index_series.sensitivity_at(db, view, chosen),
+                "chart": charts.sub_index_lines(
+                    sorted(
+                        view.units, key=lambda u: next((r.rank or 0 for r in rows if r.unit == u.unit), 0)
+                    ),
+                    title,
+                ),
+            }
+        )
+    return {
+        "view": headline,
+        "period": chosen,
+        "points": points,
+        "point": next((p for p in points if p.period == chosen), None),
+        "changes": changes,
+        "pillar_names": names,
+        "chart": charts.index_series_lines(points, names, changes, definition.base_period),
+        "contributions_chart": charts.contribution_bars(points, names, changes),
+        "subs": subs,
+        "scenario_label": lambda name: scenario_label_of(name, names),
+    }
 
 
 # --- 赛马 ranking ------------------------------------------------------------------------------------
@@ -686,3 +756,9 @@ def add_milestone(
 def milestone_done(db: Db, principal: PagePrincipal, milestone_id: RowId) -> Response:
     milestone = registry.complete_milestone(db, principal, milestone_id, done_on=today())
     return RedirectResponse(f"/industry/projects/{milestone.project_id}", status_code=303)
+
+
+# The bulletins (指数发布) live in their own module; their routes hang under /industry/bulletins.
+from avbase.industry import bulletin_pages  # noqa: E402
+
+router.include_router(bulletin_pages.router)

@@ -336,6 +336,8 @@ class IndexDefinitionIn(BaseModel):
     base_period: Year | None = None
     pillars: Annotated[list[PillarSpec], Field(min_length=1, max_length=12)]
     note: str | None = None
+    # Sub-indices on the same method for smaller units of the same region (cities, parks).
+    sub_levels: Annotated[list[UnitLevel], Field(max_length=3)] = []
 
     @model_validator(mode="after")
     def _check(self) -> IndexDefinitionIn:
@@ -569,3 +571,53 @@ class ImportPreviewOut(BaseModel):
     skipped_rows: list[int]
     errors: list[ImportRowErrorOut]
     result: dict[str, Any] | None
+
+
+class SeriesPointOut(BaseModel):
+    period: int
+    version: int
+    frozen: bool
+    composite: float | None
+    rank: int | None
+    pillars: dict[str, float | None]
+    change: float | None
+    change_pct: float | None
+    contributions: dict[str, float]
+    contributions_pct: dict[str, float]
+    rank_change: int | None
+    method_change: bool
+
+
+class SeriesUnitOut(BaseModel):
+    unit: str
+    name: str
+    points: list[SeriesPointOut]
+
+
+class IndexSeriesOut(BaseModel):
+    definition: str
+    version: int
+    title: str
+    level: UnitLevel
+    base_period: int | None
+    periods: list[int]
+    method_changes: list[int]
+    units: list[SeriesUnitOut]
+
+
+class BulletinIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    series: Annotated[str, Field(pattern=r"^[a-z0-9_-]{2,60}$")]
+    period: Year
+
+
+class BulletinOut(BaseModel):
+    id: int
+    series: str
+    period: int
+    title: str
+    status: str
+    published_at: datetime | None
+    snapshot_digest: str | None
+    content: dict[str, Any] | None = None

@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from sqlalchemy.orm import Session
 
-from avbase.industry import composite, index_service
+from avbase.core.i18n import _
+from avbase.industry import composite, index_series, index_service
 from avbase.industry.models import IndexDefinition, IndexRun, RankingScheme
 from avbase.industry.ranking import RankRow
-from avbase.industry.schemas import IndexRunOut, RankingOut, RankRowOut, SensitivityOut, SensitivityRowOut
+from avbase.industry.schemas import (
+    IndexRunOut,
+    IndexSeriesOut,
+    RankingOut,
+    RankRowOut,
+    SensitivityOut,
+    SensitivityRowOut,
+    SeriesPointOut,
+    SeriesUnitOut,
+)
 
 
 def index_run_out(definition: IndexDefinition, run: IndexRun) -> IndexRunOut:
@@ -71,3 +83,33 @@ def ranking_out(
             for row in rows
         ],
     )
+
+
+def index_series_out(view: index_series.SeriesView) -> IndexSeriesOut:
+    return IndexSeriesOut(
+        definition=view.definition.name,
+        version=view.definition.version,
+        title=view.definition.title,
+        level=view.level,
+        base_period=view.definition.base_period,
+        periods=view.periods,
+        method_changes=view.method_changes,
+        units=[
+            SeriesUnitOut(
+                unit=unit.unit,
+                name=unit.name,
+                points=[SeriesPointOut.model_validate(asdict(point)) for point in unit.points],
+            )
+            for unit in view.units
+        ],
+    )
+
+
+def scenario_label_of(name: str, pillar_names: dict[str, str]) -> str:
+    """A sensitivity scenario (``equal``, ``without:<pillar>``, ``double:<pillar>``) in words."""
+    change, _sep, pillar = name.partition(":")
+    if change == "without":
+        return _("Without {pillar}", pillar=pillar_names.get(pillar, pillar))
+    if change == "double":
+        return _("{pillar} weight doubled", pillar=pillar_names.get(pillar, pillar))
+    return _("Equal pillar weights")

@@ -34,6 +34,7 @@ NAV: list[NavItem] = [
     NavItem("industry", N_("Industry monitoring"), "/industry", MONITORS),
     NavItem("enterprises", N_("Enterprises and reports"), "/industry/enterprises", FILERS),
     NavItem("index", N_("Industry index"), "/industry/index", MONITORS),
+    NavItem("bulletins", N_("Index bulletins"), "/industry/bulletins"),
     NavItem("rankings", N_("赛马 ranking"), "/industry/rankings", MONITORS, ZHEJIANG),
     NavItem("parks", N_("Parks and bases"), "/industry/parks", MONITORS),
     NavItem("projects", N_('"146" projects'), "/industry/projects", MONITORS, ZHEJIANG),
