@@ -10,10 +10,10 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
-from avbase.core.accounts.models import Organisation, Role
+from avbase.core.accounts.models import Organisation, OrgKind, Role
 from avbase.core.accounts.principal import STEWARDS
 from avbase.core.accounts.service import organisation_names
-from avbase.core.errors import AvbaseError, NotFound
+from avbase.core.errors import AvbaseError, Forbidden, NotFound
 from avbase.core.i18n import _, get_locale
 from avbase.industry.exports import XLSX_MEDIA_TYPE
 from avbase.kit.dates import today
@@ -27,6 +27,7 @@ from avbase.policy.models import (
     Decision,
     LedgerEntry,
     Measure,
+    PolicyDocument,
     RoundEntry,
     RoundScore,
     RoundState,
@@ -38,6 +39,7 @@ from avbase.policy.views import evidence_file, step_text, store_evidence
 from avbase.settings import get_settings
 from avbase.web.deps import Db, PagePrincipal
 from avbase.web.downloads import attachment
+from avbase.web.flash import flash_redirect
 from avbase.web.forms import FormFields
 from avbase.web.limits import upload_body
 from avbase.web.schemas import RowId
@@ -85,6 +87,7 @@ def catalogue(
 
 def _measure_page(
     request: Request,
+    db: Db,
     measure: Measure,
     principal: PagePrincipal,
     *,
@@ -103,8 +106,12 @@ def _measure_page(
             "errors": errors,
             "result": result,
             "step_text": step_text,
-            "can_amend": principal.role in STEWARDS,
+            "can_amend": service.stewards_document(principal, measure.document),
             "can_apply": principal.role in (Role.enterprise_staff, Role.park_operator),
+            "unrouted_lead": apps.unrouted_lead(db, measure),
+            "outside_region": principal.role in (Role.enterprise_staff, Role.park_operator)
+            and not service.within_region(principal.region_code, measure.document),
+            "region": service.region_label(measure.region_code),
             "today": today().isoformat(),
             "fact_labels": FACT_LABELS,
             "choice_labels": CHOICE_LABELS,
@@ -117,7 +124,7 @@ def _measure_page(
 @router.get("/measures/{measure_id}")
 def measure(request: Request, db: Db, principal: PagePrincipal, measure_id: str) -> Response:
     found = service.get_measure(db, measure_id[:80])
-    return _measure_page(request, found, principal, values={}, errors={})
+    return _measure_page(request, db, found, principal, values={}, errors={})
 
 
 @router.post("/measures/{measure_id}/quote")
@@ -131,13 +138,13 @@ def quote(
         on = date.fromisoformat(values.get("on") or today().isoformat())
     except ValueError:
         errors["on"] = _("A date is written YYYY-MM-DD.")
-        return _measure_page(request, found, principal, values=values, errors=errors, status=422)
+        return _measure_page(request, db, found, principal, values=values, errors=errors, status=422)
     try:
         result = service.quote(db, found.id, facts, on=on)
     except AvbaseError as exc:
         errors[f"fact_{exc.field}" if exc.field else "form"] = _(exc.message, **exc.params)
-        return _measure_page(request, found, principal, values=values, errors=errors, status=422)
-    return _measure_page(request, found, principal, values=values, errors={}, result=result)
+        return _measure_page(request, db, found, principal, values=values, errors=errors, status=422)
+    return _measure_page(request, db, found, principal, values=values, errors={}, result=result)
 
 
 @router.post("/measures/{measure_id}/parameters")
@@ -150,6 +157,7 @@ def amend(
     except ValueError:
         return _measure_page(
             request,
+            db,
             found,
             principal,
             values=values,
@@ -168,8 +176,78 @@ def amend(
         )
     except AvbaseError as exc:
         errors = {exc.field or "form": _(exc.message, **exc.params)}
-        return _measure_page(request, found, principal, values=values, errors=errors, status=exc.status_code)
-    return RedirectResponse(f"/policy/measures/{found.id}", status_code=303)
+        return _measure_page(
+            request, db, found, principal, values=values, errors=errors, status=exc.status_code
+        )
+    return flash_redirect(
+        f"/policy/measures/{found.id}",
+        _("The new value is in force from {date}.", date=effective_from.isoformat()),
+    )
+
+
+# --- responsible units -------------------------------------------------------------------------------
+
+
+def _routes_page(
+    request: Request,
+    db: Db,
+    principal: PagePrincipal,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+) -> Response:
+    if principal.role not in STEWARDS:
+        raise Forbidden("Only administrators and authority officers may change this.")
+    documents = []
+    for document in db.scalars(select(PolicyDocument).order_by(PolicyDocument.code)):
+        routed = apps.routes(db, document.code)
+        may = service.stewards_document(principal, document)
+        choices = (
+            list(
+                db.scalars(
+                    select(Organisation)
+                    .where(Organisation.kind == OrgKind.authority)
+                    .order_by(Organisation.region_code, Organisation.name)
+                )
+            )
+            if may
+            else []
+        )
+        documents.append(
+            {
+                "document": document,
+                "region": service.region_label(document.region_code),
+                "may_route": may,
+                "choices": [o for o in choices if service.within_region(o.region_code, document)],
+                "units": [(unit, routed.get(unit)) for unit in apps.document_units(db, document.code)],
+                "names": organisation_names(db, routed.values()),
+            }
+        )
+    return render(
+        request, "policy/routes.html", {"documents": documents, "errors": errors or {}}, status_code=status
+    )
+
+
+@router.get("/routes")
+def unit_routes(request: Request, db: Db, principal: PagePrincipal) -> Response:
+    return _routes_page(request, db, principal)
+
+
+@router.post("/routes")
+def route_unit(request: Request, db: Db, principal: PagePrincipal, values: FormFields) -> Response:
+    document, unit = values.get("document", ""), values.get("unit", "")
+    try:
+        try:
+            org_id = int(values.get("org_id") or "")
+        except ValueError:
+            raise AvbaseError("Choose the organisation that acts for the unit.", field="org_id") from None
+        apps.route_unit(db, principal, document=document[:20], unit=unit[:100], org_id=org_id)
+    except AvbaseError as exc:
+        db.rollback()
+        return _routes_page(request, db, principal, {"form": _(exc.message, **exc.params)}, exc.status_code)
+    name = organisation_names(db, [org_id]).get(org_id, "")
+    return flash_redirect(
+        f"/policy/routes#doc-{document}", _("{org} now acts for {unit}.", org=name, unit=unit)
+    )
 
 
 # --- applications ------------------------------------------------------------------------------------
@@ -217,6 +295,7 @@ def apply(
     if not item:
         return _measure_page(
             request,
+            db,
             found,
             principal,
             values=values,
@@ -228,6 +307,7 @@ def apply(
     except AvbaseError as exc:
         return _measure_page(
             request,
+            db,
             found,
             principal,
             values=values,
