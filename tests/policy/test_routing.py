@@ -171,3 +171,20 @@ def test_the_measure_page_says_when_nobody_can_apply_yet(
     catalogue.commit()
     page = client.get(f"/policy/measures/{ZJ_MEASURE}").text
     assert 'data-testid="unrouted"' not in page and 'data-testid="apply"' in page
+
+
+def test_reviewers_see_the_applicants_region(
+    client: TestClient, catalogue: Session, provinces: Provinces
+) -> None:
+    db = catalogue
+    zj = Principal.of(provinces.zj_officer)
+    apps.route_unit(db, zj, document="zj2024", unit="主管部门", org_id=provinces.zj_bureau.id)
+    staff = Principal.of(provinces.zj_staff)
+    made = apps.create_application(db, staff, measure_id=ZJ_MEASURE, item="公共服务平台", facts={})
+    attach_evidence(db, staff, made.id)
+    apps.submit(db, staff, made.id, on=date(2025, 3, 1))
+    db.commit()
+    login(client, provinces.zj_officer.username)
+    page = client.get(f"/policy/applications/{made.id}").text
+    assert "浙江省杭州市西湖区" in page and 'data-testid="outside-region"' not in page
+    assert "浙江省杭州市西湖区" in client.get("/policy/applications").text

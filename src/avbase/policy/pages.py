@@ -222,6 +222,7 @@ def _routes_page(
                 "names": organisation_names(db, routed.values()),
             }
         )
+    documents.sort(key=lambda d: not d["may_route"])  # the documents the reader may route come first
     return render(
         request, "policy/routes.html", {"documents": documents, "errors": errors or {}}, status_code=status
     )
@@ -281,6 +282,10 @@ def applications(request: Request, db: Db, principal: PagePrincipal, state: str 
             "states": list(ApplicationState),
             "state": chosen,
             "org_names": names,
+            "org_regions": {
+                org.id: service.region_label(org.region_code)
+                for org in db.scalars(select(Organisation).where(Organisation.id.in_(names)))
+            },
         },
     )
 
@@ -356,6 +361,10 @@ def _application_page(
         {
             "a": application,
             "applicant": org,
+            "applicant_region": service.region_label(org.region_code) if org else "—",
+            "outside_region": org is not None
+            and not service.within_region(org.region_code, application.measure.document),
+            "region": service.region_label(application.measure.region_code),
             "is_applicant": org is not None and principal.can_edit(org) and not principal.is_authority,
             "my_review": my_review,
             "is_lead": is_lead,

@@ -46,8 +46,16 @@ def get_document(session: Session, code: str) -> PolicyDocument:
 
 
 def region_label(code: str | None) -> str:
-    """A region as people read it (浙江省, Zhejiang), never its bare code."""
-    return region_name(code, get_locale()) if code else "—"
+    """A region as people read it, from the province down (浙江省杭州市西湖区; Zhejiang · Xihu District),
+    never its bare code."""
+    if not code:
+        return "—"
+    locale = get_locale()
+    levels = dict.fromkeys(c for c in (code[:2] + "0000", code[:4] + "00", code) if c != "000000")
+    names = [region_name(c, locale) for c in levels if region_name(c, locale) != c]
+    if not names:
+        return code
+    return " · ".join(names) if locale == "en" else "".join(names)
 
 
 def within_region(region_code: str, document: PolicyDocument) -> bool:
