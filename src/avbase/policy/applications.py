@@ -8,6 +8,7 @@ ledger is append-only and a correction is a reversing entry.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -413,6 +414,35 @@ def committed_total(session: Session, measure_id: str, year: int) -> Decimal:
         )
     )
     return Decimal(total or 0)
+
+
+@dataclass(frozen=True)
+class BudgetLine:
+    year: int
+    amount: Decimal
+    committed: Decimal
+
+    @property
+    def left(self) -> Decimal:
+        return self.amount - self.committed
+
+
+def budget_lines(session: Session, measure_id: str) -> list[BudgetLine]:
+    """Each year's budget of a measure with what is committed against it and what is left, latest first."""
+    budgets = session.scalars(
+        select(Budget).where(Budget.measure_id == measure_id).order_by(Budget.year.desc())
+    )
+    return [
+        BudgetLine(b.year, Decimal(b.amount), committed_total(session, measure_id, b.year)) for b in budgets
+    ]
+
+
+def default_commit_year(lines: list[BudgetLine], amount: Decimal | None) -> int:
+    """The year an award is booked against by default: the latest budget that still covers it, else the
+    latest budget, else this year (which has none, and says so)."""
+    covering = [line for line in lines if amount is not None and line.left >= amount]
+    chosen = covering or lines
+    return chosen[0].year if chosen else today().year
 
 
 def commit_award(session: Session, principal: Principal, application_id: int, *, year: int) -> LedgerEntry:
