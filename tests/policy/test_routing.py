@@ -188,3 +188,17 @@ def test_reviewers_see_the_applicants_region(
     page = client.get(f"/policy/applications/{made.id}").text
     assert "浙江省杭州市西湖区" in page and 'data-testid="outside-region"' not in page
     assert "浙江省杭州市西湖区" in client.get("/policy/applications").text
+
+
+def test_the_rest_api_refuses_routing_another_provinces_units(
+    client: TestClient, catalogue: Session, provinces: Provinces, api_token: Callable[[User], dict[str, str]]
+) -> None:
+    route = {"document": "hn2023", "unit": "省工业和信息化厅", "org_id": provinces.hn_bureau.id}
+    assert (
+        client.put("/api/v1/policy/routes", json=route, headers=api_token(provinces.zj_officer)).status_code
+        == 403
+    )
+    assert (
+        client.put("/api/v1/policy/routes", json=route, headers=api_token(provinces.hn_officer)).status_code
+        == 204
+    )
