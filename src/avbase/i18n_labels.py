@@ -15,6 +15,7 @@ AUDIT_ACTIONS = [
     "import",
     "media.subtitles",
     "media.document",
+    "remind",
 ]
 SHOT_TRANSITIONS = ["start", "cut", "dissolve", "fade"]
 SEARCH_FIELDS = ["title", "description", "tags", "people", "location", "collections", "shot"]
@@ -28,12 +29,22 @@ ENTITY_TYPES = [
     "policy_parameters", "policy_applications", "policy_reviews", "policy_budgets", "policy_unit_routes",
     "policy_attachments", "policy_rounds", "policy_round_entries", "policy_round_experts",
     "policy_round_scores", "media_assets", "media_text_segments", "notifications",
-    "notification_preferences",
+    "notification_preferences", "unit_routes",
 ]  # fmt: skip
-INBOX_DOMAINS = ["industry", "policy", "media"]
+TARGET_SCHEMES = ["zj2024"]  # industry/data/targets-*.toml
+JOB_KINDS = ["audit.export", "demo.load", "industry.import", "media.analyse", "notifications.email"]
+CHAIN_VALUES = [
+    "duplicate", "amount_differs", "quantity_differs", "missing", "unexpected",
+    "chain_titles", "chain_windows", "chain_contracts", "chain_contract_parties", "chain_contract_terms",
+    "chain_statement_imports", "chain_runs", "chain_party_statements", "chain_reconciliations",
+    "chain_claims", "chain_claim_events", "ledger_accounts", "ledger_transactions", "ledger_postings",
+]  # fmt: skip
+INBOX_DOMAINS = ["industry", "policy", "media", "ecosystem"]
 
 
 def label_values() -> list[str]:
+    from avbase.chain.distribution.models import Channel, ContractState, TitleKind
+    from avbase.chain.settlement.models import ClaimState, RunState
     from avbase.core.accounts.models import OrgKind, Role
     from avbase.core.inbox import Urgency
     from avbase.core.jobs.models import JobState
@@ -50,6 +61,7 @@ def label_values() -> list[str]:
         *industry.Normalisation, *industry.UnitLevel, *RuleKind, *Outcome,
         *ApplicationState, *Decision, *LedgerKind, *RoundState, *AssetState, *TextSource,
         *Urgency, *Delivery, *EmailState,
+        *TitleKind, *Channel, *ContractState, *RunState, *ClaimState,
     ]  # fmt: skip
     return (
         [str(value.value) for value in values]
@@ -59,4 +71,7 @@ def label_values() -> list[str]:
         + MEDIA_STEPS
         + SEARCH_FIELDS
         + INBOX_DOMAINS
+        + TARGET_SCHEMES
+        + JOB_KINDS
+        + CHAIN_VALUES
     )

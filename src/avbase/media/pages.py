@@ -13,6 +13,7 @@ from avbase.core.jobs.models import Job
 from avbase.kit.pagination import PageRequest
 from avbase.media import service
 from avbase.media.documents import DOCUMENT_MAX_BYTES
+from avbase.media.labels import colour_description, container_name
 from avbase.media.models import TextSegment
 from avbase.media.subtitles import SUBTITLE_MAX_BYTES, SUBTITLE_SUFFIXES
 from avbase.settings import get_settings
@@ -20,11 +21,12 @@ from avbase.web.deps import Db, PagePrincipal
 from avbase.web.forms import RawForm
 from avbase.web.limits import upload_body
 from avbase.web.schemas import RowId
-from avbase.web.templating import add_template_dir, render
+from avbase.web.templating import add_template_dir, environment, render
 from avbase.web.uploads import with_upload
 
 router = APIRouter(prefix="/media")
 add_template_dir(Path(__file__).resolve().parent / "templates")
+environment.globals.update(container_name=container_name, colour_description=colour_description)
 RESOLUTIONS = ("SD", "HD", "FHD", "4K", "8K")
 HDR_TYPES = ("SDR", "HLG", "HDR10 (PQ)", "HDR10+", "HDR Vivid", "Dolby Vision")
 
