@@ -202,3 +202,40 @@ def test_the_rest_api_refuses_routing_another_provinces_units(
         client.put("/api/v1/policy/routes", json=route, headers=api_token(provinces.hn_officer)).status_code
         == 204
     )
+
+
+def test_the_policy_pages_show_no_raw_codes_in_either_language(
+    client: TestClient, catalogue: Session, provinces: Provinces
+) -> None:
+    from tests.industry.test_raw_codes import raw_codes, visible_text
+
+    db = catalogue
+    apps.route_unit(
+        db,
+        Principal.of(provinces.zj_officer),
+        document="zj2024",
+        unit="主管部门",
+        org_id=provinces.zj_bureau.id,
+    )
+    staff = Principal.of(provinces.zj_staff)
+    facts = {"rnd_expense": "600000", "revenue": "10000000"}
+    made = apps.create_application(
+        db, staff, measure_id="zj2024.11.key-support-list", item="研发清单", facts=facts
+    )
+    attach_evidence(db, staff, made.id)
+    apps.submit(db, staff, made.id, on=date(2025, 3, 1))
+    db.commit()
+    login(client, provinces.zj_officer.username)
+    problems = {}
+    for path in (
+        "/policy", "/policy/routes", "/policy/applications", f"/policy/applications/{made.id}",
+        "/policy/measures/hn2023.4.rnd-center", "/policy/measures/zj2024.11.key-support-list",
+        "/policy/measures/hn2023.8.training-base", "/policy/reports",
+    ):  # fmt: skip
+        for lang in ("zh_Hans", "en"):
+            response = client.get(f"{path}?lang={lang}")
+            assert response.status_code == 200, path
+            assert ('<html lang="en">' in response.text) is (lang == "en")
+            if codes := raw_codes(visible_text(response.text), chinese=lang == "zh_Hans"):
+                problems[f"{path} {lang}"] = codes
+    assert problems == {}
