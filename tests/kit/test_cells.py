@@ -43,7 +43,7 @@ def _texts(body: bytes) -> list[tuple[object, str]]:
 @pytest.mark.parametrize("name", HOSTILE)
 def test_excel_exports_store_formula_like_text_as_text(name: str) -> None:
     ranking = ranking_workbook(f"赛马 {name}", [RankRow(1, name, 9.5, 1, None)], [])
-    awards = award_workbook(name, [AwardRow(key=name, name=name)])
+    awards = award_workbook(2025, "measure", [AwardRow(key=name, name=name)])
     for body in (ranking, awards):
         cells = _texts(body)
         assert all(kind != "f" for _value, kind in cells)  # no formula anywhere

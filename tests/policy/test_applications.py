@@ -173,7 +173,7 @@ def test_an_ineligible_application_is_not_submitted_and_says_why(catalogue: Sess
     )
     with pytest.raises(AvbaseError) as refused:
         apps.submit(db, cast.applicant, draft.id, on=ON)
-    assert "first_product" in str(refused.value.params["reason"])
+    assert "为首款测试认证产品" in str(refused.value.params["reason"])  # the fact by its label, not its name
     with pytest.raises(AvbaseError):
         apps.submit(db, cast.applicant, draft.id, on=date(2029, 1, 1))  # after the five years
 
@@ -318,8 +318,14 @@ def test_award_reports_add_up_by_measure_unit_and_region_and_export(
     assert "首款产品测试认证费用补助" in page and "80,000.00" in page
     workbook = client.get("/policy/reports.xlsx?year=2025&by=measure")
     assert workbook.status_code == 200
-    rows = list(load_workbook(BytesIO(workbook.content)).active.iter_rows(values_only=True))
-    assert rows[2][:3] == (MEASURE, "首款产品测试认证费用补助", 3)
+    sheet = load_workbook(BytesIO(workbook.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "2025年惠企奖补统计（按措施）" and rows[1][:2] == ("措施", "申请数")
+    assert rows[2][:2] == ("首款产品测试认证费用补助", 3) and rows[2][-1] == 0.4  # 80,000 of 200,000
+    assert sheet.cell(row=3, column=7).number_format == "0.0%"
+    by_region = client.get("/policy/reports.xlsx?year=2025&by=region").content
+    rows = list(load_workbook(BytesIO(by_region)).active.iter_rows(values_only=True))
+    assert rows[0][0].endswith("（按地区）") and rows[2][:2] == ("长沙市", "430100")
 
 
 def test_a_review_past_its_due_date_is_a_reminder_for_that_unit_only(catalogue: Session, cast: Cast) -> None:
@@ -337,3 +343,57 @@ def test_a_review_past_its_due_date_is_a_reminder_for_that_unit_only(catalogue: 
     assert apps.overdue_reviews(db, cast.finance, on=today() + timedelta(days=16)) == []
     apps.decide(db, cast.lead, application_id, decision=Decision.approve)
     assert apps.overdue_reviews(db, cast.lead, on=today() + timedelta(days=16)) == []
+
+
+def test_the_lead_commits_on_the_web_seeing_the_budget_and_defaults_to_the_year_that_has_one(
+    client: TestClient, catalogue: Session, cast: Cast
+) -> None:
+    db = catalogue
+    booked, approved = new_application(db, cast.applicant, "30000", "A"), new_application(db, cast.applicant)
+    for application_id in (booked, approved):
+        approve_all(db, cast, application_id)
+    apps.set_budget(db, cast.lead, measure_id=MEASURE, year=2024, amount=Decimal(40000))
+    apps.set_budget(db, cast.lead, measure_id=MEASURE, year=2025, amount=Decimal(100000))
+    apps.commit_award(db, cast.lead, booked, year=2025)
+    db.commit()
+    csrf = login(client, cast.lead.username)
+    page = client.get(f"/policy/applications/{approved}").text
+    assert "100,000.00" in page and "30,000.00" in page and "70,000.00" in page  # budget, committed, left
+    assert '<option value="2025" selected>' in page  # 2024 has 40,000 left: too little for 50,000
+    done = client.post(
+        f"/policy/applications/{approved}/commit",
+        data={"csrf_token": csrf, "year": "2025"},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303
+    shown = client.get(done.headers["location"]).text
+    assert "50,000.00 元已计入 2025 年预算；尚余 20,000.00 元。" in shown
+    # the applicant sees neither the budget nor the forms that book money
+    login(client, cast.applicant.username)
+    assert 'id="budget-table"' not in client.get(f"/policy/applications/{approved}").text
+
+
+def test_deciding_says_what_happened_and_a_rejection_asks_first(
+    client: TestClient, catalogue: Session, cast: Cast
+) -> None:
+    application_id = new_application(catalogue, cast.applicant)
+    csrf = login(client, cast.lead.username)
+    page = client.get(f"/policy/applications/{application_id}").text
+    assert 'value="reject" data-testid="reject" data-confirm="' in page
+    returned = client.post(
+        f"/policy/applications/{application_id}/decide",
+        data={"csrf_token": csrf, "decision": "return", "comment": "补充材料"},
+        follow_redirects=False,
+    )
+    assert "已退回申请单位修改" in client.get(returned.headers["location"]).text
+
+
+def test_a_zhejiang_officer_sets_no_hunan_budget(
+    catalogue: Session, cast: Cast, make_org: Callable[..., Organisation], make_user: Callable[..., User]
+) -> None:
+    zj = Principal.of(
+        make_user(role=Role.authority_officer, org=make_org(kind=OrgKind.authority, region_code="330000"))
+    )
+    with pytest.raises(Forbidden):
+        apps.set_budget(catalogue, zj, measure_id=MEASURE, year=2025, amount=Decimal(1))
+    apps.set_budget(catalogue, cast.lead, measure_id=MEASURE, year=2025, amount=Decimal(1))

@@ -108,7 +108,7 @@ def test_an_application_travels_through_the_api(
         route = {"document": "hn2023", "unit": unit, "org_id": org.id}
         assert client.put("/api/v1/policy/routes", json=route, headers=admin).status_code == 204
         officers[unit] = api_token(make_user(role=Role.authority_officer, org=org))
-    staff = api_token(make_user(role=Role.enterprise_staff))
+    staff = api_token(make_user(role=Role.enterprise_staff, org=make_org(region_code="430105")))
     facts = {"first_product": "true", "certification_cost": "90000", "granted_amount": "60000"}
     made = client.post(
         "/api/v1/policy/applications",

@@ -30,6 +30,7 @@ from avbase.chain.schemas import (
 )
 from avbase.chain.settlement import claims
 from avbase.chain.settlement import service as settlement
+from avbase.chain.settlement.models import ClaimState
 from avbase.chain.settlement.revenue_models import quote
 from avbase.chain.settlement.statements import import_statements
 from avbase.kit.dates import today
@@ -208,7 +209,7 @@ def get_reconciliation(reconciliation_id: RowId, db: Db, principal: ApiPrincipal
 
 
 @router.get("/claims", response_model=list[ClaimOut])
-def list_claims(db: Db, principal: ApiPrincipal, state: str | None = None) -> list[ClaimOut]:
+def list_claims(db: Db, principal: ApiPrincipal, state: ClaimState | None = None) -> list[ClaimOut]:
     return [ClaimOut.model_validate(c) for c in claims.list_claims(db, principal, state=state)]
 
 

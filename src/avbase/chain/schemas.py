@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from avbase.kit.pagination import MAX_ROW_ID
+
+RowRef = Annotated[int, Field(ge=1, le=MAX_ROW_ID)]  # an id that fits the database's integer
 
 
 class WindowIn(BaseModel):
@@ -15,7 +19,7 @@ class WindowIn(BaseModel):
     starts_on: date
     ends_on: date | None = None
     exclusive: bool = False
-    licensee_org_id: int | None = None
+    licensee_org_id: RowRef | None = None
     note: str | None = Field(default=None, max_length=500)
 
 
@@ -34,7 +38,7 @@ class WindowOut(BaseModel):
 class TitleIn(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     kind: str = Field(max_length=20)
-    work_id: int | None = None
+    work_id: RowRef | None = None
     note: str | None = Field(default=None, max_length=2000)
 
 
@@ -52,7 +56,7 @@ class TitleOut(BaseModel):
 class PartyBody(BaseModel):
     role: str = Field(min_length=1, max_length=80)
     name: str = Field(min_length=1, max_length=200)
-    org_id: int | None = None
+    org_id: RowRef | None = None
 
 
 class TermBody(BaseModel):
@@ -65,7 +69,7 @@ class TermBody(BaseModel):
 class ContractIn(BaseModel):
     code: str = Field(min_length=1, max_length=40)
     name: str = Field(min_length=1, max_length=200)
-    title_id: int
+    title_id: RowRef
     model: str = Field(max_length=40)
     starts_on: date
     ends_on: date | None = None

@@ -8,6 +8,7 @@ ledger is append-only and a correction is a reversing entry.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -17,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from avbase.core import ledger, routing, storage
 from avbase.core.accounts.models import Organisation, Role
-from avbase.core.accounts.principal import Principal, require_steward
+from avbase.core.accounts.principal import Principal
 from avbase.core.db import utcnow
 from avbase.core.errors import AvbaseError, Conflict, Forbidden, NotFound
 from avbase.kit.dates import today
@@ -32,12 +33,17 @@ from avbase.policy.models import (
     LedgerEntry,
     LedgerKind,
     Measure,
-    PolicyDocument,
     Review,
     ReviewStage,
 )
 from avbase.policy.rules import evaluate
-from avbase.policy.service import get_measure
+from avbase.policy.service import (
+    get_document,
+    get_measure,
+    region_label,
+    require_document_steward,
+    within_region,
+)
 from avbase.policy.views import step_text
 from avbase.settings import get_settings
 
@@ -52,15 +58,52 @@ REVIEWERS = (Role.admin, Role.authority_officer)
 def route_unit(
     session: Session, principal: Principal, *, document: str, unit: str, org_id: int
 ) -> routing.UnitRoute:
-    """Names the authority organisation that acts for ``unit`` of ``document`` (replaces an earlier one)."""
-    require_steward(principal)
-    if session.get(PolicyDocument, document) is None:
-        raise NotFound("No policy document has the code {code}.", field="document", code=document)
+    """Names the authority organisation that acts for ``unit`` of ``document`` (replaces an earlier one).
+
+    Only the document's own authorities route its units, and only to an organisation where it applies."""
+    found = get_document(session, document)
+    require_document_steward(principal, found)
+    unit = unit.strip()
+    if unit not in document_units(session, document):
+        raise AvbaseError("The document {code} names no unit {unit}.", field="unit", code=document, unit=unit)
+    org = session.get(Organisation, org_id)
+    if org is not None and not within_region(org.region_code, found):
+        raise Conflict(
+            "The units of this document are routed to organisations in {region}.",
+            field="org_id",
+            region=region_label(found.region_code),
+        )
     return routing.set_route(session, principal, scope=document, unit=unit, org_id=org_id)
 
 
 def routes(session: Session, document: str) -> dict[str, int]:
     return routing.routes(session, document)
+
+
+def document_units(session: Session, document: str) -> list[str]:
+    """Every unit the document's measures name (or the competent department where a measure names none),
+    in the order they first appear."""
+    measures = session.scalars(select(Measure).where(Measure.document_code == document).order_by(Measure.id))
+    return list(dict.fromkeys(unit for measure in measures for unit in measure.responsible_units))
+
+
+def unrouted_lead(session: Session, measure: Measure) -> str | None:
+    """The measure's lead unit when no organisation acts for it yet (nobody could review an application)."""
+    unit = measure.lead_unit
+    return unit if routing.routed_org(session, measure.document_code, unit) is None else None
+
+
+def check_applicant_region(session: Session, measure: Measure, org_id: int) -> None:
+    """A measure supports enterprises where its document applies (a Hunan award is not for Zhejiang)."""
+    org = session.get(Organisation, org_id)
+    if org is not None and not within_region(org.region_code, measure.document):
+        raise Forbidden(
+            "This measure applies in {region}; {org} is registered in {own}.",
+            field="measure",
+            region=region_label(measure.region_code),
+            org=org.name,
+            own=region_label(org.region_code),
+        )
 
 
 # --- reading -----------------------------------------------------------------------------------------
@@ -96,6 +139,14 @@ def create_application(
     if principal.role in (Role.reviewer, Role.creator, Role.authority_officer):
         raise Forbidden("Applications are made by enterprises and park operators.")
     measure = get_measure(session, measure_id)
+    check_applicant_region(session, measure, principal.org_id)
+    if unit := unrouted_lead(session, measure):
+        raise Conflict(
+            "No organisation acts for the lead unit {unit} of this measure yet, so nobody could review an "
+            "application; ask the authority to assign it.",
+            field="measure",
+            unit=unit,
+        )
     application = Application(
         measure_id=measure.id,
         org_id=principal.org_id,
@@ -133,6 +184,7 @@ def submit(session: Session, principal: Principal, application_id: int, *, on: d
     if application.state not in EDITABLE:
         raise Conflict("The application has been submitted already.")
     measure = application.measure
+    check_applicant_region(session, measure, application.org_id)
     quote = evaluate(rule_of(measure), application.facts, on=on)
     if not quote.eligible:
         raise AvbaseError(
@@ -151,7 +203,7 @@ def submit(session: Session, principal: Principal, application_id: int, *, on: d
         Review(
             stage=ReviewStage.lead,
             round=_next_round(application),
-            unit=measure.units[0],
+            unit=measure.lead_unit,
             org_id=lead,
             due_on=_due(),
         )
@@ -173,9 +225,7 @@ def _next_round(application: Application) -> int:
 
 
 def _route_of(session: Session, measure: Measure, position: int) -> int:
-    if position >= len(measure.units):
-        raise Conflict("The measure names no responsible unit yet; an authority must assign one.")
-    unit = measure.units[position]
+    unit = measure.responsible_units[position]
     org_id = routes(session, measure.document_code).get(unit)
     if org_id is None:
         raise Conflict("No organisation acts for {unit} yet; an administrator must route it.", unit=unit)
@@ -313,9 +363,10 @@ def decide(
 
 def _open_joint_review(session: Session, application: Application, round_: int) -> None:
     measure = application.measure
-    others = [_route_of(session, measure, i) for i in range(1, len(measure.units))]
+    units = measure.responsible_units
+    others = [_route_of(session, measure, i) for i in range(1, len(units))]
     seen: set[int] = {r.org_id for r in application.reviews if r.round == round_}
-    for unit, org_id in zip(measure.units[1:], others, strict=True):
+    for unit, org_id in zip(units[1:], others, strict=True):
         if org_id in seen:  # one organisation may act for two named units; it reviews once
             continue
         seen.add(org_id)
@@ -339,8 +390,7 @@ def _approve(application: Application) -> None:
 def set_budget(
     session: Session, principal: Principal, *, measure_id: str, year: int, amount: Decimal
 ) -> Budget:
-    require_steward(principal)
-    get_measure(session, measure_id)
+    require_document_steward(principal, get_measure(session, measure_id).document)
     if amount < 0:
         raise AvbaseError("A budget cannot be negative.", field="amount")
     budget = session.scalar(select(Budget).where(Budget.measure_id == measure_id, Budget.year == year))
@@ -364,6 +414,35 @@ def committed_total(session: Session, measure_id: str, year: int) -> Decimal:
         )
     )
     return Decimal(total or 0)
+
+
+@dataclass(frozen=True)
+class BudgetLine:
+    year: int
+    amount: Decimal
+    committed: Decimal
+
+    @property
+    def left(self) -> Decimal:
+        return self.amount - self.committed
+
+
+def budget_lines(session: Session, measure_id: str) -> list[BudgetLine]:
+    """Each year's budget of a measure with what is committed against it and what is left, latest first."""
+    budgets = session.scalars(
+        select(Budget).where(Budget.measure_id == measure_id).order_by(Budget.year.desc())
+    )
+    return [
+        BudgetLine(b.year, Decimal(b.amount), committed_total(session, measure_id, b.year)) for b in budgets
+    ]
+
+
+def default_commit_year(lines: list[BudgetLine], amount: Decimal | None) -> int:
+    """The year an award is booked against by default: the latest budget that still covers it, else the
+    latest budget, else this year (which has none, and says so)."""
+    covering = [line for line in lines if amount is not None and line.left >= amount]
+    chosen = covering or lines
+    return chosen[0].year if chosen else today().year
 
 
 def commit_award(session: Session, principal: Principal, application_id: int, *, year: int) -> LedgerEntry:

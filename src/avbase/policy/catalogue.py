@@ -27,7 +27,10 @@ def load_catalogue(session: Session, path: Path = DATA_FILE) -> int:
     measures were added. What an authority amended since (new parameter versions) is left alone."""
     data = read_catalogue(path)
     for code, document in data["documents"].items():
-        if session.get(PolicyDocument, code) is None:
+        if (stored := session.get(PolicyDocument, code)) is not None:
+            if stored.region_code is None and document.get("region"):
+                stored.region_code = document["region"]
+        else:
             session.add(
                 PolicyDocument(
                     code=code,
@@ -38,6 +41,7 @@ def load_catalogue(session: Session, path: Path = DATA_FILE) -> int:
                     in_force_from=document["in_force_from"],
                     in_force_until=document.get("in_force_until"),
                     non_cumulation=document.get("non_cumulation"),
+                    region_code=document.get("region"),
                 )
             )
     session.flush()

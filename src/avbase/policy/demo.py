@@ -1,4 +1,5 @@
-"""Demo: the Hunan departments the measures name, routed; budgets; applications in every state."""
+"""Demo: the Hunan departments the measures name and Zhejiang's competent department, routed; budgets;
+applications in every state."""
 
 from __future__ import annotations
 
@@ -38,6 +39,7 @@ HN_DEPARTMENTS = {
     "省人力资源社会保障厅": "湖南省人力资源和社会保障厅",
     "省文化和旅游厅": "湖南省文化和旅游厅",
 }
+ZJ_BUREAU = "浙江省广播电视局"
 BUDGETS = {
     "hn2023.4.rnd-center": 20_000_000,
     "hn2023.5.certification": 2_000_000,
@@ -87,6 +89,10 @@ def load(session: Session) -> dict[str, int]:
             session.flush()
             orgs[name] = org
         apps.route_unit(session, admin, document="hn2023", unit=unit, org_id=org.id)
+    # Zhejiang's text names no units: its measures go to the competent department, the provincial bureau.
+    if (bureau := orgs.get(ZJ_BUREAU)) is not None:
+        for unit in apps.document_units(session, "zj2024"):
+            apps.route_unit(session, admin, document="zj2024", unit=unit, org_id=bureau.id)
     for measure_id, amount in BUDGETS.items():
         apps.set_budget(session, admin, measure_id=measure_id, year=2025, amount=Decimal(amount))
     if not session.scalar(select(func.count()).select_from(Application)):

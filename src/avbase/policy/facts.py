@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from avbase.core.i18n import N_
+from decimal import Decimal, InvalidOperation
+
+from avbase.core.i18n import N_, _
 
 FACT_LABELS = {
     "assessed_amount": N_("Assessed amount (yuan)"),
@@ -27,3 +29,47 @@ CHOICE_LABELS = {
     },
     "headquarters_level": {"national": N_("national headquarters"), "regional": N_("regional headquarters")},
 }
+
+# The dated parameters of a measure (caps, rates, thresholds), and how their values read.
+PARAMETER_LABELS = {
+    "cap": N_("Cap (yuan)"),
+    "rate": N_("Rate"),
+    "share": N_("Threshold share"),
+}
+RATIOS = ("rate", "share")
+
+
+def fact_label(name: str) -> str:
+    return _(FACT_LABELS[name]) if name in FACT_LABELS else name
+
+
+def fact_value(name: str, value: object) -> str:
+    """A fact's value as people read it: a choice by its label, a flag as yes or no, money with separators."""
+    text = str(value)
+    if name in CHOICE_LABELS and text in CHOICE_LABELS[name]:
+        return _(CHOICE_LABELS[name][text])
+    if text in ("true", "True"):
+        return _("yes")
+    if text in ("false", "False"):
+        return _("no")
+    if FACT_LABELS.get(name, "").endswith("(yuan)"):
+        try:
+            return f"{Decimal(text.replace(',', '')):,.2f}"
+        except InvalidOperation:
+            return text
+    return text
+
+
+def parameter_label(name: str) -> str:
+    return _(PARAMETER_LABELS[name]) if name in PARAMETER_LABELS else name
+
+
+def parameter_value(name: str, value: str) -> str:
+    """0.3 as 30 %, a cap as 5,000,000.00."""
+    try:
+        amount = Decimal(value)
+    except InvalidOperation:
+        return value
+    if name in RATIOS:
+        return f"{amount * 100:g} %"
+    return f"{amount:,.2f}"

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from avbase.core.accounts.models import Role
 from avbase.core.accounts.principal import Principal
-from avbase.core.i18n import N_, _, label
+from avbase.core.i18n import N_, _, get_locale, label
 from avbase.core.inbox import InboxItem, KeyFigure, Urgency, figure_provider, item_provider
 from avbase.policy.applications import committed_total, waiting_reviews
 from avbase.policy.models import (
@@ -81,7 +81,9 @@ def _applicant_items(session: Session, principal: Principal) -> list[InboxItem]:
                     if returned
                     else _("Finish and submit the draft: {item}", item=application.item)
                 ),
-                detail=application.measure.title_zh,
+                detail=application.measure.title_zh
+                if get_locale() == "zh_Hans"
+                else application.measure.title_en,
                 link=f"/policy/applications/{application.id}",
                 urgency=Urgency.due if returned else Urgency.upcoming,
             )

@@ -15,6 +15,8 @@ from avbase.core.db import Base, TimestampMixin, str_enum, utcnow
 from avbase.kit.money import Money
 from avbase.policy.rules import RuleKind
 
+COMPETENT_DEPARTMENT = "主管部门"  # the unit of a measure whose text names none ("由主管部门指定")
+
 
 class PolicyDocument(Audited, TimestampMixin, Base):
     __tablename__ = "policy_documents"
@@ -27,6 +29,8 @@ class PolicyDocument(Audited, TimestampMixin, Base):
     in_force_from: Mapped[date]
     in_force_until: Mapped[date | None]
     non_cumulation: Mapped[str | None] = mapped_column(Text)  # the clause, where the document has one
+    # Where its measures apply (GB/T 2260, 430000 for Hunan): who may apply, and which authorities steward it.
+    region_code: Mapped[str | None] = mapped_column(String(6))
 
 
 class Measure(Audited, TimestampMixin, Base):
@@ -62,8 +66,18 @@ class Measure(Audited, TimestampMixin, Base):
         return RuleKind(self.kind)
 
     @property
-    def lead_unit(self) -> str | None:
-        return self.units[0] if self.units else None
+    def responsible_units(self) -> list[str]:
+        """The units the text names, the lead first; where it names none (Zhejiang's text), the competent
+        department (主管部门) that the document's authorities route to an organisation."""
+        return list(self.units) or [COMPETENT_DEPARTMENT]
+
+    @property
+    def lead_unit(self) -> str:
+        return self.responsible_units[0]
+
+    @property
+    def region_code(self) -> str | None:
+        return self.document.region_code
 
 
 class MeasureParameter(Audited, TimestampMixin, Base):

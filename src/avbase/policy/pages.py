@@ -3,30 +3,40 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from avbase.core.accounts.models import Organisation, Role
+from avbase.core.accounts.models import Organisation, OrgKind, Role
 from avbase.core.accounts.principal import STEWARDS
 from avbase.core.accounts.service import organisation_names
-from avbase.core.errors import AvbaseError, NotFound
-from avbase.core.i18n import _, get_locale
+from avbase.core.errors import AvbaseError, Forbidden, NotFound
+from avbase.core.i18n import N_, _, get_locale, label
 from avbase.industry.exports import XLSX_MEDIA_TYPE
 from avbase.kit.dates import today
 from avbase.policy import applications as apps
 from avbase.policy import rounds, service
 from avbase.policy.exports import award_workbook
-from avbase.policy.facts import CHOICE_LABELS, FACT_LABELS
+from avbase.policy.facts import (
+    CHOICE_LABELS,
+    FACT_LABELS,
+    fact_label,
+    fact_value,
+    parameter_label,
+    parameter_value,
+)
 from avbase.policy.models import (
     Application,
     ApplicationState,
+    Budget,
     Decision,
     LedgerEntry,
     Measure,
+    PolicyDocument,
     RoundEntry,
     RoundScore,
     RoundState,
@@ -34,22 +44,40 @@ from avbase.policy.models import (
 from avbase.policy.reports import AwardRow, award_report
 from avbase.policy.rules import Quote, RuleKind
 from avbase.policy.sources import simplified
-from avbase.policy.views import evidence_file, step_text, store_evidence
+from avbase.policy.views import evidence_file, measure_title, readable_params, step_text, store_evidence
 from avbase.settings import get_settings
 from avbase.web.deps import Db, PagePrincipal
 from avbase.web.downloads import attachment
+from avbase.web.flash import flash_redirect
 from avbase.web.forms import FormFields
 from avbase.web.limits import upload_body
 from avbase.web.schemas import RowId
-from avbase.web.templating import add_template_dir, render
+from avbase.web.templating import add_template_dir, environment, render
 
 router = APIRouter(prefix="/policy")
 add_template_dir(Path(__file__).resolve().parent / "templates")
+DOCUMENT_NAMES = {"hn2023": N_("Hunan 2023 (音视频)"), "zj2024": N_("Zhejiang 2024 (大视听)")}
+
+
+def document_name(code: str) -> str:
+    """A document as people call it (湖南2023音视频), never its code."""
+    return _(DOCUMENT_NAMES[code]) if code in DOCUMENT_NAMES else code
+
+
+environment.globals.update(
+    fact_label=fact_label,
+    fact_value=fact_value,
+    parameter_label=parameter_label,
+    parameter_value=parameter_value,
+    document_name=document_name,
+    measure_title=measure_title,
+)
 
 
 def shown_text(text: str) -> str:
-    """Seed text in simplified characters for Chinese readers (the HN text is traditional)."""
-    return simplified(text) if get_locale() == "zh_Hans" else text
+    """Seed text in simplified characters, in either language (the HN text is traditional; the page offers
+    the original beside it)."""
+    return simplified(text)
 
 
 def shown_source(measure: Measure) -> str:
@@ -85,6 +113,7 @@ def catalogue(
 
 def _measure_page(
     request: Request,
+    db: Db,
     measure: Measure,
     principal: PagePrincipal,
     *,
@@ -99,12 +128,17 @@ def _measure_page(
         {
             "m": measure,
             "source": shown_source(measure),
+            "original": measure.source_text if shown_source(measure) != measure.source_text else None,
             "values": values,
             "errors": errors,
             "result": result,
             "step_text": step_text,
-            "can_amend": principal.role in STEWARDS,
+            "can_amend": service.stewards_document(principal, measure.document),
             "can_apply": principal.role in (Role.enterprise_staff, Role.park_operator),
+            "unrouted_lead": apps.unrouted_lead(db, measure),
+            "outside_region": principal.role in (Role.enterprise_staff, Role.park_operator)
+            and not service.within_region(principal.region_code, measure.document),
+            "region": service.region_label(measure.region_code),
             "today": today().isoformat(),
             "fact_labels": FACT_LABELS,
             "choice_labels": CHOICE_LABELS,
@@ -117,7 +151,7 @@ def _measure_page(
 @router.get("/measures/{measure_id}")
 def measure(request: Request, db: Db, principal: PagePrincipal, measure_id: str) -> Response:
     found = service.get_measure(db, measure_id[:80])
-    return _measure_page(request, found, principal, values={}, errors={})
+    return _measure_page(request, db, found, principal, values={}, errors={})
 
 
 @router.post("/measures/{measure_id}/quote")
@@ -131,13 +165,13 @@ def quote(
         on = date.fromisoformat(values.get("on") or today().isoformat())
     except ValueError:
         errors["on"] = _("A date is written YYYY-MM-DD.")
-        return _measure_page(request, found, principal, values=values, errors=errors, status=422)
+        return _measure_page(request, db, found, principal, values=values, errors=errors, status=422)
     try:
         result = service.quote(db, found.id, facts, on=on)
     except AvbaseError as exc:
-        errors[f"fact_{exc.field}" if exc.field else "form"] = _(exc.message, **exc.params)
-        return _measure_page(request, found, principal, values=values, errors=errors, status=422)
-    return _measure_page(request, found, principal, values=values, errors={}, result=result)
+        errors[f"fact_{exc.field}" if exc.field else "form"] = _(exc.message, **readable_params(exc.params))
+        return _measure_page(request, db, found, principal, values=values, errors=errors, status=422)
+    return _measure_page(request, db, found, principal, values=values, errors={}, result=result)
 
 
 @router.post("/measures/{measure_id}/parameters")
@@ -150,6 +184,7 @@ def amend(
     except ValueError:
         return _measure_page(
             request,
+            db,
             found,
             principal,
             values=values,
@@ -167,9 +202,82 @@ def amend(
             note=values.get("note") or None,
         )
     except AvbaseError as exc:
-        errors = {exc.field or "form": _(exc.message, **exc.params)}
-        return _measure_page(request, found, principal, values=values, errors=errors, status=exc.status_code)
-    return RedirectResponse(f"/policy/measures/{found.id}", status_code=303)
+        errors = {exc.field or "form": _(exc.message, **readable_params(exc.params))}
+        return _measure_page(
+            request, db, found, principal, values=values, errors=errors, status=exc.status_code
+        )
+    return flash_redirect(
+        f"/policy/measures/{found.id}",
+        _("The new value is in force from {date}.", date=effective_from.isoformat()),
+    )
+
+
+# --- responsible units -------------------------------------------------------------------------------
+
+
+def _routes_page(
+    request: Request,
+    db: Db,
+    principal: PagePrincipal,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+) -> Response:
+    if principal.role not in STEWARDS:
+        raise Forbidden("Only administrators and authority officers may change this.")
+    documents = []
+    for document in db.scalars(select(PolicyDocument).order_by(PolicyDocument.code)):
+        routed = apps.routes(db, document.code)
+        may = service.stewards_document(principal, document)
+        choices = (
+            list(
+                db.scalars(
+                    select(Organisation)
+                    .where(Organisation.kind == OrgKind.authority)
+                    .order_by(Organisation.region_code, Organisation.name)
+                )
+            )
+            if may
+            else []
+        )
+        documents.append(
+            {
+                "document": document,
+                "region": service.region_label(document.region_code),
+                "may_route": may,
+                "choices": [o for o in choices if service.within_region(o.region_code, document)],
+                "units": [(unit, routed.get(unit)) for unit in apps.document_units(db, document.code)],
+                "names": organisation_names(db, routed.values()),
+            }
+        )
+    documents.sort(key=lambda d: not d["may_route"])  # the documents the reader may route come first
+    return render(
+        request, "policy/routes.html", {"documents": documents, "errors": errors or {}}, status_code=status
+    )
+
+
+@router.get("/routes")
+def unit_routes(request: Request, db: Db, principal: PagePrincipal) -> Response:
+    return _routes_page(request, db, principal)
+
+
+@router.post("/routes")
+def route_unit(request: Request, db: Db, principal: PagePrincipal, values: FormFields) -> Response:
+    document, unit = values.get("document", ""), values.get("unit", "")
+    try:
+        try:
+            org_id = int(values.get("org_id") or "")
+        except ValueError:
+            raise AvbaseError("Choose the organisation that acts for the unit.", field="org_id") from None
+        apps.route_unit(db, principal, document=document[:20], unit=unit[:100], org_id=org_id)
+    except AvbaseError as exc:
+        db.rollback()
+        return _routes_page(
+            request, db, principal, {"form": _(exc.message, **readable_params(exc.params))}, exc.status_code
+        )
+    name = organisation_names(db, [org_id]).get(org_id, "")
+    return flash_redirect(
+        f"/policy/routes#doc-{document}", _("{org} now acts for {unit}.", org=name, unit=unit)
+    )
 
 
 # --- applications ------------------------------------------------------------------------------------
@@ -203,6 +311,10 @@ def applications(request: Request, db: Db, principal: PagePrincipal, state: str 
             "states": list(ApplicationState),
             "state": chosen,
             "org_names": names,
+            "org_regions": {
+                org.id: service.region_label(org.region_code)
+                for org in db.scalars(select(Organisation).where(Organisation.id.in_(names)))
+            },
         },
     )
 
@@ -217,6 +329,7 @@ def apply(
     if not item:
         return _measure_page(
             request,
+            db,
             found,
             principal,
             values=values,
@@ -228,13 +341,16 @@ def apply(
     except AvbaseError as exc:
         return _measure_page(
             request,
+            db,
             found,
             principal,
             values=values,
-            errors={"form": _(exc.message, **exc.params)},
+            errors={"form": _(exc.message, **readable_params(exc.params))},
             status=exc.status_code,
         )
-    return RedirectResponse(f"/policy/applications/{made.id}", status_code=303)
+    return flash_redirect(
+        f"/policy/applications/{made.id}", _("Draft saved: attach the evidence, then submit it.")
+    )
 
 
 def _application_page(
@@ -265,6 +381,7 @@ def _application_page(
         and (principal.is_admin or leads[-1].org_id == principal.org_id)
     )
     org = db.get(Organisation, application.org_id)
+    budgets = apps.budget_lines(db, application.measure_id)
     ledger = list(
         db.scalars(
             select(LedgerEntry).where(LedgerEntry.application_id == application.id).order_by(LedgerEntry.id)
@@ -276,6 +393,10 @@ def _application_page(
         {
             "a": application,
             "applicant": org,
+            "applicant_region": service.region_label(org.region_code) if org else "—",
+            "outside_region": org is not None
+            and not service.within_region(org.region_code, application.measure.document),
+            "region": service.region_label(application.measure.region_code),
             "is_applicant": org is not None and principal.can_edit(org) and not principal.is_authority,
             "my_review": my_review,
             "is_lead": is_lead,
@@ -283,7 +404,9 @@ def _application_page(
             "evidence_items": [*application.measure.evidence, apps.OTHER_EVIDENCE],
             "ledger": ledger,
             "errors": errors or {},
-            "year": today().year,
+            "budgets": budgets,
+            "year": apps.default_commit_year(budgets, application.approved_amount),
+            "can_budget": service.stewards_document(principal, application.measure.document),
             "fact_labels": FACT_LABELS,
             "choice_labels": CHOICE_LABELS,
             "unit_names": organisation_names(db, (r.org_id for r in application.reviews)),
@@ -309,14 +432,21 @@ def attach(
     file: UploadFile = File(...),
 ) -> Response:
     try:
-        store_evidence(db, principal, application_id, evidence, file)
+        attached = store_evidence(db, principal, application_id, evidence, file)
     except AvbaseError as exc:
         db.rollback()
         found = apps.get_application(db, principal, application_id)
         return _application_page(
-            request, db, principal, found, {"form": _(exc.message, **exc.params)}, exc.status_code
+            request,
+            db,
+            principal,
+            found,
+            {"form": _(exc.message, **readable_params(exc.params))},
+            exc.status_code,
         )
-    return RedirectResponse(f"/policy/applications/{application_id}", status_code=303)
+    return flash_redirect(
+        f"/policy/applications/{application_id}", _("Attached {file}.", file=attached.file_name)
+    )
 
 
 @router.get("/applications/{application_id}/attachments/{attachment_id}")
@@ -330,22 +460,51 @@ def attachment_file(
 def act(
     request: Request, db: Db, principal: PagePrincipal, application_id: RowId, action: str, values: FormFields
 ) -> Response:
-    """One form endpoint per action: submit, decide, commit, disburse, reverse."""
+    """One form endpoint per action: submit, decide, commit, disburse, reverse, budget."""
     found = apps.get_application(db, principal, application_id)
     try:
         if action == "submit":
             apps.submit(db, principal, found.id, on=today())
+            done = _("Submitted: {unit} reviews it next.", unit=found.measure.lead_unit)
         elif action == "decide":
             choice = values.get("decision", "")
             if choice not in ("approve", "return", "reject"):
                 raise AvbaseError("Choose approve, return or reject.", field="decision")
-            apps.decide(db, principal, found.id, decision=Decision(choice), comment=values.get("comment"))
+            decided = apps.decide(
+                db, principal, found.id, decision=Decision(choice), comment=values.get("comment")
+            )
+            done = {
+                "approve": _("Approved; the application is now {state}.", state=label(decided.state)),
+                "return": _("Returned to the applicant for changes."),
+                "reject": _("Rejected; the applicant sees your comment."),
+            }[choice]
         elif action == "commit":
-            apps.commit_award(db, principal, found.id, year=int(values.get("year") or today().year))
+            try:
+                year = int(values.get("year") or "")
+            except ValueError:
+                raise AvbaseError("Choose the budget year.", field="year") from None
+            entry = apps.commit_award(db, principal, found.id, year=year)
+            line = next(b for b in apps.budget_lines(db, found.measure_id) if b.year == year)
+            done = _(
+                "{amount} yuan committed against the {year} budget; {left} yuan left.",
+                amount=f"{entry.amount:,.2f}",
+                year=year,
+                left=f"{line.left:,.2f}",
+            )
+        elif action == "budget":
+            try:
+                year = int(values.get("year") or "")
+                amount = Decimal(values.get("amount", "").replace(",", "").strip())
+            except (ValueError, InvalidOperation):
+                raise AvbaseError("Give the year and the budget in yuan.", field="amount") from None
+            apps.set_budget(db, principal, measure_id=found.measure_id, year=year, amount=amount)
+            done = _("The {year} budget is {amount} yuan.", year=year, amount=f"{amount:,.2f}")
         elif action == "disburse":
             apps.disburse(db, principal, found.id, note=values.get("note") or None)
+            done = _("Payment recorded.")
         elif action == "reverse":
             apps.reverse(db, principal, found.id, note=values.get("note", ""))
+            done = _("The award is reversed; the application is approved again.")
         else:
             raise NotFound("Page not found.")
     except AvbaseError as exc:
@@ -356,10 +515,10 @@ def act(
             db,
             principal,
             found,
-            {exc.field or "form": _(exc.message, **exc.params)},
+            {exc.field or "form": _(exc.message, **readable_params(exc.params))},
             exc.status_code,
         )
-    return RedirectResponse(f"/policy/applications/{found.id}", status_code=303)
+    return flash_redirect(f"/policy/applications/{found.id}", done)
 
 
 # --- reports -----------------------------------------------------------------------------------------
@@ -369,10 +528,12 @@ def _report(
     db: Db, principal: PagePrincipal, year: str | None, by: str | None
 ) -> tuple[int, str, list[AwardRow]]:
     chosen_by = by if by in ("measure", "unit", "region") else "measure"
+    # By default the latest year that has budgets or bookings (the current year has none until they are set).
+    latest = db.scalar(select(func.max(Budget.year)).where(Budget.year <= today().year)) or today().year
     try:
-        chosen_year = min(max(int(year or today().year), 2000), 2100)
+        chosen_year = min(max(int(year or latest), 2000), 2100)
     except ValueError:
-        chosen_year = today().year
+        chosen_year = latest
     rows = award_report(db, principal, year=chosen_year, by=chosen_by, locale=get_locale())  # type: ignore[arg-type]
     return chosen_year, chosen_by, rows
 
@@ -390,7 +551,7 @@ def reports_export(
     db: Db, principal: PagePrincipal, year: str | None = None, by: str | None = None
 ) -> Response:
     chosen_year, chosen_by, rows = _report(db, principal, year, by)
-    body = award_workbook(_("Support awards {year} by {by}", year=chosen_year, by=chosen_by), rows)
+    body = award_workbook(chosen_year, chosen_by, rows)
     return attachment(body, media_type=XLSX_MEDIA_TYPE, name=f"awards-{chosen_year}-{chosen_by}.xlsx")
 
 
@@ -414,6 +575,12 @@ def _round_page(
     steward = principal.role in STEWARDS
     entries = rounds.visible_entries(selection, principal)
     names = organisation_names(db, (e.org_id for e in entries))
+    published = selection.state is RoundState.published
+    standings = {s.entry_id: s for s in rounds.standings(db, round_id)} if steward or published else {}
+    full_marks = sum(float(c.get("max", 0)) for c in selection.criteria) or 100.0
+    points = {  # the experts' mean mark on a 0–100 scale: what people read; the rank uses the z-scores
+        entry_id: s.raw_mean / full_marks * 100 for entry_id, s in standings.items() if s.raw_mean is not None
+    }
     return render(
         request,
         "policy/round.html",
@@ -421,7 +588,8 @@ def _round_page(
             "r": selection,
             "entries": sorted(entries, key=lambda e: (e.rank is None, e.rank or 0, e.id)),
             "org_names": names,
-            "standings": {s.entry_id: s for s in rounds.standings(db, round_id)} if steward else {},
+            "standings": standings,
+            "points": points,
             "steward": steward,
             "my_marks": _my_marks(db, principal, selection),
             "is_expert": any(e.user_id == principal.user_id for e in selection.experts)
@@ -463,7 +631,12 @@ def score(
     except AvbaseError as exc:
         db.rollback()
         return _round_page(
-            request, db, principal, entry.round_id, {"form": _(exc.message, **exc.params)}, exc.status_code
+            request,
+            db,
+            principal,
+            entry.round_id,
+            {"form": _(exc.message, **readable_params(exc.params))},
+            exc.status_code,
         )
     return RedirectResponse(f"/policy/rounds/{entry.round_id}", status_code=303)
 
@@ -502,7 +675,7 @@ def round_action(
             db,
             principal,
             round_id,
-            {exc.field or "form": _(exc.message, **exc.params)},
+            {exc.field or "form": _(exc.message, **readable_params(exc.params))},
             exc.status_code,
         )
     return RedirectResponse(f"/policy/rounds/{round_id}", status_code=303)

@@ -9,10 +9,12 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from avbase.core.accounts.principal import Principal, require_steward
-from avbase.core.errors import AvbaseError, Conflict, NotFound
+from avbase.core.accounts.principal import Principal, jurisdiction_prefix, require_steward
+from avbase.core.errors import AvbaseError, Conflict, Forbidden, NotFound
+from avbase.core.i18n import get_locale
+from avbase.kit.regions import region_name
 from avbase.policy.catalogue import rule_of
-from avbase.policy.models import Measure, MeasureParameter
+from avbase.policy.models import Measure, MeasureParameter, PolicyDocument
 from avbase.policy.rules import Quote, evaluate, grant_highest
 
 
@@ -34,6 +36,50 @@ def list_measures(
             )
         )
     return list(session.scalars(stmt))
+
+
+def get_document(session: Session, code: str) -> PolicyDocument:
+    document = session.get(PolicyDocument, code)
+    if document is None:
+        raise NotFound("No policy document has the code {code}.", field="document", code=code)
+    return document
+
+
+def region_label(code: str | None) -> str:
+    """A region as people read it, from the province down (浙江省杭州市西湖区; Zhejiang · Xihu District),
+    never its bare code."""
+    if not code:
+        return "—"
+    locale = get_locale()
+    levels = dict.fromkeys(c for c in (code[:2] + "0000", code[:4] + "00", code) if c != "000000")
+    names = [region_name(c, locale) for c in levels if region_name(c, locale) != c]
+    if not names:
+        return code
+    return " · ".join(names) if locale == "en" else "".join(names)
+
+
+def within_region(region_code: str, document: PolicyDocument) -> bool:
+    """Whether an organisation in ``region_code`` lies where the document applies."""
+    return document.region_code is None or region_code.startswith(jurisdiction_prefix(document.region_code))
+
+
+def stewards_document(principal: Principal, document: PolicyDocument) -> bool:
+    """Administrators, and the authorities of the province the document applies in (a Zhejiang officer does
+    not change a Hunan measure, nor a city bureau its province's)."""
+    if principal.is_admin:
+        return True
+    if not principal.is_authority or document.region_code is None:
+        return False
+    return jurisdiction_prefix(document.region_code).startswith(jurisdiction_prefix(principal.region_code))
+
+
+def require_document_steward(principal: Principal, document: PolicyDocument) -> None:
+    require_steward(principal)
+    if not stewards_document(principal, document):
+        raise Forbidden(
+            "Only the authorities of {region} may change the measures of this document.",
+            region=region_label(document.region_code),
+        )
 
 
 def get_measure(session: Session, measure_id: str) -> Measure:
@@ -66,8 +112,8 @@ def amend_parameter(
     note: str | None = None,
 ) -> MeasureParameter:
     """A new value of a cap, rate or threshold from a date on; earlier evaluations keep their values."""
-    require_steward(principal)
     measure = get_measure(session, measure_id)
+    require_document_steward(principal, measure.document)
     if name not in {p.name for p in measure.parameters}:
         raise AvbaseError("The measure {id} has no parameter {name}.", field="name", id=measure_id, name=name)
     try:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from functools import cache
 from pathlib import Path
 
 from fastapi import UploadFile
@@ -11,7 +13,9 @@ from sqlalchemy.orm import Session
 from avbase.core import storage
 from avbase.core.accounts.principal import Principal
 from avbase.core.errors import NotFound
-from avbase.core.i18n import _
+from avbase.core.i18n import _, get_locale
+from avbase.policy.catalogue import read_catalogue
+from avbase.policy.facts import fact_label, fact_value
 from avbase.policy.models import Attachment
 from avbase.policy.rules import Quote, Step
 from avbase.policy.schemas import QuoteOut, StepOut
@@ -20,7 +24,37 @@ from avbase.web.uploads import with_upload
 
 
 def step_text(step: Step) -> str:
-    return _(step.msgid, **step.params)
+    """A trace line in the reader's language, with facts, choices and measures named, not coded."""
+    return _(step.msgid, **readable_params(step.params))
+
+
+def readable_params(params: Mapping[str, object]) -> dict[str, object]:
+    shown = dict(params)
+    fact = str(params.get("name", ""))
+    for key in ("name", "numerator", "denominator"):
+        if key in shown:
+            shown[key] = fact_label(str(shown[key]))
+    if "value" in shown:
+        shown["value"] = fact_value(fact, shown["value"])
+    if "eligible" in shown:
+        shown["eligible"] = "、".join(fact_value(fact, v) for v in str(shown["eligible"]).split(", "))
+    for key in ("winner", "measure", "id"):
+        if key in shown:
+            shown[key] = measure_title(str(shown[key]))
+    return shown
+
+
+@cache
+def _titles() -> dict[str, tuple[str, str]]:
+    return {m["id"]: (m["title_zh"], m["title_en"]) for m in read_catalogue()["measure"]}
+
+
+def measure_title(measure_id: str) -> str:
+    """A measure by its title (the catalogue's), never its slug."""
+    titles = _titles().get(measure_id)
+    if titles is None:
+        return measure_id
+    return titles[0] if get_locale() == "zh_Hans" else titles[1]
 
 
 def quote_out(quote: Quote) -> QuoteOut:

@@ -43,6 +43,9 @@ NAV: list[NavItem] = [
     NavItem("applications", N_("Applications"), "/policy/applications", FILERS),
     NavItem("rounds", N_("Selection rounds"), "/policy/rounds"),
     NavItem(
+        "routes", N_("Responsible units"), "/policy/routes", frozenset({Role.admin, Role.authority_officer})
+    ),
+    NavItem(
         "awards", N_("Award reports"), "/policy/reports", frozenset({Role.admin, Role.authority_officer})
     ),
     NavItem("media", N_("Media library"), "/media"),

@@ -125,6 +125,7 @@ def render(
     headers: dict[str, str] | None = None,
 ) -> HTMLResponse:
     from avbase.web.deps import CSRF_COOKIE, anonymous_csrf_token
+    from avbase.web.flash import flash_message, take_flash
 
     auth = getattr(request.state, "auth", None)
     principal = auth.principal if auth else None
@@ -138,12 +139,15 @@ def render(
         "locale": get_locale(),
         "query_with": lambda **changes: query_with(request, **changes),
         "htmx": request.headers.get("hx-request") == "true",
+        "flash": flash_message(request),
     }
     if principal is not None:
         values["unread_notifications"] = _unread_notifications(request, principal.user_id)
     values.update(context or {})
     body = environment.get_template(template).render(values)
     response = HTMLResponse(body, status_code=status_code, headers=headers)
+    if values["flash"] and not values["htmx"]:
+        take_flash(request, response)
     new_csrf = getattr(request.state, "new_csrf", None)
     if new_csrf:
         response.set_cookie(
