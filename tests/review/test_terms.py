@@ -6,15 +6,8 @@ import pytest
 
 from avbase.review.terms import PackLineError, Term, TermMatcher, fold, parse_pack
 
-PACK = TermMatcher(
-    [
-        Term("赌博", "涉赌", "high"),
-        Term("口交", "低俗", "high"),
-        Term("最佳", "广告法禁用语", "low"),
-        Term("casino", "涉赌", "medium"),
-    ],  # fmt: skip
-    whitelist=["路口交通"],
-)
+TERMS = [Term("赌博", "涉赌", "high"), Term("口交", "低俗", "high"), Term("最佳", "广告法禁用语", "low")]
+PACK = TermMatcher([*TERMS, Term("casino", "涉赌", "medium")], whitelist=["路口交通"])
 
 
 @pytest.mark.parametrize(
@@ -78,7 +71,7 @@ def test_pack_file_format() -> None:
     [
         ("赌博\n博彩,涉赌,urgent\n".encode(), 2, "severity"),
         ("赌博\n,涉赌\n".encode(), 2, "empty"),
-        ("a,b,high,x\n".encode(), 1, "three fields"),
+        (b"a,b,high,x\n", 1, "three fields"),
         ("赌博\n\n賭博\n".encode(), 3, "line 1"),
         ("赌博\n...\n".encode(), 2, "no letters"),
         ("赌博\n".encode() + "博彩".encode("gbk"), 2, "UTF-8"),
