@@ -47,6 +47,10 @@ from avbase.search.cli import search_command  # noqa: E402
 app.add_typer(media_app, name="media")
 app.command("search")(search_command)
 
+from avbase.review.cli import review_app  # noqa: E402
+
+app.add_typer(review_app, name="review")
+
 Json = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 
 

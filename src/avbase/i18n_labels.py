@@ -18,7 +18,7 @@ AUDIT_ACTIONS = [
 ]
 SHOT_TRANSITIONS = ["start", "cut", "dissolve", "fade"]
 SEARCH_FIELDS = ["title", "description", "tags", "people", "location", "collections", "shot"]
-MEDIA_STEPS = ["probe", "pictures", "proxy", "ocr", "subtitles", "speech", "done"]
+MEDIA_STEPS = ["probe", "pictures", "proxy", "ocr", "subtitles", "speech", "review", "done"]
 ENTITY_TYPES = [
     "organisations", "users", "api_tokens", "jobs", "industry_enterprises", "industry_reports",
     "industry_parks", "industry_projects", "industry_project_years", "industry_targets",
@@ -28,7 +28,13 @@ ENTITY_TYPES = [
     "policy_parameters", "policy_applications", "policy_reviews", "policy_budgets", "policy_unit_routes",
     "policy_attachments", "policy_rounds", "policy_round_entries", "policy_round_experts",
     "policy_round_scores", "media_assets", "media_text_segments", "notifications",
-    "notification_preferences",
+    "notification_preferences", "review_profiles", "review_term_packs", "review_term_pack_versions",
+    "review_reports", "review_findings",
+]  # fmt: skip
+# review: finding kinds, statuses, term severities, sources of text and job steps
+REVIEW_VALUES = [
+    "loudness", "true_peak", "short_term", "black", "freeze", "silence", "silent_channel", "clipping",
+    "flash", "term", "open", "accepted", "false_positive", "high", "medium", "low", "qc", "metadata", "terms",
 ]  # fmt: skip
 INBOX_DOMAINS = ["industry", "policy", "media"]
 
@@ -59,4 +65,5 @@ def label_values() -> list[str]:
         + MEDIA_STEPS
         + SEARCH_FIELDS
         + INBOX_DOMAINS
+        + REVIEW_VALUES
     )

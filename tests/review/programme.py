@@ -15,7 +15,7 @@ DURATION = 30.0
 # (kind, start, end) of every fault
 FAULTS = [
     ("true_peak", 2.0, 4.0),  # audio +23 dB for 2 s
-    ("black", 4.0, 6.5),
+    ("black", 4.0, 6.4),
     ("freeze", 10.0, 13.0),
     ("flash", 15.0, 17.0),  # full screen at 12 Hz
     ("silence", 18.0, 21.0),
@@ -34,8 +34,9 @@ def faulty(folder: Path) -> Path:
     srt.write_text(f"1\n00:00:27,000 --> 00:00:29,000\n{SUBTITLE}\n", encoding="utf-8")
     source = f"testsrc2=s={SIZE}:r=25"
     video = (
-        f"{source}:d=4[a];color=black:s={SIZE}:r=25:d=2.5[b];{source}:d=3.5[c];"
-        f"{source}:d=0.04,loop=loop=74:size=1:start=0[d];{source}:d=2[e];"
+        f"{source}:d=4[a];color=black:s={SIZE}:r=25:d=2.4[b];{source}:d=3.6[c];"
+        f"{source}:d=1,trim=start_frame=20:end_frame=21,setpts=PTS-STARTPTS,loop=loop=74:size=1:start=0[d];"
+        f"{source}:d=2[e];"
         f"color=gray:s={SIZE}:r=25:d=2,format=yuv420p,geq=lum='if(lt(mod(T*24\\,2)\\,1)\\,235\\,16)':cb=128:cr=128[f];"
         f"color=gray:s={SIZE}:r=25:d=5,format=yuv420p,geq=lum='128+100*sin(2*PI*T)':cb=128:cr=128[g];"
         f"{source}:d=8,drawtext=fontfile={FONT}:text='{CAPTION}':fontsize=28:fontcolor=white:box=1:"

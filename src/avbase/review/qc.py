@@ -32,8 +32,12 @@ class Finding:
     value: float | None  # what was measured (LUFS, dBTP, seconds, flashes a second, clipped samples …)
     limit: float | None
     severity: str  # error | warning
-    detail: str = ""  # a channel, "red" …
-    source: str = "qc"
+    detail: str = ""  # a channel, "red", where in a document …
+    source: str = "qc"  # or, for a term, the text it was found in: ocr, subtitle, transcript …
+    text: str = ""  # a term hit's context
+    term: str = ""
+    category: str = ""
+    track: str = ""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -45,6 +49,9 @@ class Finding:
             "severity": self.severity,
             "detail": self.detail,
             "source": self.source,
+            "text": self.text,
+            "term": self.term,
+            "category": self.category,
         }
 
 

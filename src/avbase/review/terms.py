@@ -48,8 +48,7 @@ def parse_pack(data: bytes) -> list[Term]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise PackLineError(line, "not UTF-8") from exc
+        raise PackLineError(data[: exc.start].count(b"\n") + 1, "not UTF-8") from exc
     terms: list[Term] = []
     seen: dict[str, int] = {}
     for number, raw in enumerate(text.splitlines(), start=1):

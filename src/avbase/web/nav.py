@@ -39,6 +39,7 @@ NAV: list[NavItem] = [
     ),
     NavItem("media", N_("Media library"), "/media"),
     NavItem("search", N_("Material search"), "/search"),
+    NavItem("review", N_("Content review"), "/review"),
     NavItem("organisations", N_("Organisations"), "/organisations"),
     NavItem(
         "users", N_("Users"), "/users", frozenset({Role.admin, Role.authority_officer, Role.park_operator})
