@@ -55,9 +55,9 @@ def faulty(folder: Path) -> Path:
 
 
 def clean(folder: Path) -> Path:
-    """20 s of moving test picture with a steady −24 LUFS stereo tone."""
+    """8 s of moving test picture with a steady −24 LUFS stereo tone."""
     out = folder / "clean.mp4"
-    _run(["-f", "lavfi", "-i", f"testsrc2=s={SIZE}:r=25:d=20", "-f", "lavfi", "-i",
-          "aevalsrc='0.0631*sin(2*PI*1000*t)|0.0631*sin(2*PI*1000*t)':s=48000:d=20",
+    _run(["-f", "lavfi", "-i", f"testsrc2=s={SIZE}:r=25:d=8", "-f", "lavfi", "-i",
+          "aevalsrc='0.0631*sin(2*PI*1000*t)|0.0631*sin(2*PI*1000*t)':s=48000:d=8",
           "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", "-b:a", "192k", str(out)])  # fmt: skip
     return out

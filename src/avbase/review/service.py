@@ -223,8 +223,8 @@ def term_findings(session: Session, asset: Asset) -> tuple[list[qc.Finding], lis
             continue
         used.append(f"{pack.name} v{version.version}")
         matcher = matcher_for(version)
-        for piece in pieces:
-            for hit in matcher.find(piece.text):
+        for piece, hits in zip(pieces, matcher.find_many([piece.text for piece in pieces]), strict=True):
+            for hit in hits:
                 found.append(
                     qc.Finding(
                         kind="term",

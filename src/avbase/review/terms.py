@@ -193,8 +193,36 @@ class TermMatcher:
         self.whitelist = ahocorasick_rs.AhoCorasick(phrases) if phrases else None
 
     def find(self, text: str) -> list[Hit]:
-        if self.automaton is None or not text:
-            return []
+        return self.find_many([text])[0]
+
+    def find_many(self, texts: list[str]) -> list[list[Hit]]:
+        """The hits in each of ``texts``, folded and matched in one pass (a separator that folding keeps
+        stands between them, so no term spans two)."""
+        found: list[list[Hit]] = [[] for _ in texts]
+        if self.automaton is None or not any(texts):
+            return found
+        pieces = [text.replace(SEPARATOR, "") for text in texts]
+        joined = SEPARATOR.join(pieces)
+        starts = np.cumsum([0] + [len(piece) + 1 for piece in pieces[:-1]])
+        for start, end, index in self._spans(joined):
+            which = int(np.searchsorted(starts, start, side="right")) - 1
+            text = pieces[which]
+            start, end = start - int(starts[which]), end - int(starts[which])
+            term = self.terms[index]
+            if _is_word(term.text) and (
+                (start > 0 and text[start - 1].isascii() and text[start - 1].isalnum())
+                or (end < len(text) and text[end].isascii() and text[end].isalnum())
+            ):
+                continue
+            context = text[max(0, start - CONTEXT) : end + CONTEXT].replace("\n", " ")
+            found[which].append(
+                Hit(term.text, term.category, term.severity, start, end, text[start:end], context)
+            )
+        return found
+
+    def _spans(self, text: str) -> list[tuple[int, int, int]]:
+        """(start, end exclusive, term index) in ``text`` of every hit outside the whitelist, in order."""
+        assert self.automaton is not None
         folded = fold(text)
         if not folded.text:
             return []
@@ -202,9 +230,7 @@ class TermMatcher:
         for key, start, end in self.automaton.find_matches_as_indexes(folded.text, overlapping=True):
             for index in self.indexes[key]:
                 spans.append((start, end - 1, index))
-        if not spans:
-            return []
-        if self.whitelist is not None:
+        if spans and self.whitelist is not None:
             allowed = [
                 (start, end - 1)
                 for _key, start, end in self.whitelist.find_matches_as_indexes(folded.text, overlapping=True)
@@ -212,16 +238,7 @@ class TermMatcher:
             spans = [
                 span for span in spans if not any(low <= span[0] and span[1] <= high for low, high in allowed)
             ]
-        hits: list[Hit] = []
         positions = folded.positions
-        for first, last, index in sorted(spans):
-            term = self.terms[index]
-            start, end = int(positions[first]), int(positions[last]) + 1
-            if _is_word(term.text) and (
-                (start > 0 and text[start - 1].isascii() and text[start - 1].isalnum())
-                or (end < len(text) and text[end].isascii() and text[end].isalnum())
-            ):
-                continue
-            context = text[max(0, start - CONTEXT) : end + CONTEXT].replace("\n", " ")
-            hits.append(Hit(term.text, term.category, term.severity, start, end, text[start:end], context))
-        return hits
+        return [
+            (int(positions[first]), int(positions[last]) + 1, index) for first, last, index in sorted(spans)
+        ]
