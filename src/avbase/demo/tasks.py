@@ -17,6 +17,7 @@ from avbase.industry import demo as industry_demo
 from avbase.media import demo as media_demo
 from avbase.policy import demo as policy_demo
 from avbase.policy.models import Measure
+from avbase.review import demo as review_demo
 
 
 @job_handler("demo.load")
@@ -72,6 +73,7 @@ def load_demo(ctx: JobContext) -> dict[str, Any]:
         session.info["actor"] = Actor(name="demo")
         policy = policy_demo.load(session)
         measures = session.scalar(select(func.count()).select_from(Measure)) or 0
+    review = review_demo.load(ctx.engine)  # before the clips' analysis: their QC reports use the pack
     media = media_demo.load(ctx.engine)
     return {
         "organisations": created_orgs,
@@ -80,4 +82,5 @@ def load_demo(ctx: JobContext) -> dict[str, Any]:
         "measures": measures,
         **policy,
         **media,
+        **review,
     }
