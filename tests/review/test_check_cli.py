@@ -61,6 +61,7 @@ def test_a_programme_with_faults_is_reported_exactly(var: Path, programmes: dict
             assert end - FRAME <= finding["end"] <= end + 0.5, finding
         else:
             assert finding["end"] == pytest.approx(end, abs=2 * FRAME), finding
+    assert all(f["thumbnail"] and f["thumbnail"].startswith("thumbs/") for f in qc)  # the frame at its start
     assert not any(SLOW_CHANGE[0] + 0.5 < f["start"] < SLOW_CHANGE[1] for f in qc if f["kind"] == "flash")
     terms = [f for f in report["findings"] if f["kind"] == "term"]
     by_source = {f["source"]: f for f in terms}

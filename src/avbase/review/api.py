@@ -40,6 +40,7 @@ class FindingOut(BaseModel):
     detail: str
     status: FindingStatus
     note: str
+    thumbnail: str | None  # under /media/{asset}/files/
 
 
 class ReportOut(BaseModel):

@@ -103,6 +103,7 @@ class Finding(Audited, Base):
     source: Mapped[str] = mapped_column(String(20))  # qc | ocr | subtitle | transcript | document | metadata
     track: Mapped[str] = mapped_column(String(120), default="")
     text: Mapped[str] = mapped_column(Text, default="")  # the context of a term hit
+    thumbnail: Mapped[str | None] = mapped_column(String(40))  # the frame at its start, under media's files
     term: Mapped[str] = mapped_column(String(100), default="")
     category: Mapped[str] = mapped_column(String(60), default="")
     status: Mapped[FindingStatus] = mapped_column(str_enum(FindingStatus), default=FindingStatus.open)

@@ -216,3 +216,37 @@ def findings(measures: Measures, profile: Profile) -> list[Finding]:
 def check(path: Path, profile: Profile, progress: Progress | None = None) -> Report:
     measures = measure(path, profile, progress)
     return Report(measures.duration, measures.loudness, findings(measures, profile))
+
+
+def frames_at(path: Path, times: list[float], folder: Path) -> dict[float, str]:
+    """A small JPEG of the frame shown at each of ``times`` (the first frame from there on), named as media's
+    thumbnails (``thumbs/<milliseconds>.jpg`` under the asset's derived folder; one already there is kept).
+    Seeks to each time, so a few findings cost a few short decodes. No video: nothing."""
+    from PIL import Image
+
+    from avbase.media.stills import THUMB_WIDTH, thumb_name
+
+    made: dict[float, str] = {}
+    with av.open(str(path)) as container:
+        if not container.streams.video:
+            return made
+        stream = container.streams.video[0]
+        stream.thread_type = "AUTO"
+        for wanted in sorted(set(times)):
+            name = thumb_name(wanted)
+            target = folder / name
+            if target.is_file():
+                made[wanted] = name
+                continue
+            assert stream.time_base is not None
+            container.seek(int(max(0.0, wanted) / stream.time_base), stream=stream, backward=True)
+            for frame in container.decode(stream):
+                if frame.time is not None and frame.time + 1e-3 < wanted:
+                    continue
+                height = max(2, round(frame.height * THUMB_WIDTH / max(frame.width, 1) / 2) * 2)
+                picture = frame.reformat(width=THUMB_WIDTH, height=height, format="rgb24").to_ndarray()
+                target.parent.mkdir(parents=True, exist_ok=True)
+                Image.fromarray(picture).save(target, quality=82)
+                made[wanted] = name
+                break
+    return made

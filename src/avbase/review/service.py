@@ -7,6 +7,7 @@ import functools
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -256,6 +257,7 @@ def store_report(
     *,
     job_id: int | None = None,
     seconds: float | None = None,
+    frames: tuple[Path, Path] | None = None,
 ) -> QCReport:
     """Writes the QC report with the term hits of the asset's text. A reviewer's decision on a finding of
     an earlier report for this asset and profile carries over to the same finding here."""
@@ -272,6 +274,10 @@ def store_report(
     }
     findings = sorted([*report.findings, *terms], key=lambda finding: (finding.start, finding.kind))
     verdict = _verdict(findings, earlier)
+    thumbnails: dict[float, str] = {}
+    if frames is not None and asset.kind == "video" and findings:
+        source, folder = frames
+        thumbnails = qc.frames_at(source, [finding.start for finding in findings], folder)
     row = QCReport(
         asset_id=asset.id,
         org_id=asset.org_id,
@@ -301,6 +307,7 @@ def store_report(
                 source=finding.source,
                 track=finding.track[:120],
                 text=finding.text,
+                thumbnail=thumbnails.get(finding.start),
                 term=finding.term[:100],
                 category=finding.category[:60],
                 status=decided.status if decided else FindingStatus.open,
@@ -469,4 +476,5 @@ def finding_json(finding: Finding) -> dict[str, Any]:
         "detail": finding.detail,
         "status": finding.status.value,
         "note": finding.note,
+        "thumbnail": finding.thumbnail,
     }

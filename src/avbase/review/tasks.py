@@ -55,5 +55,8 @@ def check(ctx: JobContext) -> dict[str, Any]:
         asset = session.get(Asset, asset_id)
         if asset is None:
             raise AvbaseError("The asset no longer exists.")
-        row = service.store_report(session, asset, profile, report, job_id=ctx.job_id, seconds=seconds)
+        frames = (source, storage.derived_dir(asset.sha256))
+        row = service.store_report(
+            session, asset, profile, report, job_id=ctx.job_id, seconds=seconds, frames=frames
+        )
         return {"report": row.id, "verdict": row.verdict, "asset": asset_id}

@@ -133,6 +133,7 @@ def upgrade() -> None:
         sa.Column("source", sa.String(length=20), nullable=False),
         sa.Column("track", sa.String(length=120), nullable=False),
         sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("thumbnail", sa.String(length=40), nullable=True),
         sa.Column("term", sa.String(length=100), nullable=False),
         sa.Column("category", sa.String(length=60), nullable=False),
         sa.Column(
