@@ -26,7 +26,7 @@ def test_asset_page_shows_the_report_and_a_reviewer_decides(
     login(client, owner.username)
     page = client.get(f"/media/{asset.id}").text
     assert 'data-testid="qc-report"' in page and 'data-profile="gy-t-282"' in page
-    assert 'class="qc-mark kind-black ' in page and 'data-seek="4.0"' in page
+    assert 'class="qc-mark lane-qc kind-black ' in page and 'data-seek="4.0"' in page
     assert "/review/findings/" not in page  # the owner does not decide
     queue = client.get("/review").text
     assert f'href="/media/{asset.id}#qc"' in queue

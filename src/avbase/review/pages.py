@@ -31,13 +31,18 @@ add_template_dir(Path(__file__).resolve().parent / "templates")
 
 
 def _timeline(findings: list[Any], duration: float | None) -> list[dict[str, Any]]:
-    """Each finding as a mark on a bar as long as the programme: left and width in percent."""
+    """Each finding as a mark on a bar as long as the programme: left and width in percent, technical
+    findings on the upper lane, term hits on the lower one. The integrated loudness is the programme's as a
+    whole: it is in the report's heading, not on the bar."""
     length = duration or max((f.end for f in findings), default=0.0) or 1.0
     marks = []
     for finding in findings:
+        if finding.kind == "loudness":
+            continue
         left = max(0.0, min(100.0, finding.start / length * 100))
         width = max(0.6, min(100.0 - left, (finding.end - finding.start) / length * 100))
-        marks.append({"f": finding, "left": round(left, 3), "width": round(width, 3)})
+        lane = "terms" if finding.kind == "term" else "qc"
+        marks.append({"f": finding, "left": round(left, 3), "width": round(width, 3), "lane": lane})
     return marks
 
 
@@ -51,6 +56,7 @@ def asset_panel(db: Session, principal: Principal, asset: Asset) -> tuple[str, d
     panel = {
         "reports": reports,
         "profiles": service.profiles(db),
+        "names": {profile.key: profile.name for profile in service.profiles(db)},
         "may_decide": principal.role in service.REVIEWERS,
         "may_check": principal.owns(asset.org_id) or principal.role in service.REVIEWERS,
     }
@@ -62,7 +68,8 @@ ASSET_PANELS.append(asset_panel)
 
 @router.get("")
 def queue(request: Request, db: Db, principal: PagePrincipal) -> Response:
-    return render(request, "review/queue.html", {"rows": service.review_queue(db, principal)})
+    names = {profile.key: profile.name for profile in service.profiles(db)}
+    return render(request, "review/queue.html", {"rows": service.review_queue(db, principal), "names": names})
 
 
 @router.post("/assets/{asset_id}/check")
@@ -90,6 +97,7 @@ def _profiles_page(
         "review/profiles.html",
         {
             "profiles": service.profiles(db),
+            "names": {profile.key: profile.name for profile in service.profiles(db)},
             "may_edit": principal.role in STEWARDS,
             "kinds": KINDS,
             "errors": errors or {},
