@@ -15,6 +15,7 @@ AUDIT_ACTIONS = [
     "import",
     "media.subtitles",
     "media.document",
+    "remind",
 ]
 SHOT_TRANSITIONS = ["start", "cut", "dissolve", "fade"]
 SEARCH_FIELDS = ["title", "description", "tags", "people", "location", "collections", "shot"]
@@ -28,8 +29,8 @@ ENTITY_TYPES = [
     "policy_parameters", "policy_applications", "policy_reviews", "policy_budgets", "policy_unit_routes",
     "policy_attachments", "policy_rounds", "policy_round_entries", "policy_round_experts",
     "policy_round_scores", "media_assets", "media_text_segments", "notifications",
-    "notification_preferences", "review_profiles", "review_term_packs", "review_term_pack_versions",
-    "review_reports", "review_findings",
+    "notification_preferences", "unit_routes", "review_profiles", "review_term_packs",
+    "review_term_pack_versions", "review_reports", "review_findings",
 ]  # fmt: skip
 # review: finding kinds, statuses, term severities, sources of text and job steps
 REVIEW_VALUES = [
@@ -37,6 +38,15 @@ REVIEW_VALUES = [
     "flash", "term", "open", "accepted", "false_positive", "high", "medium", "low", "qc", "metadata", "terms",
 ]  # fmt: skip
 INBOX_DOMAINS = ["industry", "policy", "media"]
+TARGET_SCHEMES = ["zj2024"]  # industry/data/targets-*.toml
+JOB_KINDS = [
+    "audit.export",
+    "demo.load",
+    "industry.import",
+    "media.analyse",
+    "notifications.email",
+    "review.check",
+]
 
 
 def label_values() -> list[str]:
@@ -65,5 +75,7 @@ def label_values() -> list[str]:
         + MEDIA_STEPS
         + SEARCH_FIELDS
         + INBOX_DOMAINS
+        + TARGET_SCHEMES
+        + JOB_KINDS
         + REVIEW_VALUES
     )

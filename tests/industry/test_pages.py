@@ -7,45 +7,15 @@ from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from avbase.core.accounts.models import Organisation, Role, User
-from avbase.core.accounts.principal import Principal
-from avbase.industry import index_service, kpi, ranking, registry
-from avbase.industry.models import Cluster, Enterprise, ParkLevel, ProjectTier, Report
-from avbase.industry.reports import file_report
-from avbase.industry.schemas import MilestoneIn, ParkIn, ProjectIn, ReportIn
+from avbase.industry.models import Enterprise, Report
 from tests.conftest import login
 
 ON = date(2026, 11, 22)
-
-
-@pytest.fixture
-def province(db: Session, officer: Principal, make_enterprise: Callable[..., Enterprise]) -> dict[str, int]:
-    """A tiny province: targets, index definitions, ranking schemes, a park, two enterprises, a project."""
-    kpi.load_default_targets(db)
-    index_service.load_default_definitions(db)
-    ranking.load_default_schemes(db)
-    park = registry.create_park(
-        db, officer, ParkIn(name="之江基地", level=ParkLevel.national, region_code="330106")
-    )
-    a = make_enterprise(name="之江影业", park_id=park.id)
-    b = make_enterprise(name="甬江电子", region_code="330212", cluster=Cluster.electronics)
-    for year, amount in ((2024, 800), (2025, 1000)):
-        for enterprise in (a, b):
-            file_report(db, officer, enterprise,
-                        ReportIn(period=str(year), revenue_content=Decimal(amount), rnd_expense=Decimal(60)), on=ON)  # fmt: skip
-    project = registry.create_project(
-        db,
-        officer,
-        ProjectIn(name="超高清制播中心", tier=ProjectTier.head, year_selected=2025, region_code="330106"),
-    )
-    registry.add_milestone(db, officer, project.id, MilestoneIn(title="主体完工", due_on=date(2025, 6, 30)))
-    db.commit()
-    return {"park": park.id, "a": a.id, "b": b.id, "project": project.id}
 
 
 def test_every_industry_page_renders_for_an_officer_in_both_languages(

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from avbase.core.accounts.models import Organisation
 from avbase.core.accounts.principal import Principal
-from avbase.core.i18n import _
+from avbase.core.i18n import _, label
 from avbase.industry.models import Enterprise, RankingScheme, Report
 from avbase.industry.ranking import METRIC_LABELS, RankRow
 from avbase.industry.schemas import period_label
@@ -44,6 +44,8 @@ REPORT_COLUMNS = (
     ("备注", "note"),
 )
 MONEY_FORMAT = "#,##0.00"
+PERCENT_FORMAT = "0.00%"
+RATIO_METRICS = {"revenue_growth", "rnd_intensity", "export_share"}  # shares read as percentages
 BATCH = 5000
 
 
@@ -132,7 +134,8 @@ def ranking_file(
     scheme: RankingScheme, group: str, period: int, rows: Sequence[RankRow]
 ) -> tuple[bytes, str]:
     """The ranking as an .xlsx and its file name."""
-    body = ranking_workbook(f"{scheme.title} · {group} · {period}", rows, [m["key"] for m in scheme.metrics])
+    title = f"{scheme.title} · {label(group)} · {period}"
+    body = ranking_workbook(title, rows, [m["key"] for m in scheme.metrics])
     return body, f"{scheme.name}-{group}-{period}.xlsx"
 
 
@@ -152,15 +155,12 @@ def ranking_workbook(title: str, rows: Sequence[RankRow], metric_keys: Sequence[
         ],
     )
     for row in rows:
+        metrics = []
+        for key in metric_keys:
+            cell = WriteOnlyCell(sheet, value=row.metrics.get(key))
+            cell.number_format = PERCENT_FORMAT if key in RATIO_METRICS else MONEY_FORMAT
+            metrics.append(cell)
         append_row(
-            sheet,
-            [
-                row.rank,
-                row.name,
-                round(row.score, 2),
-                row.previous_rank,
-                row.movement,
-                *[row.metrics.get(key) for key in metric_keys],
-            ],
+            sheet, [row.rank, row.name, round(row.score, 2), row.previous_rank, row.movement, *metrics]
         )
     return _save(book)

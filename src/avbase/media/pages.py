@@ -17,6 +17,7 @@ from avbase.core.jobs.models import Job
 from avbase.kit.pagination import PageRequest
 from avbase.media import service
 from avbase.media.documents import DOCUMENT_MAX_BYTES
+from avbase.media.labels import colour_description, container_name
 from avbase.media.models import Asset, TextSegment
 from avbase.media.subtitles import SUBTITLE_MAX_BYTES, SUBTITLE_SUFFIXES
 from avbase.settings import get_settings
@@ -24,7 +25,7 @@ from avbase.web.deps import Db, PagePrincipal
 from avbase.web.forms import RawForm
 from avbase.web.limits import upload_body
 from avbase.web.schemas import RowId
-from avbase.web.templating import add_template_dir, render
+from avbase.web.templating import add_template_dir, environment, render
 from avbase.web.uploads import with_upload
 
 router = APIRouter(prefix="/media")
@@ -33,6 +34,7 @@ router = APIRouter(prefix="/media")
 AssetPanel = Callable[[Session, Principal, Asset], tuple[str, dict[str, Any]] | None]
 ASSET_PANELS: list[AssetPanel] = []
 add_template_dir(Path(__file__).resolve().parent / "templates")
+environment.globals.update(container_name=container_name, colour_description=colour_description)
 RESOLUTIONS = ("SD", "HD", "FHD", "4K", "8K")
 HDR_TYPES = ("SDR", "HLG", "HDR10 (PQ)", "HDR10+", "HDR Vivid", "Dolby Vision")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -54,6 +55,25 @@ def quantity(value: float | None, unit: str) -> str:
     return f"{value:,.0f}" if float(value).is_integer() or abs(value) >= 100 else f"{value:,.2f}"
 
 
+def money(value: Decimal | float | int | None) -> str:
+    """An amount of yuan as people read it: 亿元 or 万元 in Chinese, billions or millions in English."""
+    if value is None:
+        return "—"
+    amount = float(value)  # shown, never computed with
+    size = abs(amount)
+    if get_locale() == "en":
+        if size >= 1e9:
+            return f"¥{amount / 1e9:,.2f} bn"
+        if size >= 1e6:
+            return f"¥{amount / 1e6:,.2f} m"
+        return f"¥{amount:,.0f}"
+    if size >= 1e8:
+        return f"{amount / 1e8:,.2f} 亿元"
+    if size >= 1e4:
+        return f"{amount / 1e4:,.2f} 万元"
+    return f"{amount:,.2f} 元"
+
+
 def _build_environment() -> Environment:
     env = Environment(
         loader=ChoiceLoader([FileSystemLoader(str(path)) for path in TEMPLATE_DIRS]),
@@ -73,6 +93,7 @@ def _build_environment() -> Environment:
     env.filters["label"] = label
     env.filters["timecode"] = timecode
     env.filters["quantity"] = quantity
+    env.filters["money"] = money
     return env
 
 
@@ -112,7 +133,7 @@ def render(
         "request": request,
         "principal": principal,
         "csrf_token": csrf,
-        "nav": [item for item in NAV if principal and item.visible_to(principal.role)],
+        "nav": [item for item in NAV if principal and item.visible_to(principal)],
         "active_nav": active_key(request.url.path),
         "locale": get_locale(),
         "query_with": lambda **changes: query_with(request, **changes),
