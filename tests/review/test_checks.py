@@ -101,3 +101,19 @@ def test_silence_silent_channel_and_clipping() -> None:
     stretch, count = found[0]
     assert (stretch.start, stretch.end) == (4.0, 8.0)
     assert count > 1000
+
+
+def test_operator_profiles_are_checked_field_by_field() -> None:
+    import pytest
+
+    from avbase.review.profiles import BUILTIN, Profile
+
+    base = {**BUILTIN["ebu-r128"].to_json(), "key": "platform"}
+    assert Profile.from_json(base).integrated_lufs == -23.0
+    for bad, field in [({"loudness": 1}, "loudness"), ({"integrated_lufs": "x"}, "integrated_lufs"),
+                       ({"check_flashes": 1}, "check_flashes"), ({"warnings": ["nope"]}, "nope"),
+                       ({"key": ""}, "key")]:  # fmt: skip
+        with pytest.raises(ValueError, match=field):
+            Profile.from_json({**base, **bad})
+    with pytest.raises(ValueError, match="name"):
+        Profile.from_json({"key": "x"})

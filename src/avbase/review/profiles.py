@@ -50,14 +50,36 @@ class Profile:
             raise ValueError(f"unknown profile field: {unknown[0]}")
         values = dict(data)
         if "warnings" in values:
+            if not isinstance(values["warnings"], list | tuple):
+                raise ValueError("warnings: a list of kinds")
             values["warnings"] = tuple(values["warnings"])
             bad = [kind for kind in values["warnings"] if kind not in KINDS]
             if bad:
                 raise ValueError(f"warnings: unknown kind {bad[0]}")
-        try:
-            return cls(**values)
-        except TypeError as exc:
-            raise ValueError(str(exc)) from exc
+        missing = [field.name for field in fields(cls) if field.name in REQUIRED and field.name not in values]
+        if missing:
+            raise ValueError(f"missing profile field: {missing[0]}")
+        for name, value in values.items():
+            _check_type(name, value)
+        return cls(**values)
+
+
+REQUIRED = ("key", "name", "source", "integrated_lufs", "tolerance_lu", "true_peak_max_dbtp")
+TEXTS = {"key": 40, "name": 100, "source": 500}
+FLAGS = ("check_flashes", "check_clipping")
+
+
+def _check_type(name: str, value: Any) -> None:
+    if name in TEXTS:
+        if not isinstance(value, str) or not value.strip() or len(value) > TEXTS[name]:
+            raise ValueError(f"{name}: a text of 1 to {TEXTS[name]} characters")
+    elif name in FLAGS:
+        if not isinstance(value, bool):
+            raise ValueError(f"{name}: true or false")
+    elif name == "warnings" or (name == "short_term_max_lufs" and value is None):
+        return
+    elif isinstance(value, bool) or not isinstance(value, int | float) or not -200 <= value <= 200:
+        raise ValueError(f"{name}: a number")
 
 
 BUILTIN: dict[str, Profile] = {
