@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from avbase.core.accounts.models import Organisation, OrgKind, Role, User
 from avbase.review.models import Finding, FindingStatus
 from tests.conftest import csrf_from, login
+from tests.industry.test_raw_codes import scan
 from tests.review.test_api import _asset, _report
 
 
@@ -41,6 +42,8 @@ def test_asset_page_shows_the_report_and_a_reviewer_decides(
     db.refresh(black)
     assert black.status is FindingStatus.accepted and black.note == "片尾黑场需修"
     assert "片尾黑场需修" in client.get(f"/media/{asset.id}").text
+
+    assert scan(client, [f"/media/{asset.id}", "/review", "/review/packs", "/review/profiles"]) == {}
 
     login(client, stranger.username)
     assert client.get(f"/media/{asset.id}").status_code == 404
