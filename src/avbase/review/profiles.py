@@ -96,7 +96,7 @@ BUILTIN: dict[str, Profile] = {
         Profile(
             key="ebu-r128",
             name="EBU R 128",
-            source="EBU R 128 (2020): programme loudness −23.0 LUFS (±1.0 LU), maximum true peak −1 dBTP",
+            source="EBU R 128 (2020): −23.0 LUFS (±1.0 LU), maximum true peak −1 dBTP",
             integrated_lufs=-23.0,
             tolerance_lu=1.0,
             true_peak_max_dbtp=-1.0,
