@@ -22,8 +22,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT))  # before site-packages: the transnetv2 wheel installs a `tests` package too
 
-from tests.media.edits import MATERIALS, Edit, Tally, build, score  # noqa: E402
+from tests.media.edits import MATERIALS, Edit, build, score  # noqa: E402
 
+from avbase.kit.matching import Tally  # noqa: E402
 from avbase.media.detector import ENGINES, EngineMissing, shot_detector  # noqa: E402
 from avbase.media.shots import detect_shots  # noqa: E402
 

@@ -150,12 +150,16 @@ def create_app(engine: Engine | None = None, *, run_worker: bool | None = None) 
             connection.execute(text("SELECT 1"))
         return {"status": "ok", "version": __version__, "database": engine.dialect.name}
 
+    from avbase.chain import api as chain_api
+    from avbase.chain import pages as chain_pages
     from avbase.core.accounts import api as accounts_api
     from avbase.core.accounts import pages as accounts_pages
     from avbase.core.audit_views import api as audit_api
     from avbase.core.audit_views import pages as audit_pages
     from avbase.core.jobs import api as jobs_api
     from avbase.core.jobs import pages as jobs_pages
+    from avbase.ecosystem import api as ecosystem_api
+    from avbase.ecosystem import pages as ecosystem_pages
     from avbase.industry import api as industry_api
     from avbase.industry import pages as industry_pages
     from avbase.media import api as media_api
@@ -179,6 +183,8 @@ def create_app(engine: Engine | None = None, *, run_worker: bool | None = None) 
         policy_pages.router,
         media_pages.router,
         search_pages.router,
+        chain_pages.router,
+        ecosystem_pages.router,
         review_pages.router,
     )
     for router in page_routers:
@@ -192,6 +198,8 @@ def create_app(engine: Engine | None = None, *, run_worker: bool | None = None) 
         policy_api.router,
         media_api.router,
         search_api.router,
+        chain_api.router,
+        ecosystem_api.router,
         review_api.router,
     ):
         app.include_router(router, prefix="/api/v1", max_body_size=DEFAULT_MAX_BODY)

@@ -47,6 +47,13 @@ from avbase.search.cli import search_command  # noqa: E402
 app.add_typer(media_app, name="media")
 app.command("search")(search_command)
 
+from avbase.chain.cli import chain_app  # noqa: E402
+
+app.add_typer(chain_app, name="chain")
+from avbase.ecosystem.cli import contest_app  # noqa: E402
+
+app.add_typer(contest_app, name="contest")
+
 from avbase.review.cli import review_app  # noqa: E402
 
 app.add_typer(review_app, name="review")
@@ -418,7 +425,7 @@ def jobs_watch(job_id: int, json_out: Json = False) -> None:
 def _one_line(exc: BaseException) -> tuple[str, int]:
     if isinstance(exc, AvbaseError):
         text = _(exc.message, **exc.params)
-        if exc.field:
+        if exc.field and exc.field not in text:  # a message that names its place says it once
             text = f"{exc.field}: {text}"
         return text, 1 if exc.status_code in (404, 500) else 2
     if isinstance(exc, ValidationError):

@@ -37,7 +37,6 @@ REVIEW_VALUES = [
     "loudness", "true_peak", "short_term", "black", "freeze", "silence", "silent_channel", "clipping",
     "flash", "term", "open", "accepted", "false_positive", "high", "medium", "low", "qc", "metadata", "terms",
 ]  # fmt: skip
-INBOX_DOMAINS = ["industry", "policy", "media"]
 TARGET_SCHEMES = ["zj2024"]  # industry/data/targets-*.toml
 JOB_KINDS = [
     "audit.export",
@@ -47,9 +46,18 @@ JOB_KINDS = [
     "notifications.email",
     "review.check",
 ]
+CHAIN_VALUES = [
+    "duplicate", "amount_differs", "quantity_differs", "missing", "unexpected",
+    "chain_titles", "chain_windows", "chain_contracts", "chain_contract_parties", "chain_contract_terms",
+    "chain_statement_imports", "chain_runs", "chain_party_statements", "chain_reconciliations",
+    "chain_claims", "chain_claim_events", "ledger_accounts", "ledger_transactions", "ledger_postings",
+]  # fmt: skip
+INBOX_DOMAINS = ["industry", "policy", "media", "ecosystem"]
 
 
 def label_values() -> list[str]:
+    from avbase.chain.distribution.models import Channel, ContractState, TitleKind
+    from avbase.chain.settlement.models import ClaimState, RunState
     from avbase.core.accounts.models import OrgKind, Role
     from avbase.core.inbox import Urgency
     from avbase.core.jobs.models import JobState
@@ -66,6 +74,7 @@ def label_values() -> list[str]:
         *industry.Normalisation, *industry.UnitLevel, *RuleKind, *Outcome,
         *ApplicationState, *Decision, *LedgerKind, *RoundState, *AssetState, *TextSource,
         *Urgency, *Delivery, *EmailState,
+        *TitleKind, *Channel, *ContractState, *RunState, *ClaimState,
     ]  # fmt: skip
     return (
         [str(value.value) for value in values]
@@ -78,4 +87,5 @@ def label_values() -> list[str]:
         + TARGET_SCHEMES
         + JOB_KINDS
         + REVIEW_VALUES
+        + CHAIN_VALUES
     )

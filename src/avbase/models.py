@@ -4,11 +4,15 @@ from __future__ import annotations
 
 
 def import_all_models() -> None:
+    import avbase.chain.distribution.models
+    import avbase.chain.settlement.models
     import avbase.core.accounts.models
     import avbase.core.audit
     import avbase.core.jobs.models
+    import avbase.core.ledger
     import avbase.core.notifications.models
     import avbase.core.routing
+    import avbase.ecosystem.models
     import avbase.industry.models
     import avbase.media.models
     import avbase.policy.models

@@ -22,6 +22,8 @@ import numpy as np
 from numpy.typing import NDArray
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
+from avbase.kit.matching import Tally, match_windows
+
 Frame = NDArray[np.uint8]  # height × width × 3, RGB
 FPS = 25
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")
@@ -494,35 +496,6 @@ def build(
 # Scoring a detector's boundaries against the truth.
 
 
-@dataclass
-class Tally:
-    """Matches of one kind of boundary: ``true`` in the truth, ``found`` reported, ``hits`` matched."""
-
-    true: int = 0
-    found: int = 0
-    hits: int = 0
-
-    def add(self, other: Tally) -> None:
-        self.true, self.found, self.hits = (
-            self.true + other.true,
-            self.found + other.found,
-            self.hits + other.hits,
-        )
-
-    @property
-    def precision(self) -> float:
-        return self.hits / self.found if self.found else 1.0
-
-    @property
-    def recall(self) -> float:
-        return self.hits / self.true if self.true else 1.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
-
-
 CUT_TOLERANCE = 2  # frames either side of a hard cut
 SPAN_TOLERANCE = 2  # frames either side of a gradual transition's span
 
@@ -537,25 +510,25 @@ def score(
     Without it (for detectors that cannot tell kinds apart) any boundary at the right place counts, and a
     false alarm is held against the kind it claims (a plain boundary against cuts)."""
     tallies = {"cut": Tally(), "gradual": Tally()}
-    used: set[int] = set()
-    for transition in truth:
-        group = "cut" if transition.kind == "cut" else "gradual"
-        tallies[group].true += 1
-        if transition.kind == "cut":
-            lo, hi = transition.start - CUT_TOLERANCE, transition.start + CUT_TOLERANCE
-        else:
-            lo, hi = transition.start - SPAN_TOLERANCE, transition.end - 1 + SPAN_TOLERANCE
-        centre = (transition.start + transition.end - 1) / 2
-        candidates = [
-            number for number, (frame, kind) in enumerate(found)
-            if number not in used and lo <= frame <= hi and (not kinds or kind == transition.kind)
-        ]  # fmt: skip
-        if candidates:
-            best = min(candidates, key=lambda number: abs(found[number][0] - centre))
-            used.add(best)
+    groups = ("cut", "dissolve", "fade") if kinds else (None,)
+    matched: set[int] = set()
+    for kind in groups:
+        wanted = [transition for transition in truth if kind is None or transition.kind == kind]
+        offered = [number for number, (_, named) in enumerate(found) if kind is None or named == kind]
+        windows = [
+            (transition.start - CUT_TOLERANCE, transition.start + CUT_TOLERANCE)
+            if transition.kind == "cut"
+            else (transition.start - SPAN_TOLERANCE, transition.end - 1 + SPAN_TOLERANCE)
+            for transition in wanted
+        ]
+        for window, point in match_windows(windows, [found[number][0] for number in offered]):
+            group = "cut" if wanted[window].kind == "cut" else "gradual"
             tallies[group].hits += 1
             tallies[group].found += 1
+            matched.add(offered[point])
+    for transition in truth:
+        tallies["cut" if transition.kind == "cut" else "gradual"].true += 1
     for number, (_, kind) in enumerate(found):
-        if number not in used:
+        if number not in matched:
             tallies["cut" if kind == "cut" else "gradual"].found += 1
     return tallies

@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from avbase.core import ledger
 from avbase.core.accounts.models import Organisation, OrgKind, Role, User
 from avbase.core.accounts.principal import Principal
 from avbase.core.db import session_factory
@@ -100,6 +101,11 @@ def test_lead_review_then_parallel_joint_review_then_money(catalogue: Session, c
     apps.disburse(db, cast.lead, application_id, note="国库集中支付")
     db.commit()
     assert application.state is ApplicationState.disbursed
+    # The register posts to the platform's double-entry ledger: paid out of the measure's account.
+    paid = {(b.party, b.code): b.amount for b in ledger.balances(db, book="policy")}
+    assert paid[(f"measure:{MEASURE}", "committed:2025")] == Decimal(50000)
+    assert paid[(f"measure:{MEASURE}", "paid:2025")] == Decimal(-50000)
+    assert paid[(ledger.org_party(application.org_id), f"award:{MEASURE}")] == 0
     apps.reverse(db, cast.lead, application_id, note="认证报告作废")
     db.commit()
     kinds = db.execute(
@@ -113,6 +119,13 @@ def test_lead_review_then_parallel_joint_review_then_money(catalogue: Session, c
         (LedgerKind.reverse_commit, Decimal(-50000)),
     ]
     assert apps.committed_total(db, MEASURE, 2025) == 0 and application.state is ApplicationState.approved
+    entries = db.scalars(select(LedgerEntry).where(LedgerEntry.application_id == application_id)).all()
+    assert all(entry.transaction_id is not None for entry in entries)
+    assert {b.code: b.amount for b in ledger.balances(db, book="policy")} == {
+        "committed:2025": 0,
+        "paid:2025": 0,
+        f"award:{MEASURE}": 0,
+    }
 
 
 def test_a_return_needs_a_comment_and_a_resubmission_starts_a_new_round(

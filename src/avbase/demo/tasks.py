@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from avbase.chain import demo as chain_demo
 from avbase.core.accounts import service as accounts
 from avbase.core.accounts.models import Organisation, User
 from avbase.core.accounts.schemas import UserIn
@@ -13,6 +14,7 @@ from avbase.core.audit import Actor
 from avbase.core.db import session_scope
 from avbase.core.jobs.registry import JobContext, job_handler
 from avbase.demo import data
+from avbase.ecosystem import demo as ecosystem_demo
 from avbase.industry import demo as industry_demo
 from avbase.media import demo as media_demo
 from avbase.policy import demo as policy_demo
@@ -73,14 +75,20 @@ def load_demo(ctx: JobContext) -> dict[str, Any]:
         session.info["actor"] = Actor(name="demo")
         policy = policy_demo.load(session)
         measures = session.scalar(select(func.count()).select_from(Measure)) or 0
+    with session_scope(ctx.engine) as session:
+        session.info["actor"] = Actor(name="demo")
+        chain = chain_demo.load(session)
     review = review_demo.load(ctx.engine)  # before the clips' analysis: their QC reports use the pack
     media = media_demo.load(ctx.engine)
+    ecosystem = ecosystem_demo.load(ctx.engine)
     return {
         "organisations": created_orgs,
         "users": created_users,
         **industry,
         "measures": measures,
         **policy,
+        **chain,
         **media,
+        **ecosystem,
         **review,
     }

@@ -15,7 +15,7 @@ from pathlib import Path
 from sqlalchemy import ColumnElement, Select, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from avbase.core import routing, storage
+from avbase.core import ledger, routing, storage
 from avbase.core.accounts.models import Organisation, Role
 from avbase.core.accounts.principal import Principal, require_steward
 from avbase.core.db import utcnow
@@ -407,6 +407,7 @@ def commit_award(session: Session, principal: Principal, application_id: int, *,
         amount=amount,
         by_id=principal.user_id or None,
     )
+    _post(session, entry)
     session.add(entry)
     application.state = ApplicationState.committed
     session.flush()
@@ -454,6 +455,7 @@ def disburse(
         by_id=principal.user_id or None,
         note=note,
     )
+    _post(session, entry)
     session.add(entry)
     application.state = ApplicationState.disbursed
     session.flush()
@@ -486,10 +488,45 @@ def reverse(session: Session, principal: Principal, application_id: int, *, note
         )
         for kind, original in entries
     ]
+    for entry in made:
+        _post(session, entry)
     session.add_all(made)
     application.state = ApplicationState.approved
     session.flush()
     return made
+
+
+BOOK = "policy"
+
+
+def _post(session: Session, entry: LedgerEntry) -> None:
+    """Posts a register entry to the core ledger: a commitment moves the amount from the measure's budget
+    of the year to what the measure owes the enterprise; a disbursement pays that out of the treasury.
+    Reversals carry negative amounts and so post the opposite way."""
+    measure = f"measure:{entry.measure_id}"
+    owed = ledger.account(
+        session,
+        book=BOOK,
+        party=ledger.org_party(entry.org_id),
+        code=f"award:{entry.measure_id}",
+        org_id=entry.org_id,
+    )
+    if entry.kind in (LedgerKind.commit, LedgerKind.reverse_commit):
+        other = ledger.account(session, book=BOOK, party=measure, code=f"committed:{entry.year}")
+        postings = [(other, entry.amount), (owed, -entry.amount)]
+    else:
+        other = ledger.account(session, book=BOOK, party=measure, code=f"paid:{entry.year}")
+        postings = [(owed, entry.amount), (other, -entry.amount)]
+    transaction = ledger.post(
+        session,
+        book=BOOK,
+        on=today(),
+        memo=f"{entry.kind.value} {entry.measure_id} #{entry.application_id}",
+        postings=postings,
+        source=("policy.application", entry.application_id),
+        by_id=entry.by_id,
+    )
+    entry.transaction_id = transaction.id
 
 
 def _lead_decided(session: Session, principal: Principal, application_id: int) -> Application:

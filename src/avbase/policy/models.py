@@ -185,7 +185,8 @@ class Budget(Audited, TimestampMixin, Base):
 
 
 class LedgerEntry(Audited, Base):
-    """Append-only: commitments and disbursements; a correction is a reversing entry, never an edit."""
+    """The awards register: each commitment and disbursement of an application, posted as a balanced
+    transaction to the core ledger; a correction is a reversing entry, never an edit."""
 
     __tablename__ = "policy_ledger"
 
@@ -199,6 +200,10 @@ class LedgerEntry(Audited, Base):
     at: Mapped[datetime] = mapped_column(default=utcnow)
     by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     note: Mapped[str | None] = mapped_column(Text)
+    # The balanced transaction in the platform's double-entry ledger (book "policy") this entry posted.
+    transaction_id: Mapped[int | None] = mapped_column(
+        ForeignKey("ledger_transactions.id", ondelete="RESTRICT")
+    )
 
 
 class RoundState(StrEnum):

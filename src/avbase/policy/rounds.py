@@ -90,6 +90,27 @@ def submit_entry(
     return entry
 
 
+def nominate_entry(
+    session: Session, principal: Principal, round_id: int, *, org_id: int, title: str, summary: str | None
+) -> RoundEntry:
+    """An entry put forward by a steward on an organisation's behalf (the ecosystem's top-ranked developers
+    and creators, say), while the round takes entries."""
+    require_steward(principal)
+    selection = get_round(session, round_id)
+    if selection.state is not RoundState.open:
+        raise Conflict("The round is not taking entries.")
+    if session.scalar(
+        select(RoundEntry.id).where(
+            RoundEntry.round_id == round_id, RoundEntry.org_id == org_id, RoundEntry.title == title.strip()
+        )
+    ):
+        raise Conflict("This organisation has entered this title already.", field="title")
+    entry = RoundEntry(round_id=round_id, org_id=org_id, title=title.strip()[:200], summary=summary)
+    session.add(entry)
+    session.flush()
+    return entry
+
+
 def add_expert(session: Session, principal: Principal, round_id: int, *, user_id: int) -> RoundExpert:
     require_steward(principal)
     selection = get_round(session, round_id)

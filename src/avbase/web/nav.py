@@ -47,6 +47,13 @@ NAV: list[NavItem] = [
     NavItem("media", N_("Media library"), "/media"),
     NavItem("search", N_("Material search"), "/search"),
     NavItem("review", N_("Content review"), "/review"),
+    NavItem("chain", N_("Distribution and settlement"), "/chain", FILERS),
+    NavItem("resources", N_("Shared resources"), "/ecosystem/resources"),
+    NavItem("contests", N_("Algorithm contests"), "/ecosystem/contests"),
+    NavItem("data-service", N_("Industry data service"), "/ecosystem/data"),
+    NavItem("people", N_("Developers and creators"), "/ecosystem/people"),
+    NavItem("experts", N_("Expert think tank"), "/ecosystem/experts"),
+    NavItem("talent", N_("Talent in demand"), "/ecosystem/talent"),
     NavItem("organisations", N_("Organisations"), "/organisations"),
     NavItem(
         "users", N_("Users"), "/users", frozenset({Role.admin, Role.authority_officer, Role.park_operator})

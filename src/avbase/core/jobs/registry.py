@@ -34,6 +34,7 @@ HANDLER_MODULES = [
     "avbase.media.tasks",
     "avbase.review.tasks",
     "avbase.search.tasks",
+    "avbase.ecosystem.tasks",
 ]
 
 

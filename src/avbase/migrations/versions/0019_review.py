@@ -1,7 +1,7 @@
 """review: operator profiles, term packs and versions, QC reports and findings
 
 Revision ID: 0019
-Revises: 0018
+Revises: 0023
 Create Date: 2026-11-30 15:06:10.026091
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import avbase.core.db
 
 revision = "0019"
-down_revision = "0018"
+down_revision = "0023"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,1 @@
+"""Distribution: titles, release windows per channel and territory, contracts as data."""

@@ -1,0 +1,1 @@
+"""Revenue sharing: revenue models (pure), statements, settlement runs, reconciliation and claims."""
