@@ -167,6 +167,8 @@ def create_app(engine: Engine | None = None, *, run_worker: bool | None = None) 
     from avbase.media import pages as media_pages
     from avbase.policy import api as policy_api
     from avbase.policy import pages as policy_pages
+    from avbase.review import api as review_api
+    from avbase.review import pages as review_pages
     from avbase.search import api as search_api
     from avbase.search import pages as search_pages
     from avbase.web import inbox as inbox_pages
@@ -185,6 +187,7 @@ def create_app(engine: Engine | None = None, *, run_worker: bool | None = None) 
         *production_web.page_routers(),
         chain_pages.router,
         ecosystem_pages.router,
+        review_pages.router,
     )
     for router in page_routers:
         app.include_router(router, include_in_schema=False, max_body_size=DEFAULT_MAX_BODY)
@@ -200,6 +203,7 @@ def create_app(engine: Engine | None = None, *, run_worker: bool | None = None) 
         *production_web.api_routers(),
         chain_api.router,
         ecosystem_api.router,
+        review_api.router,
     ):
         app.include_router(router, prefix="/api/v1", max_body_size=DEFAULT_MAX_BODY)
     return app

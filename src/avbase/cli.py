@@ -58,6 +58,10 @@ from avbase.ecosystem.cli import contest_app  # noqa: E402
 
 app.add_typer(contest_app, name="contest")
 
+from avbase.review.cli import review_app  # noqa: E402
+
+app.add_typer(review_app, name="review")
+
 Json = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 
 

@@ -19,7 +19,7 @@ AUDIT_ACTIONS = [
 ]
 SHOT_TRANSITIONS = ["start", "cut", "dissolve", "fade"]
 SEARCH_FIELDS = ["title", "description", "tags", "people", "location", "collections", "shot"]
-MEDIA_STEPS = ["probe", "pictures", "proxy", "ocr", "subtitles", "speech", "done"]
+MEDIA_STEPS = ["probe", "pictures", "proxy", "ocr", "subtitles", "speech", "review", "done"]
 ENTITY_TYPES = [
     "organisations", "users", "api_tokens", "jobs", "industry_enterprises", "industry_reports",
     "industry_parks", "industry_projects", "industry_project_years", "industry_targets",
@@ -29,7 +29,13 @@ ENTITY_TYPES = [
     "policy_parameters", "policy_applications", "policy_reviews", "policy_budgets", "policy_unit_routes",
     "policy_attachments", "policy_rounds", "policy_round_entries", "policy_round_experts",
     "policy_round_scores", "media_assets", "media_text_segments", "notifications",
-    "notification_preferences", "unit_routes",
+    "notification_preferences", "unit_routes", "review_profiles", "review_term_packs",
+    "review_term_pack_versions", "review_reports", "review_findings",
+]  # fmt: skip
+# review: finding kinds, statuses, term severities, sources of text and job steps
+REVIEW_VALUES = [
+    "loudness", "true_peak", "short_term", "black", "freeze", "silence", "silent_channel", "clipping",
+    "flash", "term", "open", "accepted", "false_positive", "high", "medium", "low", "qc", "metadata", "terms",
 ]  # fmt: skip
 # The production chain: scene time and setting, crew roles, coverage criteria, resource facts, audit events.
 CHAIN_LABELS = [
@@ -45,7 +51,14 @@ CHAIN_LABELS = [
     "chain_producer_briefs",
 ]  # fmt: skip
 TARGET_SCHEMES = ["zj2024"]  # industry/data/targets-*.toml
-JOB_KINDS = ["audit.export", "demo.load", "industry.import", "media.analyse", "notifications.email"]
+JOB_KINDS = [
+    "audit.export",
+    "demo.load",
+    "industry.import",
+    "media.analyse",
+    "notifications.email",
+    "review.check",
+]
 CHAIN_VALUES = [
     "duplicate", "amount_differs", "quantity_differs", "missing", "unexpected",
     "chain_titles", "chain_windows", "chain_contracts", "chain_contract_parties", "chain_contract_terms",
@@ -93,5 +106,6 @@ def label_values() -> list[str]:
         + CHAIN_LABELS
         + TARGET_SCHEMES
         + JOB_KINDS
+        + REVIEW_VALUES
         + CHAIN_VALUES
     )

@@ -20,6 +20,7 @@ from avbase.industry import demo as industry_demo
 from avbase.media import demo as media_demo
 from avbase.policy import demo as policy_demo
 from avbase.policy.models import Measure
+from avbase.review import demo as review_demo
 
 
 @job_handler("demo.load")
@@ -78,6 +79,7 @@ def load_demo(ctx: JobContext) -> dict[str, Any]:
     with session_scope(ctx.engine) as session:
         session.info["actor"] = Actor(name="demo")
         chain = chain_demo.load(session)
+    review = review_demo.load(ctx.engine)  # before the clips' analysis: their QC reports use the pack
     media = media_demo.load(ctx.engine)
     production = production_demo.load(ctx.engine)
     ecosystem = ecosystem_demo.load(ctx.engine)
@@ -91,4 +93,5 @@ def load_demo(ctx: JobContext) -> dict[str, Any]:
         **media,
         **production,
         **ecosystem,
+        **review,
     }

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import FileResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
 
+from avbase.core.accounts.principal import Principal
 from avbase.core.jobs.models import Job
 from avbase.kit.pagination import PageRequest
 from avbase.media import service
 from avbase.media.documents import DOCUMENT_MAX_BYTES
 from avbase.media.labels import colour_description, container_name
-from avbase.media.models import TextSegment
+from avbase.media.models import Asset, TextSegment
 from avbase.media.subtitles import SUBTITLE_MAX_BYTES, SUBTITLE_SUFFIXES
 from avbase.settings import get_settings
 from avbase.web.deps import Db, PagePrincipal
@@ -25,6 +29,10 @@ from avbase.web.templating import add_template_dir, environment, render
 from avbase.web.uploads import with_upload
 
 router = APIRouter(prefix="/media")
+# Another domain's panel under the player (review's QC report): a template to include and its context, or
+# None when it has nothing to show; the included template sees the page's context too.
+AssetPanel = Callable[[Session, Principal, Asset], tuple[str, dict[str, Any]] | None]
+ASSET_PANELS: list[AssetPanel] = []
 add_template_dir(Path(__file__).resolve().parent / "templates")
 environment.globals.update(container_name=container_name, colour_description=colour_description)
 RESOLUTIONS = ("SD", "HD", "FHD", "4K", "8K")
@@ -115,6 +123,7 @@ def asset_page(
             "start_at": t if t is not None and 0 <= t < 10**6 else None,
             "subtitle_suffixes": ",".join(SUBTITLE_SUFFIXES),
             "can_change": principal.owns(asset.org_id),
+            "panels": [shown for panel in ASSET_PANELS if (shown := panel(db, principal, asset))],
         },
     )
 

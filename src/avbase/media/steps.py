@@ -160,3 +160,16 @@ STEPS: tuple[Step, ...] = (
     Step("subtitles", _subtitles, _store_subtitles),
     Step("speech", _speech, _store_speech),
 )
+
+_REGISTERED: list[Step] = []
+
+
+def register_step(step: Step) -> None:
+    """Adds a step after the built-in ones (another domain's analysis of the same file, e.g. review's QC),
+    once per name."""
+    if all(known.name != step.name for known in (*STEPS, *_REGISTERED)):
+        _REGISTERED.append(step)
+
+
+def all_steps() -> tuple[Step, ...]:
+    return (*STEPS, *_REGISTERED)

@@ -16,7 +16,7 @@ from avbase.core.jobs.registry import JobContext, idle_task, job_handler
 from avbase.media.executor import run_step
 from avbase.media.models import Asset, AssetState
 from avbase.media.service import ANALYSE_JOB, analysis_cancelled, mark
-from avbase.media.steps import STEPS, StepInput
+from avbase.media.steps import StepInput, all_steps
 from avbase.settings import get_settings
 
 
@@ -42,7 +42,8 @@ def analyse(ctx: JobContext) -> dict[str, Any]:
         if asset is None:
             raise AvbaseError("The asset no longer exists.")
         mark(asset, AssetState.processing)
-    for number, step in enumerate(STEPS):
+    steps = all_steps()
+    for number, step in enumerate(steps):
         if step.name in ctx.checkpoint:
             continue
         with session_scope(ctx.engine) as session:
@@ -51,7 +52,7 @@ def analyse(ctx: JobContext) -> dict[str, Any]:
                 raise AvbaseError("The asset no longer exists.")
             given = _input_for(asset)
         if step.applies(given):
-            ctx.progress(number / len(STEPS), step.name)
+            ctx.progress(number / len(steps), step.name)
             try:
                 result = run_step(step.work, given)
             except AvbaseError as exc:

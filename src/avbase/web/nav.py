@@ -53,6 +53,7 @@ NAV: list[NavItem] = [
     NavItem("resources", N_("Production resources"), "/resources"),
     NavItem("productions", N_("Productions"), "/productions"),
     NavItem("scripts", N_("Script exchange"), "/scripts"),
+    NavItem("review", N_("Content review"), "/review"),
     NavItem("chain", N_("Distribution and settlement"), "/chain", FILERS),
     NavItem("shared-resources", N_("Shared resources"), "/ecosystem/resources"),
     NavItem("contests", N_("Algorithm contests"), "/ecosystem/contests"),

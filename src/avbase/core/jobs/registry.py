@@ -32,6 +32,7 @@ HANDLER_MODULES = [
     "avbase.core.notifications.tasks",
     "avbase.industry.tasks",
     "avbase.media.tasks",
+    "avbase.review.tasks",
     "avbase.search.tasks",
     "avbase.ecosystem.tasks",
 ]

@@ -1,0 +1,181 @@
+"""REST routes of the review assistant: profiles, term packs, QC checks, reports and decisions on findings."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, UploadFile
+from pydantic import BaseModel, ConfigDict, Field
+
+from avbase.review import service
+from avbase.review.models import FindingStatus
+from avbase.web.deps import ApiPrincipal, Db
+from avbase.web.limits import upload_body
+from avbase.web.schemas import ErrorOut, RowId
+from avbase.web.uploads import with_upload
+
+router = APIRouter(
+    prefix="/review", tags=["review"], responses={401: {"model": ErrorOut}, 422: {"model": ErrorOut}}
+)
+PACK_MAX_BYTES = 20 << 20
+
+
+class FindingOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    kind: str
+    start: float
+    end: float
+    source: str
+    track: str
+    text: str
+    term: str
+    category: str
+    value: float | None
+    limit: float | None
+    severity: str
+    detail: str
+    status: FindingStatus
+    note: str
+    thumbnail: str | None  # under /media/{asset}/files/
+
+
+class ReportOut(BaseModel):
+    id: int
+    asset: int
+    profile: str
+    verdict: str
+    duration: float | None
+    loudness: dict[str, float] | None
+    packs: list[str]
+    created_at: datetime
+    findings: list[FindingOut]
+
+
+class CheckIn(BaseModel):
+    asset_id: int = Field(gt=0)
+    profile: str = Field(default=service.DEFAULT_PROFILE, min_length=1, max_length=40)
+
+
+class CheckOut(BaseModel):
+    job_id: int
+
+
+class DecisionIn(BaseModel):
+    status: FindingStatus
+    note: str = Field(default="", max_length=2000)
+
+
+class PackOut(BaseModel):
+    id: int
+    name: str
+    version: int
+    terms: int
+    whitelist: int
+    active: bool
+    sha256: str
+
+
+def _pack_out(pack: Any, version: Any) -> PackOut:
+    return PackOut(id=pack.id, name=pack.name, version=version.version, terms=version.term_count,
+                   whitelist=len(version.whitelist), active=pack.active, sha256=version.sha256)  # fmt: skip
+
+
+@router.get("/profiles", summary="Delivery profiles: the built-in ones and the operator's")
+def list_profiles(db: Db, principal: ApiPrincipal) -> list[dict[str, Any]]:
+    return [profile.to_json() for profile in service.profiles(db)]
+
+
+@router.post(
+    "/profiles",
+    status_code=201,
+    responses={403: {"model": ErrorOut}, 409: {"model": ErrorOut}},
+    summary="Add or replace an operator profile (the fields of a built-in one, with another key)",
+)
+def save_profile(params: dict[str, Any], db: Db, principal: ApiPrincipal) -> dict[str, Any]:
+    return service.save_profile(db, principal, params).to_json()
+
+
+@router.get("/packs", response_model=list[PackOut], summary="Term packs with their current version")
+def list_packs(db: Db, principal: ApiPrincipal) -> list[PackOut]:
+    return [_pack_out(pack, version) for pack, version in service.packs(db)]
+
+
+@router.post(
+    "/packs",
+    response_model=PackOut,
+    status_code=201,
+    responses={403: {"model": ErrorOut}},
+    summary="Load a UTF-8 term file (one term a line, or term,category,severity) as a pack's next version",
+    max_body_size=upload_body(2 * PACK_MAX_BYTES),
+)
+def load_pack(
+    db: Db,
+    principal: ApiPrincipal,
+    name: Annotated[str, Form(max_length=100)],
+    file: Annotated[UploadFile, File()],
+    whitelist: Annotated[UploadFile | None, File()] = None,
+) -> PackOut:
+    phrases = (
+        with_upload(whitelist, PACK_MAX_BYTES, lambda path, _name: path.read_bytes()) if whitelist else None
+    )
+
+    def load(path: Path, file_name: str) -> PackOut:
+        version = service.load_pack(db, principal, name=name, data=path.read_bytes(), file_name=file_name,
+                                    whitelist=phrases)  # fmt: skip
+        pack = service.get_pack(db, version.pack_id)
+        return _pack_out(pack, version)
+
+    return with_upload(file, PACK_MAX_BYTES, load)
+
+
+@router.post(
+    "/checks",
+    response_model=CheckOut,
+    status_code=202,
+    responses={404: {"model": ErrorOut}, 409: {"model": ErrorOut}},
+    summary="Check an asset against a delivery profile and the term packs (a job)",
+)
+def request_check(data: CheckIn, db: Db, principal: ApiPrincipal) -> CheckOut:
+    job = service.request_check(db, principal, data.asset_id, data.profile)
+    return CheckOut(job_id=job.id)
+
+
+@router.get(
+    "/assets/{asset_id}/reports",
+    response_model=list[ReportOut],
+    responses={404: {"model": ErrorOut}},
+    summary="The newest QC report of each profile the asset was checked against",
+)
+def asset_reports(asset_id: RowId, db: Db, principal: ApiPrincipal) -> list[ReportOut]:
+    return [
+        ReportOut.model_validate(service.report_json(db, report))
+        for report in service.reports_of(db, principal, asset_id)
+    ]
+
+
+@router.get("/reports/{report_id}", response_model=ReportOut, responses={404: {"model": ErrorOut}})
+def get_report(report_id: RowId, db: Db, principal: ApiPrincipal) -> ReportOut:
+    return ReportOut.model_validate(service.report_json(db, service.get_report(db, principal, report_id)))
+
+
+@router.get("/queue", summary="The newest report of each asset you may see, failing ones first")
+def queue(db: Db, principal: ApiPrincipal) -> list[dict[str, Any]]:
+    return [
+        {"report": report.id, "asset": asset.id, "title": asset.title, "profile": report.profile,
+         "verdict": report.verdict, "open_findings": open_count, "created_at": report.created_at.isoformat()}
+        for report, asset, open_count in service.review_queue(db, principal)
+    ]  # fmt: skip
+
+
+@router.post(
+    "/findings/{finding_id}/decision",
+    response_model=FindingOut,
+    responses={403: {"model": ErrorOut}, 404: {"model": ErrorOut}},
+    summary="Mark a finding accepted or a false positive (or open again), with a note",
+)
+def decide(finding_id: RowId, data: DecisionIn, db: Db, principal: ApiPrincipal) -> FindingOut:
+    return FindingOut.model_validate(service.decide(db, principal, finding_id, data.status.value, data.note))

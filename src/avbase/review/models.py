@@ -1,0 +1,112 @@
+"""Review tables: operator delivery profiles, term packs with their versions, QC reports with their
+findings (and the reviewer's decision on each)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from avbase.core.audit import Audited
+from avbase.core.db import Base, TimestampMixin, str_enum, utcnow
+
+
+class OperatorProfile(Audited, TimestampMixin, Base):
+    """A delivery profile an operator added (an online platform's, a channel's): the same fields as the
+    built-in ones in ``profiles.BUILTIN``, stored as JSON."""
+
+    __tablename__ = "review_profiles"
+    __table_args__ = ({"sqlite_autoincrement": True},)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(40), unique=True)
+    params: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
+class TermPack(Audited, TimestampMixin, Base):
+    """A named pack of sensitive terms; its content is in versions, the newest one is in use."""
+
+    __tablename__ = "review_term_packs"
+    __table_args__ = ({"sqlite_autoincrement": True},)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    current_version: Mapped[int] = mapped_column(default=1)
+    active: Mapped[bool] = mapped_column(default=True)
+
+
+class TermPackVersion(Audited, Base):
+    """One loaded file of a pack, never changed: a correction is a new version."""
+
+    __tablename__ = "review_term_pack_versions"
+    __table_args__ = (UniqueConstraint("pack_id", "version"), {"sqlite_autoincrement": True})
+    __audit_exclude__ = frozenset({"terms", "whitelist"})  # the audit keeps the counts and the digest
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pack_id: Mapped[int] = mapped_column(ForeignKey("review_term_packs.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int]
+    terms: Mapped[list[list[str]]] = mapped_column(JSON)  # [term, category, severity]
+    whitelist: Mapped[list[str]] = mapped_column(JSON, default=list)
+    term_count: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    file_name: Mapped[str] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
+class QCReport(Audited, Base):
+    """The result of checking one asset against one profile and the active term packs."""
+
+    __tablename__ = "review_reports"
+    __table_args__ = (Index("ix_review_reports_asset", "asset_id", "profile"), {"sqlite_autoincrement": True})
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    asset_id: Mapped[int] = mapped_column(ForeignKey("media_assets.id", ondelete="CASCADE"))
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    profile: Mapped[str] = mapped_column(String(40))
+    verdict: Mapped[str] = mapped_column(String(10), index=True)  # pass | fail
+    duration: Mapped[float | None]
+    loudness: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    packs: Mapped[list[str]] = mapped_column(JSON, default=list)  # "name v3" of each pack matched
+    seconds: Mapped[float | None]  # how long the check took
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    job_id: Mapped[int | None] = mapped_column(ForeignKey("jobs.id", ondelete="SET NULL"))
+
+
+class FindingStatus(StrEnum):
+    open = "open"
+    accepted = "accepted"  # a real problem the reviewer accepts (it stays, e.g. to be fixed)
+    false_positive = "false_positive"
+
+
+class Finding(Audited, Base):
+    __tablename__ = "review_findings"
+    __table_args__ = (
+        Index("ix_review_findings_report", "report_id", "start"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("review_reports.id", ondelete="CASCADE"))
+    asset_id: Mapped[int] = mapped_column(ForeignKey("media_assets.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20), index=True)
+    start: Mapped[float]
+    end: Mapped[float]
+    value: Mapped[float | None]
+    limit: Mapped[float | None]
+    severity: Mapped[str] = mapped_column(String(10))  # error | warning
+    detail: Mapped[str] = mapped_column(String(200), default="")
+    source: Mapped[str] = mapped_column(String(20))  # qc | ocr | subtitle | transcript | document | metadata
+    track: Mapped[str] = mapped_column(String(120), default="")
+    text: Mapped[str] = mapped_column(Text, default="")  # the context of a term hit
+    thumbnail: Mapped[str | None] = mapped_column(String(40))  # the frame at its start, under media's files
+    term: Mapped[str] = mapped_column(String(100), default="")
+    category: Mapped[str] = mapped_column(String(60), default="")
+    status: Mapped[FindingStatus] = mapped_column(str_enum(FindingStatus), default=FindingStatus.open)
+    note: Mapped[str] = mapped_column(Text, default="")
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None]

@@ -1,0 +1,132 @@
+"""The review API: reports and decisions for those who may see the asset, term packs and profiles for
+those who may manage them; refused otherwise. Reports are made from a QC result without decoding."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from avbase.core.accounts.models import Organisation, OrgKind, Role, User
+from avbase.core.audit import AuditEntry
+from avbase.media.models import Asset, AssetState, TextSegment, TextSource
+from avbase.review import qc, service
+from avbase.review.loudness import Loudness
+from avbase.review.profiles import BUILTIN
+
+Tokens = Callable[[User], dict[str, str]]
+LOUD = Loudness(-18.2, 6.0, -12.0, -15.0, -0.5, -0.6, 3.2)
+
+
+def _asset(db: Session, org: Organisation) -> Asset:
+    asset = Asset(org_id=org.id, sha256="ab" * 32, file_name="片.mp4", size=1, title="片", kind="video",
+                  duration=30.0, state=AssetState.ready, tags=["网上赌博"], people=[], collections=[])  # fmt: skip
+    db.add(asset)
+    db.flush()
+    db.add(TextSegment(asset_id=asset.id, source=TextSource.subtitle, track="zh.srt", start=27.0, end=29.0,
+                       text="這裡可以網上賭博"))  # fmt: skip
+    db.add(TextSegment(asset_id=asset.id, source=TextSource.ocr, track="ocr", start=3.0, end=5.0,
+                       text="前方路口交通管制"))  # fmt: skip
+    return asset
+
+
+def _report(db: Session, asset: Asset) -> int:
+    findings = [
+        qc.Finding("loudness", 0.0, 30.0, -18.2, -24.0, "error", "±2 LU"),
+        qc.Finding("black", 4.0, 6.4, 2.4, 2.0, "error"),
+    ]
+    row = service.store_report(db, asset, BUILTIN["gy-t-282"], qc.Report(30.0, LOUD, findings))
+    db.commit()
+    return row.id
+
+
+def test_pack_loading_matching_reports_and_decisions(
+    client: TestClient, db: Session, make_user: Callable[..., User], make_org: Callable[..., Organisation],
+    api_token: Tokens,
+) -> None:  # fmt: skip
+    studio = make_org("影视公司")
+    owner = make_user(role=Role.enterprise_staff, org=studio)
+    reviewer = make_user(role=Role.reviewer, org=studio)  # the studio's own 审核 desk
+    stranger = make_user(role=Role.enterprise_staff)
+    officer = make_user(role=Role.authority_officer, org=make_org("广电局", kind=OrgKind.authority,
+                                                                   region_code="330000"))  # fmt: skip
+    # loading packs: reviewers and stewards yes, enterprise staff no; a bad line is named
+    pack = "赌博,涉赌,high\n口交,低俗,high\n".encode()
+    refused = client.post("/api/v1/review/packs", data={"name": "基础"}, files={"file": ("p.txt", pack)},
+                          headers=api_token(owner))  # fmt: skip
+    assert refused.status_code == 403
+    bad = client.post("/api/v1/review/packs", data={"name": "基础"},
+                      files={"file": ("p.txt", "赌博\n博彩,涉赌,urgent\n".encode())}, headers=api_token(officer))  # fmt: skip
+    assert bad.status_code == 400 and "2" in bad.text
+    loaded = client.post("/api/v1/review/packs", data={"name": "基础"},
+                         files={"file": ("p.txt", pack), "whitelist": ("w.txt", "路口交通\n".encode())},
+                         headers=api_token(reviewer))  # fmt: skip
+    assert loaded.status_code == 201, loaded.text
+    assert loaded.json()["version"] == 1 and loaded.json()["terms"] == 2 and loaded.json()["whitelist"] == 1
+    again = client.post("/api/v1/review/packs", data={"name": "基础"}, files={"file": ("p2.txt", pack + b"\xe5\x8d\x9a\xe5\xbd\xa9\n")},
+                        headers=api_token(reviewer))  # fmt: skip
+    assert again.json()["version"] == 2 and again.json()["whitelist"] == 1  # the whitelist stays
+    assert (
+        db.scalar(select(AuditEntry).where(AuditEntry.entity_type == "review_term_pack_versions")) is not None
+    )
+
+    asset = _asset(db, studio)
+    report_id = _report(db, asset)
+    url = f"/api/v1/review/assets/{asset.id}/reports"
+    assert client.get(url, headers=api_token(stranger)).status_code == 404
+    shown = client.get(url, headers=api_token(owner))
+    assert shown.status_code == 200
+    (report,) = shown.json()
+    assert report["verdict"] == "fail" and report["packs"] == ["基础 v2"]
+    terms = [f for f in report["findings"] if f["kind"] == "term"]
+    assert [(f["source"], f["term"], f["start"], f["end"]) for f in terms] == [
+        ("metadata", "赌博", 0.0, 0.0),
+        ("subtitle", "赌博", 27.0, 29.0),
+    ]  # 路口交通 is whitelisted
+    black = next(f for f in report["findings"] if f["kind"] == "black")
+
+    # decisions: a reviewer may, the owner may not; a false positive needs a note
+    decision = f"/api/v1/review/findings/{black['id']}/decision"
+    assert client.post(decision, json={"status": "accepted"}, headers=api_token(owner)).status_code == 403
+    assert (
+        client.post(decision, json={"status": "false_positive"}, headers=api_token(reviewer)).status_code
+        == 400
+    )
+    done = client.post(
+        decision, json={"status": "false_positive", "note": "片头黑场"}, headers=api_token(reviewer)
+    )
+    assert done.status_code == 200 and done.json()["status"] == "false_positive"
+    # the note stays with the asset: a new report of the same profile carries it over
+    new_id = _report(db, asset)
+    carried = client.get(f"/api/v1/review/reports/{new_id}", headers=api_token(owner)).json()
+    assert next(f for f in carried["findings"] if f["kind"] == "black")["note"] == "片头黑场"
+    assert client.get(f"/api/v1/review/reports/{report_id}", headers=api_token(stranger)).status_code == 404
+
+    queue = client.get("/api/v1/review/queue", headers=api_token(owner)).json()
+    assert [row["report"] for row in queue] == [new_id]
+    assert client.get("/api/v1/review/queue", headers=api_token(stranger)).json() == []
+
+
+def test_profiles_builtin_and_operator(
+    client: TestClient, make_user: Callable[..., User], make_org: Callable[..., Organisation], api_token: Tokens,
+) -> None:  # fmt: skip
+    officer = make_user(
+        role=Role.authority_officer, org=make_org(kind=OrgKind.authority, region_code="330000")
+    )
+    staff = make_user(role=Role.enterprise_staff)
+    keys = [p["key"] for p in client.get("/api/v1/review/profiles", headers=api_token(staff)).json()]
+    assert keys == ["gy-t-282", "ebu-r128", "atsc-a85"]
+    platform = {"key": "platform-x", "name": "某平台", "source": "平台上传规范 2025", "integrated_lufs": -16.0,
+                "tolerance_lu": 1.0, "true_peak_max_dbtp": -1.0, "short_term_max_lufs": -10.0}  # fmt: skip
+    assert client.post("/api/v1/review/profiles", json=platform, headers=api_token(staff)).status_code == 403
+    assert client.post("/api/v1/review/profiles", json={**platform, "key": "ebu-r128"},
+                       headers=api_token(officer)).status_code == 409  # fmt: skip
+    bad = client.post("/api/v1/review/profiles", json={**platform, "loudness": 1}, headers=api_token(officer))
+    assert bad.status_code == 400 and "loudness" in bad.text
+    assert (
+        client.post("/api/v1/review/profiles", json=platform, headers=api_token(officer)).status_code == 201
+    )
+    keys = [p["key"] for p in client.get("/api/v1/review/profiles", headers=api_token(staff)).json()]
+    assert keys[-1] == "platform-x"

@@ -1,0 +1,84 @@
+"""The review pages: the QC report under the asset's player (findings on a timeline that seeks, decisions),
+the queue, profiles and term packs; each refused to those who may not."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from avbase.core.accounts.models import Organisation, OrgKind, Role, User
+from avbase.review.models import Finding, FindingStatus
+from tests.conftest import csrf_from, login
+from tests.industry.test_raw_codes import scan
+from tests.review.test_api import _asset, _report
+
+
+def test_asset_page_shows_the_report_and_a_reviewer_decides(
+    client: TestClient, db: Session, make_user: Callable[..., User], make_org: Callable[..., Organisation],
+) -> None:  # fmt: skip
+    studio = make_org("影视公司")
+    owner = make_user(role=Role.enterprise_staff, org=studio)
+    reviewer = make_user(role=Role.reviewer, org=studio)
+    stranger = make_user(role=Role.enterprise_staff)
+    asset = _asset(db, studio)
+    _report(db, asset)
+    login(client, owner.username)
+    page = client.get(f"/media/{asset.id}").text
+    assert 'data-testid="qc-report"' in page and 'data-profile="gy-t-282"' in page
+    assert 'class="qc-mark lane-qc kind-black ' in page and 'data-seek="4.0"' in page
+    assert "/review/findings/" not in page  # the owner does not decide
+    queue = client.get("/review").text
+    assert f'href="/media/{asset.id}#qc"' in queue
+
+    login(client, reviewer.username)
+    page = client.get(f"/media/{asset.id}").text
+    black = db.query(Finding).filter(Finding.asset_id == asset.id, Finding.kind == "black").one()
+    answer = client.post(f"/review/findings/{black.id}/decision",
+                         data={"status": "accepted", "note": "片尾黑场需修", "csrf_token": csrf_from(page)},
+                         follow_redirects=False)  # fmt: skip
+    assert answer.status_code == 303
+    db.refresh(black)
+    assert black.status is FindingStatus.accepted and black.note == "片尾黑场需修"
+    assert "片尾黑场需修" in client.get(f"/media/{asset.id}").text
+
+    assert scan(client, [f"/media/{asset.id}", "/review", "/review/packs", "/review/profiles"]) == {}
+
+    login(client, stranger.username)
+    assert client.get(f"/media/{asset.id}").status_code == 404
+    assert f"/media/{asset.id}#qc" not in client.get("/review").text
+
+
+def test_packs_and_profiles_pages(
+    client: TestClient, make_user: Callable[..., User], make_org: Callable[..., Organisation],
+) -> None:  # fmt: skip
+    officer = make_user(
+        role=Role.authority_officer, org=make_org(kind=OrgKind.authority, region_code="330000")
+    )
+    staff = make_user(role=Role.enterprise_staff)
+    login(client, staff.username)
+    page = client.get("/review/packs").text
+    assert 'action="/review/packs"' not in page
+    assert 'action="/review/profiles"' not in client.get("/review/profiles").text
+    refused = client.post("/review/packs", data={"name": "x", "csrf_token": csrf_from(page)},
+                          files={"file": ("p.txt", "赌博\n".encode())})  # fmt: skip
+    assert refused.status_code == 403
+
+    login(client, officer.username)
+    page = client.get("/review/packs").text
+    token = csrf_from(page)
+    bad = client.post("/review/packs", data={"name": "涉赌", "csrf_token": token},
+                      files={"file": ("p.txt", "赌博\n博彩,涉赌,urgent\n".encode())})  # fmt: skip
+    assert (bad.status_code == 422 and "Line 2" in bad.text) or "第 2 行" in bad.text
+    good = client.post("/review/packs", data={"name": "涉赌", "csrf_token": token},
+                       files={"file": ("p.txt", "赌博,涉赌,高\n博彩,涉赌\n".encode())}, follow_redirects=True)  # fmt: skip
+    assert good.status_code == 200 and "博彩" in good.text and "v1" in good.text
+    profiles = client.get("/review/profiles").text
+    assert "GY/T 282-2014" in profiles and "EBU R 128" in profiles and "ATSC A/85" in profiles
+    wrong = client.post("/review/profiles", data={"params": "{not json", "csrf_token": token})
+    assert wrong.status_code == 422
+    added = client.post("/review/profiles", data={"csrf_token": token, "params": '{"key": "web", "name": "网络平台", '
+                        '"source": "平台规范", "integrated_lufs": -16, "tolerance_lu": 1, "true_peak_max_dbtp": -1}'},
+                        follow_redirects=True)  # fmt: skip
+    assert added.status_code == 200 and "网络平台" in added.text
