@@ -191,3 +191,17 @@ def test_workbench_shows_only_the_users_own_jobs_and_no_platform_health(
     assert "Mine" in page and "Theirs" not in page
     assert 'data-testid="inbox"' in page
     assert 'data-testid="health"' not in page  # platform health is the administrator's
+
+
+@pytest.mark.parametrize(
+    ("role", "link"),
+    [(Role.reviewer, "/review"), (Role.creator, "/ecosystem/contests"), (Role.enterprise_staff, "/chain")],
+)
+def test_the_home_page_offers_each_role_its_everyday_tasks(
+    client: TestClient, make_user: Callable[..., User], role: Role, link: str
+) -> None:
+    user = make_user(role=role)
+    login(client, user.username)
+    home = client.get("/").text
+    assert 'data-testid="role-tasks"' in home and f'href="{link}"' in home
+    assert client.get(link).status_code == 200  # a task it is offered, it may open

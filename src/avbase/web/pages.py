@@ -9,10 +9,10 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import func, select
 
 from avbase.core.accounts import service as accounts
-from avbase.core.accounts.models import Organisation, User
+from avbase.core.accounts.models import Organisation, Role, User
 from avbase.core.audit import AuditEntry
 from avbase.core.errors import AvbaseError
-from avbase.core.i18n import LOCALES, _
+from avbase.core.i18n import LOCALES, N_, _
 from avbase.kit.dates import today
 from avbase.settings import get_settings
 from avbase.web.deps import (
@@ -120,6 +120,30 @@ def switch_locale(
     return response
 
 
+# A newcomer's everyday tasks per role, as links on the home page, so nobody has to guess a URL.
+ROLE_TASKS: dict[Role, list[tuple[str, str]]] = {
+    Role.admin: [(N_("Load or change organisations and users"), "/organisations"),
+                 (N_("Watch the jobs"), "/jobs"), (N_("Read the audit log"), "/audit")],
+    Role.authority_officer: [(N_("Monitor the industry against the targets"), "/industry"),
+                             (N_("Review applications for support"), "/policy/applications"),
+                             (N_("Assign responsible units"), "/policy/routes"),
+                             (N_("Read and publish the index"), "/industry/index")],
+    Role.park_operator: [(N_("See which enterprises have not reported"), "/industry/parks"),
+                         (N_("Import the park's reports"), "/industry/imports")],
+    Role.enterprise_staff: [(N_("File a statistics report"), "/industry/enterprises"),
+                            (N_("Apply for support"), "/policy"),
+                            (N_("Upload and search your media"), "/media"),
+                            (N_("Settle revenue with partners"), "/chain")],
+    Role.reviewer: [(N_("Check programmes in the review queue"), "/review"),
+                    (N_("Maintain the sensitive-term packs"), "/review/packs"),
+                    (N_("Search the material you may see"), "/search")],
+    Role.creator: [(N_("Enter an algorithm contest"), "/ecosystem/contests"),
+                   (N_("Publish a dataset, model or app"), "/ecosystem/resources"),
+                   (N_("Deposit a script in the exchange"), "/scripts"),
+                   (N_("Upload and search your media"), "/media")],
+}  # fmt: skip
+
+
 @router.get("/")
 def dashboard(request: Request, db: Db, principal: PagePrincipal) -> Response:
     """The workbench (工作台): what needs the principal today in every module, and their role's figures."""
@@ -135,6 +159,7 @@ def dashboard(request: Request, db: Db, principal: PagePrincipal) -> Response:
         "figures": inbox.figures(db, principal, on=on),
         "today": on,
         "jobs": jobs.recent_jobs(db, principal, limit=6),
+        "tasks": ROLE_TASKS.get(principal.role, []),
     }
     if principal.is_admin:
         context["health"] = platform_health(db)
