@@ -47,6 +47,10 @@ from avbase.search.cli import search_command  # noqa: E402
 app.add_typer(media_app, name="media")
 app.command("search")(search_command)
 
+from avbase.rights.cli import rights_app  # noqa: E402
+
+app.add_typer(rights_app, name="rights")
+
 Json = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 
 

@@ -11,5 +11,6 @@ def import_all_models() -> None:
     import avbase.industry.models
     import avbase.media.models
     import avbase.policy.models
+    import avbase.rights.models
     import avbase.search.models
     import avbase.search.sync  # noqa: F401  (its flush listener marks what the search index must catch up with)
