@@ -85,6 +85,7 @@ INBOX_MODULES = [
     "avbase.industry.inbox",
     "avbase.policy.inbox",
     "avbase.media.inbox",
+    "avbase.rights.inbox",
 ]
 
 

@@ -3,13 +3,16 @@ registrations, suspected copies, and the licence marketplace."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from avbase.core.audit import Audited
-from avbase.core.db import Base
+from avbase.core.db import Base, TimestampMixin, str_enum, utcnow
 
 
 class DepositCertificate(Audited, Base):
@@ -31,3 +34,123 @@ class DepositCertificate(Audited, Base):
     key_id: Mapped[str] = mapped_column(String(16))
     issued_at: Mapped[datetime]
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
+class WorkType(StrEnum):
+    film = "film"
+    series = "series"
+    episode = "episode"  # of a series (parent_id)
+    micro_drama = "micro_drama"
+    animation = "animation"
+    documentary = "documentary"
+    variety = "variety"
+    music = "music"
+    game_video = "game_video"
+    other = "other"
+
+
+class Work(Audited, TimestampMixin, Base):
+    """A work (作品) an organisation registers: what it is, who made it, who holds which share of it."""
+
+    __tablename__ = "rights_works"
+    __table_args__ = ({"sqlite_autoincrement": True},)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    work_type: Mapped[WorkType] = mapped_column(str_enum(WorkType), default=WorkType.film)
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("rights_works.id", ondelete="CASCADE"), index=True
+    )
+    episode_number: Mapped[int | None]
+    description: Mapped[str | None] = mapped_column(Text)
+    creators: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)  # name, role
+    # 作品登记号 and date when registered with a copyright office; empty until then
+    registration_number: Mapped[str | None] = mapped_column(String(60), index=True)
+    registered_on: Mapped[date | None]
+    certificate_id: Mapped[int | None] = mapped_column(
+        ForeignKey("rights_certificates.id", ondelete="SET NULL")
+    )
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
+class RightsHolder(Audited, Base):
+    """A holder's share of a work, in percent; the shares of a work sum to exactly 100."""
+
+    __tablename__ = "rights_holders"
+    __table_args__ = ({"sqlite_autoincrement": True},)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    work_id: Mapped[int] = mapped_column(ForeignKey("rights_works.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    org_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="SET NULL"))
+    share: Mapped[Decimal] = mapped_column(Numeric(7, 4))
+
+
+class WorkAsset(Audited, Base):
+    """A media asset that carries the work (a file of it); ``fingerprinted`` once it is in the index."""
+
+    __tablename__ = "rights_work_assets"
+    __table_args__ = (UniqueConstraint("asset_id"), {"sqlite_autoincrement": True})
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    work_id: Mapped[int] = mapped_column(ForeignKey("rights_works.id", ondelete="CASCADE"), index=True)
+    asset_id: Mapped[int] = mapped_column(ForeignKey("media_assets.id", ondelete="CASCADE"))
+    fingerprinted_at: Mapped[datetime | None]
+
+
+class TitleEventKind(StrEnum):
+    registration = "registration"
+    assignment = "assignment"  # the rights (or a share) pass to another holder
+    licence = "licence"  # a right is licensed for a territory and a window
+
+
+class TitleEvent(Audited, Base):
+    """One link of the chain of title, in the order it happened."""
+
+    __tablename__ = "rights_title_events"
+    __table_args__ = ({"sqlite_autoincrement": True},)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    work_id: Mapped[int] = mapped_column(ForeignKey("rights_works.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[TitleEventKind] = mapped_column(str_enum(TitleEventKind))
+    from_party: Mapped[str | None] = mapped_column(String(200))
+    to_party: Mapped[str] = mapped_column(String(200))
+    media_right: Mapped[str | None] = mapped_column(String(30))
+    territory: Mapped[str | None] = mapped_column(String(60))
+    starts_on: Mapped[date | None]
+    ends_on: Mapped[date | None]
+    exclusive: Mapped[bool | None]
+    share: Mapped[Decimal | None] = mapped_column(Numeric(7, 4))
+    licence_id: Mapped[int | None]
+    note: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class MatchState(StrEnum):
+    new = "new"
+    confirmed = "confirmed"  # the rights holder judged it a copy
+    dismissed = "dismissed"  # not a copy (a licensed use, a false alarm)
+
+
+class SuspectedCopy(Audited, Base):
+    """An asset of the library found to copy a registered work (by the library watch or a match request).
+    The rights holder sees all of it; the uploader only that its asset matched a registered work."""
+
+    __tablename__ = "rights_matches"
+    __table_args__ = (UniqueConstraint("asset_id", "work_id"), {"sqlite_autoincrement": True})
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    asset_id: Mapped[int] = mapped_column(ForeignKey("media_assets.id", ondelete="CASCADE"), index=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    work_id: Mapped[int] = mapped_column(ForeignKey("rights_works.id", ondelete="CASCADE"), index=True)
+    work_org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    reference_asset_id: Mapped[int] = mapped_column(ForeignKey("media_assets.id", ondelete="CASCADE"))
+    reference_start: Mapped[float]
+    reference_end: Mapped[float]
+    query_start: Mapped[float]
+    query_end: Mapped[float]
+    score: Mapped[float]
+    modality: Mapped[str] = mapped_column(String(10))
+    state: Mapped[MatchState] = mapped_column(str_enum(MatchState), default=MatchState.new, index=True)
+    found_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -33,6 +33,7 @@ HANDLER_MODULES = [
     "avbase.industry.tasks",
     "avbase.media.tasks",
     "avbase.search.tasks",
+    "avbase.rights.tasks",
 ]
 
 
