@@ -128,7 +128,7 @@ def create_work(session: Session, principal: Principal, data: WorkIn) -> Work:
         TitleEvent(
             work_id=work.id,
             kind=TitleEventKind.registration,
-            to_party=", ".join(f"{h.name} {h.share.normalize()}%" for h in holders)[:200],
+            to_party=", ".join(f"{h.name} {h.share.normalize():f}%" for h in holders)[:200],
             starts_on=data.registered_on,
         )
     )
@@ -235,7 +235,7 @@ def work_json(session: Session, work: Work) -> dict[str, Any]:
         "parent_id": work.parent_id,
         "episode_number": work.episode_number,
         "creators": work.creators,
-        "holders": [{"name": h.name, "share": str(h.share.normalize())} for h in holders_of(session, work)],
+        "holders": [{"name": h.name, "share": f"{h.share.normalize():f}"} for h in holders_of(session, work)],
         "registration_number": work.registration_number,
         "registered_on": work.registered_on.isoformat() if work.registered_on else None,
         "certificate": certificate.number if certificate else None,
