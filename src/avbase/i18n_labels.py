@@ -18,7 +18,7 @@ AUDIT_ACTIONS = [
 ]
 SHOT_TRANSITIONS = ["start", "cut", "dissolve", "fade"]
 SEARCH_FIELDS = ["title", "description", "tags", "people", "location", "collections", "shot"]
-MEDIA_STEPS = ["probe", "pictures", "proxy", "ocr", "subtitles", "speech", "done"]
+MEDIA_STEPS = ["probe", "pictures", "proxy", "ocr", "subtitles", "speech", "fingerprint", "done"]
 ENTITY_TYPES = [
     "organisations", "users", "api_tokens", "jobs", "industry_enterprises", "industry_reports",
     "industry_parks", "industry_projects", "industry_project_years", "industry_targets",
@@ -29,8 +29,10 @@ ENTITY_TYPES = [
     "policy_attachments", "policy_rounds", "policy_round_entries", "policy_round_experts",
     "policy_round_scores", "media_assets", "media_text_segments", "notifications",
     "notification_preferences",
+    "rights_certificates", "rights_works", "rights_holders", "rights_work_assets", "rights_title_events",
+    "rights_matches", "rights_listings", "rights_offers", "rights_licences",
 ]  # fmt: skip
-INBOX_DOMAINS = ["industry", "policy", "media"]
+INBOX_DOMAINS = ["industry", "policy", "media", "rights"]
 
 
 def label_values() -> list[str]:
@@ -42,6 +44,7 @@ def label_values() -> list[str]:
     from avbase.media.models import AssetState, TextSource
     from avbase.policy.models import ApplicationState, Decision, LedgerKind, RoundState
     from avbase.policy.rules import Outcome, RuleKind
+    from avbase.rights import models as rights
 
     values = [
         *Role, *OrgKind, *JobState, *industry.Cluster, *industry.Tier, *industry.ParkLevel,
@@ -50,6 +53,7 @@ def label_values() -> list[str]:
         *industry.Normalisation, *industry.UnitLevel, *RuleKind, *Outcome,
         *ApplicationState, *Decision, *LedgerKind, *RoundState, *AssetState, *TextSource,
         *Urgency, *Delivery, *EmailState,
+        *rights.WorkType, *rights.TitleEventKind, *rights.MatchState, *rights.MediaRight, *rights.OfferState,
     ]  # fmt: skip
     return (
         [str(value.value) for value in values]

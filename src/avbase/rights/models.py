@@ -154,3 +154,81 @@ class SuspectedCopy(Audited, Base):
     modality: Mapped[str] = mapped_column(String(10))
     state: Mapped[MatchState] = mapped_column(str_enum(MatchState), default=MatchState.new, index=True)
     found_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class MediaRight(StrEnum):
+    theatrical = "theatrical"
+    tv = "tv"
+    svod = "svod"  # online, subscription
+    avod = "avod"  # online, advertising
+    short_video = "short_video"
+    overseas = "overseas"
+
+
+class OfferState(StrEnum):
+    pending = "pending"
+    accepted = "accepted"
+    rejected = "rejected"
+    withdrawn = "withdrawn"
+
+
+class Listing(Audited, TimestampMixin, Base):
+    """A right a holder offers for licence: medium, territory, window, exclusivity, price (None: on
+    request)."""
+
+    __tablename__ = "rights_listings"
+    __table_args__ = ({"sqlite_autoincrement": True},)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    work_id: Mapped[int] = mapped_column(ForeignKey("rights_works.id", ondelete="CASCADE"), index=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    media_right: Mapped[MediaRight] = mapped_column(str_enum(MediaRight))
+    territory: Mapped[str] = mapped_column(String(60))
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
+    exclusive: Mapped[bool]
+    price: Mapped[Decimal | None] = mapped_column(Numeric(16, 2))  # yuan; None: price on request
+    note: Mapped[str | None] = mapped_column(Text)
+    open: Mapped[bool] = mapped_column(default=True)
+
+
+class Offer(Audited, TimestampMixin, Base):
+    __tablename__ = "rights_offers"
+    __table_args__ = ({"sqlite_autoincrement": True},)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    listing_id: Mapped[int] = mapped_column(ForeignKey("rights_listings.id", ondelete="CASCADE"), index=True)
+    buyer_org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    price: Mapped[Decimal] = mapped_column(Numeric(16, 2))
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
+    message: Mapped[str | None] = mapped_column(Text)
+    state: Mapped[OfferState] = mapped_column(str_enum(OfferState), default=OfferState.pending, index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
+class Licence(Audited, Base):
+    """A granted licence: the parties and terms (what the settlement module reads), on the chain of title."""
+
+    __tablename__ = "rights_licences"
+    __table_args__ = (
+        Index("ix_rights_licences_scope", "work_id", "media_right"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    work_id: Mapped[int] = mapped_column(ForeignKey("rights_works.id", ondelete="CASCADE"))
+    offer_id: Mapped[int | None] = mapped_column(ForeignKey("rights_offers.id", ondelete="SET NULL"))
+    licensor_org_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    licensee_org_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    media_right: Mapped[MediaRight] = mapped_column(str_enum(MediaRight))
+    territory: Mapped[str] = mapped_column(String(60))
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
+    exclusive: Mapped[bool]
+    price: Mapped[Decimal] = mapped_column(Numeric(16, 2))
+    granted_at: Mapped[datetime] = mapped_column(default=utcnow)

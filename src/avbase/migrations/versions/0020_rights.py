@@ -145,6 +145,54 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_rights_holders_work_id"), ["work_id"], unique=False)
 
     op.create_table(
+        "rights_listings",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("work_id", sa.Integer(), nullable=False),
+        sa.Column("org_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "media_right",
+            sa.Enum(
+                "theatrical",
+                "tv",
+                "svod",
+                "avod",
+                "short_video",
+                "overseas",
+                name="mediaright",
+                native_enum=False,
+                length=32,
+            ),
+            nullable=False,
+        ),
+        sa.Column("territory", sa.String(length=60), nullable=False),
+        sa.Column("starts_on", sa.Date(), nullable=False),
+        sa.Column("ends_on", sa.Date(), nullable=False),
+        sa.Column("exclusive", sa.Boolean(), nullable=False),
+        sa.Column("price", sa.Numeric(precision=16, scale=2), nullable=True),
+        sa.Column("note", sa.Text(), nullable=True),
+        sa.Column("open", sa.Boolean(), nullable=False),
+        sa.Column("created_at", avbase.core.db.UTCDateTime(), nullable=False),
+        sa.Column("updated_at", avbase.core.db.UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["org_id"],
+            ["organisations.id"],
+            name=op.f("fk_rights_listings_org_id_organisations"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["work_id"],
+            ["rights_works.id"],
+            name=op.f("fk_rights_listings_work_id_rights_works"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_rights_listings")),
+        sqlite_autoincrement=True,
+    )
+    with op.batch_alter_table("rights_listings", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_rights_listings_org_id"), ["org_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_rights_listings_work_id"), ["work_id"], unique=False)
+
+    op.create_table(
         "rights_matches",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("asset_id", sa.Integer(), nullable=False),
@@ -264,11 +312,129 @@ def upgrade() -> None:
     with op.batch_alter_table("rights_work_assets", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_rights_work_assets_work_id"), ["work_id"], unique=False)
 
+    op.create_table(
+        "rights_offers",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("listing_id", sa.Integer(), nullable=False),
+        sa.Column("buyer_org_id", sa.Integer(), nullable=False),
+        sa.Column("price", sa.Numeric(precision=16, scale=2), nullable=False),
+        sa.Column("starts_on", sa.Date(), nullable=False),
+        sa.Column("ends_on", sa.Date(), nullable=False),
+        sa.Column("message", sa.Text(), nullable=True),
+        sa.Column(
+            "state",
+            sa.Enum(
+                "pending",
+                "accepted",
+                "rejected",
+                "withdrawn",
+                name="offerstate",
+                native_enum=False,
+                length=32,
+            ),
+            nullable=False,
+        ),
+        sa.Column("created_by_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", avbase.core.db.UTCDateTime(), nullable=False),
+        sa.Column("updated_at", avbase.core.db.UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["buyer_org_id"],
+            ["organisations.id"],
+            name=op.f("fk_rights_offers_buyer_org_id_organisations"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["created_by_id"],
+            ["users.id"],
+            name=op.f("fk_rights_offers_created_by_id_users"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["listing_id"],
+            ["rights_listings.id"],
+            name=op.f("fk_rights_offers_listing_id_rights_listings"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_rights_offers")),
+        sqlite_autoincrement=True,
+    )
+    with op.batch_alter_table("rights_offers", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_rights_offers_buyer_org_id"), ["buyer_org_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_rights_offers_listing_id"), ["listing_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_rights_offers_state"), ["state"], unique=False)
+
+    op.create_table(
+        "rights_licences",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("work_id", sa.Integer(), nullable=False),
+        sa.Column("offer_id", sa.Integer(), nullable=True),
+        sa.Column("licensor_org_id", sa.Integer(), nullable=False),
+        sa.Column("licensee_org_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "media_right",
+            sa.Enum(
+                "theatrical",
+                "tv",
+                "svod",
+                "avod",
+                "short_video",
+                "overseas",
+                name="mediaright",
+                native_enum=False,
+                length=32,
+            ),
+            nullable=False,
+        ),
+        sa.Column("territory", sa.String(length=60), nullable=False),
+        sa.Column("starts_on", sa.Date(), nullable=False),
+        sa.Column("ends_on", sa.Date(), nullable=False),
+        sa.Column("exclusive", sa.Boolean(), nullable=False),
+        sa.Column("price", sa.Numeric(precision=16, scale=2), nullable=False),
+        sa.Column("granted_at", avbase.core.db.UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["licensee_org_id"],
+            ["organisations.id"],
+            name=op.f("fk_rights_licences_licensee_org_id_organisations"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["licensor_org_id"],
+            ["organisations.id"],
+            name=op.f("fk_rights_licences_licensor_org_id_organisations"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["offer_id"],
+            ["rights_offers.id"],
+            name=op.f("fk_rights_licences_offer_id_rights_offers"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["work_id"],
+            ["rights_works.id"],
+            name=op.f("fk_rights_licences_work_id_rights_works"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_rights_licences")),
+        sqlite_autoincrement=True,
+    )
+    with op.batch_alter_table("rights_licences", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_rights_licences_licensee_org_id"), ["licensee_org_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_rights_licences_licensor_org_id"), ["licensor_org_id"], unique=False
+        )
+        batch_op.create_index("ix_rights_licences_scope", ["work_id", "media_right"], unique=False)
+
 
 def downgrade() -> None:
+    op.drop_table("rights_licences")
+    op.drop_table("rights_offers")
     op.drop_table("rights_work_assets")
     op.drop_table("rights_title_events")
     op.drop_table("rights_matches")
+    op.drop_table("rights_listings")
     op.drop_table("rights_holders")
     op.drop_table("rights_works")
     op.drop_table("rights_certificates")
