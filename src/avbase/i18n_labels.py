@@ -15,6 +15,7 @@ AUDIT_ACTIONS = [
     "import",
     "media.subtitles",
     "media.document",
+    "remind",
 ]
 SHOT_TRANSITIONS = ["start", "cut", "dissolve", "fade"]
 SEARCH_FIELDS = ["title", "description", "tags", "people", "location", "collections", "shot"]
@@ -28,11 +29,12 @@ ENTITY_TYPES = [
     "policy_parameters", "policy_applications", "policy_reviews", "policy_budgets", "policy_unit_routes",
     "policy_attachments", "policy_rounds", "policy_round_entries", "policy_round_experts",
     "policy_round_scores", "media_assets", "media_text_segments", "notifications",
-    "notification_preferences",
+    "notification_preferences", "unit_routes",
     "rights_certificates", "rights_works", "rights_holders", "rights_work_assets", "rights_title_events",
     "rights_matches", "rights_listings", "rights_offers", "rights_licences",
 ]  # fmt: skip
 INBOX_DOMAINS = ["industry", "policy", "media", "rights"]
+TARGET_SCHEMES = ["zj2024"]  # industry/data/targets-*.toml
 
 
 def label_values() -> list[str]:
@@ -63,4 +65,5 @@ def label_values() -> list[str]:
         + MEDIA_STEPS
         + SEARCH_FIELDS
         + INBOX_DOMAINS
+        + TARGET_SCHEMES
     )

@@ -8,6 +8,7 @@ def import_all_models() -> None:
     import avbase.core.audit
     import avbase.core.jobs.models
     import avbase.core.notifications.models
+    import avbase.core.routing
     import avbase.industry.models
     import avbase.media.models
     import avbase.policy.models

@@ -27,6 +27,7 @@ REPORT_DUE = "industry.report_due"
 REPORT_OVERDUE = "industry.report_overdue"
 PARK_UNREPORTED = "industry.park_unreported"
 JURISDICTION_UNREPORTED = "industry.jurisdiction_unreported"
+PARK_REMINDER = "industry.park_reminder"  # sent by a park's operator (industry/reporting.py), not collected
 MONTHS = {PeriodKind.month: 1, PeriodKind.quarter: 3, PeriodKind.year: 12}
 
 
@@ -104,6 +105,7 @@ def _park_members(session: Session, principal: Principal) -> list[int]:
         REPORT_DUE: N_("Periodic reports due"),
         PARK_UNREPORTED: N_("Park enterprises that have not reported"),
         JURISDICTION_UNREPORTED: N_("Enterprises in your jurisdiction that have not reported"),
+        PARK_REMINDER: N_("Reminders from your park"),
     },
 )
 def industry_items(session: Session, principal: Principal, on: date) -> list[InboxItem]:

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from avbase.core.accounts.models import Organisation
 from avbase.core.errors import InvalidValue
-from avbase.core.i18n import N_
+from avbase.core.i18n import N_, _
 from avbase.industry.models import (
     Enterprise,
     Park,
@@ -244,6 +244,14 @@ def revenue_series(
     }
 
 
+def _unit_name(level: Any, unit: str, name: str) -> str:
+    """Enterprises registered at a city's own code are the city's districts as a whole, not a county: under
+    金华市 they read 金华市（市辖区）, never 金华市 again."""
+    if level.value == "county" and len(unit) == 6 and unit.endswith("00"):
+        return _("{city} (city districts)", city=name)
+    return name
+
+
 def drilldown(session: Session, *, region_prefix: str, year: int, by: str) -> list[dict[str, Any]]:
     """Revenue, enterprises and R&D by city, county or park for one year; largest first."""
     from avbase.industry.indicators import unit_names, unit_values
@@ -253,7 +261,7 @@ def drilldown(session: Session, *, region_prefix: str, year: int, by: str) -> li
     values = unit_values(session, level=level, region_prefix=region_prefix, year=year)
     names = unit_names(session, level, list(values))
     rows = [
-        {"unit": unit, "name": names.get(unit, unit), **indicators}
+        {"unit": unit, "name": _unit_name(level, unit, names.get(unit, unit)), **indicators}
         for unit, indicators in values.items()
         if unit not in ("None", "")
     ]
@@ -285,5 +293,8 @@ def load_default_targets(session: Session) -> int:
     return load_target_file(session, DATA_DIR / "targets-zj2024.toml")
 
 
-def schemes(session: Session) -> list[str]:
-    return list(session.scalars(select(Target.scheme).distinct().order_by(Target.scheme)))
+def schemes(session: Session, prefix: str = "") -> list[str]:
+    """Target schemes that cover a region: a Hunan officer is not shown Zhejiang's targets (administrators,
+    with the empty prefix, see every scheme)."""
+    rows = session.execute(select(Target.scheme, Target.region_prefix).distinct().order_by(Target.scheme))
+    return list(dict.fromkeys(scheme for scheme, region in rows if prefix.startswith(region) or not prefix))

@@ -3,14 +3,14 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import plotly
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import FileResponse, RedirectResponse, Response
-from sqlalchemy import String, cast, func, or_, select
+from sqlalchemy import String, cast, or_, select
 
 from avbase.core.accounts.models import Role
 from avbase.core.accounts.principal import STEWARDS, Principal, jurisdiction_prefix
@@ -21,19 +21,22 @@ from avbase.core.jobs import get_job
 from avbase.core.jobs.models import Job
 from avbase.industry import (
     charts,
+    coverage,
     evaluation,
     import_templates,
     index_service,
     kpi,
     ranking,
     registry,
+    reporting,
     reports,
 )
 from avbase.industry.exports import XLSX_MEDIA_TYPE, ranking_file
 from avbase.industry.imports import KINDS, MATCH_LABELS, ImportOptions, preview
+from avbase.industry.inbox import owed_reports, report_deadline
 from avbase.industry.indicators import INDICATORS
-from avbase.industry.models import Cluster, Park, ParkEvaluation, ProjectTier, Report, Tier, YearlyFigure
-from avbase.industry.schemas import MilestoneIn, ReportIn
+from avbase.industry.models import Cluster, Park, ParkEvaluation, ProjectTier, Report, Tier
+from avbase.industry.schemas import MilestoneIn, ReportIn, period_label
 from avbase.industry.tasks import (
     IMPORT_JOB,
     queue_import,
@@ -74,9 +77,9 @@ REPORT_FIELDS = (
 )
 
 
-def latest_year(db: Db) -> int:
-    """The newest year with figures (the dashboard's default), or last year on an empty platform."""
-    return int(db.scalar(select(func.max(YearlyFigure.year))) or date.today().year - 1)
+def latest_year(db: Db, prefix: str = "") -> int:
+    """The year pages open on: the newest with complete reporting (see industry/coverage.py)."""
+    return coverage.latest_complete_year(db, prefix)
 
 
 def _int(value: str | None, default: int, low: int = 1949, high: int = 2100) -> int:
@@ -102,14 +105,17 @@ def dashboard(
     db: Db,
     principal: PagePrincipal,
     year: str | None = None,
-    scheme: str = "zj2024",
+    scheme: str | None = None,
     by: str = "city",
     region: str | None = None,
 ) -> Response:
     prefix = registry.monitor_prefix(principal, region if region and region.isdigit() else None)
-    chosen = _int(year, latest_year(db))
+    own = "" if principal.is_admin else jurisdiction_prefix(principal.region_code)
+    chosen = _int(year, latest_year(db, prefix))
     level = by if by in ("city", "county", "park") else "city"
-    rows = kpi.kpi_rows(db, scheme=scheme[:40], year=chosen)
+    schemes = kpi.schemes(db, own)
+    chosen_scheme = scheme if scheme in schemes else (schemes[0] if schemes else None)
+    rows = kpi.kpi_rows(db, scheme=chosen_scheme, year=chosen) if chosen_scheme else []
     target_prefix = rows[0].target.region_prefix if rows else prefix
     years = list(range(chosen - 4, chosen + 1))
     series = kpi.revenue_series(db, region_prefix=prefix or target_prefix, years=years)
@@ -120,13 +126,14 @@ def dashboard(
         "industry/dashboard.html",
         {
             "year": chosen,
-            "scheme": scheme,
-            "schemes": kpi.schemes(db),
+            "scheme": chosen_scheme,
+            "schemes": schemes,
             "rows": rows,
             "by": level,
             "region": prefix,
             "breakdown": breakdown,
-            "counts": registry.summary_counts(db),
+            "counts": registry.summary_counts(db, prefix or target_prefix),
+            "coverage": coverage.coverage(db, chosen, prefix or target_prefix),
             "trend_chart": charts.revenue_trend(series, years, revenue_target),
             "breakdown_chart": charts.breakdown_bars(breakdown[:15]),
         },
@@ -219,15 +226,43 @@ def enterprise(
     )
 
 
+def _owed_periods(db: Db, enterprise: Any) -> list[tuple[str, bool]]:
+    """The closed periods the enterprise has not filed, oldest first, each with whether it is overdue."""
+    on = today()
+    found = owed_reports(db, [enterprise.id], on=on).get(enterprise.id)
+    if not found:
+        return []
+    kind, starts = found
+    return [(period_label(kind, start), report_deadline(kind, start) < on) for start in starts]
+
+
 def _report_form(
-    request: Request, e: Any, values: dict[str, Any], errors: dict[str, str], status: int = 200
+    request: Request,
+    db: Db,
+    e: Any,
+    values: dict[str, Any],
+    errors: dict[str, str],
+    *,
+    correcting: bool,
+    status: int = 200,
 ) -> Response:
     return render(
         request,
         "industry/report_form.html",
-        {"e": e, "values": values, "errors": errors, "fields": REPORT_FIELDS},
+        {
+            "e": e,
+            "values": values,
+            "errors": errors,
+            "fields": REPORT_FIELDS,
+            "correcting": correcting,
+            "owed": [] if correcting else _owed_periods(db, e),
+        },
         status_code=status,
     )
+
+
+def _filed_periods(db: Db, enterprise: Any) -> set[str]:
+    return {reports.report_period(r) for r in reports.list_reports(db, enterprise)}
 
 
 @router.get("/enterprises/{enterprise_id}/report")
@@ -236,13 +271,14 @@ def report_form(
 ) -> Response:
     found = registry.get_enterprise(db, principal, enterprise_id)
     values: dict[str, Any] = {"period": period or ""}
+    current = None
     if period:  # correcting: start from the current figures
         current = next(
             (r for r in reports.list_reports(db, found) if reports.report_period(r) == period), None
         )
         if current is not None:
             values.update({name: getattr(current, name) for name in REPORT_FIELDS})
-    return _report_form(request, found, values, {})
+    return _report_form(request, db, found, values, {}, correcting=current is not None)
 
 
 @router.post("/enterprises/{enterprise_id}/report")
@@ -250,6 +286,7 @@ def file_report(
     request: Request, db: Db, principal: PagePrincipal, enterprise_id: RowId, values: FormFields
 ) -> Response:
     found = registry.get_enterprise(db, principal, enterprise_id)
+    correcting = values.get("period", "") in _filed_periods(db, found)
     payload = {k: v for k, v in values.items() if v.strip() != ""}
     data, errors = validate_form(ReportIn, payload)
     if data is not None:
@@ -258,8 +295,11 @@ def file_report(
         except AvbaseError as exc:
             errors = {exc.field or "form": _(exc.message, **exc.params)}
         else:
-            return RedirectResponse(f"/industry/enterprises/{found.id}", status_code=303)
-    return _report_form(request, found, values, errors, status=422)
+            done = "corrected" if correcting else "filed"
+            return RedirectResponse(
+                f"/industry/enterprises/{found.id}?{done}={quote(data.period)}", status_code=303
+            )
+    return _report_form(request, db, found, values, errors, correcting=correcting, status=422)
 
 
 # --- imports -----------------------------------------------------------------------------------------
@@ -457,7 +497,7 @@ def _ranking(db: Db, principal: Principal, scheme: str | None, group: str | None
     found = next((s for s in schemes if s.name == scheme), schemes[0])
     chosen_group = group if group else Cluster.content.value
     prefix = registry.monitor_prefix(principal, region if region and region.isdigit() else None)
-    chosen = _int(period, latest_year(db))
+    chosen = _int(period, latest_year(db, prefix))
     rows = ranking.rank(db, found, group=chosen_group, period=chosen, region_prefix=prefix)
     return found, chosen_group, chosen, prefix, rows
 
@@ -489,6 +529,7 @@ def rankings(
             "up": up,
             "down": down,
             "metric_labels": ranking.METRIC_LABELS,
+            "coverage": coverage.coverage(db, chosen, prefix),
         },
     )
 
@@ -554,12 +595,31 @@ def evaluate_parks(db: Db, principal: PagePrincipal, form: RawForm) -> Response:
 def park(request: Request, db: Db, principal: PagePrincipal, park_id: RowId) -> Response:
     found: Park = registry.get_park(db, principal, park_id)
     members = registry.list_enterprises(db, principal, PageRequest(per_page=50), park_id=found.id)
-    shown = evaluation.history(db, found.id) if registry.may_see_evaluations(principal, found) else []
+    overseer = registry.may_see_evaluations(principal, found)
+    shown = evaluation.history(db, found.id) if overseer else []
+    status = reporting.park_reporting(db, principal, found, on=today()) if overseer else []
     return render(
         request,
         "industry/park.html",
-        {"p": found, "evaluations": shown, "members": members},
+        {
+            "p": found,
+            "evaluations": shown,
+            "members": members,
+            "reporting": status,
+            "late": sum(1 for row in status if row.overdue),
+            "may_remind": principal.is_admin or found.operator_org_id == principal.org_id,
+            "indicators": INDICATORS,
+            "reminded": request.query_params.get("reminded"),
+        },
     )
+
+
+@router.post("/parks/{park_id}/remind")
+def remind_park_enterprises(db: Db, principal: PagePrincipal, park_id: RowId) -> Response:
+    found: Park = registry.get_park(db, principal, park_id)
+    count = reporting.remind_late(db, principal, found, on=today())
+    db.commit()
+    return RedirectResponse(f"/industry/parks/{found.id}?reminded={count}#reporting", status_code=303)
 
 
 @router.get("/projects")

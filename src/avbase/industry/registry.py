@@ -35,6 +35,7 @@ from avbase.industry.schemas import (
     ProjectPatch,
 )
 from avbase.kit.pagination import Page, PageRequest, paginate
+from avbase.kit.regions import within_prefix
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -504,9 +505,18 @@ def overdue_milestones(project: Project, *, on: date) -> list[Milestone]:
     return [m for m in project.milestones if m.done_on is None and m.due_on < on]
 
 
-def summary_counts(session: Session) -> dict[str, Any]:
+def summary_counts(session: Session, prefix: str = "") -> dict[str, Any]:
+    """Enterprises, parks and projects in a region (everything with the empty prefix)."""
+    enterprises = (
+        select(func.count())
+        .select_from(Enterprise)
+        .join(Organisation, Organisation.id == Enterprise.org_id)
+        .where(within_prefix(Organisation.region_code, prefix))
+    )
+    parks = select(func.count()).select_from(Park).where(within_prefix(Park.region_code, prefix))
+    projects = select(func.count()).select_from(Project).where(within_prefix(Project.region_code, prefix))
     return {
-        "enterprises": session.scalar(select(func.count()).select_from(Enterprise)) or 0,
-        "parks": session.scalar(select(func.count()).select_from(Park)) or 0,
-        "projects": session.scalar(select(func.count()).select_from(Project)) or 0,
+        "enterprises": session.scalar(enterprises) or 0,
+        "parks": session.scalar(parks) or 0,
+        "projects": session.scalar(projects) or 0,
     }

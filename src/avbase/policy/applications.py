@@ -15,8 +15,8 @@ from pathlib import Path
 from sqlalchemy import ColumnElement, Select, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from avbase.core import storage
-from avbase.core.accounts.models import Organisation, OrgKind, Role
+from avbase.core import routing, storage
+from avbase.core.accounts.models import Organisation, Role
 from avbase.core.accounts.principal import Principal, require_steward
 from avbase.core.db import utcnow
 from avbase.core.errors import AvbaseError, Conflict, Forbidden, NotFound
@@ -35,7 +35,6 @@ from avbase.policy.models import (
     PolicyDocument,
     Review,
     ReviewStage,
-    UnitRoute,
 )
 from avbase.policy.rules import evaluate
 from avbase.policy.service import get_measure
@@ -50,32 +49,18 @@ REVIEWERS = (Role.admin, Role.authority_officer)
 # --- routing -----------------------------------------------------------------------------------------
 
 
-def route_unit(session: Session, principal: Principal, *, document: str, unit: str, org_id: int) -> UnitRoute:
+def route_unit(
+    session: Session, principal: Principal, *, document: str, unit: str, org_id: int
+) -> routing.UnitRoute:
     """Names the authority organisation that acts for ``unit`` of ``document`` (replaces an earlier one)."""
     require_steward(principal)
     if session.get(PolicyDocument, document) is None:
         raise NotFound("No policy document has the code {code}.", field="document", code=document)
-    org = session.get(Organisation, org_id)
-    if org is None or org.kind is not OrgKind.authority:
-        raise Conflict("A unit is routed to an authority organisation.", field="org_id")
-    route = session.scalar(
-        select(UnitRoute).where(UnitRoute.document_code == document, UnitRoute.unit == unit)
-    )
-    if route is None:
-        route = UnitRoute(document_code=document, unit=unit, org_id=org_id)
-        session.add(route)
-    else:
-        route.org_id = org_id
-    session.flush()
-    return route
+    return routing.set_route(session, principal, scope=document, unit=unit, org_id=org_id)
 
 
 def routes(session: Session, document: str) -> dict[str, int]:
-    return dict(
-        session.execute(
-            select(UnitRoute.unit, UnitRoute.org_id).where(UnitRoute.document_code == document)
-        ).all()
-    )
+    return routing.routes(session, document)
 
 
 # --- reading -----------------------------------------------------------------------------------------

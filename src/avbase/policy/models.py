@@ -112,18 +112,6 @@ class LedgerKind(StrEnum):
     reverse_disburse = "reverse_disburse"
 
 
-class UnitRoute(Audited, TimestampMixin, Base):
-    """Which organisation acts for a unit a document names (省工业和信息化厅 → 湖南省工业和信息化厅)."""
-
-    __tablename__ = "policy_unit_routes"
-    __table_args__ = (UniqueConstraint("document_code", "unit"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    document_code: Mapped[str] = mapped_column(ForeignKey("policy_documents.code", ondelete="CASCADE"))
-    unit: Mapped[str] = mapped_column(String(100))
-    org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
-
-
 class Application(Audited, TimestampMixin, Base):
     """An enterprise's application under one measure, for one item (what non-cumulation compares)."""
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from avbase.core.accounts.models import Role
+from avbase.core.accounts.principal import Principal, jurisdiction_prefix
 from avbase.core.i18n import N_
 
 
@@ -14,12 +15,18 @@ class NavItem:
     label: str  # msgid
     path: str
     roles: frozenset[Role] | None = None  # None: everyone signed in
+    provinces: frozenset[str] | None = None  # a province's own mechanism (ZJ's 赛马, "146"); None: all
 
-    def visible_to(self, role: Role) -> bool:
-        return self.roles is None or role in self.roles
+    def visible_to(self, principal: Principal) -> bool:
+        if self.roles is not None and principal.role not in self.roles:
+            return False
+        if self.provinces is None or principal.is_admin:
+            return True
+        return jurisdiction_prefix(principal.region_code)[:2] in self.provinces
 
 
 MONITORS = frozenset({Role.admin, Role.authority_officer, Role.park_operator})
+ZHEJIANG = frozenset({"33"})
 FILERS = frozenset({Role.admin, Role.authority_officer, Role.park_operator, Role.enterprise_staff})
 
 NAV: list[NavItem] = [
@@ -27,9 +34,9 @@ NAV: list[NavItem] = [
     NavItem("industry", N_("Industry monitoring"), "/industry", MONITORS),
     NavItem("enterprises", N_("Enterprises and reports"), "/industry/enterprises", FILERS),
     NavItem("index", N_("Industry index"), "/industry/index", MONITORS),
-    NavItem("rankings", N_("赛马 ranking"), "/industry/rankings", MONITORS),
+    NavItem("rankings", N_("赛马 ranking"), "/industry/rankings", MONITORS, ZHEJIANG),
     NavItem("parks", N_("Parks and bases"), "/industry/parks", MONITORS),
-    NavItem("projects", N_('"146" projects'), "/industry/projects", MONITORS),
+    NavItem("projects", N_('"146" projects'), "/industry/projects", MONITORS, ZHEJIANG),
     NavItem("imports", N_("Import"), "/industry/imports", FILERS),
     NavItem("policy", N_("Policy measures"), "/policy"),
     NavItem("applications", N_("Applications"), "/policy/applications", FILERS),

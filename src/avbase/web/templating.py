@@ -112,7 +112,7 @@ def render(
         "request": request,
         "principal": principal,
         "csrf_token": csrf,
-        "nav": [item for item in NAV if principal and item.visible_to(principal.role)],
+        "nav": [item for item in NAV if principal and item.visible_to(principal)],
         "active_nav": active_key(request.url.path),
         "locale": get_locale(),
         "query_with": lambda **changes: query_with(request, **changes),

@@ -85,6 +85,12 @@ def notify(session: Session, user: User, *, on: date) -> list[Notification]:
         items = inbox.collect(session, Principal.of(user), on=on)
     finally:
         reset_locale(token)
+    return deliver(session, user, items)
+
+
+def deliver(session: Session, user: User, items: Sequence[inbox.InboxItem]) -> list[Notification]:
+    """Notifications for items the user has not been told of (by kind and key), in the app and by e-mail as
+    the user's preferences say. Also the way to send a one-off message such as a park's reminder."""
     told = set(session.scalars(select(Notification.key).where(Notification.user_id == user.id)))
     chosen = preferences(session, user.id)
     made = []

@@ -1,7 +1,7 @@
 """rights: deposit certificates, works, fingerprints, suspected copies, licence marketplace
 
 Revision ID: 0020
-Revises: 0017
+Revises: 0018
 Create Date: 2026-11-30 14:50:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import avbase.core.db
 
 revision = "0020"
-down_revision = "0017"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 
