@@ -162,6 +162,8 @@ def create_app(engine: Engine | None = None, *, run_worker: bool | None = None) 
     from avbase.media import pages as media_pages
     from avbase.policy import api as policy_api
     from avbase.policy import pages as policy_pages
+    from avbase.rights import api as rights_api
+    from avbase.rights import pages as rights_pages
     from avbase.search import api as search_api
     from avbase.search import pages as search_pages
     from avbase.web import inbox as inbox_pages
@@ -177,6 +179,7 @@ def create_app(engine: Engine | None = None, *, run_worker: bool | None = None) 
         policy_pages.router,
         media_pages.router,
         search_pages.router,
+        rights_pages.router,
     )
     for router in page_routers:
         app.include_router(router, include_in_schema=False, max_body_size=DEFAULT_MAX_BODY)
@@ -189,6 +192,7 @@ def create_app(engine: Engine | None = None, *, run_worker: bool | None = None) 
         policy_api.router,
         media_api.router,
         search_api.router,
+        rights_api.router,
     ):
         app.include_router(router, prefix="/api/v1", max_body_size=DEFAULT_MAX_BODY)
     return app

@@ -46,6 +46,8 @@ NAV: list[NavItem] = [
     ),
     NavItem("media", N_("Media library"), "/media"),
     NavItem("search", N_("Material search"), "/search"),
+    NavItem("rights", N_("Works and copyright"), "/rights"),
+    NavItem("market", N_("Licence marketplace"), "/rights/market"),
     NavItem("organisations", N_("Organisations"), "/organisations"),
     NavItem(
         "users", N_("Users"), "/users", frozenset({Role.admin, Role.authority_officer, Role.park_operator})
