@@ -17,6 +17,7 @@ from avbase.industry import demo as industry_demo
 from avbase.media import demo as media_demo
 from avbase.policy import demo as policy_demo
 from avbase.policy.models import Measure
+from avbase.rights import demo as rights_demo
 
 
 @job_handler("demo.load")
@@ -73,6 +74,7 @@ def load_demo(ctx: JobContext) -> dict[str, Any]:
         policy = policy_demo.load(session)
         measures = session.scalar(select(func.count()).select_from(Measure)) or 0
     media = media_demo.load(ctx.engine)
+    rights = rights_demo.load(ctx.engine)
     return {
         "organisations": created_orgs,
         "users": created_users,
@@ -80,4 +82,5 @@ def load_demo(ctx: JobContext) -> dict[str, Any]:
         "measures": measures,
         **policy,
         **media,
+        **rights,
     }

@@ -195,3 +195,21 @@ def watch(session: Session, asset_id: int) -> list[SuspectedCopy]:
         recorded.append(row)
     session.flush()
     return recorded
+
+
+def works_still_indexing(session: Session) -> bool:
+    """Whether some registered work's file is still being analysed (so not in the index yet)."""
+    from avbase.media.models import Asset, AssetState
+
+    return (
+        session.scalar(
+            select(WorkAsset.id)
+            .join(Asset, Asset.id == WorkAsset.asset_id)
+            .where(
+                WorkAsset.fingerprinted_at.is_(None),
+                Asset.state.in_([AssetState.queued, AssetState.processing]),
+            )
+            .limit(1)
+        )
+        is not None
+    )
