@@ -179,6 +179,7 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus" / "media")
     parser.add_argument("--hours", type=float, default=10000.0)
     parser.add_argument("--scratch", type=Path, default=None, help="Where the synthesised index goes.")
+    parser.add_argument("--scale-only", action="store_true", help="Only the synthesised-index query time.")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="bench-rights-"))
     try:
@@ -190,6 +191,11 @@ def main() -> None:
 def run_all(args: argparse.Namespace, folder: Path) -> None:
     refs = references(args.corpus, folder)
     root = folder / "index"
+    if args.scale_only:
+        for work, path in refs.items():
+            fingerprints.add_reference(root, work, fingerprints.fingerprint(path))
+        scale(args, folder, root, refs)
+        return
     pdq_refs = {}
     for work, path in refs.items():
         fingerprints.add_reference(root, work, fingerprints.fingerprint(path))

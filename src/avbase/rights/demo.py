@@ -68,6 +68,19 @@ def pirate_copy(source: Path, out: Path, *, start: float = 8.0, seconds: float =
 
 
 def load(engine: Engine) -> dict[str, int]:
+    from avbase.core import storage
+
+    with session_scope(engine) as session:
+        source = session.scalar(select(Asset.sha256).where(Asset.file_name == "bbb_0_30.webm").limit(1))
+    if source is None:
+        return {"works": 0}
+    # Encoded before the transaction: on SQLite a long write transaction would block every other writer.
+    with tempfile.TemporaryDirectory() as folder:
+        copy = pirate_copy(storage.path_of(source), Path(folder) / "热门动画搬运.mp4")
+        return _load(engine, copy)
+
+
+def _load(engine: Engine, copy: Path) -> dict[str, int]:
     with session_scope(engine) as session:
         orgs = {org.name: org for org in session.scalars(select(Organisation))}
         studio, post_house, creator = orgs.get(STUDIO), orgs.get(POST_HOUSE), orgs.get(CREATOR)
@@ -164,12 +177,8 @@ def load(engine: Engine) -> dict[str, int]:
 
         # The pirated copy goes into the post-production house's library; its analysis fingerprints it and
         # the library watch reports it to the studio.
-        from avbase.core import storage
-
-        with tempfile.TemporaryDirectory() as folder:
-            copy = pirate_copy(storage.path_of(clip.sha256), Path(folder) / "热门动画搬运.mp4")
-            uploaded, _known = media.ingest(
-                session, _acting_for(session, post_house), copy, file_name=copy.name, move=False
-            )
-            uploaded.title = "热门动画（搬运）"
+        uploaded, _known = media.ingest(
+            session, _acting_for(session, post_house), copy, file_name=copy.name, move=False
+        )
+        uploaded.title = "热门动画（搬运）"
         return {"works": made}

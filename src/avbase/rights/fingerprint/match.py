@@ -15,6 +15,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 OFFSET_BIN = 0.5  # seconds
+# A query moment whose keys hit the same reference at more offsets than this says nothing about where it
+# is (a still scene, a static camera): it does not vote for that reference. A copy of moving pictures
+# still aligns on its other moments; two recordings of the same empty room do not.
+MAX_OFFSETS_PER_MOMENT = 8
 
 
 @dataclass(frozen=True)
@@ -57,11 +61,23 @@ def vote(
     for group in hits:
         if group.query_time.size == 0:
             continue
+        moments = np.round(group.query_time / step).astype(np.int64)
+        group = _likely_references(group, moments, min_frames)
+        if group.query_time.size == 0:
+            continue
+        moments = np.round(group.query_time / step).astype(np.int64)
         offsets = group.reference_time - group.speed * group.query_time
         bins = np.floor(offsets / OFFSET_BIN).astype(np.int64)
-        moments = np.round(group.query_time / step).astype(np.int64)
         # One vote per (reference, bin, query moment): a moment that hits many keys counts once.
         triples = np.unique(np.stack([group.reference.astype(np.int64), bins, moments], axis=1), axis=0)
+        if triples.shape[0] == 0:
+            continue
+        per_moment, inverse, offsets_per_moment = np.unique(
+            triples[:, [0, 2]], axis=0, return_inverse=True, return_counts=True
+        )
+        distinct = offsets_per_moment[inverse.reshape(-1)] <= MAX_OFFSETS_PER_MOMENT
+        triples = triples[distinct]
+        ambiguous = {(int(r), int(m)) for r, m in per_moment[offsets_per_moment > MAX_OFFSETS_PER_MOMENT]}
         if triples.shape[0] == 0:
             continue
         pairs, counts = np.unique(triples[:, :2], axis=0, return_counts=True)
@@ -70,6 +86,8 @@ def vote(
                 break
             reference, centre = int(pairs[index, 0]), int(pairs[index, 1])
             near = (group.reference == reference) & (np.abs(bins - centre) <= 1)
+            if ambiguous:
+                near &= ~np.isin(moments, [m for r, m in ambiguous if r == reference])
             agreeing = np.unique(moments[near])
             if agreeing.size < min_frames:
                 continue
@@ -82,6 +100,15 @@ def vote(
     return sorted(found.values(), key=lambda s: (-s.score * min(1.0, s.votes / (3 * min_frames)), -s.votes))[
         :max_results
     ]
+
+
+def _likely_references(group: Hits, moments: NDArray[np.int64], min_frames: int) -> Hits:
+    """Only the hits on references that at least ``min_frames`` distinct query moments hit at all: in a large
+    index most references collect a few chance hits, and the voting below need not look at them."""
+    pairs = np.unique((group.reference.astype(np.int64) << 32) | (moments & 0xFFFFFFFF))
+    references, counts = np.unique(pairs >> 32, return_counts=True)
+    keep = np.isin(group.reference, references[counts >= min_frames])
+    return Hits(group.query_time[keep], group.reference[keep], group.reference_time[keep], group.speed)
 
 
 def _fit(segment: Segment) -> tuple[int, float, float]:

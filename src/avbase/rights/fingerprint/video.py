@@ -90,6 +90,9 @@ def sample_frames(path: Path, fps: float = FPS) -> Iterator[tuple[float, NDArray
             return
         stream = container.streams.video[0]
         stream.thread_type = "AUTO"
+        # Frames no other frame refers to (most B-frames) are not decoded at all: sampling a few frames a
+        # second needs none of them, and decoding is most of the cost.
+        stream.codec_context.skip_frame = "NONREF"
         width = stream.codec_context.width or 16
         height = stream.codec_context.height or 9
         out_width = max(16, round(width * DECODE_HEIGHT / height / 2) * 2)
