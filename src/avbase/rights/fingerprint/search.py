@@ -16,7 +16,8 @@ VIDEO_SPEEDS = (0.95, 0.975, 1.0, 1.025, 1.05)
 VIDEO_MIN_FRAMES = 8  # 2 s of agreeing sampled frames
 VIDEO_MIN_SCORE = 0.25
 AUDIO_MIN_MOMENTS = 12
-AUDIO_MIN_SCORE = 0.2  # share of the query's landmark moments that agree; copies, even at 10 dB SNR, score 0.6+
+# Share of the query's landmark moments that agree: copies, even at 10 dB SNR, score 0.55 and more.
+AUDIO_MIN_SCORE = 0.2
 
 
 @dataclass(frozen=True)
