@@ -91,6 +91,10 @@ def vote(
             agreeing = np.unique(moments[near])
             if agreeing.size < min_frames:
                 continue
+            # A copy meets many moments of the reference; one reference moment met again and again (a still
+            # query hitting one chance posting) is no alignment.
+            if np.unique(group.reference_time[near]).size < min_frames // 2:
+                continue
             segment = _segment(group, near, agreeing, reference, usable_times, step)
             if segment.score < min_score:
                 continue
