@@ -32,6 +32,8 @@ router = APIRouter(
 )
 
 Text = Annotated[str, Field(min_length=1, max_length=300, pattern=r"^[^\x00-\x1f]*$")]
+Id = Annotated[int, Field(ge=1, le=2**31 - 1)]  # a row id: within the database's integer
+NoNul = r"^[^\x00]*$"  # PostgreSQL text holds no NUL character
 
 
 class HolderIn(BaseModel):
@@ -43,19 +45,19 @@ class HolderIn(BaseModel):
 class CreatorIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: Text
-    role: Annotated[str, Field(max_length=60)] = ""
+    role: Annotated[str, Field(max_length=60, pattern=NoNul)] = ""
 
 
 class WorkCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     title: Text
     type: WorkType = WorkType.film
-    asset_ids: Annotated[list[Annotated[int, Field(ge=1, le=2**31 - 1)]], Field(min_length=1, max_length=200)]
+    asset_ids: Annotated[list[Id], Field(min_length=1, max_length=200)]
     holders: Annotated[list[HolderIn], Field(max_length=50)] = []
     creators: Annotated[list[CreatorIn], Field(max_length=100)] = []
-    registration_number: Annotated[str, Field(max_length=60)] | None = None
+    registration_number: Annotated[str, Field(max_length=60, pattern=NoNul)] | None = None
     registered_on: date | None = None
-    parent_id: Annotated[int, Field(ge=1)] | None = None
+    parent_id: Id | None = None
     episode_number: Annotated[int, Field(ge=0, le=100000)] | None = None
 
 
@@ -92,14 +94,14 @@ class SuspectedCopyOut(BaseModel):
 
 class ListingCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    work_id: Annotated[int, Field(ge=1)]
+    work_id: Id
     media_right: MediaRight
     territory: Annotated[str, Field(min_length=2, max_length=60, pattern=r"^[A-Za-z0-9-]+$")]
     starts_on: date
     ends_on: date
     exclusive: bool
     price: Annotated[Decimal, Field(gt=0, max_digits=16, decimal_places=2)] | None = None
-    note: Annotated[str, Field(max_length=2000)] | None = None
+    note: Annotated[str, Field(max_length=2000, pattern=NoNul)] | None = None
 
 
 class ListingOut(BaseModel):
@@ -121,7 +123,7 @@ class OfferCreate(BaseModel):
     price: Annotated[Decimal, Field(gt=0, max_digits=16, decimal_places=2)]
     starts_on: date | None = None
     ends_on: date | None = None
-    message: Annotated[str, Field(max_length=2000)] | None = None
+    message: Annotated[str, Field(max_length=2000, pattern=NoNul)] | None = None
 
 
 class OfferOut(BaseModel):
