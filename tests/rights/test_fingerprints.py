@@ -75,3 +75,13 @@ def test_the_index_survives_restarts_grows_and_forgets(tmp_path: Path) -> None:
     reopened.remove(6)
     assert reopened.references() == {5}
     assert len(list((tmp_path / "video").glob("seg-*"))) == len(reopened.segments())
+
+
+def test_a_file_that_is_not_media_is_bad_input(tmp_path: Path) -> None:
+    from avbase.core.errors import AvbaseError
+    from avbase.rights import tracing
+
+    junk = tmp_path / "notes.mp4"
+    junk.write_bytes(b"not a video at all" * 100)
+    with pytest.raises(AvbaseError, match="cannot be read"):
+        tracing.match_file(None, junk)  # type: ignore[arg-type]  # fails before it needs the database

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, object_session
 from avbase.core import storage
 from avbase.core.accounts.principal import Principal
 from avbase.core.db import utcnow
+from avbase.core.errors import AvbaseError
 from avbase.core.i18n import N_
 from avbase.core.jobs import enqueue
 from avbase.core.jobs.models import BULK
@@ -124,7 +125,12 @@ class Match:
 
 def match_file(session: Session, path: Path, *, exclude_asset: int | None = None) -> list[Match]:
     """Registered works the file copies, best first (one entry per work)."""
-    found = fingerprints.search(index_root(), path)
+    import av
+
+    try:
+        found = fingerprints.search(index_root(), path)
+    except av.FFmpegError as exc:
+        raise AvbaseError("The file cannot be read as video or audio.", field="file") from exc
     references = [f.reference for f in found if f.reference != exclude_asset]
     if not references:
         return []
