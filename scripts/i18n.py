@@ -34,6 +34,7 @@ KEYWORDS = [
     "CsrfFailed",
     "CreditCodeError",
     "InvalidValue",
+    "BadCertificate",  # rights: an unreadable deposit certificate
     "FactError",
     "UnsupportedMedia",
     "refuse",  # policy rule traces: Quote.refuse(msgid, ...)

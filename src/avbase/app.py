@@ -169,6 +169,8 @@ def create_app(engine: Engine | None = None, *, run_worker: bool | None = None) 
     from avbase.policy import pages as policy_pages
     from avbase.review import api as review_api
     from avbase.review import pages as review_pages
+    from avbase.rights import api as rights_api
+    from avbase.rights import pages as rights_pages
     from avbase.search import api as search_api
     from avbase.search import pages as search_pages
     from avbase.web import inbox as inbox_pages
@@ -188,6 +190,7 @@ def create_app(engine: Engine | None = None, *, run_worker: bool | None = None) 
         chain_pages.router,
         ecosystem_pages.router,
         review_pages.router,
+        rights_pages.router,
     )
     for router in page_routers:
         app.include_router(router, include_in_schema=False, max_body_size=DEFAULT_MAX_BODY)
@@ -204,6 +207,7 @@ def create_app(engine: Engine | None = None, *, run_worker: bool | None = None) 
         chain_api.router,
         ecosystem_api.router,
         review_api.router,
+        rights_api.router,
     ):
         app.include_router(router, prefix="/api/v1", max_body_size=DEFAULT_MAX_BODY)
     return app

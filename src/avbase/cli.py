@@ -61,6 +61,9 @@ app.add_typer(contest_app, name="contest")
 from avbase.review.cli import review_app  # noqa: E402
 
 app.add_typer(review_app, name="review")
+from avbase.rights.cli import rights_app  # noqa: E402
+
+app.add_typer(rights_app, name="rights")
 
 Json = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 

@@ -19,7 +19,7 @@ AUDIT_ACTIONS = [
 ]
 SHOT_TRANSITIONS = ["start", "cut", "dissolve", "fade"]
 SEARCH_FIELDS = ["title", "description", "tags", "people", "location", "collections", "shot"]
-MEDIA_STEPS = ["probe", "pictures", "proxy", "ocr", "subtitles", "speech", "review", "done"]
+MEDIA_STEPS = ["probe", "pictures", "proxy", "ocr", "subtitles", "speech", "fingerprint", "review", "done"]
 ENTITY_TYPES = [
     "organisations", "users", "api_tokens", "jobs", "industry_enterprises", "industry_reports",
     "industry_parks", "industry_projects", "industry_project_years", "industry_targets",
@@ -31,6 +31,8 @@ ENTITY_TYPES = [
     "policy_round_scores", "media_assets", "media_text_segments", "notifications",
     "notification_preferences", "unit_routes", "review_profiles", "review_term_packs",
     "review_term_pack_versions", "review_reports", "review_findings",
+    "rights_certificates", "rights_works", "rights_holders", "rights_work_assets", "rights_title_events",
+    "rights_matches", "rights_listings", "rights_offers", "rights_licences",
 ]  # fmt: skip
 # review: finding kinds, statuses, term severities, sources of text and job steps
 REVIEW_VALUES = [
@@ -65,7 +67,7 @@ CHAIN_VALUES = [
     "chain_statement_imports", "chain_runs", "chain_party_statements", "chain_reconciliations",
     "chain_claims", "chain_claim_events", "ledger_accounts", "ledger_transactions", "ledger_postings",
 ]  # fmt: skip
-INBOX_DOMAINS = ["industry", "policy", "media", "ecosystem"]
+INBOX_DOMAINS = ["industry", "policy", "media", "ecosystem", "rights", "review"]
 
 
 def label_values() -> list[str]:
@@ -82,6 +84,7 @@ def label_values() -> list[str]:
     from avbase.media.models import AssetState, TextSource
     from avbase.policy.models import ApplicationState, Decision, LedgerKind, RoundState
     from avbase.policy.rules import Outcome, RuleKind
+    from avbase.rights import models as rights
 
     values = [
         *Role, *OrgKind, *JobState, *industry.Cluster, *industry.Tier, *industry.ParkLevel,
@@ -94,6 +97,7 @@ def label_values() -> list[str]:
         *resources.QuoteStatus, *ProductionStage, *TaskStatus,
         *WorkKind, *ReadStatus, *Recommendation, *InterestKind,
         *TitleKind, *Channel, *ContractState, *RunState, *ClaimState,
+        *rights.WorkType, *rights.TitleEventKind, *rights.MatchState, *rights.MediaRight, *rights.OfferState,
     ]  # fmt: skip
     return (
         [str(value.value) for value in values]

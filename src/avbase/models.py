@@ -20,5 +20,6 @@ def import_all_models() -> None:
     import avbase.media.models
     import avbase.policy.models
     import avbase.review.models
+    import avbase.rights.models
     import avbase.search.models
     import avbase.search.sync  # noqa: F401  (its flush listener marks what the search index must catch up with)

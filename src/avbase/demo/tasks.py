@@ -21,6 +21,7 @@ from avbase.media import demo as media_demo
 from avbase.policy import demo as policy_demo
 from avbase.policy.models import Measure
 from avbase.review import demo as review_demo
+from avbase.rights import demo as rights_demo
 
 
 @job_handler("demo.load")
@@ -83,6 +84,7 @@ def load_demo(ctx: JobContext) -> dict[str, Any]:
     media = media_demo.load(ctx.engine)
     production = production_demo.load(ctx.engine)
     ecosystem = ecosystem_demo.load(ctx.engine)
+    rights = rights_demo.load(ctx.engine)
     return {
         "organisations": created_orgs,
         "users": created_users,
@@ -94,4 +96,5 @@ def load_demo(ctx: JobContext) -> dict[str, Any]:
         **production,
         **ecosystem,
         **review,
+        **rights,
     }

@@ -19,6 +19,7 @@ from avbase.media.proxy import draw_waveform, make_proxy
 from avbase.media.speech import transcribe
 from avbase.media.stills import analyse_pictures
 from avbase.media.subtitles import read_embedded
+from avbase.rights.tracing import fingerprint_step, store_fingerprint
 
 PROXY = "proxy.mp4"
 WAVEFORM = "waveform.png"
@@ -159,6 +160,11 @@ STEPS: tuple[Step, ...] = (
     Step("ocr", _ocr, _store_ocr, _is_video),
     Step("subtitles", _subtitles, _store_subtitles),
     Step("speech", _speech, _store_speech),
+    Step(
+        "fingerprint",
+        lambda given: fingerprint_step(given.source, given.folder),
+        store_fingerprint,
+    ),
 )
 
 _REGISTERED: list[Step] = []

@@ -61,6 +61,8 @@ NAV: list[NavItem] = [
     NavItem("people", N_("Developers and creators"), "/ecosystem/people"),
     NavItem("experts", N_("Expert think tank"), "/ecosystem/experts"),
     NavItem("talent", N_("Talent in demand"), "/ecosystem/talent"),
+    NavItem("rights", N_("Works and copyright"), "/rights"),
+    NavItem("market", N_("Licence marketplace"), "/rights/market"),
     NavItem("organisations", N_("Organisations"), "/organisations"),
     NavItem(
         "users", N_("Users"), "/users", frozenset({Role.admin, Role.authority_officer, Role.park_operator})

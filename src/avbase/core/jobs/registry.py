@@ -35,6 +35,7 @@ HANDLER_MODULES = [
     "avbase.review.tasks",
     "avbase.search.tasks",
     "avbase.ecosystem.tasks",
+    "avbase.rights.tasks",
 ]
 
 

@@ -1,0 +1,154 @@
+"""Fingerprint a reference into the index, and search the index with a suspect file (no database: references
+are plain integer ids, the caller maps them to works)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from avbase.rights.fingerprint import audio, video
+from avbase.rights.fingerprint.index import FingerprintIndex
+from avbase.rights.fingerprint.match import Hits, Segment, vote
+
+VIDEO_SPEEDS = (0.95, 0.975, 1.0, 1.025, 1.05)
+VIDEO_MIN_FRAMES = 8  # 2 s of agreeing sampled frames
+VIDEO_MIN_SCORE = 0.25
+AUDIO_MIN_MOMENTS = 12
+# Share of the query's landmark moments that agree: copies, even at 10 dB SNR, score 0.55 and more.
+AUDIO_MIN_SCORE = 0.2
+
+
+@dataclass(frozen=True)
+class Prints:
+    video: video.VideoPrint | None
+    audio: audio.AudioPrint | None
+
+
+def fingerprint(path: Path) -> Prints:
+    """Both fingerprints of a file (either is None when the file has no such stream)."""
+    picture = video.fingerprint(path)
+    sound = audio.fingerprint(path)
+    return Prints(
+        video=picture if picture.times.size else None,
+        audio=sound if sound.keys.size else None,
+    )
+
+
+def save(prints: Prints, folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    if prints.video is not None:
+        prints.video.save(folder / "video.npz")
+    if prints.audio is not None:
+        prints.audio.save(folder / "audio.npz")
+
+
+def load(folder: Path) -> Prints:
+    picture = folder / "video.npz"
+    sound = folder / "audio.npz"
+    return Prints(
+        video=video.VideoPrint.load(picture) if picture.exists() else None,
+        audio=audio.AudioPrint.load(sound) if sound.exists() else None,
+    )
+
+
+def add_reference(root: Path, reference: int, prints: Prints) -> None:
+    if prints.video is not None:
+        frames = prints.video
+        good = frames.valid
+        keys = frames.keys[good]
+        times = np.repeat(frames.times[good], keys.shape[1])
+        FingerprintIndex(root / "video").add(reference, keys.reshape(-1), times)
+    if prints.audio is not None:
+        FingerprintIndex(root / "audio").add(reference, prints.audio.keys, prints.audio.times)
+
+
+def remove_reference(root: Path, reference: int) -> None:
+    for modality in ("video", "audio"):
+        if (root / modality).exists():
+            FingerprintIndex(root / modality).remove(reference)
+
+
+@dataclass(frozen=True)
+class Found:
+    reference: int
+    reference_start: float
+    reference_end: float
+    query_start: float
+    query_end: float
+    score: float
+    modality: str  # video | audio | both
+
+
+def search_video(root: Path, query: video.VideoQuery) -> list[Segment]:
+    if not query.keys or not query.valid.any():
+        return []
+    frame_of = np.concatenate([np.full(k.size, i, np.int64) for i, k in enumerate(query.keys)])
+    keys = np.concatenate(query.keys).astype(np.uint32)
+    if keys.size == 0:
+        return []
+    postings = FingerprintIndex(root / "video").lookup(keys)
+    query_time = query.times[frame_of[postings.query]]
+    hits = [Hits(query_time, postings.reference, postings.time, speed) for speed in VIDEO_SPEEDS]
+    return vote(
+        hits,
+        usable_times=query.times[query.valid],
+        step=1.0 / video.FPS,
+        min_frames=VIDEO_MIN_FRAMES,
+        min_score=VIDEO_MIN_SCORE,
+    )
+
+
+def search_audio(root: Path, query: audio.AudioQuery) -> list[Segment]:
+    groups: list[Hits] = []
+    usable: list[np.ndarray] = []
+    index = FingerprintIndex(root / "audio")
+    for speed, keys, times in query.hypotheses:
+        if keys.size == 0:
+            continue
+        postings = index.lookup(keys)
+        groups.append(Hits(times[postings.query], postings.reference, postings.time, speed))
+        if speed == 1.0:
+            usable.append(times)
+    if not groups:
+        return []
+    step = audio.FRAME_SECONDS
+    moments = np.unique(np.round(np.concatenate(usable) / step)) * step if usable else np.zeros(0)
+    return vote(
+        groups,
+        usable_times=moments.astype(np.float32),
+        step=step,
+        min_frames=AUDIO_MIN_MOMENTS,
+        min_score=AUDIO_MIN_SCORE,
+    )
+
+
+def _overlap(a: Segment, b: Segment) -> float:
+    return max(0.0, min(a.query_end, b.query_end) - max(a.query_start, b.query_start))
+
+
+def search(root: Path, path: Path) -> list[Found]:
+    """The references the file copies, best first; one entry per reference (video and audio merged)."""
+    pictures = search_video(root, video.query_keys(path))
+    sounds = search_audio(root, audio.query_keys(path))
+    found: list[Found] = []
+    by_reference = {s.reference: s for s in sounds}
+    for picture in pictures:
+        sound = by_reference.pop(picture.reference, None)
+        both = sound is not None and _overlap(picture, sound) > 0
+        found.append(_found(picture, "both" if both else "video", extra=sound.score if both and sound else 0))
+    found.extend(_found(sound, "audio") for sound in by_reference.values())
+    return sorted(found, key=lambda f: -f.score)
+
+
+def _found(segment: Segment, modality: str, extra: float = 0.0) -> Found:
+    return Found(
+        reference=segment.reference,
+        reference_start=round(segment.reference_start, 2),
+        reference_end=round(segment.reference_end, 2),
+        query_start=round(segment.query_start, 2),
+        query_end=round(segment.query_end, 2),
+        score=round(min(1.0, max(segment.score, extra)), 3),
+        modality=modality,
+    )

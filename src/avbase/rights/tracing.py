@@ -1,0 +1,221 @@
+"""Piracy tracing: fingerprints of the assets that carry registered works go into the index (a step of the
+media job); any file or asset can be matched against it; the library watch matches every newly ingested
+asset and records suspected copies for the rights holder.
+
+The index lives in ``var/rights/index`` (one folder per modality); reference ids are asset ids. A write to
+the index is a file, not a row: if the transaction that made it rolls back, the index keeps a reference no
+work claims, which matching ignores (every hit is looked up through ``rights_work_assets``).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, object_session
+
+from avbase.core import storage
+from avbase.core.accounts.principal import Principal
+from avbase.core.db import utcnow
+from avbase.core.errors import AvbaseError
+from avbase.core.i18n import N_
+from avbase.core.jobs import enqueue
+from avbase.core.jobs.models import BULK
+from avbase.rights.fingerprint import search as fingerprints
+from avbase.rights.models import SuspectedCopy, Work, WorkAsset
+from avbase.settings import get_settings
+
+FINGERPRINT_JOB = "rights.fingerprint"
+WATCH_JOB = "rights.watch"
+PRINTS = "fingerprint"  # the folder of an asset's fingerprints under its derived folder
+
+
+def index_root() -> Path:
+    return get_settings().var_dir / "rights" / "index"
+
+
+def prints_folder(sha256: str) -> Path:
+    return storage.derived_dir(sha256) / PRINTS
+
+
+# --- the media job's step ------------------------------------------------------------------------------
+
+
+def fingerprint_step(source: Path, folder: Path) -> dict[str, Any]:
+    """The step's work (pure: the stored file in, files under its derived folder): both fingerprints."""
+    started = time.perf_counter()
+    prints = fingerprints.fingerprint(source)
+    fingerprints.save(prints, folder / PRINTS)
+    return {
+        "video_frames": int(prints.video.times.size) if prints.video else 0,
+        "audio_landmarks": int(prints.audio.keys.size) if prints.audio else 0,
+        "seconds": round(time.perf_counter() - started, 2),
+    }
+
+
+def store_fingerprint(asset: Any, result: dict[str, Any]) -> None:
+    """The step's store, in the job's transaction: index the asset if it carries a registered work; else
+    have the library watch compare it with the registered works."""
+    asset.derived = {**(asset.derived or {}), "fingerprint": result}
+    session = object_session(asset)
+    assert session is not None
+    link = session.scalar(select(WorkAsset).where(WorkAsset.asset_id == asset.id))
+    if link is not None:
+        _index(link, asset.id, asset.sha256)
+    else:
+        enqueue(session, kind=WATCH_JOB, title=N_("Compare with registered works"),
+                payload={"asset_id": asset.id}, priority=BULK)  # fmt: skip
+
+
+def _index(link: WorkAsset, asset_id: int, sha256: str) -> None:
+    fingerprints.add_reference(index_root(), asset_id, fingerprints.load(prints_folder(sha256)))
+    link.fingerprinted_at = utcnow()
+
+
+def index_if_ready(session: Session, link: WorkAsset, asset: Any) -> None:
+    """Index a newly attached asset now if its fingerprints exist; if its analysis ran without making
+    them, queue a job that does; otherwise its analysis will."""
+    from avbase.media.models import AssetState
+
+    if (prints_folder(asset.sha256) / "video.npz").exists() or (
+        prints_folder(asset.sha256) / "audio.npz"
+    ).exists():
+        _index(link, asset.id, asset.sha256)
+    elif asset.state in (AssetState.ready, AssetState.failed, AssetState.cancelled):
+        enqueue(session, kind=FINGERPRINT_JOB, title=N_("Fingerprint a registered work"),
+                payload={"asset_id": asset.id}, priority=BULK)  # fmt: skip
+
+
+def forget_asset(asset_id: int) -> None:
+    fingerprints.remove_reference(index_root(), asset_id)
+
+
+# --- matching ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Match:
+    work_id: int
+    title: str
+    work_org_id: int
+    reference_asset_id: int
+    reference_start: float
+    reference_end: float
+    query_start: float
+    query_end: float
+    score: float
+    modality: str
+
+    def to_json(self, *, disclosed: bool = True) -> dict[str, Any]:
+        """The issue's shape; undisclosed (the user may not see the work): only that a work matched."""
+        return {
+            "work_id": self.work_id if disclosed else None,
+            "title": self.title if disclosed else None,
+            "reference_start": self.reference_start if disclosed else None,
+            "reference_end": self.reference_end if disclosed else None,
+            "query_start": self.query_start,
+            "query_end": self.query_end,
+            "score": self.score,
+            "modality": self.modality,
+        }
+
+
+def match_file(session: Session, path: Path, *, exclude_asset: int | None = None) -> list[Match]:
+    """Registered works the file copies, best first (one entry per work)."""
+    import av
+
+    try:
+        found = fingerprints.search(index_root(), path)
+    except av.FFmpegError as exc:
+        raise AvbaseError("The file cannot be read as video or audio.", field="file") from exc
+    references = [f.reference for f in found if f.reference != exclude_asset]
+    if not references:
+        return []
+    works = {
+        row.asset_id: row
+        for row in session.execute(
+            select(WorkAsset.asset_id, Work.id, Work.title, Work.org_id)
+            .join(Work, Work.id == WorkAsset.work_id)
+            .where(WorkAsset.asset_id.in_(references))
+        )
+    }
+    matches: dict[int, Match] = {}
+    for hit in found:
+        row = works.get(hit.reference)
+        if row is None or hit.reference == exclude_asset or row.id in matches:
+            continue
+        matches[row.id] = Match(
+            work_id=row.id,
+            title=row.title,
+            work_org_id=row.org_id,
+            reference_asset_id=hit.reference,
+            reference_start=hit.reference_start,
+            reference_end=hit.reference_end,
+            query_start=hit.query_start,
+            query_end=hit.query_end,
+            score=hit.score,
+            modality=hit.modality,
+        )
+    return sorted(matches.values(), key=lambda m: -m.score)
+
+
+def match_asset(session: Session, principal: Principal, asset_id: int) -> list[Match]:
+    from avbase.media.service import get_asset
+
+    asset = get_asset(session, principal, asset_id)
+    return match_file(session, storage.path_of(asset.sha256), exclude_asset=asset.id)
+
+
+def may_see_work(principal: Principal, work_org_id: int) -> bool:
+    return principal.is_admin or principal.is_authority or principal.org_id == work_org_id
+
+
+def watch(session: Session, asset_id: int) -> list[SuspectedCopy]:
+    """The library watch for one asset: record each registered work it copies (not the asset's own
+    organisation's works: an organisation may reuse its own material)."""
+    from avbase.media.models import Asset
+
+    asset = session.get(Asset, asset_id)
+    if asset is None or session.scalar(select(WorkAsset.id).where(WorkAsset.asset_id == asset_id)):
+        return []
+    recorded: list[SuspectedCopy] = []
+    for match in match_file(session, storage.path_of(asset.sha256), exclude_asset=asset.id):
+        if match.work_org_id == asset.org_id:
+            continue
+        row = session.scalar(
+            select(SuspectedCopy).where(
+                SuspectedCopy.asset_id == asset.id, SuspectedCopy.work_id == match.work_id
+            )
+        )
+        if row is None:
+            row = SuspectedCopy(asset_id=asset.id, org_id=asset.org_id, work_id=match.work_id,
+                                work_org_id=match.work_org_id)  # fmt: skip
+            session.add(row)
+        row.reference_asset_id = match.reference_asset_id
+        row.reference_start, row.reference_end = match.reference_start, match.reference_end
+        row.query_start, row.query_end = match.query_start, match.query_end
+        row.score, row.modality = match.score, match.modality
+        recorded.append(row)
+    session.flush()
+    return recorded
+
+
+def works_still_indexing(session: Session) -> bool:
+    """Whether some registered work's file is still being analysed (so not in the index yet)."""
+    from avbase.media.models import Asset, AssetState
+
+    return (
+        session.scalar(
+            select(WorkAsset.id)
+            .join(Asset, Asset.id == WorkAsset.asset_id)
+            .where(
+                WorkAsset.fingerprinted_at.is_(None),
+                Asset.state.in_([AssetState.queued, AssetState.processing]),
+            )
+            .limit(1)
+        )
+        is not None
+    )

@@ -1,0 +1,87 @@
+"""Every transform of the issue is traced to the right work and segment; unregistered clips, a test
+pattern, black and silence match nothing. Pure: fingerprints and the on-disk index, no database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from avbase.rights.fingerprint import search as fingerprints
+from avbase.rights.fingerprint.index import FingerprintIndex
+from tests.rights.clips import Copy, iou, make_copies, make_negatives, reference_clip
+
+WORK, OTHER_WORK = 1, 2
+
+
+@pytest.fixture(scope="module")
+def indexed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Copy], list[Path]]:
+    from tests.conftest import find_corpus
+
+    corpus = find_corpus()
+    if corpus is None:
+        pytest.skip("../shared/corpus is not here")
+    folder = tmp_path_factory.mktemp("clips")
+    reference = reference_clip(corpus, folder / "work.mp4")
+    root = folder / "index"
+    fingerprints.add_reference(root, WORK, fingerprints.fingerprint(reference))
+    fingerprints.add_reference(root, OTHER_WORK, fingerprints.fingerprint(corpus / "example_16s.mp4"))
+    return root, make_copies(reference, corpus, folder), make_negatives(corpus, folder)
+
+
+TRANSFORMS = [
+    "reencode_360p", "excerpt_10s", "letterbox_logo", "pillarbox_logo", "crop_gamma", "mirror",
+    "speed_1.05", "speed_0.95", "pip_0.5_corner", "pip_0.9_centre", "audio_64k_noise",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("name", TRANSFORMS)
+def test_each_transform_is_traced_to_the_work_and_segment(
+    indexed: tuple[Path, list[Copy], list[Path]], name: str
+) -> None:
+    root, copies, _negatives = indexed
+    copy = next(c for c in copies if c.name == name)
+    found = fingerprints.search(root, Path(copy.file))
+    assert found, f"{name}: no match"
+    best = found[0]
+    assert best.reference == WORK
+    assert [f.reference for f in found] == [WORK]  # and no other work
+    expected = (copy.reference_start, copy.reference_end)
+    assert iou((best.reference_start, best.reference_end), expected) > 0.6, best
+    assert iou((best.query_start, best.query_end), (copy.query_start, copy.query_end)) > 0.6, best
+    if name.startswith("audio"):
+        assert best.modality == "audio"
+    else:
+        assert best.modality in ("video", "both")
+
+
+def test_negatives_match_nothing(indexed: tuple[Path, list[Copy], list[Path]]) -> None:
+    root, _copies, negatives = indexed
+    for path in negatives:
+        assert fingerprints.search(root, path) == [], path.name
+
+
+def test_the_index_survives_restarts_grows_and_forgets(tmp_path: Path) -> None:
+    import numpy as np
+
+    index = FingerprintIndex(tmp_path / "video")
+    index.add(5, np.array([3, 1, 2], np.uint32), np.array([0.0, 0.5, 1.0], np.float32))
+    index.add(6, np.array([2, 9], np.uint32), np.array([4.0, 4.25], np.float32))
+    reopened = FingerprintIndex(tmp_path / "video")  # a new process would see the same
+    hits = reopened.lookup(np.array([2], np.uint32))
+    assert sorted(zip(hits.reference.tolist(), hits.time.tolist(), strict=True)) == [(5, 1.0), (6, 4.0)]
+    reopened.add(5, np.array([7], np.uint32), np.array([2.0], np.float32))  # replaces 5's postings
+    assert reopened.lookup(np.array([2, 7], np.uint32)).reference.tolist() == [6, 5]
+    reopened.remove(6)
+    assert reopened.references() == {5}
+    assert len(list((tmp_path / "video").glob("seg-*"))) == len(reopened.segments())
+
+
+def test_a_file_that_is_not_media_is_bad_input(tmp_path: Path) -> None:
+    from avbase.core.errors import AvbaseError
+    from avbase.rights import tracing
+
+    junk = tmp_path / "notes.mp4"
+    junk.write_bytes(b"not a video at all" * 100)
+    with pytest.raises(AvbaseError, match="cannot be read"):
+        tracing.match_file(None, junk)  # type: ignore[arg-type]  # fails before it needs the database
