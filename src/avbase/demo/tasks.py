@@ -97,4 +97,5 @@ def load_demo(ctx: JobContext) -> dict[str, Any]:
         **ecosystem,
         **review,
         **rights,
+        "media": media_demo.total(ctx.engine),  # after rights' planted copy: the same on a second load
     }

@@ -70,4 +70,9 @@ def load(engine: Engine) -> dict[str, int]:
             subtitles = SUBTITLES.get(path.name)
             if subtitles is not None:
                 service.import_subtitles(session, owner, asset.id, subtitles, subtitles.name)
-        return {"media": session.scalar(select(func.count()).select_from(Asset)) or 0}
+    return {"media": total(engine)}
+
+
+def total(engine: Engine) -> int:
+    with session_scope(engine) as session:
+        return session.scalar(select(func.count()).select_from(Asset)) or 0

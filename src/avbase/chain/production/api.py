@@ -13,6 +13,7 @@ from avbase.chain.production import service
 from avbase.chain.production.models import ProductionStage, TaskStatus
 from avbase.chain.scripts.breakdown import breakdown_lines
 from avbase.core.i18n import _
+from avbase.kit.pagination import MAX_ROW_ID
 from avbase.web.deps import ApiPrincipal, Db
 from avbase.web.pdf import pdf_response, render_pdf
 from avbase.web.schemas import ErrorOut, RowId
@@ -23,14 +24,15 @@ router = APIRouter(
     responses={401: {"model": ErrorOut}, 404: {"model": ErrorOut}, 422: {"model": ErrorOut}},
 )
 Name = Annotated[str, Field(min_length=1, max_length=100)]
+RowRef = Annotated[int, Field(ge=1, le=MAX_ROW_ID)]  # an id that fits the database's integer
 
 
 class ProductionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     title: Annotated[str, Field(min_length=1, max_length=200)]
-    industry_project_id: int | None = None
-    rights_work_id: int | None = None
+    industry_project_id: RowRef | None = None
+    rights_work_id: RowRef | None = None
     starts_on: date | None = None
     description: Annotated[str, Field(max_length=5000)] | None = None
     stage: ProductionStage = ProductionStage.pre_production
@@ -49,7 +51,7 @@ class ProductionOut(BaseModel):
 
 
 class CompanyIn(BaseModel):
-    org_id: int
+    org_id: RowRef
     role: Annotated[str, Field(max_length=80)] = ""
 
 
@@ -59,7 +61,7 @@ class CrewIn(BaseModel):
     name: Name
     role: Annotated[str, Field(min_length=1, max_length=80)]
     character: Annotated[str, Field(max_length=100)] | None = None
-    org_id: int | None = None
+    org_id: RowRef | None = None
     phone: Annotated[str, Field(max_length=40)] | None = None
     call_time: Annotated[str, Field(pattern=r"^\d{2}:\d{2}$")] | None = None
 
@@ -73,8 +75,8 @@ class DayIn(BaseModel):
 
 
 class MoveIn(BaseModel):
-    scene_id: int
-    day_id: int | None = None
+    scene_id: RowRef
+    day_id: RowRef | None = None
     position: Annotated[int, Field(ge=0, le=10_000)] = 0
 
 

@@ -124,6 +124,8 @@ def add_crew(
     production = _lead(session, principal, production_id)
     if not name.strip() or not role.strip():
         raise AvbaseError("A crew member needs a name and a role.", field="name")
+    if org_id is not None and session.get(Organisation, org_id) is None:
+        raise NotFound("No organisation has the id {id}.", field="org_id", id=org_id)
     member = CrewMember(
         production_id=production.id, name=name.strip()[:100], role=role.strip()[:80], character=character,
         org_id=org_id, phone=phone, call_time=call_time,
