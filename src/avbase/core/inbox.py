@@ -86,6 +86,7 @@ INBOX_MODULES = [
     "avbase.policy.inbox",
     "avbase.media.inbox",
     "avbase.ecosystem.inbox",
+    "avbase.review.inbox",
 ]
 
 

@@ -119,19 +119,18 @@ class WorkState(StrEnum):
     submitted = "submitted"  # waiting for an authority officer to route it
     routed = "routed"  # departments assigned, none has acted on this version yet
     in_review = "in_review"
+    # decided: every department passed; one rejected; one asked for changes (the owner sends version N+1)
     passed = "passed"
-    passed_with_changes = "passed_with_changes"
-    returned = "returned"  # back to the owner for a new version
+    returned = "returned"
     rejected = "rejected"
 
 
-DECIDED_STATES = (WorkState.passed, WorkState.passed_with_changes, WorkState.returned, WorkState.rejected)
+DECIDED_STATES = (WorkState.passed, WorkState.returned, WorkState.rejected)
 
 
 class Decision(StrEnum):
     approve = "pass"
-    with_changes = "pass_with_changes"
-    send_back = "return"  # a new version is needed before a decision
+    with_changes = "pass_with_changes"  # passes once the changes named in the reasons are made: returned
     reject = "reject"
 
 
@@ -161,6 +160,8 @@ class WorkVersion(Audited, Base):
     version: Mapped[int]
     asset_ids: Mapped[list[int]] = mapped_column(JSON)
     note: Mapped[str] = mapped_column(Text, default="")
+    # each department's decision on this version, kept when the next version clears them
+    decisions: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

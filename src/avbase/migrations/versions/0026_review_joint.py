@@ -32,7 +32,6 @@ def upgrade() -> None:
                 "routed",
                 "in_review",
                 "passed",
-                "passed_with_changes",
                 "returned",
                 "rejected",
                 name="workstate",
@@ -81,9 +80,7 @@ def upgrade() -> None:
         sa.Column("lead", sa.Boolean(), nullable=False),
         sa.Column(
             "decision",
-            sa.Enum(
-                "pass", "pass_with_changes", "return", "reject", name="decision", native_enum=False, length=32
-            ),
+            sa.Enum("pass", "pass_with_changes", "reject", name="decision", native_enum=False, length=32),
             nullable=True,
         ),
         sa.Column("reasons", sa.Text(), nullable=False),
@@ -123,6 +120,7 @@ def upgrade() -> None:
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("asset_ids", sa.JSON(), nullable=False),
         sa.Column("note", sa.Text(), nullable=False),
+        sa.Column("decisions", sa.JSON(), nullable=False),
         sa.Column("created_at", avbase.core.db.UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(
             ["work_id"],
