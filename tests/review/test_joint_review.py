@@ -26,6 +26,8 @@ from avbase.review import joint, qc, service
 from avbase.review.loudness import Loudness
 from avbase.review.models import Decision, WorkState
 from avbase.review.profiles import BUILTIN
+from tests.conftest import csrf_from, login
+from tests.industry.test_raw_codes import scan
 
 Tokens = Callable[[User], dict[str, str]]
 LOUD = Loudness(-18.2, 6.0, -12.0, -15.0, -0.5, -0.6, 3.2)
@@ -278,3 +280,61 @@ def test_the_opinion_pdf(client: TestClient, world: World) -> None:
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     assert "纪录片《山河》" in text and "违规内容" in text and "black" in text
     assert client.get(f"{API}/{wid}/opinion.pdf", headers=w.h(w.stranger)).status_code == 404
+
+
+def test_the_pages_work_for_each_side_and_refuse_the_others(
+    client: TestClient, db: Session, world: World
+) -> None:
+    w = world
+    login(client, w.owner.username)
+    form = client.get("/review/works/new")
+    assert form.status_code == 200 and 'name="asset_ids"' in form.text and "片一" in form.text
+    assert "别人的片" not in form.text  # only the owner's media to choose from
+    bad = client.post("/review/works", data={"title": "", "asset_ids": [str(w.v1)],
+                                             "csrf_token": csrf_from(form.text)})  # fmt: skip
+    assert bad.status_code == 422 and 'role="alert"' in bad.text
+    made = client.post("/review/works", data={"title": "纪录片《山河》", "asset_ids": [str(w.v1)], "due_on": "2026-12-10",
+                                              "csrf_token": csrf_from(form.text)}, follow_redirects=False)  # fmt: skip
+    assert made.status_code == 303
+    wid = int(made.headers["location"].rsplit("/", 1)[1])
+    page = client.get(f"/review/works/{wid}").text
+    assert "纪录片《山河》" in page and 'data-testid="decision-form"' not in page and "route-form" not in page
+    assert f'href="/review/works/{wid}"' in client.get("/review/works").text
+
+    login(client, w.officers["广电部门"].username)
+    assert client.get("/review/works/new").status_code == 403  # an authority does not submit works
+    page = client.get(f"/review/works/{wid}").text
+    assert 'data-testid="route-form"' in page
+    routed = client.post(f"/review/works/{wid}/route", data={"lead": "广电部门", "co": ["网信部门"],
+                                                            "csrf_token": csrf_from(page)}, follow_redirects=False)  # fmt: skip
+    assert routed.status_code == 303
+    page = client.get(f"/review/works/{wid}").text
+    assert 'data-testid="decision-form"' in page and 'id="comment-form"' in page
+    added = client.post(f"/review/works/{wid}/comments", data={"asset_id": str(w.v1), "seconds": "4.04", "text": "黑场",
+                                                              "csrf_token": csrf_from(page)}, follow_redirects=False)  # fmt: skip
+    assert added.status_code == 303
+    page = client.get(f"/review/works/{wid}").text
+    assert 'data-seek="4.04"' in page and "00:00:04:01" in page  # clicking the timecode seeks the player
+    refused = client.post(f"/review/works/{wid}/decision", data={"decision": "reject", "reasons": "",
+                                                                "csrf_token": csrf_from(page)})  # fmt: skip
+    assert refused.status_code == 422 and 'data-field="reasons"' in refused.text
+    done = client.post(f"/review/works/{wid}/decision", data={"decision": "pass", "csrf_token": csrf_from(page)},
+                       follow_redirects=False)  # fmt: skip
+    assert done.status_code == 303
+    pdf = client.get(f"/review/works/{wid}/opinion.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+    login(client, w.stranger.username)
+    assert client.get(f"/review/works/{wid}").status_code == 404
+    assert client.get(f"/review/works/{wid}/opinion.pdf").status_code == 404
+    assert "纪录片《山河》" not in client.get("/review/works").text
+    page = client.get("/review/works").text
+    assert client.post(f"/review/works/{wid}/decision", data={"decision": "pass", "csrf_token": csrf_from(page)},
+                       follow_redirects=False).status_code == 404  # fmt: skip
+    login(client, w.owner.username)
+    page = client.get(f"/review/works/{wid}").text
+    assert client.post(f"/review/works/{wid}/decision", data={"decision": "pass", "csrf_token": csrf_from(page)},
+                       follow_redirects=False).status_code == 403  # fmt: skip
+    assert client.post(f"/review/works/{wid}/route", data={"lead": "广电部门", "csrf_token": csrf_from(page)},
+                       follow_redirects=False).status_code == 403  # fmt: skip
+    assert not scan(client, [f"/review/works/{wid}", "/review/works", "/review/works/new"])
