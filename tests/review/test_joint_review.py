@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from pypdf import PdfReader
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from avbase.core import routing
@@ -22,9 +22,9 @@ from avbase.core.audit import AuditEntry
 from avbase.core.inbox import collect
 from avbase.kit.timecode import frame_timecode
 from avbase.media.models import Asset, AssetState
-from avbase.review import joint, qc, service
+from avbase.review import demo, joint, qc, service
 from avbase.review.loudness import Loudness
-from avbase.review.models import Decision, WorkState
+from avbase.review.models import Decision, ReviewWork, WorkState
 from avbase.review.profiles import BUILTIN
 from tests.conftest import csrf_from, login
 from tests.industry.test_raw_codes import scan
@@ -338,3 +338,27 @@ def test_the_pages_work_for_each_side_and_refuse_the_others(
     assert client.post(f"/review/works/{wid}/route", data={"lead": "广电部门", "csrf_token": csrf_from(page)},
                        follow_redirects=False).status_code == 403  # fmt: skip
     assert not scan(client, [f"/review/works/{wid}", "/review/works", "/review/works/new"])
+
+
+def test_the_demo_seeds_a_joint_review_in_several_states(
+    clean_engine: Engine, db: Session, make_user: Callable[..., User], make_org: Callable[..., Organisation]
+) -> None:
+    studio = make_org("东阳云网络视听有限公司")
+    make_user("studio.staff", role=Role.enterprise_staff, org=studio)
+    make_user("admin", role=Role.admin)
+    make_org("浙江省委宣传部", kind=OrgKind.authority, region_code="330000")
+    make_user("zj.officer", role=Role.authority_officer,
+              org=make_org("浙江省广播电视局", kind=OrgKind.authority, region_code="330000"))  # fmt: skip
+    assert demo.load_joint(clean_engine) == {"joint_reviews": 0}  # no clips yet: nothing seeded
+    for name in ("bbb_0_30.webm", "bottle.mp4", "smpte_1080p.mp4"):
+        db.add(Asset(org_id=studio.id, sha256=name.ljust(64, "0")[:64], file_name=name, size=1, title=name,
+                     tags=[], people=[], collections=[]))  # fmt: skip
+    db.commit()
+    assert demo.load_joint(clean_engine) == {"joint_reviews": 3}
+    assert demo.load_joint(clean_engine) == {"joint_reviews": 3}  # once
+    states = {work.title: (work.state.value, work.version) for work in db.scalars(select(ReviewWork))}
+    assert states == {
+        demo.WORKS[0]: ("in_review", 1),
+        demo.WORKS[1]: ("routed", 2),
+        demo.WORKS[2]: ("passed", 1),
+    }
