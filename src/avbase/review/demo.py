@@ -78,17 +78,17 @@ def load_joint(engine: Engine) -> dict[str, int]:
             return {"joint_reviews": 0}
         if session.scalar(select(ReviewWork).where(ReviewWork.title == WORKS[0])) is None:
             today = date.today()
-            lead = {"lead": "广电部门", "co": ["宣传部门"]}
+            lead, co = "广电部门", ["宣传部门"]
             # 1. in review: routed, a comment at a timecode, the lead has not decided yet
             first = joint.submit(session, owner, title=WORKS[0], asset_ids=[clips["bbb_0_30.webm"]],
                                  due_on=today + timedelta(days=7), note="动画短片送审，请审查。")  # fmt: skip
-            joint.route(session, officer, first.id, **lead)
+            joint.route(session, officer, first.id, lead=lead, co=co)
             joint.add_comment(session, officer, first.id, asset_id=clips["bbb_0_30.webm"], seconds=12.48,
                               text="片头字幕请核对译名。")  # fmt: skip
             # 2. returned by the lead with changes, then resubmitted as v2 (another cut)
             second = joint.submit(session, owner, title=WORKS[1], asset_ids=[clips["bottle.mp4"]],
                                   due_on=today - timedelta(days=2))  # fmt: skip
-            joint.route(session, officer, second.id, **lead)
+            joint.route(session, officer, second.id, lead=lead, co=co)
             fixed = joint.add_comment(session, officer, second.id, asset_id=clips["bottle.mp4"], seconds=3.2,
                                       text="开头黑场过长，请剪短。")  # fmt: skip
             joint.add_comment(session, admin, second.id, asset_id=clips["bottle.mp4"], seconds=2.0,
@@ -103,7 +103,7 @@ def load_joint(engine: Engine) -> dict[str, int]:
             # 3. passed by both departments
             third = joint.submit(session, owner, title=WORKS[2], asset_ids=[clips["smpte_1080p.mp4"]],
                                  due_on=today + timedelta(days=14))  # fmt: skip
-            joint.route(session, officer, third.id, **lead)
+            joint.route(session, officer, third.id, lead=lead, co=co)
             joint.decide(session, officer, third.id, decision="pass")
             joint.decide(session, admin, third.id, decision="pass", unit="宣传部门")
         count = session.scalar(
