@@ -278,7 +278,7 @@ def test_the_opinion_pdf(client: TestClient, world: World) -> None:
     response = client.get(f"{API}/{wid}/opinion.pdf", headers=w.h(w.owner))
     assert response.status_code == 200 and response.headers["content-type"] == "application/pdf"
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
-    assert "纪录片《山河》" in text and "违规内容" in text and "black" in text
+    assert "纪录片《山河》" in text and "违规内容" in text and "黑场" in text
     assert client.get(f"{API}/{wid}/opinion.pdf", headers=w.h(w.stranger)).status_code == 404
 
 
