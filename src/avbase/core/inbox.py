@@ -87,6 +87,7 @@ INBOX_MODULES = [
     "avbase.media.inbox",
     "avbase.ecosystem.inbox",
     "avbase.rights.inbox",
+    "avbase.review.inbox",
 ]
 
 

@@ -82,6 +82,7 @@ def load_demo(ctx: JobContext) -> dict[str, Any]:
         chain = chain_demo.load(session)
     review = review_demo.load(ctx.engine)  # before the clips' analysis: their QC reports use the pack
     media = media_demo.load(ctx.engine)
+    review.update(review_demo.load_joint(ctx.engine))  # on the studio's clips: after media
     production = production_demo.load(ctx.engine)
     ecosystem = ecosystem_demo.load(ctx.engine)
     rights = rights_demo.load(ctx.engine)

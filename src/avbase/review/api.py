@@ -179,3 +179,8 @@ def queue(db: Db, principal: ApiPrincipal) -> list[dict[str, Any]]:
 )
 def decide(finding_id: RowId, data: DecisionIn, db: Db, principal: ApiPrincipal) -> FindingOut:
     return FindingOut.model_validate(service.decide(db, principal, finding_id, data.status.value, data.note))
+
+
+from avbase.review import joint_api  # noqa: E402  (joint review: /review/works…)
+
+router.include_router(joint_api.router)

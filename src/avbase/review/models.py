@@ -3,7 +3,7 @@ findings (and the reviewer's decision on each)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -110,3 +110,97 @@ class Finding(Audited, Base):
     note: Mapped[str] = mapped_column(Text, default="")
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     decided_at: Mapped[datetime | None]
+
+
+# ---- joint review (联审联办) ----------------------------------------------------------------------------
+
+
+class WorkState(StrEnum):
+    submitted = "submitted"  # waiting for an authority officer to route it
+    routed = "routed"  # departments assigned, none has acted on this version yet
+    in_review = "in_review"
+    # decided: every department passed; one rejected; one asked for changes (the owner sends version N+1)
+    passed = "passed"
+    returned = "returned"
+    rejected = "rejected"
+
+
+DECIDED_STATES = (WorkState.passed, WorkState.returned, WorkState.rejected)
+
+
+class Decision(StrEnum):
+    approve = "pass"
+    with_changes = "pass_with_changes"  # passes once the changes named in the reasons are made: returned
+    reject = "reject"
+
+
+class ReviewWork(Audited, TimestampMixin, Base):
+    """A work its owner submits for joint review (送审作品); its content is in versions."""
+
+    __tablename__ = "review_works"
+    __table_args__ = ({"sqlite_autoincrement": True},)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    version: Mapped[int] = mapped_column(default=1)  # the current one
+    state: Mapped[WorkState] = mapped_column(str_enum(WorkState), default=WorkState.submitted, index=True)
+    due_on: Mapped[date | None]
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    routed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None]
+
+
+class WorkVersion(Audited, Base):
+    __tablename__ = "review_work_versions"
+    __table_args__ = (UniqueConstraint("work_id", "version"), {"sqlite_autoincrement": True})
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    work_id: Mapped[int] = mapped_column(ForeignKey("review_works.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int]
+    asset_ids: Mapped[list[int]] = mapped_column(JSON)
+    note: Mapped[str] = mapped_column(Text, default="")
+    # each department's decision on this version, kept when the next version clears them
+    decisions: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class WorkDepartment(Audited, Base):
+    """A department a work is routed to (through ``core.routing`` scope "review") and its decision on the
+    current version."""
+
+    __tablename__ = "review_work_departments"
+    __table_args__ = (UniqueConstraint("work_id", "unit"), {"sqlite_autoincrement": True})
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    work_id: Mapped[int] = mapped_column(ForeignKey("review_works.id", ondelete="CASCADE"), index=True)
+    unit: Mapped[str] = mapped_column(String(100))
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    lead: Mapped[bool] = mapped_column(default=False)
+    decision: Mapped[Decision | None] = mapped_column(str_enum(Decision))
+    reasons: Mapped[str] = mapped_column(Text, default="")
+    decided_version: Mapped[int | None]
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None]
+
+
+class WorkComment(Audited, Base):
+    """A reviewer's comment at a frame of one asset of a version."""
+
+    __tablename__ = "review_work_comments"
+    __table_args__ = (
+        Index("ix_review_work_comments_work", "work_id", "version"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    work_id: Mapped[int] = mapped_column(ForeignKey("review_works.id", ondelete="CASCADE"))
+    version: Mapped[int]
+    asset_id: Mapped[int] = mapped_column(ForeignKey("media_assets.id", ondelete="CASCADE"))
+    seconds: Mapped[float]
+    timecode: Mapped[str] = mapped_column(String(20))  # HH:MM:SS:FF at the asset's frame rate
+    text: Mapped[str] = mapped_column(Text)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))  # the department
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    resolved: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

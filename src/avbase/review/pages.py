@@ -169,3 +169,8 @@ def load_pack(
         return RedirectResponse(f"/review/packs/{version.pack_id}", status_code=303)
 
     return with_upload(file, PACK_MAX_BYTES, load)
+
+
+from avbase.review import joint_pages  # noqa: E402  (joint review: /review/works…)
+
+router.include_router(joint_pages.router)
