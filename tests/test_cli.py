@@ -28,7 +28,7 @@ def test_init_demo_and_list_jobs(var_dir: Path) -> None:
     # Loading twice adds nothing: no new accounts, and the industry registry keeps its size.
     assert again["result"] == {**result["result"], "organisations": 0, "users": 0}
     assert result["result"]["enterprises"] > 3000
-    jobs = json.loads(avbase(var_dir, "jobs", "list", "--json").stdout)
+    jobs = json.loads(avbase(var_dir, "jobs", "list", "--limit", "200", "--json").stdout)
     demo_jobs = [job for job in jobs if job["kind"] == "demo.load"]
     assert len(demo_jobs) == 2 and all(job["state"] == "succeeded" for job in demo_jobs)
     # The corpus clips are queued for analysis once (the second load finds them in the library already).

@@ -14,6 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine, text
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from avbase import __version__
@@ -94,6 +95,16 @@ def install_error_handlers(app: FastAPI) -> None:
                 headers=getattr(exc, "headers", None),
             )
         return _error_page(request, exc.status_code, message)
+
+    @app.exception_handler(OverflowError)
+    @app.exception_handler(DataError)
+    async def unstorable(request: Request, exc: Exception) -> Response:
+        # Only a request's own values reach the database this way (a number beyond its integers, a NUL in a
+        # text field of a form a route reads itself): the caller's mistake, told as such, not a 500.
+        log.info("refused a value the database cannot store on %s: %s", request.url.path, exc)
+        return error_response(
+            request, 422, _("A value is out of range or contains characters that cannot be stored.")
+        )
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> Response:

@@ -34,6 +34,7 @@ from avbase.chain.settlement.models import ClaimState
 from avbase.chain.settlement.revenue_models import quote
 from avbase.chain.settlement.statements import import_statements
 from avbase.kit.dates import today
+from avbase.kit.pagination import MAX_ROW_ID
 from avbase.web.deps import ApiPrincipal, Db
 from avbase.web.limits import upload_body
 from avbase.web.schemas import ErrorOut, RowId
@@ -151,7 +152,9 @@ def settle(contract_id: RowId, data: SettleIn, db: Db, principal: ApiPrincipal) 
 
 
 @router.get("/runs", response_model=list[RunOut])
-def list_runs(db: Db, principal: ApiPrincipal, contract_id: int | None = None) -> list[RunOut]:
+def list_runs(
+    db: Db, principal: ApiPrincipal, contract_id: Annotated[int | None, Query(ge=1, le=MAX_ROW_ID)] = None
+) -> list[RunOut]:
     return [views.run_out(r, principal) for r in settlement.list_runs(db, principal, contract_id=contract_id)]
 
 

@@ -167,9 +167,9 @@ class ReconciliationOut(BaseModel):
 
 
 class ClaimIn(BaseModel):
-    reconciliation_id: int
-    index: int = Field(ge=0)
-    counterparty_org_id: int | None = None
+    reconciliation_id: RowRef
+    index: int = Field(ge=0, le=MAX_ROW_ID)
+    counterparty_org_id: RowRef | None = None
     text: str = Field(min_length=1, max_length=2000)
 
 

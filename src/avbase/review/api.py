@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, UploadFile
 from pydantic import BaseModel, ConfigDict, Field
 
+from avbase.kit.pagination import MAX_ROW_ID
 from avbase.review import service
 from avbase.review.models import FindingStatus
 from avbase.web.deps import ApiPrincipal, Db
@@ -56,7 +57,7 @@ class ReportOut(BaseModel):
 
 
 class CheckIn(BaseModel):
-    asset_id: int = Field(gt=0)
+    asset_id: int = Field(gt=0, le=MAX_ROW_ID)
     profile: str = Field(default=service.DEFAULT_PROFILE, min_length=1, max_length=40)
 
 
