@@ -164,12 +164,6 @@ def create_app(engine: Engine | None = None, *, run_worker: bool | None = None) 
     from avbase.chain import api as chain_api
     from avbase.chain import pages as chain_pages
     from avbase.chain import production_web
-    from avbase.core.accounts import api as accounts_api
-    from avbase.core.accounts import pages as accounts_pages
-    from avbase.core.audit_views import api as audit_api
-    from avbase.core.audit_views import pages as audit_pages
-    from avbase.core.jobs import api as jobs_api
-    from avbase.core.jobs import pages as jobs_pages
     from avbase.ecosystem import api as ecosystem_api
     from avbase.ecosystem import pages as ecosystem_pages
     from avbase.industry import api as industry_api
@@ -184,6 +178,7 @@ def create_app(engine: Engine | None = None, *, run_worker: bool | None = None) 
     from avbase.rights import pages as rights_pages
     from avbase.search import api as search_api
     from avbase.search import pages as search_pages
+    from avbase.web import accounts_api, accounts_pages, audit_api, audit_pages, jobs_api, jobs_pages
     from avbase.web import inbox as inbox_pages
     from avbase.web import pages as core_pages
 
