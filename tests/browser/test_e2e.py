@@ -401,7 +401,9 @@ def test_drag_a_strip_into_a_shooting_day(server: str, page: Page) -> None:
     with signed_in(page, server, "studio.staff", "/productions") as user:
         user.click("text=江边")
         user.click("text=场景排期板")
+        user.wait_for_url("**/stripboard")
         pool = user.locator('.strip-list[data-day-id=""] .strip')
+        pool.first.wait_for()
         before = pool.count()
         strip = pool.first.get_attribute("data-scene-id")
         day = user.locator(".strip-list").nth(1)
