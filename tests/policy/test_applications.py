@@ -19,6 +19,7 @@ from avbase.core.accounts.principal import Principal
 from avbase.core.db import session_factory
 from avbase.core.errors import AvbaseError, Conflict, Forbidden, NotFound
 from avbase.policy import applications as apps
+from avbase.policy import books
 from avbase.policy.demo import attach_evidence, minimal_pdf
 from avbase.policy.models import ApplicationState, Decision, LedgerEntry, LedgerKind
 from tests.conftest import login
@@ -118,7 +119,7 @@ def test_lead_review_then_parallel_joint_review_then_money(catalogue: Session, c
         (LedgerKind.reverse_disburse, Decimal(-50000)),
         (LedgerKind.reverse_commit, Decimal(-50000)),
     ]
-    assert apps.committed_total(db, MEASURE, 2025) == 0 and application.state is ApplicationState.approved
+    assert books.committed_total(db, MEASURE, 2025) == 0 and application.state is ApplicationState.approved
     entries = db.scalars(select(LedgerEntry).where(LedgerEntry.application_id == application_id)).all()
     assert all(entry.transaction_id is not None for entry in entries)
     assert {b.code: b.amount for b in ledger.balances(db, book="policy")} == {
@@ -233,7 +234,7 @@ def test_two_approvals_at_the_same_moment_never_overspend(
         thread.join(timeout=30)
     assert sorted(outcomes) == ["committed", "committed", "refused", "refused", "refused", "refused"]
     db.expire_all()
-    assert apps.committed_total(db, MEASURE, 2025) == Decimal(100000)
+    assert books.committed_total(db, MEASURE, 2025) == Decimal(100000)
 
 
 def test_the_web_flow_from_the_measure_page_to_the_lead_units_decision(
@@ -397,3 +398,52 @@ def test_a_zhejiang_officer_sets_no_hunan_budget(
     with pytest.raises(Forbidden):
         apps.set_budget(catalogue, zj, measure_id=MEASURE, year=2025, amount=Decimal(1))
     apps.set_budget(catalogue, cast.lead, measure_id=MEASURE, year=2025, amount=Decimal(1))
+
+
+def test_entries_booked_before_the_core_ledger_are_posted_to_it_by_the_migration(
+    catalogue: Session, cast: Cast
+) -> None:
+    """Budgets and reports read the core ledger; migration 0029 posts the register entries that predate it."""
+    import importlib.util
+    from pathlib import Path
+
+    from sqlalchemy import text
+
+    from avbase.core.migrate import MIGRATIONS_DIR
+
+    db = catalogue
+    paid, booked = (
+        new_application(db, cast.applicant, "50000", "A"),
+        new_application(db, cast.applicant, "30000", "B"),
+    )
+    for application_id in (paid, booked):
+        approve_all(db, cast, application_id)
+    apps.set_budget(db, cast.lead, measure_id=MEASURE, year=2025, amount=Decimal(200000))
+    apps.commit_award(db, cast.lead, paid, year=2025)
+    apps.commit_award(db, cast.lead, booked, year=2025)
+    apps.disburse(db, cast.lead, paid)
+    db.commit()
+    before = {(b.party, b.code): b.amount for b in ledger.balances(db, book="policy")}
+    # As a database from before 0021 had it: register entries and no ledger transactions.
+    db.execute(text("UPDATE policy_ledger SET transaction_id = NULL"))
+    db.execute(text("DELETE FROM ledger_postings"))
+    db.execute(text("DELETE FROM ledger_transactions"))
+    db.commit()
+    assert books.committed_total(db, MEASURE, 2025) == 0
+
+    path = Path(MIGRATIONS_DIR) / "versions" / "0029_policy_awards_on_core_ledger.py"
+    spec = importlib.util.spec_from_file_location("migration_0029", path)
+    assert spec is not None and spec.loader is not None
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    connection = db.connection()
+    assert migration.post_unposted(connection) == 3
+    assert migration.post_unposted(connection) == 0  # once only
+    db.commit()
+
+    assert {(b.party, b.code): b.amount for b in ledger.balances(db, book="policy")} == before
+    assert books.committed_total(db, MEASURE, 2025) == Decimal(80000)
+    assert all(e.transaction_id is not None for e in db.scalars(select(LedgerEntry)))
+    apps.reverse(db, cast.lead, paid, note="补录后冲销")  # reversals still balance against the posted entries
+    db.commit()
+    assert books.committed_total(db, MEASURE, 2025) == Decimal(30000)

@@ -91,15 +91,20 @@ def org_party(org_id: int) -> str:
     return f"org:{org_id}"
 
 
-def account(
-    session: Session, *, book: str, party: str, code: str, org_id: int | None = None, name: str | None = None
-) -> LedgerAccount:
-    """The account of this party and code in this book, opened on first use."""
-    found = session.scalar(
+def find(session: Session, *, book: str, party: str, code: str) -> LedgerAccount | None:
+    """The account if it was ever opened (reading never opens one)."""
+    return session.scalar(
         select(LedgerAccount).where(
             LedgerAccount.book == book, LedgerAccount.party == party, LedgerAccount.code == code
         )
     )
+
+
+def account(
+    session: Session, *, book: str, party: str, code: str, org_id: int | None = None, name: str | None = None
+) -> LedgerAccount:
+    """The account of this party and code in this book, opened on first use."""
+    found = find(session, book=book, party=party, code=code)
     if found is None:
         found = LedgerAccount(
             book=book, party=party, code=code, org_id=org_id, name=name or f"{party} {code}"

@@ -13,16 +13,17 @@ from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import ColumnElement, Select, func, or_, select, update
+from sqlalchemy import ColumnElement, Select, or_, select, update
 from sqlalchemy.orm import Session
 
-from avbase.core import ledger, routing, storage
+from avbase.core import routing, storage
 from avbase.core.accounts.models import Organisation, Role
 from avbase.core.accounts.principal import Principal
 from avbase.core.db import utcnow
 from avbase.core.errors import AvbaseError, Conflict, Forbidden, NotFound
 from avbase.kit.dates import today
 from avbase.kit.filetypes import sniff_document
+from avbase.policy import books
 from avbase.policy.catalogue import rule_of
 from avbase.policy.models import (
     Application,
@@ -398,22 +399,11 @@ def set_budget(
         budget = Budget(measure_id=measure_id, year=year, amount=amount)
         session.add(budget)
     else:
-        if amount < committed_total(session, measure_id, year):
+        if amount < books.committed_total(session, measure_id, year):
             raise Conflict("The budget cannot fall below what is committed already.", field="amount")
         budget.amount = amount
     session.flush()
     return budget
-
-
-def committed_total(session: Session, measure_id: str, year: int) -> Decimal:
-    total = session.scalar(
-        select(func.sum(LedgerEntry.amount)).where(
-            LedgerEntry.measure_id == measure_id,
-            LedgerEntry.year == year,
-            LedgerEntry.kind.in_([LedgerKind.commit, LedgerKind.reverse_commit]),
-        )
-    )
-    return Decimal(total or 0)
 
 
 @dataclass(frozen=True)
@@ -433,7 +423,8 @@ def budget_lines(session: Session, measure_id: str) -> list[BudgetLine]:
         select(Budget).where(Budget.measure_id == measure_id).order_by(Budget.year.desc())
     )
     return [
-        BudgetLine(b.year, Decimal(b.amount), committed_total(session, measure_id, b.year)) for b in budgets
+        BudgetLine(b.year, Decimal(b.amount), books.committed_total(session, measure_id, b.year))
+        for b in budgets
     ]
 
 
@@ -469,7 +460,7 @@ def commit_award(session: Session, principal: Principal, application_id: int, *,
     budget = session.scalar(
         select(Budget.amount).where(Budget.measure_id == application.measure_id, Budget.year == year)
     )
-    left = Decimal(budget or 0) - committed_total(session, application.measure_id, year)
+    left = Decimal(budget or 0) - books.committed_total(session, application.measure_id, year)
     if amount > left:
         raise Conflict(
             "The budget for {year} is exhausted: {left} yuan left, {amount} yuan asked.",
@@ -486,7 +477,7 @@ def commit_award(session: Session, principal: Principal, application_id: int, *,
         amount=amount,
         by_id=principal.user_id or None,
     )
-    _post(session, entry)
+    books.post_entry(session, entry)
     session.add(entry)
     application.state = ApplicationState.committed
     session.flush()
@@ -534,7 +525,7 @@ def disburse(
         by_id=principal.user_id or None,
         note=note,
     )
-    _post(session, entry)
+    books.post_entry(session, entry)
     session.add(entry)
     application.state = ApplicationState.disbursed
     session.flush()
@@ -568,44 +559,11 @@ def reverse(session: Session, principal: Principal, application_id: int, *, note
         for kind, original in entries
     ]
     for entry in made:
-        _post(session, entry)
+        books.post_entry(session, entry)
     session.add_all(made)
     application.state = ApplicationState.approved
     session.flush()
     return made
-
-
-BOOK = "policy"
-
-
-def _post(session: Session, entry: LedgerEntry) -> None:
-    """Posts a register entry to the core ledger: a commitment moves the amount from the measure's budget
-    of the year to what the measure owes the enterprise; a disbursement pays that out of the treasury.
-    Reversals carry negative amounts and so post the opposite way."""
-    measure = f"measure:{entry.measure_id}"
-    owed = ledger.account(
-        session,
-        book=BOOK,
-        party=ledger.org_party(entry.org_id),
-        code=f"award:{entry.measure_id}",
-        org_id=entry.org_id,
-    )
-    if entry.kind in (LedgerKind.commit, LedgerKind.reverse_commit):
-        other = ledger.account(session, book=BOOK, party=measure, code=f"committed:{entry.year}")
-        postings = [(other, entry.amount), (owed, -entry.amount)]
-    else:
-        other = ledger.account(session, book=BOOK, party=measure, code=f"paid:{entry.year}")
-        postings = [(owed, entry.amount), (other, -entry.amount)]
-    transaction = ledger.post(
-        session,
-        book=BOOK,
-        on=today(),
-        memo=f"{entry.kind.value} {entry.measure_id} #{entry.application_id}",
-        postings=postings,
-        source=("policy.application", entry.application_id),
-        by_id=entry.by_id,
-    )
-    entry.transaction_id = transaction.id
 
 
 def _lead_decided(session: Session, principal: Principal, application_id: int) -> Application:

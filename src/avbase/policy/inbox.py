@@ -14,7 +14,8 @@ from avbase.core.accounts.models import Role
 from avbase.core.accounts.principal import Principal
 from avbase.core.i18n import N_, _, get_locale, label
 from avbase.core.inbox import InboxItem, KeyFigure, Urgency, figure_provider, item_provider
-from avbase.policy.applications import committed_total, waiting_reviews
+from avbase.policy.applications import waiting_reviews
+from avbase.policy.books import committed_total
 from avbase.policy.models import (
     Application,
     ApplicationState,

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Literal
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from avbase.core.accounts.models import Organisation
 from avbase.core.accounts.principal import Principal, jurisdiction_prefix, require_steward
 from avbase.kit.regions import region_name
-from avbase.policy.models import Application, Budget, LedgerEntry, LedgerKind, Measure
+from avbase.policy import books
+from avbase.policy.models import Application, Budget, Measure
 
 Grouping = Literal["measure", "unit", "region"]
 ZERO = Decimal(0)
@@ -75,22 +75,12 @@ def award_report(
         target.states[state.value] = target.states.get(state.value, 0) + 1
         if approved is not None and state.value in ("approved", "committed", "disbursed"):
             target.approved += approved
-    sums: dict[tuple[str, str, LedgerKind], Decimal] = defaultdict(lambda: ZERO)
-    for measure_id, region, kind, amount in session.execute(
-        select(
-            LedgerEntry.measure_id, Organisation.region_code, LedgerEntry.kind, func.sum(LedgerEntry.amount)
-        )
-        .join(Organisation, Organisation.id == LedgerEntry.org_id)
-        .where(LedgerEntry.year == year, in_scope)
-        .group_by(LedgerEntry.measure_id, Organisation.region_code, LedgerEntry.kind)
+    for measure_id, region, committed, paid in books.booked_by_measure_and_region(
+        session, year=year, region_prefix=prefix
     ):
-        sums[(measure_id, region, kind)] += Decimal(amount or 0)
-    for (measure_id, region, kind), amount in sums.items():
         target = row(measure_id, region)
-        if kind in (LedgerKind.commit, LedgerKind.reverse_commit):
-            target.committed += amount
-        else:
-            target.disbursed += amount
+        target.committed += committed
+        target.disbursed += paid
     if by == "measure":
         for measure_id, amount in session.execute(
             select(Budget.measure_id, Budget.amount).where(Budget.year == year)
