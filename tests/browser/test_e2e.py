@@ -5,6 +5,7 @@ Screenshots go to ``AVBASE_SCREENSHOTS`` when set (the README's come from here).
 from __future__ import annotations
 
 import io
+import json
 import os
 import shutil
 import socket
@@ -496,3 +497,72 @@ def test_an_officer_assigns_a_responsible_unit(server: str, page: Page) -> None:
         assert "已指定浙江省经济和信息化厅承办“主管部门”" in officer.inner_text("[data-testid=flash]")
         assert "浙江省经济和信息化厅" in officer.inner_text("[data-testid=routes-zj2024]")
         shot(officer, "policy-routes-zh")
+
+
+# --- the everyday task of each remaining role, from the home page ---
+
+
+def test_an_enterprise_files_the_report_it_owes(server: str, page: Page) -> None:
+    with signed_in(page, server, "studio.staff", "/") as staff:
+        owed = staff.locator("[data-kind='industry.report_overdue'] a")
+        before = owed.count()
+        assert before >= 1
+        owed.first.click()
+        staff.wait_for_url("**/report")
+        period = staff.locator("#f-period option").first.inner_text()
+        assert "已逾期" in period  # the oldest owed period comes first, and says it is late
+        for name, value in (
+            ("revenue_content", "1,250,000.00"),
+            ("rnd_expense", "80000"),
+            ("employees", "36"),
+        ):
+            staff.fill(f"#f-{name}", value)
+        staff.click("main form button.primary")
+        staff.wait_for_url("**/industry/enterprises/*filed=*")
+        assert "的报告已报送" in staff.inner_text("[data-testid=filed]")
+        shot(staff, "industry-report-filed-zh")
+        staff.click("text=工作台")
+        assert staff.locator("[data-kind='industry.report_overdue'] a").count() == before - 1
+
+
+def test_a_reviewer_comments_at_a_moment_and_decides_for_the_department(server: str, page: Page) -> None:
+    with signed_in(page, server, "reviewer", "/") as reviewer:
+        reviewer.click("text=待审查作品：动画短片《大雄兔》")
+        reviewer.wait_for_url("**/review/works/*")
+        reviewer.fill("#f-seconds", "21.5")
+        reviewer.fill("#f-text", "第21秒字幕与配音不一致。")
+        reviewer.click("#comment-form button.primary")
+        reviewer.wait_for_url("**/review/works/*")
+        comments = reviewer.inner_text("[data-testid=comments]")
+        assert "00:00:21" in comments and "字幕与配音不一致" in comments
+        form = reviewer.locator("[data-testid=decision-form]").first
+        form.locator("input[value=pass]").check()
+        form.locator("button.primary").click()
+        reviewer.wait_for_url("**/review/works/*")
+        lead = reviewer.locator("[data-testid=departments] tbody tr").first.inner_text()
+        assert "广电部门" in lead and "通过" in lead
+        shot(reviewer, "review-work-zh")
+
+
+def test_a_creator_enters_the_open_contest_and_is_scored(server: str, page: Page, tmp_path: Path) -> None:
+    guess = tmp_path / "copies.json"
+    guess.write_text(
+        json.dumps({"queries": {"q-001": {"matches": [{"work": "W-001", "start": 10.0, "end": 30.0}]}}}),
+        encoding="utf-8",
+    )
+    with signed_in(page, server, "creator", "/") as creator:
+        creator.click("text=参加算法大赛")
+        creator.click("text=盗版片段检测赛道")
+        creator.wait_for_url("**/ecosystem/contests/*")
+        before = creator.locator("#my-submissions tbody tr").count()
+        creator.set_input_files("#submit-form input[type=file]", str(guess))
+        creator.click("#submit-form button")
+        creator.wait_for_url("**/ecosystem/submissions/*")
+        deadline = time.monotonic() + 60
+        while "已评分" not in creator.inner_text("main"):  # scored by the server's worker; the page polls
+            assert time.monotonic() < deadline, "the submission was not scored"
+            time.sleep(0.5)
+        shot(creator, "ecosystem-submitted-zh")
+        creator.go_back()
+        creator.reload()
+        assert creator.locator("#my-submissions tbody tr").count() == before + 1

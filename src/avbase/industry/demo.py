@@ -1,5 +1,6 @@
 """A believable province for the demo, drawn with a fixed seed: parks, ~3,000 enterprises, five years of
-reports (2021–2025), "146" projects, products, index runs and park evaluations. Each step is idempotent."""
+reports (2021–2025) and this year's that are due, "146" projects, products, index runs and park evaluations.
+Each step is idempotent."""
 
 from __future__ import annotations
 
@@ -12,11 +13,12 @@ from decimal import Decimal
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from avbase.core.accounts.models import Organisation, OrgKind
+from avbase.core.accounts.models import Organisation, OrgKind, Role, User
 from avbase.core.audit import Actor
 from avbase.core.db import session_scope
 from avbase.industry import evaluation, index_service, kpi, ranking, registry
 from avbase.industry.credit_code import make_credit_code
+from avbase.industry.inbox import latest_filings, report_deadline, unfiled_periods
 from avbase.industry.models import (
     Category,
     Cluster,
@@ -33,9 +35,12 @@ from avbase.industry.models import (
     ProjectStatus,
     ProjectTier,
     ProjectYear,
+    Report,
     Tier,
 )
 from avbase.industry.reports import BulkRow, file_reports_bulk
+from avbase.kit.dates import today
+from avbase.kit.money import FEN
 
 SEED = 2027
 YEARS = list(range(2021, 2026))
@@ -250,6 +255,63 @@ def _reports(session: Session, rng: random.Random, progress: Progress) -> None:
     file_reports_bulk(session, rows, submitted_by_id=None, batch="demo")
 
 
+FIGURES = (
+    "revenue_content",
+    "revenue_electronics",
+    "revenue_services",
+    "rnd_expense",
+    "exports",
+    "investment",
+)
+
+
+def _reports_this_year(session: Session, rng: random.Random) -> None:
+    """This year's periods whose deadline has passed, filed by most enterprises with last year's figures
+    grown a little; about one in eight is late with its latest period, and every enterprise with demo staff
+    with its latest two (so each of them has reports to file on the tour)."""
+    on = today()
+    if on.year in YEARS or session.scalar(
+        select(func.count()).select_from(Report).where(Report.period_start >= date(on.year, 1, 1))
+    ):
+        return
+    staffed = set(session.scalars(select(User.org_id).where(User.role == Role.enterprise_staff)))
+    enterprises = list(session.scalars(select(Enterprise).order_by(Enterprise.id)))
+    filings = latest_filings(session, [e.id for e in enterprises])
+    rows: list[BulkRow] = []
+    for enterprise in enterprises:
+        if enterprise.id not in filings:
+            continue
+        kind, last = filings[enterprise.id]
+        model = session.scalar(
+            select(Report).where(
+                Report.enterprise_id == enterprise.id, Report.period_start == last, Report.is_current
+            )
+        )
+        due = [start for start in unfiled_periods(kind, last, on=on) if report_deadline(kind, start) < on]
+        late = 2 if enterprise.org_id in staffed else 1 if rng.random() < 0.12 else 0
+        growth = rng.gauss(1.08, 0.06)
+        for start in due[: len(due) - late]:
+            if model is None:
+                break
+            factor = Decimal(str(round(growth * rng.uniform(0.85, 1.15), 4)))
+            rows.append(
+                BulkRow(
+                    enterprise.id,
+                    enterprise.org_id,
+                    kind,
+                    start,
+                    {
+                        **{name: (getattr(model, name) * factor).quantize(FEN) for name in FIGURES},
+                        "employees": model.employees,
+                        "titles": model.titles,
+                        "content_hours": model.content_hours,
+                        "note": None,
+                    },
+                )
+            )
+    file_reports_bulk(session, rows, submitted_by_id=None, batch="demo")
+
+
 def _projects(session: Session, rng: random.Random) -> None:
     if session.scalar(select(func.count()).select_from(Project)):
         return
@@ -378,6 +440,7 @@ def load(
         ("parks", lambda s: _parks(s, rng)),
         ("enterprises", lambda s: _enterprises(s, rng, enterprises_zj, enterprises_hn)),
         ("reports", lambda s: _reports(s, rng, lambda f, m: None)),
+        ("this year's reports", lambda s: _reports_this_year(s, random.Random(SEED + 1))),
         ("projects", lambda s: _projects(s, rng)),
         ("products", lambda s: _products(s, rng)),
         ("index runs", _index_runs),
