@@ -131,6 +131,33 @@ def test_tencent_micro_drama_needs_a_grade_it_publishes_and_its_dates() -> None:
     assert refused("member-hours", rule | {"grade": "S"}, on=date(2022, 4, 1)) == "rules"
 
 
+# --- 腾讯视频 网络电影 2025: effective views × 2 yuan × the new-member ladder coefficient ---------------
+
+
+def test_tencent_2025_film_prices_effective_views_times_the_coefficient() -> None:
+    rule = {"rules": "tencent-online-film-2025", "views": "123457"}
+    result = quote("effective-views", rule | {"member_factor": "1.15"}, on=ON)
+    # 123,457 × 2 = 246,914.00; × 1.15 = 283,951.10.
+    assert steps(result, "views") == [D("246914.00")]
+    assert steps(result, "member_factor") == [D("283951.10")]
+    assert revenue(result) == D("283951.10")
+    assert refused("effective-views", rule) == "member_factor"
+    assert refused("effective-views", rule | {"member_factor": "1"}, on=date(2024, 12, 31)) == "rules"
+
+
+# --- 爱奇艺 剧情短视频 (微短剧) 2019: member and advertising revenue 5:5 ----------------------------------
+
+
+def test_iqiyi_2019_micro_drama_splits_member_and_advertising_revenue_half_and_half() -> None:
+    rule = {"rules": "iqiyi-micro-drama-2019", "member_revenue": "812345.67", "ad_revenue": "204567.89"}
+    result = quote("revenue-share", rule, on=ON)
+    # 406,172.835 → 406,172.84; 102,283.945 → 102,283.95.
+    assert steps(result, "member_revenue") == [D("406172.84")]
+    assert steps(result, "ad_revenue") == [D("102283.95")]
+    assert revenue(result) == D("508456.79")
+    assert refused("revenue-share", rule, on=date(2019, 3, 21)) == "rules"
+
+
 # --- 优酷 网络故事片 2026: member revenue × 100 % × 拉新系数 (at most 1.2) --------------------------------
 
 YOUKU_FILM = {"rules": "youku-online-film-2026", "member_revenue": "1234567.89"}

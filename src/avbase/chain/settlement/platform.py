@@ -163,6 +163,33 @@ RULE_SETS: dict[str, RuleSet] = {
             "会员部分；生效日期按报道日期记",
             requires=("grade",),
         ),
+        RuleSet(
+            "tencent-online-film-2025",
+            "腾讯视频",
+            "网络电影",
+            "effective-views",
+            date(2025, 1, 1),
+            None,
+            {"price": "2"},
+            "腾讯视频网络电影2025年规则（2026年网络故事片新政前的旧规则）：分账收益=有效观影次数×单价2元×"
+            "会员开通阶梯激励系数（网易号《爱优腾新规之下，2026年网络故事片怎么拍？》2026-01-24，快播影视"
+            "转载）。报道未给出激励系数的阶梯，由使用者按平台结算单给出（member_factor）；规则的起讫日期不详，"
+            "按报道所称“2025年”自2025-01-01记",
+            requires=("member_factor",),
+        ),
+        RuleSet(
+            "iqiyi-micro-drama-2019",
+            "爱奇艺",
+            "微短剧",
+            "revenue-share",
+            date(2019, 3, 22),
+            None,
+            {"member_share": "50%", "ad_share": "50%"},
+            "爱奇艺《剧情短视频付费分账合作说明》（竖屏为主，单集4–10分钟，不少于30集）：总分账金额=会员"
+            "付费期分账金额+广告分账期分账金额+招商分账金额（如有招商），平台与合作方按5:5分成（PingWest品玩"
+            "2019-03-22，据环球网）。此处按会员收入与广告收入各50%计，招商分账不在本模型中；报道称“近日”"
+            "发布，生效日期按报道日期记",
+        ),
     )
 }
 
@@ -226,6 +253,7 @@ EFFECTIVE_VIEWS: tuple[ParamSpec, ...] = (
     ParamSpec("grade", "text", N_("The title's grade (S, A, B …)")),
     ParamSpec("grade_prices", "prices", N_("Price per effective view by grade (S:3,A:2,B:1)")),
     ParamSpec("price", "money", N_("Price per effective view (when there are no grades)")),
+    MEMBER_FACTOR,
     *BONUS_SPECS,
     *TAIL_SPECS,
 )
@@ -516,7 +544,7 @@ def effective_views(raw: Mapping[str, object], *, on: date) -> Quote:
         price=price,
         grade=grade or "-",
     )
-    _bonus_and_tail(result, revenue, params)
+    _bonus_and_tail(result, _member_factor(result, revenue, params), params)
     return result
 
 
