@@ -285,3 +285,13 @@ def test_quote_a_published_rule_from_the_command_line(tmp_path: Path) -> None:
         "--json",
     )
     assert early.returncode == 2 and "rules" in early.stderr and early.stdout == ""
+
+
+def test_the_rule_sets_are_listed_with_their_dates_and_sources(tmp_path: Path) -> None:
+    done = run_cli(tmp_path, "chain", "rules", "--model", "member-hours", "--json")
+    assert done.returncode == 0, done.stderr
+    listed = {rule["name"]: rule for rule in json.loads(done.stdout)}
+    assert set(listed) == {name for name, rule in RULE_SETS.items() if rule.model == "member-hours"}
+    post = listed["youku-series-post-grade-2022"]
+    assert post["effective_from"] == "2022-01-17" and post["effective_until"] is None
+    assert post["requires"] == ["runtime_hours"] and "驱动中国 2022-01-18" in post["source"]
