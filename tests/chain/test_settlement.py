@@ -181,3 +181,36 @@ def test_a_platform_contract_settles_from_member_hours(db: Session, world: World
     run = settlement.settle(db, world.studio, "NET-1", period="2024-11")
     # 4,700,000 hours: 2,000,000 at 1 yuan, 2,700,000 at 2 yuan.
     assert run.inputs["hours"] == "4700000" and run.base == D("7400000.00")
+
+
+def test_a_tiered_revenue_share_counts_the_revenue_of_approved_earlier_periods(
+    db: Session, world: World, tmp_path: Path
+) -> None:
+    from avbase.chain.distribution import service as distribution
+
+    title = distribution.create_title(db, world.studio, name="云端独播", kind="film")
+    distribution.create_contract(
+        db,
+        world.studio,
+        code="NET-2026",
+        name="网络电影独播",
+        title_id=title.id,
+        model="revenue-share",
+        starts_on=date(2026, 2, 1),
+        parties=[distribution.PartyIn("producer", "湘江影业", world.studio.org_id)],
+        terms=[distribution.TermIn("rules", "iqiyi-online-film-2026-exclusive", date(2026, 2, 1))],
+    )
+    statement = (
+        "title,period,metric,quantity,amount\n"
+        "云端独播,2026-02,member_revenue,0,2500000.00\n"
+        "云端独播,2026-02,ad_revenue,0,500000.00\n"
+        "云端独播,2026-03,member_revenue,0,3000000.00\n"
+    )
+    import_statements(db, world.studio, write(tmp_path, "rev.csv", statement), source="爱奇艺")
+    february = settlement.settle(db, world.studio, "NET-2026", period="2026-02")
+    # 3,000,000: 1,000,000 at 80 % + 2,000,000 at 100 %.
+    assert february.base == D("2800000.00")
+    settlement.approve(db, world.studio, february.id)
+    march = settlement.settle(db, world.studio, "NET-2026", period="2026-03")
+    # 3,000,000 on top of 3,000,000: 2,000,000 at 100 % up to 5,000,000, 1,000,000 above at 120 %.
+    assert march.base == D("3200000.00")

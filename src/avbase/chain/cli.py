@@ -88,6 +88,55 @@ def quote_command(
     )
 
 
+@chain_app.command("rules")
+def rules_command(
+    model: Annotated[str | None, typer.Option(help="Only the rule sets of this model.")] = None,
+    json_out: Json = False,
+) -> None:
+    """The platforms' published rule sets (quote or contract term ``rules=NAME``): dates, values, source."""
+    from avbase.chain.settlement.platform import RULE_SETS
+
+    rules = sorted(
+        (rule for rule in RULE_SETS.values() if model is None or rule.model == model),
+        key=lambda rule: (rule.platform, rule.content, rule.effective_from),
+    )
+    if json_out:
+        emit_json(
+            [
+                {
+                    "name": rule.name,
+                    "platform": rule.platform,
+                    "content": rule.content,
+                    "model": rule.model,
+                    "effective_from": rule.effective_from.isoformat(),
+                    "effective_until": rule.effective_until and rule.effective_until.isoformat(),
+                    "values": dict(rule.values),
+                    "requires": list(rule.requires),
+                    "limits": dict(rule.limits),
+                    "source": rule.source,
+                }
+                for rule in rules
+            ]
+        )
+        return
+    emit_table(
+        _("Published rule sets"),
+        [_("Name"), _("Platform"), _("Content"), _("Model"), _("From"), _("Until"), _("You give")],
+        [
+            (
+                rule.name,
+                rule.platform,
+                rule.content,
+                rule.model,
+                rule.effective_from.isoformat(),
+                rule.effective_until.isoformat() if rule.effective_until else "",
+                ", ".join(rule.requires),
+            )
+            for rule in rules
+        ],
+    )
+
+
 # --- statements, settlement, reconciliation ------------------------------------------------------------
 
 import_app = typer.Typer(help="Import statements.", no_args_is_help=True)

@@ -1,6 +1,7 @@
-"""Demo data of the chain: a Malanshan producer's titles with their windows, a theatrical contract and two
-platform contracts, a month of imported statements, approved settlement runs with ledger balances, and a
-reconciliation of a platform statement with each kind of discrepancy and an open claim."""
+"""Demo data of the chain: a Malanshan producer's titles with their windows, a theatrical contract and three
+platform contracts (two on platforms' published rule sets), a month of imported statements, approved
+settlement runs with ledger balances, and a reconciliation of a platform statement with each kind of
+discrepancy and an open claim."""
 
 from __future__ import annotations
 
@@ -51,6 +52,7 @@ def load(session: Session) -> dict[str, int]:
     film = distribution.create_title(session, producer, name="湘江夜行", kind="film")
     online = distribution.create_title(session, producer, name="马栏山奇遇", kind="film", note="网络电影")
     series = distribution.create_title(session, producer, name="星火微光", kind="micro_drama")
+    short = distribution.create_title(session, producer, name="湘水谣", kind="micro_drama", note="横屏微短剧")
     window = distribution.add_window
     window(
         session,
@@ -102,6 +104,16 @@ def load(session: Session) -> dict[str, int]:
         channel="avod",
         territory="CN",
         starts_on=date(2024, 11, 1),
+        licensee_org_id=platform.id,
+    )
+    window(
+        session,
+        producer,
+        short.id,
+        channel="svod",
+        territory="CN",
+        starts_on=date(2024, 11, 1),
+        exclusive=True,
         licensee_org_id=platform.id,
     )
     me = PartyIn("producer", producer.org_name, producer.org_id)
@@ -165,11 +177,30 @@ def load(session: Session) -> dict[str, int]:
             TermIn("ad_share", "35%", date(2024, 11, 1), "合作协议第3.2条"),
         ],
     )
+    distribution.create_contract(
+        session,
+        producer,
+        code="MLS-MD-2024-04",
+        name="《湘水谣》微短剧会员时长分账",
+        title_id=short.id,
+        model="member-hours",
+        starts_on=date(2024, 11, 1),
+        parties=[me],
+        terms=[
+            TermIn(
+                "rules",
+                "tencent-micro-drama-2022",
+                date(2024, 11, 1),
+                "平台微短剧分账规则（腾讯视频 2022 版）",
+            ),
+            TermIn("grade", "A", date(2024, 11, 1), "平台定级通知：A级"),
+        ],
+    )
     with tempfile.TemporaryDirectory() as folder:
         box_office, platform_statement, expected = _statement_files(Path(folder))
         import_statements(session, producer, box_office, source="猫眼专业版（演示）")
         import_statements(session, producer, platform_statement, source=platform.name)
-        for code in ("MLS-FILM-2024-01", "MLS-NET-2024-02", "MLS-MD-2024-03"):
+        for code in ("MLS-FILM-2024-01", "MLS-NET-2024-02", "MLS-MD-2024-03", "MLS-MD-2024-04"):
             run = settlement.settle(session, producer, code, period=PERIOD)
             settlement.approve(session, producer, run.id)
         owed = next(b.owed for b in settlement.balances(session, producer) if b.name.startswith(cinema.name))
@@ -194,7 +225,7 @@ def load(session: Session) -> dict[str, int]:
         counterparty_org_id=platform.id,
         text="11月30日会员观看时长重复计入，请核减并出具更正对账单。",
     )
-    return {"chain_contracts": 3}
+    return {"chain_contracts": 4}
 
 
 def _statement_files(folder: Path) -> tuple[Path, Path, Path]:
@@ -211,6 +242,7 @@ def _statement_files(folder: Path) -> tuple[Path, Path, Path]:
         "马栏山奇遇,2024-11,new_members,1800,0.00",
         "星火微光,2024-11,member_revenue,0,812345.67",
         "星火微光,2024-11,ad_revenue,0,204567.89",
+        "湘水谣,2024-11,member_hours,86420.5,0.00",
     ]
     expected_lines = [*platform_lines, "星火微光,2024-11,new_members,900,0.00"]  # missing from the statement
     statement = [*platform_lines, "马栏山奇遇,2024-11,member_hours,2350000,0.00"]  # counted twice

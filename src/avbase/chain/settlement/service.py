@@ -34,6 +34,7 @@ ZERO = Decimal("0.00")
 CUMULATIVE = {
     "total_before": ("inputs", "gross"),
     "hours_before": ("inputs", "hours"),
+    "revenue_before": ("trace", "title_revenue"),
     "receipts_before": ("trace", "receipts"),
     "recouped_before": ("trace", "recoupment"),
 }

@@ -81,9 +81,13 @@ def record_parameters(quote: Quote, params: Params) -> None:
         quote.parameters[name] = (text, params.sources.get(name, ""))
 
 
-def tier_value(tiers: Tiers, level: Decimal) -> Decimal:
-    """The value of the highest tier whose threshold ``level`` has reached."""
-    return [value for threshold, value in tiers if threshold <= level][-1]
+def tier_value(tiers: Tiers, level: Decimal, *, above: bool = False) -> Decimal:
+    """The value of the highest tier whose threshold ``level`` has reached (``above``: has passed, so a level
+    equal to a threshold stays in the tier below, as in rules written "50万 < index ≤ 100万")."""
+    reached = [
+        value for threshold, value in tiers[1:] if threshold < level or (threshold == level and not above)
+    ]
+    return reached[-1] if reached else tiers[0][1]
 
 
 def tier_slices(tiers: Tiers, before: Decimal, quantity: Decimal) -> list[tuple[Decimal, Decimal, Decimal]]:
