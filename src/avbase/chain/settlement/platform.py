@@ -69,17 +69,6 @@ RULE_SETS: dict[str, RuleSet] = {
             "（ITBEAR 2024-09-20 等报道）",
         ),
         RuleSet(
-            "iqiyi-online-film-2022",
-            "爱奇艺",
-            "网络电影",
-            "member-hours",
-            date(2022, 1, 1),
-            date(2024, 9, 30),
-            {"price_tiers": "0:1,600万:2,1000万:3", "tier_mode": "marginal"},
-            "2024年调整前的爱奇艺网络电影时长阶梯：低于600万、超600万、超1000万小时三档（报道只给出门槛；"
-            "单价按调整后同为1/2/3元记，生效日期按2022年记，使用前请以平台原文核对）",
-        ),
-        RuleSet(
             "iqiyi-online-film-2026-exclusive",
             "爱奇艺",
             "网络电影",
