@@ -447,3 +447,22 @@ def test_entries_booked_before_the_core_ledger_are_posted_to_it_by_the_migration
     apps.reverse(db, cast.lead, paid, note="补录后冲销")  # reversals still balance against the posted entries
     db.commit()
     assert books.committed_total(db, MEASURE, 2025) == Decimal(30000)
+
+
+def test_the_trace_kept_with_an_application_reads_in_each_readers_language(
+    client: TestClient, catalogue: Session, cast: Cast
+) -> None:
+    from avbase.core.i18n import reset_locale, set_locale
+
+    token = set_locale("zh_Hans")  # the applicant submits in Chinese
+    try:
+        application_id = new_application(catalogue, cast.applicant)
+    finally:
+        reset_locale(token)
+    login(client, cast.lead.username)
+    english = client.get(f"/policy/applications/{application_id}?lang=en").text
+    chinese = client.get(f"/policy/applications/{application_id}?lang=zh_Hans").text
+    assert "Amount set by the authority: 50,000.00 yuan." in english
+    assert "主管部门核定金额：50,000.00 元。" in chinese
+    shown = client.get(f"/api/v1/policy/applications/{application_id}", headers={"Accept-Language": "en"})
+    assert "Amount set by the authority: 50,000.00 yuan." in shown.json()["trace"]

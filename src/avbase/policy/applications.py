@@ -45,7 +45,7 @@ from avbase.policy.service import (
     require_document_steward,
     within_region,
 )
-from avbase.policy.views import step_text
+from avbase.policy.views import step_text, stored_step
 from avbase.settings import get_settings
 
 EDITABLE = (ApplicationState.draft, ApplicationState.returned)
@@ -197,7 +197,7 @@ def submit(session: Session, principal: Principal, application_id: int, *, on: d
         )
     lead = _route_of(session, measure, 0)
     application.quoted_amount = quote.amount
-    application.trace = [step_text(step) for step in quote.trace]
+    application.trace = [stored_step(step) for step in quote.trace]
     application.submitted_on = on
     application.state = ApplicationState.lead_review
     application.reviews.append(

@@ -139,7 +139,7 @@ class Application(Audited, TimestampMixin, Base):
     state: Mapped[ApplicationState] = mapped_column(str_enum(ApplicationState), index=True)
     quoted_amount: Mapped[Decimal | None] = mapped_column(Money)
     approved_amount: Mapped[Decimal | None] = mapped_column(Money)
-    trace: Mapped[list[str]] = mapped_column(JSON, default=list)
+    trace: Mapped[list[Any]] = mapped_column(JSON, default=list)  # stored steps (views.stored_step)
     submitted_on: Mapped[date | None]
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 

@@ -44,7 +44,14 @@ from avbase.policy.models import (
 from avbase.policy.reports import AwardRow, award_report
 from avbase.policy.rules import Quote, RuleKind
 from avbase.policy.sources import simplified
-from avbase.policy.views import evidence_file, measure_title, readable_params, step_text, store_evidence
+from avbase.policy.views import (
+    evidence_file,
+    measure_title,
+    readable_params,
+    step_text,
+    store_evidence,
+    trace_lines,
+)
 from avbase.settings import get_settings
 from avbase.web.deps import Db, PagePrincipal
 from avbase.web.downloads import attachment
@@ -392,6 +399,7 @@ def _application_page(
         "policy/application.html",
         {
             "a": application,
+            "trace_lines": trace_lines,
             "applicant": org,
             "applicant_region": service.region_label(org.region_code) if org else "—",
             "outside_region": org is not None

@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class ParameterOut(BaseModel):
@@ -160,10 +160,17 @@ class ApplicationOut(BaseModel):
     state: str
     quoted_amount: Decimal | None
     approved_amount: Decimal | None
-    trace: list[str]
+    trace: list[str]  # in the reader's language
     submitted_on: date | None
     reviews: list[ReviewOut]
     attachments: list[AttachmentOut]
+
+    @field_validator("trace", mode="before")
+    @classmethod
+    def _in_the_readers_language(cls, trace: list[object]) -> list[str]:
+        from avbase.policy.views import trace_lines  # views imports the schemas
+
+        return trace_lines(trace)
 
 
 class LedgerEntryOut(BaseModel):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import cache
 from pathlib import Path
 
@@ -26,6 +26,27 @@ from avbase.web.uploads import with_upload
 def step_text(step: Step) -> str:
     """A trace line in the reader's language, with facts, choices and measures named, not coded."""
     return _(step.msgid, **readable_params(step.params))
+
+
+def stored_step(step: Step) -> dict[str, object]:
+    """A trace step as it is kept with an application: the message and its values, not text in one
+    language, so each reader sees it in theirs."""
+    plain = (str, int, float, bool, type(None))
+    return {
+        "msgid": step.msgid,
+        "params": {k: v if isinstance(v, plain) else str(v) for k, v in step.params.items()},
+    }
+
+
+def trace_lines(trace: Sequence[object]) -> list[str]:
+    """A stored trace in the reader's language (applications submitted before steps were stored kept the
+    submitter's text, shown as it is)."""
+    return [
+        step_text(Step(str(entry["msgid"]), entry.get("params") or {}))
+        if isinstance(entry, dict)
+        else str(entry)
+        for entry in trace
+    ]
 
 
 def readable_params(params: Mapping[str, object]) -> dict[str, object]:
