@@ -27,7 +27,7 @@ from tests.conftest import login
 
 @pytest.fixture
 def officer(make_org: Callable[..., Organisation], make_user: Callable[..., User]) -> Principal:
-    org = make_org(kind=OrgKind.authority, region_code="430000")
+    org = make_org(kind=OrgKind.authority, region_code="330000")  # the people below are Zhejiang's
     return Principal.of(make_user(role=Role.authority_officer, org=org))
 
 
@@ -36,7 +36,7 @@ def a_round(db: Session, officer: Principal) -> int:
 
     load_catalogue(db)
     made = rounds.create_round(
-        db, officer, measure_id="hn2023.2.challenge-list", year=today().year, title="优秀开发者与创作者",
+        db, officer, measure_id="zj2024.12.innovative-products", year=today().year, title="优秀开发者与创作者",
         criteria=[{"key": "merit", "name": "成绩", "max": 100}], deadline=date(today().year, 12, 31), quota=2,
     )  # fmt: skip
     db.commit()

@@ -97,11 +97,18 @@ def test_rounds_over_rest_and_on_the_web_hide_unpublished_entries_from_other_ent
     make_user: Callable[..., User],
     api_token: Callable[[User], dict[str, str]],
 ) -> None:
-    officer = api_token(
+    hunan_officer = api_token(
         make_user(role=Role.authority_officer, org=make_org(kind=OrgKind.authority, region_code="430000"))
+    )
+    officer = api_token(
+        make_user(role=Role.authority_officer, org=make_org(kind=OrgKind.authority, region_code="330000"))
     )
     call = {"measure_id": "zj2024.12.innovative-products", "year": 2026, "title": "2026年视听创新电子产品",
             "criteria": [{"key": "novelty", "name": "创新性", "max": 100}], "deadline": "2099-12-31", "quota": 2}  # fmt: skip
+    refused = client.post("/api/v1/policy/rounds", json=call, headers=hunan_officer)
+    assert (
+        refused.status_code == 403 and refused.json()["errors"][0]["field"] == "measure"
+    )  # not Hunan's call
     made = client.post("/api/v1/policy/rounds", json=call, headers=officer)
     assert made.status_code == 201, made.text
     round_id = made.json()["id"]
@@ -111,6 +118,22 @@ def test_rounds_over_rest_and_on_the_web_hide_unpublished_entries_from_other_ent
             f"/api/v1/policy/rounds/{round_id}/entries", json={"title": title}, headers=api_token(user)
         )
         assert entered.status_code == 201
+    from_hunan = make_user(org=make_org(region_code="430105"))
+    outside = client.post(
+        f"/api/v1/policy/rounds/{round_id}/entries",
+        json={"title": "HDR 监视器"},
+        headers=api_token(from_hunan),
+    )
+    assert outside.status_code == 403 and "浙江省" in outside.json()["detail"]
+    from avbase.policy.inbox import policy_items
+
+    def told(user: User) -> bool:
+        return any(
+            i.kind == "policy.round_open"
+            for i in policy_items(catalogue, Principal.of(user), date(2026, 6, 1))
+        )
+
+    assert told(make_user()) and not told(from_hunan)  # the call is announced where it applies
     seen = client.get(f"/api/v1/policy/rounds/{round_id}", headers=api_token(first)).json()
     assert [e["title"] for e in seen["entries"]] == ["8K激光电视"]
     assert len(client.get(f"/api/v1/policy/rounds/{round_id}", headers=officer).json()["entries"]) == 2
@@ -133,7 +156,7 @@ def test_an_expert_scores_on_the_round_page_and_abstains_from_their_own_organisa
         db, officer, measure_id="hn2023.6.demonstration", year=2026, title="示范标杆", deadline=date(2099, 1, 1),
         criteria=[{"key": "value", "name": "示范价值", "max": 10}], quota=1,
     )  # fmt: skip
-    home, other = make_org("专家单位"), make_org("另一家企业")
+    home, other = make_org("专家单位", region_code="430105"), make_org("另一家企业", region_code="430105")
     own = rounds.submit_entry(
         db,
         Principal.of(make_user(org=home)),

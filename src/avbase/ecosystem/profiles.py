@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from avbase.core.accounts.models import User
+from avbase.core.accounts.models import Organisation, User
 from avbase.core.accounts.principal import Principal, require_steward
 from avbase.core.errors import AvbaseError, NotFound
 from avbase.core.i18n import N_, _
@@ -234,15 +234,21 @@ def nominate(
     ranking_scheme: RankingScheme,
     top: int,
 ) -> list[int]:
-    """Puts the ``top`` ranked forward to a policy selection round, through policy's service; returns the
-    new entries' ids."""
+    """Puts the ``top`` ranked of the round's province forward to a policy selection round, through policy's
+    service; returns the new entries' ids."""
     from avbase.policy import rounds
 
     require_steward(principal)
     if not 1 <= top <= 100:
         raise AvbaseError(N_("Put forward 1 to 100."), field="top")
-    made = []
-    for row in ranking(session, period, ranking_scheme)[:top]:
+    selection = rounds.get_round(session, round_id)
+    made: list[int] = []
+    for row in ranking(session, period, ranking_scheme):
+        if len(made) == top:
+            break
+        org = session.get(Organisation, row.org_id)
+        if org is None or not rounds.takes_entries_from(selection, org.region_code):
+            continue  # the round's measure applies in another province
         entry = rounds.nominate_entry(
             session,
             principal,

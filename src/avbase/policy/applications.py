@@ -39,6 +39,7 @@ from avbase.policy.models import (
 )
 from avbase.policy.rules import evaluate
 from avbase.policy.service import (
+    check_applicant_region,
     get_document,
     get_measure,
     region_label,
@@ -92,19 +93,6 @@ def unrouted_lead(session: Session, measure: Measure) -> str | None:
     """The measure's lead unit when no organisation acts for it yet (nobody could review an application)."""
     unit = measure.lead_unit
     return unit if routing.routed_org(session, measure.document_code, unit) is None else None
-
-
-def check_applicant_region(session: Session, measure: Measure, org_id: int) -> None:
-    """A measure supports enterprises where its document applies (a Hunan award is not for Zhejiang)."""
-    org = session.get(Organisation, org_id)
-    if org is not None and not within_region(org.region_code, measure.document):
-        raise Forbidden(
-            "This measure applies in {region}; {org} is registered in {own}.",
-            field="measure",
-            region=region_label(measure.region_code),
-            org=org.name,
-            own=region_label(org.region_code),
-        )
 
 
 # --- reading -----------------------------------------------------------------------------------------

@@ -99,6 +99,8 @@ def load(session: Session) -> dict[str, int]:
         _applications(session, {name: org.id for name, org in orgs.items()})
     if not session.scalar(select(func.count()).select_from(SelectionRound)):
         _rounds(session, orgs["湖南省工业和信息化厅"].id)
+        if (bureau := orgs.get(ZJ_BUREAU)) is not None:
+            _zhejiang_round(session, bureau.id)
     return {
         "applications": session.scalar(select(func.count()).select_from(Application)) or 0,
         "rounds": session.scalar(select(func.count()).select_from(SelectionRound)) or 0,
@@ -192,6 +194,25 @@ def _rounds(session: Session, organiser_org_id: int) -> None:
         criteria=criteria,
         deadline=date(2026, 12, 31),
         quota=10,
+    )
+
+
+def _zhejiang_round(session: Session, bureau_id: int) -> None:
+    """Zhejiang's open call for 视听+文旅 cases (ZJ 15), for Zhejiang's enterprises and creators."""
+    organiser = Principal(0, "demo", "demo", Role.authority_officer, bureau_id, ZJ_BUREAU, "330000")
+    rounds.create_round(
+        session,
+        organiser,
+        measure_id="zj2024.15.fusion-cases",
+        year=2026,
+        title="2026年“视听+文旅”融合案例推选",
+        criteria=[
+            {"key": "creativity", "name": "创意与内容品质", "max": 40},
+            {"key": "fusion", "name": "文旅融合程度", "max": 35},
+            {"key": "effect", "name": "社会与经济效益", "max": 25},
+        ],
+        deadline=date(2026, 12, 20),
+        quota=20,
     )
 
 

@@ -26,6 +26,7 @@ from avbase.policy.models import (
     RoundState,
     SelectionRound,
 )
+from avbase.policy.rounds import takes_entries_from
 
 REVIEW_OVERDUE = "policy.review_overdue"
 REVIEW_PENDING = "policy.review_pending"
@@ -128,6 +129,8 @@ def _round_items(session: Session, principal: Principal, on: date) -> list[Inbox
                 SelectionRound.id.not_in(entered),
             )
         ):
+            if not takes_entries_from(selection, principal.region_code):
+                continue
             close = selection.deadline - on <= timedelta(days=ROUND_WARNING_DAYS)
             items.append(
                 InboxItem(

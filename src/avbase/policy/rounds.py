@@ -13,7 +13,13 @@ from avbase.core.accounts.principal import STEWARDS, Principal, require_steward
 from avbase.core.errors import AvbaseError, Conflict, Forbidden, NotFound
 from avbase.policy.models import RoundEntry, RoundExpert, RoundScore, RoundState, SelectionRound
 from avbase.policy.selection import ScoreSheet, Standing, rank_entries
-from avbase.policy.service import get_measure
+from avbase.policy.service import (
+    check_applicant_region,
+    get_measure,
+    region_label,
+    stewards_document,
+    within_region,
+)
 
 
 def create_round(
@@ -29,6 +35,12 @@ def create_round(
 ) -> SelectionRound:
     require_steward(principal)
     measure = get_measure(session, measure_id)
+    if not stewards_document(principal, measure.document):
+        raise Forbidden(
+            "Only the authorities of {region} run selection rounds under its measures.",
+            field="measure",
+            region=region_label(measure.document.region_code),
+        )
     if measure.kind not in ("listing", "capped", "recommendation"):
         raise Conflict(
             "Selection rounds are for lists, awards by selection and recommendations.", field="measure"
@@ -63,6 +75,11 @@ def visible_entries(selection: SelectionRound, principal: Principal) -> list[Rou
     return [entry for entry in selection.entries if entry.org_id == principal.org_id]
 
 
+def takes_entries_from(selection: SelectionRound, region_code: str) -> bool:
+    """Whether an organisation registered in ``region_code`` may enter: the round's measure applies there."""
+    return within_region(region_code, selection.measure.document)
+
+
 def get_round(session: Session, round_id: int) -> SelectionRound:
     found = session.get(SelectionRound, round_id)
     if found is None:
@@ -78,6 +95,7 @@ def submit_entry(
         raise Forbidden("Entries are submitted by enterprises, park operators and creators.")
     if selection.state is not RoundState.open or on > selection.deadline:
         raise Conflict("The round closed on {date}.", date=selection.deadline.isoformat())
+    check_applicant_region(session, selection.measure, principal.org_id)
     if session.scalar(
         select(RoundEntry.id).where(
             RoundEntry.round_id == round_id, RoundEntry.org_id == principal.org_id, RoundEntry.title == title
@@ -99,6 +117,7 @@ def nominate_entry(
     selection = get_round(session, round_id)
     if selection.state is not RoundState.open:
         raise Conflict("The round is not taking entries.")
+    check_applicant_region(session, selection.measure, org_id)
     if session.scalar(
         select(RoundEntry.id).where(
             RoundEntry.round_id == round_id, RoundEntry.org_id == org_id, RoundEntry.title == title.strip()

@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from avbase.core.accounts.models import Organisation
 from avbase.core.accounts.principal import Principal, jurisdiction_prefix, require_steward
 from avbase.core.errors import AvbaseError, Conflict, Forbidden, NotFound
 from avbase.core.i18n import get_locale
@@ -61,6 +62,19 @@ def region_label(code: str | None) -> str:
 def within_region(region_code: str, document: PolicyDocument) -> bool:
     """Whether an organisation in ``region_code`` lies where the document applies."""
     return document.region_code is None or region_code.startswith(jurisdiction_prefix(document.region_code))
+
+
+def check_applicant_region(session: Session, measure: Measure, org_id: int) -> None:
+    """A measure supports enterprises where its document applies (a Hunan award is not for Zhejiang)."""
+    org = session.get(Organisation, org_id)
+    if org is not None and not within_region(org.region_code, measure.document):
+        raise Forbidden(
+            "This measure applies in {region}; {org} is registered in {own}.",
+            field="measure",
+            region=region_label(measure.region_code),
+            org=org.name,
+            own=region_label(org.region_code),
+        )
 
 
 def stewards_document(principal: Principal, document: PolicyDocument) -> bool:
