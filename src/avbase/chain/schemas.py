@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from avbase.kit.pagination import MAX_ROW_ID
-
-RowRef = Annotated[int, Field(ge=1, le=MAX_ROW_ID)]  # an id that fits the database's integer
+from avbase.web.schemas import RowRef
 
 
 class WindowIn(BaseModel):

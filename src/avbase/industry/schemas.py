@@ -34,7 +34,7 @@ from avbase.industry.models import (
     UnitLevel,
 )
 from avbase.kit.money import to_yuan
-from avbase.kit.pagination import MAX_ROW_ID
+from avbase.web.schemas import RowRef
 
 MAX_AMOUNT = Decimal("1e15")  # a million 亿; anything larger is a typing error
 
@@ -58,7 +58,6 @@ def _amount(value: object) -> Decimal:
 Amount = Annotated[Decimal, BeforeValidator(_amount)]
 Count = Annotated[int, Field(ge=0, le=10_000_000)]
 Year = Annotated[int, Field(ge=1949, le=2100)]
-RowRef = Annotated[int, Field(ge=1, le=MAX_ROW_ID)]
 CreditCode = Annotated[str, Printable, AfterValidator(normalise_credit_code)]
 
 _PERIOD_PATTERNS = {

@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Path
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from avbase.kit.pagination import MAX_ROW_ID, Page
 
 T = TypeVar("T", bound=BaseModel)
 
 RowId = Annotated[int, Path(ge=1, le=MAX_ROW_ID, description="Row id")]
+RowRef = Annotated[int, Field(ge=1, le=MAX_ROW_ID)]  # an id in a request body: fits the database's integer
 
 
 class FieldError(BaseModel):

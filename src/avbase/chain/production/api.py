@@ -13,10 +13,9 @@ from avbase.chain.production import service
 from avbase.chain.production.models import ProductionStage, TaskStatus
 from avbase.chain.scripts.breakdown import breakdown_lines
 from avbase.core.i18n import _
-from avbase.kit.pagination import MAX_ROW_ID
 from avbase.web.deps import ApiPrincipal, Db
 from avbase.web.pdf import pdf_response, render_pdf
-from avbase.web.schemas import ErrorOut, RowId
+from avbase.web.schemas import ErrorOut, RowId, RowRef
 
 router = APIRouter(
     prefix="/productions",
@@ -24,7 +23,6 @@ router = APIRouter(
     responses={401: {"model": ErrorOut}, 404: {"model": ErrorOut}, 422: {"model": ErrorOut}},
 )
 Name = Annotated[str, Field(min_length=1, max_length=100)]
-RowRef = Annotated[int, Field(ge=1, le=MAX_ROW_ID)]  # an id that fits the database's integer
 
 
 class ProductionIn(BaseModel):

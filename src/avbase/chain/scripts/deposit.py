@@ -4,35 +4,22 @@ registrant) is what the author gets; this module only calls it."""
 
 from __future__ import annotations
 
-import importlib.util
+import json
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from avbase.rights import certificates
+
 SUBJECT_KIND = "script"
-
-
-def registry_present() -> bool:
-    """Whether the rights registry (avbase.rights.certificates) is installed in this build."""
-    try:
-        return importlib.util.find_spec("avbase.rights.certificates") is not None
-    except ModuleNotFoundError:  # no avbase.rights package at all
-        return False
 
 
 def issue_certificate(
     session: Session, *, org_id: int, org_name: str, author: str, user_id: int | None, script_id: int,
     title: str, path: Path, file_name: str,
-) -> tuple[str, dict[str, Any]] | None:  # fmt: skip
-    """The registry's certificate for the deposited file, as (number, document); None when this build has
-    no rights registry (the script keeps its SHA-256 and time, and is certified once the registry exists)."""
-    if not registry_present():
-        return None
-    import json
-
-    # Looked up by name: the registry comes from another branch, and this module must build without it.
-    certificates: Any = importlib.import_module("avbase.rights.certificates")
+) -> tuple[str, dict[str, Any]]:  # fmt: skip
+    """The rights registry's certificate for the deposited file, as (number, document)."""
     row = certificates.issue(
         session,
         org_id=org_id,

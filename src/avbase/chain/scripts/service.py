@@ -47,7 +47,7 @@ def deposit(
     session: Session, principal: Principal, path: Path, *, title: str, file_name: str | None = None,
     kind: WorkKind = WorkKind.script, genre: str | None = None, logline: str | None = None,
     synopsis: str | None = None, listed: bool = True,
-) -> tuple[Script, dict[str, Any] | None]:  # fmt: skip
+) -> tuple[Script, dict[str, Any]]:  # fmt: skip
     """Store the file by content, record its SHA-256 and time, and have the rights registry certify it."""
     title = title.strip()
     if not title or len(title) > 200:
@@ -74,10 +74,9 @@ def deposit(
         session, org_id=principal.org_id, org_name=principal.org_name, author=principal.display_name,
         user_id=principal.user_id or None, script_id=script.id, title=title, path=path, file_name=name,
     )  # fmt: skip
-    if certificate is not None:
-        script.certificate_number = certificate[0]
+    script.certificate_number = certificate[0]
     session.flush()
-    return script, certificate[1] if certificate else None
+    return script, certificate[1]
 
 
 def get_script(session: Session, script_id: int) -> Script:
