@@ -78,6 +78,13 @@ def test_a_nul_character_in_a_query_or_a_form_is_refused_naming_the_field(
         "/organisations/new", data={"csrf_token": csrf, "name": "a\x00b", "kind": "enterprise"}
     )
     assert page.status_code == 400
+    # a multipart form whose fields the route reads with Form(): the note beside an uploaded file
+    multipart = client.post(
+        "/ecosystem/contests/1/submit",
+        data={"csrf_token": csrf, "note": "第一次\x00提交"},
+        files={"file": ("guess.json", b"{}", "application/json")},
+    )
+    assert multipart.status_code == 400 and "note" in multipart.text
 
 
 def test_refused_uploads_leave_nothing_on_disk_and_bad_references_are_4xx(

@@ -110,10 +110,15 @@ def _first_nul(pairs: Sequence[tuple[str, object]]) -> str | None:
 
 async def reject_nul_characters(request: Request) -> None:
     """No text a request sends may hold a NUL character: PostgreSQL cannot store or compare one, so it would
-    surface as a server error deep in a query. Query parameters are checked for every route, form fields
-    as the form is read (:mod:`avbase.web.forms`)."""
+    surface as a server error deep in a query. Query parameters and form fields (urlencoded or multipart,
+    however the route reads them) are checked for every route; Starlette keeps the parsed form, so the
+    route's own read costs nothing more."""
     if field := _first_nul(list(request.query_params.multi_items())):
         raise AvbaseError("The text contains a NUL character.", field=field)
+    if request.method in ("POST", "PUT", "PATCH") and request.headers.get("content-type", "").startswith(
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
+        check_form_text(await request.form())
 
 
 def check_form_text(form: FormData) -> FormData:
