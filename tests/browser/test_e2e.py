@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -566,3 +567,57 @@ def test_a_creator_enters_the_open_contest_and_is_scored(server: str, page: Page
         creator.go_back()
         creator.reload()
         assert creator.locator("#my-submissions tbody tr").count() == before + 1
+
+
+# --- no raw code on any page a role reaches from its menu, on the full demo, in both languages ---
+
+CRAWL_ROLES = ["zj.officer", "hn.officer", "hengdian.park", "studio.staff", "reviewer", "creator", "admin"]
+DETAILS_PER_PAGE = 3  # detail pages followed from each menu page
+
+
+def _http_session(server: str, username: str) -> httpx.Client:
+    client = httpx.Client(base_url=server, follow_redirects=True, timeout=60)
+    form = client.get("/login").text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form)
+    assert token is not None
+    signed = client.post(
+        "/login",
+        data={"csrf_token": token.group(1), "next": "/", "username": username, "password": DEMO_PASSWORD},
+    )
+    assert signed.status_code == 200 and "/login" not in str(signed.url)
+    return client
+
+
+def _links(html: str, prefix: str) -> list[str]:
+    found = dict.fromkeys(
+        link
+        for link in re.findall(r'href="(/[^"#?]*)"', html)
+        if link.startswith(prefix + "/") and re.search(r"/\d+$", link)
+    )
+    return list(found)[:DETAILS_PER_PAGE]
+
+
+@pytest.mark.parametrize("username", CRAWL_ROLES)
+def test_no_raw_code_on_the_pages_a_role_reaches(server: str, username: str) -> None:
+    from tests.industry.test_raw_codes import raw_codes, visible_text
+
+    client = _http_session(server, username)
+    try:
+        home = client.get("/").text
+        paths = list(dict.fromkeys(re.findall(r'<a href="([^"]+)" data-nav=', home)))
+        assert len(paths) >= 5
+        pages = list(paths)
+        for path in paths:
+            if path != "/":
+                pages += _links(client.get(path).text, path.rstrip("/"))
+        problems = {}
+        for path in dict.fromkeys(pages):
+            for lang in ("zh_Hans", "en"):
+                response = client.get(path, params={"lang": lang})
+                assert response.status_code == 200, (path, response.status_code)
+                codes = raw_codes(visible_text(response.text), chinese=lang == "zh_Hans")
+                if codes:
+                    problems[f"{path} ({lang})"] = sorted(set(codes))[:6]
+    finally:
+        client.close()
+    assert problems == {}

@@ -16,7 +16,7 @@ from avbase.core.accounts.models import Role
 from avbase.core.accounts.principal import STEWARDS, Principal, jurisdiction_prefix
 from avbase.core.audit import AuditEntry
 from avbase.core.errors import AvbaseError, NotFound
-from avbase.core.i18n import N_, _, get_locale
+from avbase.core.i18n import N_, _, get_locale, label
 from avbase.core.jobs import get_job
 from avbase.core.jobs.models import Job
 from avbase.industry import (
@@ -59,6 +59,7 @@ from avbase.industry.views import index_run_out, ranking_out, scenario_label_of,
 from avbase.kit.dates import today
 from avbase.kit.money import in_yi
 from avbase.kit.pagination import PageRequest
+from avbase.kit.regions import region_name
 from avbase.kit.sheets import UNIT_LABELS
 from avbase.settings import get_settings
 from avbase.web.deps import Db, PagePrincipal
@@ -85,6 +86,56 @@ REPORT_FIELDS = (
     "titles",
     "content_hours",
 )
+
+
+# How the change history names a changed field and shows its values (never the column or the enum value).
+CHANGED_FIELDS = {
+    "tier": N_("Tier"),
+    "provincial_key": N_("Provincial key enterprise"),
+    "specialised": N_("专精特新"),
+    "cluster": N_("Cluster"),
+    "category_id": N_("Category"),
+    "park_id": N_("Park"),
+    "credit_code": N_("Credit code"),
+    "name": N_("Name"),
+    "kind": N_("Kind"),
+    "region_code": N_("Region"),
+    "contact_email": N_("Contact e-mail"),
+    "revenue_content": N_("Revenue: AV content production"),
+    "revenue_electronics": N_("Revenue: AV electronics"),
+    "revenue_services": N_("Revenue: AV cultural services"),
+    "rnd_expense": N_("R&D expense"),
+    "exports": N_("Exports"),
+    "investment": N_("Investment"),
+    "employees": N_("Employees"),
+    "titles": N_("Titles produced"),
+    "content_hours": N_("Content hours"),
+    "note": N_("Note"),
+    "version": N_("Version"),
+    "is_current": N_("Current version"),
+}
+INTERNAL_FIELDS = frozenset(
+    ("id", "org_id", "created_at", "updated_at", "submitted_at", "submitted_by_id", "import_batch")
+)
+
+
+def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(field, old value, new value) as a reader reads them, for the fields a change touched."""
+
+    def shown(field: str, value: object) -> str:
+        if value is None or value == "":
+            return "—"
+        if isinstance(value, bool):
+            return _("yes") if value else _("no")
+        if field == "region_code":
+            return region_name(str(value), get_locale())
+        return label(value) if isinstance(value, str) else str(value)
+
+    return [
+        (_(CHANGED_FIELDS.get(key, key)), shown(key, before.get(key)), shown(key, value))
+        for key, value in after.items()
+        if key not in INTERNAL_FIELDS and before.get(key) != value
+    ]
 
 
 def latest_year(db: Db, prefix: str = "") -> int:
@@ -230,6 +281,7 @@ def enterprise(
             "period_of": reports.report_period,
             "can_file": reports.can_file_for(principal, found),
             "changes": _history(db, found.id, found.org_id),
+            "changed_fields": changed_fields,
             "key_support_note": reports.KEY_SUPPORT_NOTE,
             "figures_chart": charts.enterprise_figures(figures),
         },

@@ -13,7 +13,7 @@ from avbase.core.accounts.models import Organisation
 from avbase.core.accounts.principal import Principal, jurisdiction_prefix, require_steward
 from avbase.core.errors import AvbaseError, Conflict, Forbidden, NotFound
 from avbase.core.i18n import get_locale
-from avbase.kit.regions import region_name
+from avbase.kit.regions import region_path
 from avbase.policy.catalogue import rule_of
 from avbase.policy.models import Measure, MeasureParameter, PolicyDocument
 from avbase.policy.rules import Quote, evaluate, grant_highest
@@ -49,14 +49,7 @@ def get_document(session: Session, code: str) -> PolicyDocument:
 def region_label(code: str | None) -> str:
     """A region as people read it, from the province down (浙江省杭州市西湖区; Zhejiang · Xihu District),
     never its bare code."""
-    if not code:
-        return "—"
-    locale = get_locale()
-    levels = dict.fromkeys(c for c in (code[:2] + "0000", code[:4] + "00", code) if c != "000000")
-    names = [region_name(c, locale) for c in levels if region_name(c, locale) != c]
-    if not names:
-        return code
-    return " · ".join(names) if locale == "en" else "".join(names)
+    return region_path(code, get_locale()) if code else "—"
 
 
 def within_region(region_code: str, document: PolicyDocument) -> bool:

@@ -15,7 +15,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescap
 
 from avbase import __version__
 from avbase.core.i18n import _, get_locale, label, ngettext
-from avbase.kit.regions import region_name
+from avbase.kit.regions import region_name, region_path
 from avbase.kit.timecode import timecode
 from avbase.settings import get_settings
 from avbase.web.nav import NAV, active_key, sectioned
@@ -87,6 +87,7 @@ def _build_environment() -> Environment:
         get_locale=get_locale,
         version=__version__,
         region_name=lambda code: region_name(code, get_locale()),
+        region_path=lambda code: region_path(code, get_locale()),
         label=label,
     )
     env.filters["local_time"] = local_time
