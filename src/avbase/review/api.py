@@ -37,6 +37,9 @@ class FindingOut(BaseModel):
     category: str
     value: float | None
     limit: float | None
+    unit: str = Field(
+        description="the unit of value and limit: LUFS, dBTP, s, samples, flashes/s; empty for a term"
+    )
     severity: str
     detail: str
     status: FindingStatus
@@ -50,7 +53,10 @@ class ReportOut(BaseModel):
     profile: str
     verdict: str
     duration: float | None
-    loudness: dict[str, float] | None
+    units: dict[str, str] = Field(description="the unit of start, end and duration (seconds)")
+    loudness: dict[str, float] | None = Field(
+        description="each key names its unit: _lufs, _lu, _dbtp, _dbfs, _s"
+    )
     packs: list[str]
     created_at: datetime
     findings: list[FindingOut]
@@ -179,7 +185,9 @@ def queue(db: Db, principal: ApiPrincipal) -> list[dict[str, Any]]:
     summary="Mark a finding accepted or a false positive (or open again), with a note",
 )
 def decide(finding_id: RowId, data: DecisionIn, db: Db, principal: ApiPrincipal) -> FindingOut:
-    return FindingOut.model_validate(service.decide(db, principal, finding_id, data.status.value, data.note))
+    return FindingOut.model_validate(
+        service.finding_json(service.decide(db, principal, finding_id, data.status.value, data.note))
+    )
 
 
 from avbase.review import joint_api  # noqa: E402  (joint review: /review/works…)

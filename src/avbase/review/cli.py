@@ -96,7 +96,9 @@ def check_command(
 
 
 def _print_report(result: dict[str, Any]) -> None:
-    loudness = result["loudness"] or {}
+    from avbase.kit.timecode import timecode
+    from avbase.review.units import loudness_rows, measured
+
     emit_table(
         _(
             "QC report {id}: {verdict} ({profile})",
@@ -105,16 +107,17 @@ def _print_report(result: dict[str, Any]) -> None:
             profile=result["profile"],
         ),
         [_("Measure"), _("Value")],
-        [[key, value] for key, value in loudness.items()],
+        [list(row) for row in loudness_rows(result["loudness"])],
     )
     emit_table(
         _("Findings"),
-        [_("Kind"), _("Start"), _("End"), _("Source"), _("Value"), _("Limit"), _("Text")],
+        [_("Kind"), _("Start"), _("End"), _("Source"), _("Measured"), _("Limit"), _("Text")],
         [
-            [f["kind"], f["start"], f["end"], f["source"], f["value"], f["limit"], f["text"] or f["detail"]]
+            [f["kind"], timecode(f["start"], millis=True), timecode(f["end"], millis=True), f["source"],
+             measured(f["value"], f["kind"]), measured(f["limit"], f["kind"]), f["text"] or f["detail"]]
             for f in result["findings"]
         ],
-    )
+    )  # fmt: skip
 
 
 @terms_app.command("load")

@@ -16,18 +16,20 @@ from avbase.core.errors import AvbaseError
 from avbase.core.i18n import _
 from avbase.media.models import Asset
 from avbase.media.pages import ASSET_PANELS
-from avbase.review import service
+from avbase.review import service, units
 from avbase.review.api import PACK_MAX_BYTES
 from avbase.review.profiles import KINDS
 from avbase.web.deps import Db, PagePrincipal
 from avbase.web.forms import FormFields
 from avbase.web.limits import upload_body
 from avbase.web.schemas import RowId
-from avbase.web.templating import add_template_dir, render
+from avbase.web.templating import add_template_dir, environment, render
 from avbase.web.uploads import with_upload
 
 router = APIRouter(prefix="/review")
 add_template_dir(Path(__file__).resolve().parent / "templates")
+environment.filters["measured"] = units.measured
+environment.filters["with_unit"] = units.with_unit
 
 
 def _timeline(findings: list[Any], duration: float | None) -> list[dict[str, Any]]:

@@ -20,6 +20,7 @@ from avbase.review.loudness import SUB_BLOCK, Loudness, LoudnessMeter
 from avbase.review.pictures import PictureChecks
 from avbase.review.profiles import Profile
 from avbase.review.stretches import stretches
+from avbase.review.units import TIME_UNITS, unit_of
 
 SMALL = (64, 36)
 
@@ -46,6 +47,7 @@ class Finding:
             "end": self.end,
             "value": None if self.value is None else round(self.value, 2),
             "limit": self.limit,
+            "unit": unit_of(self.kind),  # of value and limit
             "severity": self.severity,
             "detail": self.detail,
             "source": self.source,
@@ -83,6 +85,7 @@ class Report:
         return {
             "verdict": self.verdict,
             "duration": round(self.duration, 3),
+            "units": TIME_UNITS,
             "loudness": self.loudness.to_json() if self.loudness else None,
             "findings": [finding.to_json() for finding in self.findings],
         }

@@ -33,6 +33,7 @@ from avbase.review.models import (
 )
 from avbase.review.profiles import BUILTIN, Profile
 from avbase.review.terms import PackLineError, Term, TermMatcher, parse_pack, parse_whitelist
+from avbase.review.units import TIME_UNITS, unit_of
 
 CHECK_JOB = "review.check"
 DEFAULT_PROFILE = "gy-t-282"  # the one the analysis job checks every programme against
@@ -452,6 +453,7 @@ def report_json(session: Session, report: QCReport) -> dict[str, Any]:
         "profile": report.profile,
         "verdict": report.verdict,
         "duration": report.duration,
+        "units": TIME_UNITS,
         "loudness": report.loudness,
         "packs": report.packs,
         "created_at": report.created_at.isoformat(),
@@ -472,6 +474,7 @@ def finding_json(finding: Finding) -> dict[str, Any]:
         "category": finding.category,
         "value": finding.value,
         "limit": finding.limit,
+        "unit": unit_of(finding.kind),  # of value and limit
         "severity": finding.severity,
         "detail": finding.detail,
         "status": finding.status.value,
