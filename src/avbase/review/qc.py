@@ -1,6 +1,7 @@
 """Technical QC of one file in one decoding pass: every video frame (scaled to 64×36) goes to the picture
-and flash checks, every audio frame of the first audio stream to the loudness meter and the clip counter;
-the findings come out measured against a delivery profile. Pure: a path in, a report out (no database)."""
+and flash checks and its luma (at 128×72) to the regular-pattern check, every audio frame of the first
+audio stream to the loudness meter and the clip counter; the findings come out measured against a
+delivery profile. Pure: a path in, a report out (no database)."""
 
 from __future__ import annotations
 
@@ -17,12 +18,15 @@ from av.video.reformatter import VideoReformatter
 from avbase.review.audio_checks import ClipCounter, silence, silent_channels
 from avbase.review.flashes import FlashChecks
 from avbase.review.loudness import SUB_BLOCK, Loudness, LoudnessMeter
+from avbase.review.patterns import MAX_PAIRS, PatternChecks
+from avbase.review.patterns import SIZE as PATTERN_FRAME
 from avbase.review.pictures import PictureChecks
 from avbase.review.profiles import Profile
 from avbase.review.stretches import stretches
 from avbase.review.units import TIME_UNITS, unit_of
 
 SMALL = (64, 36)
+PATTERN_SIZE = PATTERN_FRAME  # stripes need a finer frame than flashes
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,7 @@ class Measures:
     clips: ClipCounter | None = None
     pictures: PictureChecks = field(default_factory=PictureChecks)
     flashes: FlashChecks = field(default_factory=FlashChecks)
+    patterns: PatternChecks = field(default_factory=PatternChecks)
 
 
 @dataclass(frozen=True)
@@ -129,6 +134,12 @@ def measure(path: Path, profile: Profile, progress: Progress | None = None) -> M
                     measures.pictures.add(time, small, black_pixel=profile.black_pixel)
                     if profile.check_flashes:
                         measures.flashes.add(time, small)
+                    if profile.check_patterns:
+                        luma = reformatter.reformat(
+                            frame, width=PATTERN_SIZE[0], height=PATTERN_SIZE[1], format="gray",
+                            interpolation="AREA",
+                        ).to_ndarray()  # fmt: skip
+                        measures.patterns.add(time, np.asarray(luma, np.uint8))
                     measures.frames += 1
                     measures.duration = max(
                         measures.duration, time + float(frame.duration or 0) * float(frame.time_base or 0)
@@ -213,6 +224,9 @@ def findings(measures: Measures, profile: Profile) -> list[Finding]:
     if profile.check_flashes:
         for flash in measures.flashes.failing():
             add("flash", flash.start, flash.end, flash.flashes_per_second, 3.0, "red" if flash.red else "")
+    if profile.check_patterns:
+        for pattern in measures.patterns.failing():
+            add("pattern", pattern.start, pattern.end, pattern.pairs, float(MAX_PAIRS))
     return sorted(found, key=lambda finding: (finding.start, finding.kind))
 
 

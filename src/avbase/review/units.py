@@ -18,7 +18,7 @@ UNIT_OF_KIND = {
     "silent_channel": "s",
     "clipping": "samples",
     "flash": "flashes/s",
-    "pattern": "flashes/s",
+    "pattern": "pairs",  # light-dark pairs of stripes
 }
 # the loudness block's keys, by suffix
 SUFFIX_UNITS = {"_lufs": "LUFS", "_lu": "LU", "_dbtp": "dBTP", "_dbfs": "dBFS", "_s": "s"}
@@ -32,7 +32,13 @@ LOUDNESS_LABELS = {
     "true_peak_at_s": N_("True peak at"),
 }
 # units written in words are translated; the others (LUFS, LU, dBTP, dBFS) are the same in every language
-UNIT_WORDS = {"s": N_("s"), "samples": N_("samples"), "flashes/s": N_("flashes/s")}
+UNIT_WORDS = {
+    "s": N_("s"),
+    "samples": N_("samples"),
+    "flashes/s": N_("flashes/s"),
+    "pairs": N_("stripe pairs"),
+}
+DIGITS = {"samples": 0, "pairs": 1}
 TIME_UNITS = {"start": "s", "end": "s", "duration": "s"}
 
 
@@ -55,7 +61,7 @@ def with_unit(value: float | None, unit: str, digits: int = 2) -> str:
     """``-20.53 LUFS``, ``2.40 s``, ``128 samples``; empty for no value."""
     if value is None:
         return ""
-    number = f"{value:.0f}" if unit == "samples" else f"{value:.{digits}f}"
+    number = f"{value:.{DIGITS.get(unit, digits)}f}"
     word = unit_text(unit)
     return f"{number} {word}" if word else number
 
