@@ -14,19 +14,21 @@ import av
 import numpy as np
 from av.audio.resampler import AudioResampler
 from av.video.reformatter import VideoReformatter
+from numpy.typing import NDArray
 
 from avbase.review.audio_checks import ClipCounter, silence, silent_channels
 from avbase.review.flashes import FlashChecks
 from avbase.review.loudness import SUB_BLOCK, Loudness, LoudnessMeter
 from avbase.review.patterns import MAX_PAIRS, PatternChecks
 from avbase.review.patterns import SIZE as PATTERN_FRAME
+from avbase.review.pictures import LUMA as LUMA709
 from avbase.review.pictures import PictureChecks
 from avbase.review.profiles import Profile
 from avbase.review.stretches import stretches
 from avbase.review.units import TIME_UNITS, unit_of
 
-SMALL = (64, 36)
-PATTERN_SIZE = PATTERN_FRAME  # stripes need a finer frame than flashes
+FINE = PATTERN_FRAME  # 128×72: stripes need a finer frame than flashes
+SMALL = (FINE[0] // 2, FINE[1] // 2)  # 64×36: black, freeze, flashes
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,18 @@ class Report:
 Progress = Callable[[float], None]
 
 
+def halved(frame: NDArray[np.uint8]) -> NDArray[np.uint8]:
+    """Each 2×2 block of pixels as one, its mean (rounded)."""
+    wide = frame.astype(np.uint16)
+    total = wide[0::2, 0::2] + wide[1::2, 0::2] + wide[0::2, 1::2] + wide[1::2, 1::2] + 2
+    return np.asarray(total >> 2, np.uint8)
+
+
+def luma_codes(frame: NDArray[np.uint8]) -> NDArray[np.uint8]:
+    """Y' (BT.709) of each pixel, 0–255."""
+    return np.asarray(np.rint(frame @ LUMA709), np.uint8)
+
+
 def measure(path: Path, profile: Profile, progress: Progress | None = None) -> Measures:
     """Decodes the file once: the first video and the first audio stream, interleaved as stored."""
     measures = Measures()
@@ -127,19 +141,17 @@ def measure(path: Path, profile: Profile, progress: Progress | None = None) -> M
                     continue
                 time = float(frame.time) if frame.time is not None else 0.0
                 if isinstance(frame, av.VideoFrame):
-                    small = reformatter.reformat(
-                        frame, width=SMALL[0], height=SMALL[1], format="rgb24", interpolation="AREA"
+                    # one scaling a frame: the pattern check's 128×72, halved (2×2 means) for the others
+                    fine = reformatter.reformat(
+                        frame, width=FINE[0], height=FINE[1], format="rgb24", interpolation="AREA"
                     ).to_ndarray()
-                    small = np.asarray(small, np.uint8)
+                    fine = np.asarray(fine, np.uint8)
+                    small = halved(fine)
                     measures.pictures.add(time, small, black_pixel=profile.black_pixel)
                     if profile.check_flashes:
                         measures.flashes.add(time, small)
                     if profile.check_patterns:
-                        luma = reformatter.reformat(
-                            frame, width=PATTERN_SIZE[0], height=PATTERN_SIZE[1], format="gray",
-                            interpolation="AREA",
-                        ).to_ndarray()  # fmt: skip
-                        measures.patterns.add(time, np.asarray(luma, np.uint8))
+                        measures.patterns.add(time, luma_codes(fine))
                     measures.frames += 1
                     measures.duration = max(
                         measures.duration, time + float(frame.duration or 0) * float(frame.time_base or 0)
