@@ -63,7 +63,11 @@ def test_packs_and_profiles_pages(
     login(client, staff.username)
     page = client.get("/review/packs").text
     assert 'action="/review/packs"' not in page
-    assert 'action="/review/profiles"' not in client.get("/review/profiles").text
+    own_only = client.get(
+        "/review/profiles"
+    ).text  # staff add their organisation's profiles, not the operator's
+    assert 'action="/review/profiles"' in own_only and 'value="organisation"' in own_only
+    assert 'value="operator"' not in own_only
     refused = client.post("/review/packs", data={"name": "x", "csrf_token": csrf_from(page)},
                           files={"file": ("p.txt", "赌博\n".encode())})  # fmt: skip
     assert refused.status_code == 403

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Form, UploadFile
 from pydantic import BaseModel, ConfigDict, Field
@@ -21,6 +21,7 @@ router = APIRouter(
     prefix="/review", tags=["review"], responses={401: {"model": ErrorOut}, 422: {"model": ErrorOut}}
 )
 PACK_MAX_BYTES = 20 << 20
+ProfileScope = Literal["operator", "organisation"]
 
 
 class FindingOut(BaseModel):
@@ -91,19 +92,29 @@ def _pack_out(pack: Any, version: Any) -> PackOut:
                    whitelist=len(version.whitelist), active=pack.active, sha256=version.sha256)  # fmt: skip
 
 
-@router.get("/profiles", summary="Delivery profiles: the built-in ones and the operator's")
+@router.get(
+    "/profiles",
+    summary="Delivery profiles you may use: built-in, the operator's and your organisation's (org_id)",
+)
 def list_profiles(db: Db, principal: ApiPrincipal) -> list[dict[str, Any]]:
-    return [profile.to_json() for profile in service.profiles(db)]
+    rows = service.profile_rows(db, principal)
+    return [{**profile.to_json(), "org_id": org_id} for profile, org_id in rows]
 
 
 @router.post(
     "/profiles",
     status_code=201,
     responses={403: {"model": ErrorOut}, 409: {"model": ErrorOut}},
-    summary="Add or replace an operator profile (the fields of a built-in one, with another key)",
+    summary="Add or replace a profile (the fields of a built-in one, with another key): the operator's "
+    "(administrators, authority officers) or your organisation's (scope=organisation, the default for "
+    "its members)",
 )
-def save_profile(params: dict[str, Any], db: Db, principal: ApiPrincipal) -> dict[str, Any]:
-    return service.save_profile(db, principal, params).to_json()
+def save_profile(
+    params: dict[str, Any], db: Db, principal: ApiPrincipal, scope: ProfileScope | None = None
+) -> dict[str, Any]:
+    profile = service.save_profile(db, principal, params, scope=scope)
+    org_id = None if (scope or service.default_scope(principal)) == "operator" else principal.org_id
+    return {**profile.to_json(), "org_id": org_id}
 
 
 @router.get("/packs", response_model=list[PackOut], summary="Term packs with their current version")

@@ -53,7 +53,7 @@ def check_command(
     try:
         with session_scope(engine) as session:
             principal = principal_for(session, as_user)
-            service.get_profile(session, profile)
+            service.get_profile(session, profile, principal)
             if path.is_file():
                 principal = owner(session, as_user, org)
                 stored, _known = media.ingest(session, principal, path, file_name=path.name, move=False)
@@ -176,12 +176,15 @@ def list_packs_command(as_user: AsUser = None, json_out: Json = False) -> None:
 
 
 @review_app.command("profiles")
-def profiles_command(json_out: Json = False) -> None:
-    """The delivery profiles, built-in and the operator's."""
+def profiles_command(as_user: AsUser = None, json_out: Json = False) -> None:
+    """The delivery profiles: built-in, the operator's and, with --as, the user's organisation's (all of
+    them without --as)."""
     from avbase.review import service
 
     with session_scope(get_engine()) as session:
-        rows = [profile.to_json() for profile in service.profiles(session)]
+        principal = principal_for(session, as_user)
+        found = service.profile_rows(session, principal)
+        rows = [{**profile.to_json(), "org_id": org_id} for profile, org_id in found]
     if json_out:
         emit_json(rows)
     else:

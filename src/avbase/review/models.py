@@ -15,8 +15,9 @@ from avbase.core.db import Base, TimestampMixin, str_enum, utcnow
 
 
 class OperatorProfile(Audited, TimestampMixin, Base):
-    """A delivery profile an operator added (an online platform's, a channel's): the same fields as the
-    built-in ones in ``profiles.BUILTIN``, stored as JSON."""
+    """A delivery profile added as data (an online platform's, a channel's): the same fields as the
+    built-in ones in ``profiles.BUILTIN``, stored as JSON; the operator's (for everyone) or one
+    organisation's own (for its members)."""
 
     __tablename__ = "review_profiles"
     __table_args__ = ({"sqlite_autoincrement": True},)
@@ -24,6 +25,9 @@ class OperatorProfile(Audited, TimestampMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(40), unique=True)
     params: Mapped[dict[str, Any]] = mapped_column(JSON)
+    org_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )  # None: the operator's
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
 

@@ -1,5 +1,6 @@
 """review: the changes a department lists when it passes a work with changes (修改后通过), ticked off on the
-next version; works consolidated as "returned" become "passed_with_changes"
+next version; works consolidated as "returned" become "passed_with_changes"; delivery profiles of one
+organisation (review_profiles.org_id, empty for the operator's)
 
 Revision ID: 0028
 Revises: 0026
@@ -63,11 +64,30 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("review_work_changes", schema=None) as batch_op:
         batch_op.create_index("ix_review_work_changes_work", ["work_id", "version"], unique=False)
+    # SQLite rebuilds the table: keep its ids counting up for good (see 0015)
+    with op.batch_alter_table(
+        "review_profiles", schema=None, table_kwargs={"sqlite_autoincrement": True}
+    ) as batch_op:
+        batch_op.add_column(sa.Column("org_id", sa.Integer(), nullable=True))
+        batch_op.create_index(batch_op.f("ix_review_profiles_org_id"), ["org_id"], unique=False)
+        batch_op.create_foreign_key(
+            batch_op.f("fk_review_profiles_org_id_organisations"),
+            "organisations",
+            ["org_id"],
+            ["id"],
+            ondelete="CASCADE",
+        )
     # the state column is a VARCHAR without a CHECK: the new value needs no schema change
     op.execute("UPDATE review_works SET state = 'passed_with_changes' WHERE state = 'returned'")
 
 
 def downgrade() -> None:
+    with op.batch_alter_table(
+        "review_profiles", schema=None, table_kwargs={"sqlite_autoincrement": True}
+    ) as batch_op:
+        batch_op.drop_constraint(batch_op.f("fk_review_profiles_org_id_organisations"), type_="foreignkey")
+        batch_op.drop_index(batch_op.f("ix_review_profiles_org_id"))
+        batch_op.drop_column("org_id")
     op.execute("UPDATE review_works SET state = 'returned' WHERE state = 'passed_with_changes'")
     with op.batch_alter_table("review_work_changes", schema=None) as batch_op:
         batch_op.drop_index("ix_review_work_changes_work")
