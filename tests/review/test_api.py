@@ -87,6 +87,11 @@ def test_pack_loading_matching_reports_and_decisions(
         ("subtitle", "赌博", 27.0, 29.0),
     ]  # 路口交通 is whitelisted
     black = next(f for f in report["findings"] if f["kind"] == "black")
+    # numbers stay numbers; each names its unit
+    assert (black["value"], black["limit"], black["unit"]) == (2.4, 2.0, "s")
+    assert {f["unit"] for f in terms} == {""} and report["units"]["start"] == "s"
+    assert next(f for f in report["findings"] if f["kind"] == "loudness")["unit"] == "LUFS"
+    assert report["loudness"]["true_peak_at_s"] == 3.2 and report["loudness"]["lra_lu"] == 6.0
 
     # decisions: a reviewer may, the owner may not; a false positive needs a note
     decision = f"/api/v1/review/findings/{black['id']}/decision"

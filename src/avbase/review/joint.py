@@ -41,6 +41,7 @@ UNITS = ("宣传部门", "广电部门", "网信部门")  # the usual ones; any 
 OPEN_STATES = (WorkState.routed, WorkState.in_review)
 DEPARTMENT_ROLES = (Role.authority_officer, Role.reviewer)  # a department's staff who comment and decide
 DEFAULT_FPS = 25.0
+MAX_CHANGES = 50  # listed by one department on one version
 STATE_LABELS = {
     WorkState.submitted: N_("Waiting to be routed"),
     WorkState.routed: N_("Routed"),
@@ -380,7 +381,7 @@ def decide(
     reasons = reasons.strip()
     if chosen is not Decision.approve and not reasons:
         raise AvbaseError("Give the reasons for the changes or the rejection.", field="reasons")
-    listed = [text.strip() for text in (changes or reasons.splitlines()) if text.strip()]
+    listed = [text.strip() for text in (changes or reasons.splitlines()) if text.strip()][:MAX_CHANGES]
     if chosen is Decision.approve:
         waiting = [row for row in changes_to_check(session, work) if row.org_id == department.org_id
                    and row.unit == department.unit and not row.done]  # fmt: skip
