@@ -59,9 +59,10 @@ def faulty(folder: Path) -> Path:
 
 
 def clean(folder: Path) -> Path:
-    """8 s of moving test picture with a steady −24 LUFS stereo tone."""
+    """5 s of moving test picture with a steady −24 LUFS stereo tone (long enough for every measure: the
+    loudness range's 3 s windows included; each second more is half a second of OCR in the analysis)."""
     out = folder / "clean.mp4"
-    _run(["-f", "lavfi", "-i", f"testsrc2=s={SIZE}:r=25:d=8,{NO_CLOCK}", "-f", "lavfi", "-i",
-          "aevalsrc='0.0631*sin(2*PI*1000*t)|0.0631*sin(2*PI*1000*t)':s=48000:d=8",
+    _run(["-f", "lavfi", "-i", f"testsrc2=s={SIZE}:r=25:d=5,{NO_CLOCK}", "-f", "lavfi", "-i",
+          "aevalsrc='0.0631*sin(2*PI*1000*t)|0.0631*sin(2*PI*1000*t)':s=48000:d=5",
           "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", "-b:a", "192k", str(out)])  # fmt: skip
     return out
