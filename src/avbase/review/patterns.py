@@ -17,7 +17,7 @@ their start and end and the most pairs seen.
 A still pattern is not reported (the guidance is about patterns that flash or move), nor is a natural
 picture: its spectrum falls off smoothly and no single frequency dominates it. A pattern drifting smoothly
 one way, which Ofcom's note exempts, is reported all the same: the reviewer marks it accepted. Stripes
-finer than 128 across the screen (two pixels a pair) blur away at this size and are missed; the limits are
+finer than 64 pairs across the screen (two pixels a pair at 128 wide) blur away and are missed; the limits are
 this module's choice where the documents give none (``MIN_SECONDS``, ``CHANGE``, ``SHARE``, ``PEAK``), set
 on lavfi stripes and checks against the corpus's natural clips. Pure: NumPy in, the stretches out.
 """
