@@ -37,7 +37,8 @@ ENTITY_TYPES = [
 # review: finding kinds, statuses, term severities, sources of text and job steps
 REVIEW_VALUES = [
     "loudness", "true_peak", "short_term", "black", "freeze", "silence", "silent_channel", "clipping",
-    "flash", "term", "open", "accepted", "false_positive", "high", "medium", "low", "qc", "metadata", "terms",
+    "flash", "pattern", "term", "open", "accepted", "false_positive", "high", "medium", "low", "qc",
+    "metadata", "terms",
 ]  # fmt: skip
 # The production chain: scene time and setting, crew roles, coverage criteria, resource facts, audit events.
 CHAIN_LABELS = [

@@ -11,6 +11,7 @@ FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
 CAPTION = "现金网上赌博"  # burned in at 22–26 s
 SUBTITLE = "這裡可以網上賭博"  # traditional characters, a subtitle at 27–29 s
 DURATION = 30.0
+NO_CLOCK = "drawbox=x=0:y=0:w=108:h=40:color=gray:t=fill"  # over testsrc2's clock, at 320×180
 
 # (kind, start, end) of every fault
 FAULTS = [
@@ -32,14 +33,17 @@ def faulty(folder: Path) -> Path:
     caption and an embedded subtitle stream."""
     srt = folder / "faulty.srt"
     srt.write_text(f"1\n00:00:27,000 --> 00:00:29,000\n{SUBTITLE}\n", encoding="utf-8")
+    # testsrc2 with its clock covered: the OCR step would read its changing digits every half second
+    # (half the analysis time), and they are not what is checked
     source = f"testsrc2=s={SIZE}:r=25"
+    cover = f",{NO_CLOCK}"
     video = (
-        f"{source}:d=4[a];color=black:s={SIZE}:r=25:d=2.4[b];{source}:d=3.6[c];"
-        f"{source}:d=1,trim=start_frame=20:end_frame=21,setpts=PTS-STARTPTS,loop=loop=74:size=1:start=0[d];"
-        f"{source}:d=2[e];"
+        f"{source}:d=4{cover}[a];color=black:s={SIZE}:r=25:d=2.4[b];{source}:d=3.6{cover}[c];"
+        f"{source}:d=1{cover},trim=start_frame=20:end_frame=21,setpts=PTS-STARTPTS,loop=loop=74:size=1:start=0[d];"
+        f"{source}:d=2{cover}[e];"
         f"color=gray:s={SIZE}:r=25:d=2,format=yuv420p,geq=lum='if(lt(mod(T*24\\,2)\\,1)\\,235\\,16)':cb=128:cr=128[f];"
         f"color=gray:s={SIZE}:r=25:d=5,format=yuv420p,geq=lum='128+100*sin(2*PI*T)':cb=128:cr=128[g];"
-        f"{source}:d=8,drawtext=fontfile={FONT}:text='{CAPTION}':fontsize=28:fontcolor=white:box=1:"
+        f"{source}:d=8{cover},drawtext=fontfile={FONT}:text='{CAPTION}':fontsize=28:fontcolor=white:box=1:"
         f"boxcolor=black:x=(w-tw)/2:y=h-50:enable='lt(t\\,4)'[h];"
         "[a][b][c][d][e][f][g][h]concat=n=8:v=1:a=0,format=yuv420p[v]"
     )
@@ -55,9 +59,10 @@ def faulty(folder: Path) -> Path:
 
 
 def clean(folder: Path) -> Path:
-    """8 s of moving test picture with a steady −24 LUFS stereo tone."""
+    """5 s of moving test picture with a steady −24 LUFS stereo tone (long enough for every measure: the
+    loudness range's 3 s windows included; each second more is half a second of OCR in the analysis)."""
     out = folder / "clean.mp4"
-    _run(["-f", "lavfi", "-i", f"testsrc2=s={SIZE}:r=25:d=8", "-f", "lavfi", "-i",
-          "aevalsrc='0.0631*sin(2*PI*1000*t)|0.0631*sin(2*PI*1000*t)':s=48000:d=8",
+    _run(["-f", "lavfi", "-i", f"testsrc2=s={SIZE}:r=25:d=5,{NO_CLOCK}", "-f", "lavfi", "-i",
+          "aevalsrc='0.0631*sin(2*PI*1000*t)|0.0631*sin(2*PI*1000*t)':s=48000:d=5",
           "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", "-b:a", "192k", str(out)])  # fmt: skip
     return out

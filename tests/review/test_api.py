@@ -15,6 +15,7 @@ from avbase.media.models import Asset, AssetState, TextSegment, TextSource
 from avbase.review import qc, service
 from avbase.review.loudness import Loudness
 from avbase.review.profiles import BUILTIN
+from tests.conftest import login
 
 Tokens = Callable[[User], dict[str, str]]
 LOUD = Loudness(-18.2, 6.0, -12.0, -15.0, -0.5, -0.6, 3.2)
@@ -86,6 +87,11 @@ def test_pack_loading_matching_reports_and_decisions(
         ("subtitle", "赌博", 27.0, 29.0),
     ]  # 路口交通 is whitelisted
     black = next(f for f in report["findings"] if f["kind"] == "black")
+    # numbers stay numbers; each names its unit
+    assert (black["value"], black["limit"], black["unit"]) == (2.4, 2.0, "s")
+    assert {f["unit"] for f in terms} == {""} and report["units"]["start"] == "s"
+    assert next(f for f in report["findings"] if f["kind"] == "loudness")["unit"] == "LUFS"
+    assert report["loudness"]["true_peak_at_s"] == 3.2 and report["loudness"]["lra_lu"] == 6.0
 
     # decisions: a reviewer may, the owner may not; a false positive needs a note
     decision = f"/api/v1/review/findings/{black['id']}/decision"
@@ -120,7 +126,8 @@ def test_profiles_builtin_and_operator(
     assert keys == ["gy-t-282", "ebu-r128", "atsc-a85"]
     platform = {"key": "platform-x", "name": "某平台", "source": "平台上传规范 2025", "integrated_lufs": -16.0,
                 "tolerance_lu": 1.0, "true_peak_max_dbtp": -1.0, "short_term_max_lufs": -10.0}  # fmt: skip
-    assert client.post("/api/v1/review/profiles", json=platform, headers=api_token(staff)).status_code == 403
+    assert client.post("/api/v1/review/profiles?scope=operator", json=platform,
+                       headers=api_token(staff)).status_code == 403  # fmt: skip
     assert client.post("/api/v1/review/profiles", json={**platform, "key": "ebu-r128"},
                        headers=api_token(officer)).status_code == 409  # fmt: skip
     bad = client.post("/api/v1/review/profiles", json={**platform, "loudness": 1}, headers=api_token(officer))
@@ -130,3 +137,66 @@ def test_profiles_builtin_and_operator(
     )
     keys = [p["key"] for p in client.get("/api/v1/review/profiles", headers=api_token(staff)).json()]
     assert keys[-1] == "platform-x"
+
+
+def test_an_organisation_adds_its_own_profile_seen_and_used_by_its_members_only(
+    client: TestClient, db: Session, make_user: Callable[..., User], make_org: Callable[..., Organisation],
+    api_token: Tokens,
+) -> None:  # fmt: skip
+    studio, other = make_org("影视公司"), make_org("别家公司")
+    staff, colleague = (
+        make_user(role=Role.enterprise_staff, org=studio),
+        make_user(role=Role.reviewer, org=studio),
+    )
+    stranger = make_user(role=Role.enterprise_staff, org=other)
+    admin = make_user(role=Role.admin)
+    officer = make_user(
+        role=Role.authority_officer, org=make_org(kind=OrgKind.authority, region_code="330000")
+    )
+    douyin = {"key": "studio-short", "name": "本公司短视频交付", "source": "本公司 2026 交付规范",
+              "integrated_lufs": -14.0, "tolerance_lu": 1.0, "true_peak_max_dbtp": -1.0}  # fmt: skip
+    # a read-only member does not add one; a member who may change the organisation's data does
+    assert (
+        client.post("/api/v1/review/profiles", json=douyin, headers=api_token(colleague)).status_code == 403
+    )
+    added = client.post("/api/v1/review/profiles", json=douyin, headers=api_token(staff))
+    assert added.status_code == 201 and added.json()["org_id"] == studio.id
+    assert db.scalar(select(AuditEntry).where(AuditEntry.entity_type == "review_profiles")) is not None
+
+    def keys(user: User) -> list[str]:
+        return [p["key"] for p in client.get("/api/v1/review/profiles", headers=api_token(user)).json()]
+
+    assert (
+        keys(staff)[-1] == "studio-short"
+        and keys(colleague)[-1] == "studio-short"
+        and "studio-short" in keys(admin)
+    )
+    assert "studio-short" not in keys(stranger) and "studio-short" not in keys(officer)
+    # the other organisation cannot take the key, replace the profile or check with it
+    taken = client.post(
+        "/api/v1/review/profiles", json={**douyin, "name": "抢注"}, headers=api_token(stranger)
+    )
+    assert taken.status_code == 409
+    asset = _asset(db, studio)
+    theirs = _asset(db, other)
+    theirs.sha256 = "cd" * 32
+    db.commit()
+    check = client.post("/api/v1/review/checks", json={"asset_id": theirs.id, "profile": "studio-short"},
+                        headers=api_token(stranger))  # fmt: skip
+    assert check.status_code == 404 and "studio-short" in check.text
+    mine = client.post("/api/v1/review/checks", json={"asset_id": asset.id, "profile": "studio-short"},
+                       headers=api_token(staff))  # fmt: skip
+    assert mine.status_code in (201, 202), mine.text
+    # its members replace it; an operator-wide one is the stewards'
+    changed = client.post("/api/v1/review/profiles", json={**douyin, "integrated_lufs": -16.0},
+                          headers=api_token(staff))  # fmt: skip
+    assert changed.status_code == 201 and changed.json()["integrated_lufs"] == -16.0
+    login(client, stranger.username)
+    page = client.get("/review/profiles").text
+    assert (
+        "studio-short" not in page and 'data-testid="profile-form"' in page and 'value="operator"' not in page
+    )
+    login(client, staff.username)
+    page = client.get("/review/profiles").text
+    assert "本公司短视频交付" in page and "影视公司" in page
+    assert "本公司短视频交付" in client.get(f"/media/{asset.id}").text  # offered under the player

@@ -71,15 +71,36 @@ def test_a_programme_with_faults_is_reported_exactly(var: Path, programmes: dict
     assert by_source["ocr"]["term"] == "赌博" and "赌博" in CAPTION
     assert 21.5 <= by_source["ocr"]["start"] <= 22.6 and by_source["ocr"]["end"] <= 26.6
     assert all(f["category"] == "涉赌" for f in terms)
+    # every number names its unit: a finding's value and limit in "unit", the loudness keys in their suffix
+    assert {f["kind"]: f["unit"] for f in report["findings"]} == {
+        "loudness": "LUFS", "true_peak": "dBTP", "black": "s", "freeze": "s", "flash": "flashes/s",
+        "silence": "s", "term": "",
+    }  # fmt: skip
+    assert report["units"] == {"start": "s", "end": "s", "duration": "s"}
+    assert set(loudness) == {"integrated_lufs", "lra_lu", "momentary_max_lufs", "short_term_max_lufs",
+                             "true_peak_dbtp", "sample_peak_dbfs", "true_peak_at_s"}  # fmt: skip
 
-    # the same asset again, by id, against another profile: the same faults, EBU's limits
+    # the same asset again, by id, against another profile, as text: the same faults, EBU's limits, each
+    # measured value with its unit
     asset_id = str(report["asset"])
-    again = run_cli(var, "review", "check", asset_id, "--profile", "ebu-r128", "--json", timeout=300)
+    again = run_cli(var, "review", "check", asset_id, "--profile", "ebu-r128", env={"COLUMNS": "250"},
+                    timeout=300)  # fmt: skip
     assert again.returncode == 3, again.stderr
-    ebu = json.loads(again.stdout)
-    assert ebu["profile"] == "ebu-r128"
-    assert [f["kind"] for f in ebu["findings"] if f["source"] == "qc"] == kinds
-    assert next(f for f in ebu["findings"] if f["kind"] == "true_peak")["limit"] == -1
+    lines = again.stdout.splitlines()
+    assert "fail (ebu-r128)" in again.stdout
+    rows = {line.split("│")[1].strip(): line for line in lines if line.count("│") > 3}
+    assert [kind for kind in rows if kind in kinds] == kinds, again.stdout
+    assert "-1.00 dBTP" in rows["true_peak"] and " dBTP" in rows["true_peak"].split("│")[5]
+    assert "-23.00 LUFS" in rows["loudness"]
+    assert "flashes/s" in rows["flash"] and "3.00 flashes/s" in rows["flash"]
+    for kind in ("black", "freeze", "silence"):
+        measured, limit = rows[kind].split("│")[5:7]
+        assert measured.strip().endswith(" s") and limit.strip() == "2.00 s", rows[kind]
+    assert "00:04." in rows["black"]  # start and end as timecodes
+    loudness_rows = {line.split("│")[1].strip(): line.split("│")[2].strip() for line in lines
+                     if line.count("│") == 3}  # fmt: skip
+    assert loudness_rows["Integrated loudness"].endswith(" LUFS")
+    assert loudness_rows["Loudness range"].endswith(" LU") and loudness_rows["True peak"].endswith(" dBTP")
 
 
 def test_a_clean_programme_passes(var: Path, programmes: dict[str, Path]) -> None:

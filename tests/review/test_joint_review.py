@@ -174,7 +174,9 @@ def test_routing_uses_core_routing_and_each_route_is_refused_to_others(
 def test_decisions_consolidate(client: TestClient, world: World) -> None:
     assert joint.consolidated_state([Decision.approve, None]) is WorkState.in_review
     assert joint.consolidated_state([Decision.approve, Decision.approve]) is WorkState.passed
-    assert joint.consolidated_state([Decision.approve, Decision.with_changes]) is WorkState.returned
+    assert (
+        joint.consolidated_state([Decision.approve, Decision.with_changes]) is WorkState.passed_with_changes
+    )
     assert joint.consolidated_state([Decision.with_changes, Decision.reject]) is WorkState.rejected
     w = world
     wid = _submit(client, w)["id"]
@@ -214,7 +216,7 @@ def test_a_returned_work_comes_back_as_v2_with_the_diff(client: TestClient, worl
     for unit, decision in (("广电部门", "pass_with_changes"), ("宣传部门", "pass"), ("网信部门", "pass")):
         body = {"decision": decision, "reasons": "去掉黑场" if decision != "pass" else ""}
         state = client.post(f"{API}/{wid}/decision", json=body, headers=w.h(w.officers[unit])).json()["state"]
-    assert state == "returned"
+    assert state == "passed_with_changes"
     client.post(f"{API}/comments/{first['id']}/resolved", json={"resolved": True}, headers=w.h(w.owner))
     # only the owner sends v2, with its own assets
     assert client.post(f"{API}/{wid}/versions", json={"asset_ids": [w.v2]},
@@ -237,6 +239,69 @@ def test_a_returned_work_comes_back_as_v2_with_the_diff(client: TestClient, worl
     history = client.get(f"{API}/{wid}", headers=w.h(w.owner)).json()["versions"]
     assert [row["version"] for row in history] == [1, 2]
     assert {row["decision"] for row in history[0]["decisions"]} == {"pass", "pass_with_changes"}
+
+
+def test_passed_with_changes_lists_the_changes_and_the_next_version_is_checked_against_them(
+    client: TestClient, db: Session, world: World
+) -> None:
+    w = world
+    wid = _submit(client, w)["id"]
+    _route(client, w, wid)
+    lead, co = w.officers["广电部门"], w.officers["宣传部门"]
+
+    def decide(user: User, decision: str, **body: Any) -> Any:
+        return client.post(f"{API}/{wid}/decision", json={"decision": decision, **body}, headers=w.h(user))
+
+    asked = decide(lead, "pass_with_changes", reasons="两处需修改", changes=["剪短开头黑场", "片尾字幕改正"])
+    assert asked.status_code == 200, asked.text
+    decide(co, "pass_with_changes", reasons="第 12 秒品牌标识打码")  # the reasons' lines are the changes
+    work = decide(w.officers["网信部门"], "pass").json()
+    assert work["state"] == "passed_with_changes"
+    assert [(row["unit"], row["text"]) for row in work["changes_asked"]] == [
+        ("广电部门", "剪短开头黑场"), ("广电部门", "片尾字幕改正"), ("宣传部门", "第 12 秒品牌标识打码")
+    ]  # fmt: skip
+    # the opinion says the work passes on condition of the changes, and lists them
+    pdf = client.get(f"{API}/{wid}/opinion.pdf", headers=w.h(w.owner))
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert ("修改后通过" in text or "Passed with changes" in text) and "剪短开头黑场" in text, text
+    # not before the next version; then only the department that asked ticks a change off
+    first = work["changes_asked"][0]["id"]
+    early = client.post(f"{API}/changes/{first}/done", json={"done": True}, headers=w.h(lead))
+    assert early.status_code == 409
+    assert client.post(f"{API}/{wid}/versions", json={"asset_ids": [w.v2], "note": "已改"},
+                       headers=w.h(w.owner)).status_code == 201  # fmt: skip
+    v2 = client.get(f"{API}/{wid}", headers=w.h(lead)).json()
+    assert v2["state"] == "routed" and v2["changes_asked"] == []
+    assert [row["done"] for row in v2["changes_to_check"]] == [False, False, False]
+    for user, status in ((co, 403), (w.owner, 403), (w.stranger, 404)):
+        refused = client.post(f"{API}/changes/{first}/done", json={"done": True}, headers=w.h(user))
+        assert refused.status_code == status, (user.username, refused.text)
+    # the lead passes v2 only once its own changes are ticked off; the co-department's list does not hold it
+    blocked = decide(lead, "pass")
+    assert blocked.status_code == 409 and _field(blocked) == "changes"
+    for change in v2["changes_to_check"][:2]:
+        done = client.post(f"{API}/changes/{change['id']}/done", json={"done": True}, headers=w.h(lead))
+        assert done.status_code == 200 and done.json()["checked_version"] == 2
+    assert decide(lead, "pass").json()["state"] == "in_review"
+    assert decide(co, "pass").status_code == 409  # its change is not ticked off yet
+    audited = db.scalars(select(AuditEntry).where(AuditEntry.entity_type == "review_work_changes")).all()
+    assert len(audited) >= 5  # three listed, two ticked off
+
+    login(client, co.username)
+    page = client.get(f"/review/works/{wid}").text
+    assert 'data-testid="changes-to-check"' in page and "第 12 秒品牌标识打码" in page
+    mine = v2["changes_to_check"][2]["id"]
+    assert f'action="/review/works/changes/{mine}/done"' in page
+    assert f'action="/review/works/changes/{first}/done"' not in page  # the lead's, not this department's
+    ticked = client.post(f"/review/works/changes/{mine}/done", data={"done": "1", "csrf_token": csrf_from(page)},
+                         follow_redirects=False)  # fmt: skip
+    assert ticked.status_code == 303
+    login(client, w.owner.username)
+    page = client.get(f"/review/works/{wid}").text
+    assert 'data-testid="changes-to-check"' in page and "/review/works/changes/" not in page
+    assert client.post(f"/review/works/changes/{mine}/done", data={"done": "0", "csrf_token": csrf_from(page)},
+                       follow_redirects=False).status_code == 403  # fmt: skip
+    assert not scan(client, [f"/review/works/{wid}"])
 
 
 def test_the_inbox_lists_waiting_overdue_and_returned_works(

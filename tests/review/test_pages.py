@@ -29,6 +29,9 @@ def test_asset_page_shows_the_report_and_a_reviewer_decides(
     assert 'data-testid="qc-report"' in page and 'data-profile="gy-t-282"' in page
     assert 'class="qc-mark lane-qc kind-black ' in page and 'data-seek="4.0"' in page
     assert "/review/findings/" not in page  # the owner does not decide
+    # every measured value and limit with its unit
+    assert "-18.20 LUFS" in page and "-24.00 LUFS" in page and "2.40 秒" in page and "2.00 秒" in page
+    assert "-18.2 LUFS · LRA 6.0 LU" in page and "-0.5 dBTP" in page
     queue = client.get("/review").text
     assert f'href="/media/{asset.id}#qc"' in queue
 
@@ -60,7 +63,11 @@ def test_packs_and_profiles_pages(
     login(client, staff.username)
     page = client.get("/review/packs").text
     assert 'action="/review/packs"' not in page
-    assert 'action="/review/profiles"' not in client.get("/review/profiles").text
+    own_only = client.get(
+        "/review/profiles"
+    ).text  # staff add their organisation's profiles, not the operator's
+    assert 'action="/review/profiles"' in own_only and 'value="organisation"' in own_only
+    assert 'value="operator"' not in own_only
     refused = client.post("/review/packs", data={"name": "x", "csrf_token": csrf_from(page)},
                           files={"file": ("p.txt", "赌博\n".encode())})  # fmt: skip
     assert refused.status_code == 403

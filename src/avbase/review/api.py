@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Form, UploadFile
 from pydantic import BaseModel, ConfigDict, Field
@@ -21,6 +21,7 @@ router = APIRouter(
     prefix="/review", tags=["review"], responses={401: {"model": ErrorOut}, 422: {"model": ErrorOut}}
 )
 PACK_MAX_BYTES = 20 << 20
+ProfileScope = Literal["operator", "organisation"]
 
 
 class FindingOut(BaseModel):
@@ -37,6 +38,9 @@ class FindingOut(BaseModel):
     category: str
     value: float | None
     limit: float | None
+    unit: str = Field(
+        description="the unit of value and limit: LUFS, dBTP, s, samples, flashes/s; empty for a term"
+    )
     severity: str
     detail: str
     status: FindingStatus
@@ -50,7 +54,10 @@ class ReportOut(BaseModel):
     profile: str
     verdict: str
     duration: float | None
-    loudness: dict[str, float] | None
+    units: dict[str, str] = Field(description="the unit of start, end and duration (seconds)")
+    loudness: dict[str, float] | None = Field(
+        description="each key names its unit: _lufs, _lu, _dbtp, _dbfs, _s"
+    )
     packs: list[str]
     created_at: datetime
     findings: list[FindingOut]
@@ -85,19 +92,29 @@ def _pack_out(pack: Any, version: Any) -> PackOut:
                    whitelist=len(version.whitelist), active=pack.active, sha256=version.sha256)  # fmt: skip
 
 
-@router.get("/profiles", summary="Delivery profiles: the built-in ones and the operator's")
+@router.get(
+    "/profiles",
+    summary="Delivery profiles you may use: built-in, the operator's and your organisation's (org_id)",
+)
 def list_profiles(db: Db, principal: ApiPrincipal) -> list[dict[str, Any]]:
-    return [profile.to_json() for profile in service.profiles(db)]
+    rows = service.profile_rows(db, principal)
+    return [{**profile.to_json(), "org_id": org_id} for profile, org_id in rows]
 
 
 @router.post(
     "/profiles",
     status_code=201,
     responses={403: {"model": ErrorOut}, 409: {"model": ErrorOut}},
-    summary="Add or replace an operator profile (the fields of a built-in one, with another key)",
+    summary="Add or replace a profile (the fields of a built-in one, with another key): the operator's "
+    "(administrators, authority officers) or your organisation's (scope=organisation, the default for "
+    "its members)",
 )
-def save_profile(params: dict[str, Any], db: Db, principal: ApiPrincipal) -> dict[str, Any]:
-    return service.save_profile(db, principal, params).to_json()
+def save_profile(
+    params: dict[str, Any], db: Db, principal: ApiPrincipal, scope: ProfileScope | None = None
+) -> dict[str, Any]:
+    profile = service.save_profile(db, principal, params, scope=scope)
+    org_id = None if (scope or service.default_scope(principal)) == "operator" else principal.org_id
+    return {**profile.to_json(), "org_id": org_id}
 
 
 @router.get("/packs", response_model=list[PackOut], summary="Term packs with their current version")
@@ -179,7 +196,9 @@ def queue(db: Db, principal: ApiPrincipal) -> list[dict[str, Any]]:
     summary="Mark a finding accepted or a false positive (or open again), with a note",
 )
 def decide(finding_id: RowId, data: DecisionIn, db: Db, principal: ApiPrincipal) -> FindingOut:
-    return FindingOut.model_validate(service.decide(db, principal, finding_id, data.status.value, data.note))
+    return FindingOut.model_validate(
+        service.finding_json(service.decide(db, principal, finding_id, data.status.value, data.note))
+    )
 
 
 from avbase.review import joint_api  # noqa: E402  (joint review: /review/works…)

@@ -53,7 +53,7 @@ def check_command(
     try:
         with session_scope(engine) as session:
             principal = principal_for(session, as_user)
-            service.get_profile(session, profile)
+            service.get_profile(session, profile, principal)
             if path.is_file():
                 principal = owner(session, as_user, org)
                 stored, _known = media.ingest(session, principal, path, file_name=path.name, move=False)
@@ -96,7 +96,9 @@ def check_command(
 
 
 def _print_report(result: dict[str, Any]) -> None:
-    loudness = result["loudness"] or {}
+    from avbase.kit.timecode import timecode
+    from avbase.review.units import loudness_rows, measured
+
     emit_table(
         _(
             "QC report {id}: {verdict} ({profile})",
@@ -105,16 +107,17 @@ def _print_report(result: dict[str, Any]) -> None:
             profile=result["profile"],
         ),
         [_("Measure"), _("Value")],
-        [[key, value] for key, value in loudness.items()],
+        [list(row) for row in loudness_rows(result["loudness"])],
     )
     emit_table(
         _("Findings"),
-        [_("Kind"), _("Start"), _("End"), _("Source"), _("Value"), _("Limit"), _("Text")],
+        [_("Kind"), _("Start"), _("End"), _("Source"), _("Measured"), _("Limit"), _("Text")],
         [
-            [f["kind"], f["start"], f["end"], f["source"], f["value"], f["limit"], f["text"] or f["detail"]]
+            [f["kind"], timecode(f["start"], millis=True), timecode(f["end"], millis=True), f["source"],
+             measured(f["value"], f["kind"]), measured(f["limit"], f["kind"]), f["text"] or f["detail"]]
             for f in result["findings"]
         ],
-    )
+    )  # fmt: skip
 
 
 @terms_app.command("load")
@@ -173,12 +176,15 @@ def list_packs_command(as_user: AsUser = None, json_out: Json = False) -> None:
 
 
 @review_app.command("profiles")
-def profiles_command(json_out: Json = False) -> None:
-    """The delivery profiles, built-in and the operator's."""
+def profiles_command(as_user: AsUser = None, json_out: Json = False) -> None:
+    """The delivery profiles: built-in, the operator's and, with --as, the user's organisation's (all of
+    them without --as)."""
     from avbase.review import service
 
     with session_scope(get_engine()) as session:
-        rows = [profile.to_json() for profile in service.profiles(session)]
+        principal = principal_for(session, as_user)
+        found = service.profile_rows(session, principal)
+        rows = [{**profile.to_json(), "org_id": org_id} for profile, org_id in found]
     if json_out:
         emit_json(rows)
     else:

@@ -51,7 +51,7 @@ WORKS = ("动画短片《大雄兔》", "纪实短片《瓶装生产线》", "�
 
 def load_joint(engine: Engine) -> dict[str, int]:
     """A joint review in several states, on the studio's demo clips (after media's demo has added them):
-    one in review with a comment, one returned and resubmitted as v2, one passed."""
+    one in review with a comment, one passed with changes and resubmitted as v2, one passed."""
     from avbase.core import routing
     from avbase.core.accounts.models import Organisation, User
     from avbase.media.models import Asset
@@ -85,7 +85,7 @@ def load_joint(engine: Engine) -> dict[str, int]:
             joint.route(session, officer, first.id, lead=lead, co=co)
             joint.add_comment(session, officer, first.id, asset_id=clips["bbb_0_30.webm"], seconds=12.48,
                               text="片头字幕请核对译名。")  # fmt: skip
-            # 2. returned by the lead with changes, then resubmitted as v2 (another cut)
+            # 2. passed with changes by the lead, then resubmitted as v2 (another cut) to be checked
             second = joint.submit(session, owner, title=WORKS[1], asset_ids=[clips["bottle.mp4"]],
                                   due_on=today - timedelta(days=2))  # fmt: skip
             joint.route(session, officer, second.id, lead=lead, co=co)

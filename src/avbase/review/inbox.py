@@ -12,7 +12,7 @@ from avbase.core.accounts.principal import Principal
 from avbase.core.i18n import N_, _
 from avbase.core.inbox import InboxItem, Urgency, item_provider
 from avbase.review import joint
-from avbase.review.models import ReviewWork, WorkDepartment, WorkState
+from avbase.review.models import AWAITING_VERSION, ReviewWork, WorkDepartment, WorkState
 
 WORK_TO_DECIDE = "review.work_to_decide"
 WORK_OVERDUE = "review.work_overdue"
@@ -83,7 +83,7 @@ def owner_items(session: Session, principal: Principal) -> list[InboxItem]:
         return []
     returned = session.scalars(
         select(ReviewWork)
-        .where(ReviewWork.org_id == principal.org_id, ReviewWork.state == WorkState.returned)
+        .where(ReviewWork.org_id == principal.org_id, ReviewWork.state.in_(AWAITING_VERSION))
         .order_by(ReviewWork.id)
     )
     return [
@@ -91,7 +91,7 @@ def owner_items(session: Session, principal: Principal) -> list[InboxItem]:
             key=f"review.returned:{work.id}:{work.version}",
             kind=WORK_RETURNED,
             domain="review",
-            title=_("Returned for changes: {title}", title=work.title),
+            title=_("Passed with changes, send the changed version: {title}", title=work.title),
             detail=f"v{work.version}",
             link=_link(work),
             urgency=Urgency.due,
@@ -107,7 +107,7 @@ def owner_items(session: Session, principal: Principal) -> list[InboxItem]:
         WORK_TO_DECIDE: N_("Works waiting for your department's decision"),
         WORK_OVERDUE: N_("Joint reviews past their due date"),
         WORK_TO_ROUTE: N_("Works waiting to be routed to departments"),
-        WORK_RETURNED: N_("Your works returned for changes"),
+        WORK_RETURNED: N_("Your works passed with changes, waiting for the changed version"),
     },
 )
 def review_items(session: Session, principal: Principal, on: date) -> list[InboxItem]:

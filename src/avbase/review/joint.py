@@ -24,10 +24,12 @@ from avbase.core.i18n import N_
 from avbase.kit.timecode import frame_timecode
 from avbase.media.models import Asset
 from avbase.review.models import (
+    AWAITING_VERSION,
     Decision,
     Finding,
     QCReport,
     ReviewWork,
+    WorkChange,
     WorkComment,
     WorkDepartment,
     WorkState,
@@ -39,11 +41,13 @@ UNITS = ("宣传部门", "广电部门", "网信部门")  # the usual ones; any 
 OPEN_STATES = (WorkState.routed, WorkState.in_review)
 DEPARTMENT_ROLES = (Role.authority_officer, Role.reviewer)  # a department's staff who comment and decide
 DEFAULT_FPS = 25.0
+MAX_CHANGES = 50  # listed by one department on one version
 STATE_LABELS = {
     WorkState.submitted: N_("Waiting to be routed"),
     WorkState.routed: N_("Routed"),
     WorkState.in_review: N_("In review"),
     WorkState.passed: N_("Passed"),
+    WorkState.passed_with_changes: N_("Passed with changes"),
     WorkState.returned: N_("Returned for changes"),
     WorkState.rejected: N_("Rejected"),
 }
@@ -211,13 +215,14 @@ def submit(
 def resubmit(
     session: Session, principal: Principal, work_id: int, *, asset_ids: Sequence[int], note: str = ""
 ) -> WorkVersion:
-    """A returned work comes back as version N+1; the same departments decide again."""
+    """A work passed with changes comes back as version N+1 with the changes made; the same departments
+    check it against the changes they listed and decide again."""
     work = get_work(session, principal, work_id)
     if not is_owner(principal, work) or principal.is_authority:
         raise Forbidden("Only the work's owner sends a new version.")
-    if work.state is not WorkState.returned:
-        raise Conflict("Only a returned work takes a new version; this one is {state}.", field="state",
-                       state=work.state.value)  # fmt: skip
+    if work.state not in AWAITING_VERSION:
+        raise Conflict("Only a work passed with changes takes a new version; this one is {state}.",
+                       field="state", state=work.state.value)  # fmt: skip
     chosen = _own_assets(session, principal, asset_ids)
     current = version_of(session, work)
     current.decisions = [
@@ -357,8 +362,12 @@ def decide(
     *,
     decision: str,
     reasons: str = "",
+    changes: Sequence[str] = (),
     unit: str | None = None,
 ) -> WorkDepartment:
+    """A department's decision on the current version. Passing with changes lists the changes (``changes``,
+    or else each line of the reasons); passing a version after the one it asked changes on needs those
+    changes ticked off first."""
     work = get_work(session, principal, work_id)
     department = _acting_department(session, principal, work, unit)
     if work.state not in OPEN_STATES:
@@ -372,6 +381,22 @@ def decide(
     reasons = reasons.strip()
     if chosen is not Decision.approve and not reasons:
         raise AvbaseError("Give the reasons for the changes or the rejection.", field="reasons")
+    listed = [text.strip() for text in (changes or reasons.splitlines()) if text.strip()][:MAX_CHANGES]
+    if chosen is Decision.approve:
+        waiting = [row for row in changes_to_check(session, work) if row.org_id == department.org_id
+                   and row.unit == department.unit and not row.done]  # fmt: skip
+        if waiting:
+            raise Conflict("Tick off the changes your department asked for first ({count} not made).",
+                           field="changes", count=len(waiting))  # fmt: skip
+    for row in changes_asked(session, work, work.version):
+        if row.org_id == department.org_id and row.unit == department.unit:
+            session.delete(row)  # a department deciding again replaces its list
+    if chosen is Decision.with_changes:
+        session.add_all(
+            WorkChange(work_id=work.id, version=work.version, unit=department.unit, org_id=department.org_id,
+                       text=text[:4000], done=False, created_by_id=principal.user_id or None)
+            for text in listed
+        )  # fmt: skip
     department.decision = chosen
     department.reasons = reasons
     department.decided_version = work.version
@@ -383,13 +408,14 @@ def decide(
 
 
 def consolidated_state(decisions: Sequence[Decision | None]) -> WorkState:
-    """All passed → passed; any reject → rejected; any pass with changes → returned; otherwise in review."""
+    """All passed → passed; any reject → rejected; otherwise any pass with changes → passed with changes
+    (the owner sends version N+1); while one is missing → in review."""
     if not decisions or any(decision is None for decision in decisions):
         return WorkState.in_review
     if Decision.reject in decisions:
         return WorkState.rejected
     if Decision.with_changes in decisions:
-        return WorkState.returned
+        return WorkState.passed_with_changes
     return WorkState.passed
 
 
@@ -401,6 +427,46 @@ def consolidate(session: Session, work: ReviewWork) -> WorkState:
     work.state = state
     work.decided_at = utcnow() if state is not WorkState.in_review else None
     return state
+
+
+# ---- the listed changes (修改后通过) --------------------------------------------------------------------
+
+
+def changes_asked(session: Session, work: ReviewWork, version: int) -> list[WorkChange]:
+    """The changes the departments listed when they passed ``version`` with changes."""
+    return list(
+        session.scalars(
+            select(WorkChange)
+            .where(WorkChange.work_id == work.id, WorkChange.version == version)
+            .order_by(WorkChange.id)
+        )
+    )
+
+
+def changes_to_check(session: Session, work: ReviewWork) -> list[WorkChange]:
+    """The changes asked on the version before the current one: what the current one is checked against."""
+    return changes_asked(session, work, work.version - 1) if work.version > 1 else []
+
+
+def set_change_done(session: Session, principal: Principal, change_id: int, done: bool) -> WorkChange:
+    """The department that listed a change ticks it off (or on again) on the next version, while that
+    version is in review."""
+    change = session.get(WorkChange, change_id)
+    if change is None:
+        raise NotFound("Change not found.")
+    work = get_work(session, principal, change.work_id)
+    mine = [row for row in my_departments(session, principal, work)
+            if row.org_id == change.org_id and row.unit == change.unit]  # fmt: skip
+    if not mine:
+        raise Forbidden("Only the department that asked for a change ticks it off.")
+    if change.version != work.version - 1 or work.state not in OPEN_STATES:
+        raise Conflict("A change is ticked off on the next version while it is in review.", field="state")
+    change.done = done
+    change.checked_version = work.version if done else None
+    change.checked_by_id = (principal.user_id or None) if done else None
+    change.checked_at = utcnow() if done else None
+    session.flush()
+    return change
 
 
 def is_overdue(work: ReviewWork, on: date) -> bool:
@@ -490,7 +556,14 @@ def work_json(session: Session, work: ReviewWork, on: date | None = None) -> dic
         "due_on": work.due_on.isoformat() if work.due_on else None,
         "overdue": is_overdue(work, on or date.today()),
         "departments": [department_json(row) for row in departments(session, work)],
+        "changes_asked": [change_json(row) for row in changes_asked(session, work, work.version)],
+        "changes_to_check": [change_json(row) for row in changes_to_check(session, work)],
     }
+
+
+def change_json(row: WorkChange) -> dict[str, Any]:
+    return {"id": row.id, "version": row.version, "unit": row.unit, "org_id": row.org_id, "text": row.text,
+            "done": row.done, "checked_version": row.checked_version}  # fmt: skip
 
 
 def department_json(row: WorkDepartment) -> dict[str, Any]:

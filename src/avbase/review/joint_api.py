@@ -44,7 +44,13 @@ class ResolvedIn(BaseModel):
 class DecisionIn(BaseModel):
     decision: str = Field(pattern="^(pass|pass_with_changes|reject)$")
     reasons: str = Field(default="", max_length=4000)
+    # pass_with_changes: the changes to make, one an item (without them, each line of the reasons)
+    changes: list[str] = Field(default_factory=list, max_length=50)
     unit: str | None = Field(default=None, max_length=100)
+
+
+class DoneIn(BaseModel):
+    done: bool = True
 
 
 class VersionIn(BaseModel):
@@ -94,11 +100,17 @@ def resolve(comment_id: RowId, data: ResolvedIn, db: Db, principal: ApiPrincipal
 
 @router.post("/{work_id}/decision", summary="Your department's decision on the current version")
 def decide(work_id: RowId, data: DecisionIn, db: Db, principal: ApiPrincipal) -> dict[str, Any]:
-    joint.decide(db, principal, work_id, decision=data.decision, reasons=data.reasons, unit=data.unit)
+    joint.decide(db, principal, work_id, decision=data.decision, reasons=data.reasons, changes=data.changes,
+                 unit=data.unit)  # fmt: skip
     return joint.work_json(db, joint.get_work(db, principal, work_id))
 
 
-@router.post("/{work_id}/versions", status_code=201, summary="Send a returned work back as version N+1")
+@router.post("/changes/{change_id}/done", summary="Tick off a listed change as made in the next version")
+def change_done(change_id: RowId, data: DoneIn, db: Db, principal: ApiPrincipal) -> dict[str, Any]:
+    return joint.change_json(joint.set_change_done(db, principal, change_id, data.done))
+
+
+@router.post("/{work_id}/versions", status_code=201, summary="Send a work passed with changes as version N+1")
 def resubmit(work_id: RowId, data: VersionIn, db: Db, principal: ApiPrincipal) -> dict[str, Any]:
     joint.resubmit(db, principal, work_id, asset_ids=data.asset_ids, note=data.note)
     return joint.work_json(db, joint.get_work(db, principal, work_id))

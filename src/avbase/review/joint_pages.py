@@ -18,7 +18,7 @@ from avbase.core.errors import AvbaseError, Forbidden
 from avbase.core.i18n import _
 from avbase.media.models import Asset, AssetState
 from avbase.review import joint, opinion
-from avbase.review.models import ReviewWork, WorkState
+from avbase.review.models import AWAITING_VERSION, ReviewWork
 from avbase.web.deps import Db, PagePrincipal
 from avbase.web.forms import RawForm
 from avbase.web.pdf import pdf_response
@@ -123,6 +123,7 @@ def _page(
     diff = joint.diff(db, work) if work.version > 1 else None
     findings = {asset.id: joint.findings_of_asset(db, asset.id) for asset in assets}
     may_route = joint.can_route(principal, work, owner)
+    changes_to_check = joint.changes_to_check(db, work)
     context = {
         "work": work,
         "current": version,
@@ -142,10 +143,18 @@ def _page(
         "may_route": may_route,
         "units": sorted(routing.routes(db, joint.SCOPE)) if may_route else [],
         "may_resolve": joint.is_owner(principal, work) and not principal.is_authority,
-        "may_resubmit": work.state is WorkState.returned
+        "may_resubmit": work.state in AWAITING_VERSION
         and joint.is_owner(principal, work)
         and not principal.is_authority,
-        "own_assets": _own_assets(db, principal) if work.state is WorkState.returned else [],
+        "own_assets": _own_assets(db, principal) if work.state in AWAITING_VERSION else [],
+        "changes_asked": joint.changes_asked(db, work, work.version),
+        "changes_to_check": changes_to_check,
+        "may_tick": {
+            row.id
+            for row in changes_to_check
+            if work.state in joint.OPEN_STATES
+            and any(d.org_id == row.org_id and d.unit == row.unit for d in mine)
+        },
         "states": joint.STATE_LABELS,
         "decisions": joint.DECISION_LABELS,
         "overdue": joint.is_overdue(work, date.today()),
@@ -206,9 +215,16 @@ def resolve(db: Db, principal: PagePrincipal, comment_id: RowId, form: RawForm) 
 
 @router.post("/{work_id}/decision")
 def decide(request: Request, db: Db, principal: PagePrincipal, work_id: RowId, form: RawForm) -> Response:
+    changes = str(form.get("changes", "")).splitlines()
     return _act(request, db, principal, work_id, lambda: joint.decide(
         db, principal, work_id, decision=str(form.get("decision", "")), reasons=str(form.get("reasons", "")),
-        unit=str(form.get("unit", "")) or None))  # fmt: skip
+        changes=changes, unit=str(form.get("unit", "")) or None))  # fmt: skip
+
+
+@router.post("/changes/{change_id}/done")
+def change_done(db: Db, principal: PagePrincipal, change_id: RowId, form: RawForm) -> Response:
+    row = joint.set_change_done(db, principal, change_id, str(form.get("done", "1")) == "1")
+    return RedirectResponse(f"/review/works/{row.work_id}#changes", status_code=303)
 
 
 @router.post("/{work_id}/versions")

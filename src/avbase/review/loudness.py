@@ -110,7 +110,10 @@ class Loudness:
     true_peak_at: float  # seconds: where the true peak is
 
     def to_json(self) -> dict[str, float]:
-        return {key: round(value, 2) for key, value in self.__dict__.items()}
+        """Each key names its unit in its suffix (see ``review.units``)."""
+        data = {key: round(value, 2) for key, value in self.__dict__.items()}
+        data["true_peak_at_s"] = data.pop("true_peak_at")
+        return data
 
 
 class LoudnessMeter:

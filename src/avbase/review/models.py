@@ -15,8 +15,9 @@ from avbase.core.db import Base, TimestampMixin, str_enum, utcnow
 
 
 class OperatorProfile(Audited, TimestampMixin, Base):
-    """A delivery profile an operator added (an online platform's, a channel's): the same fields as the
-    built-in ones in ``profiles.BUILTIN``, stored as JSON."""
+    """A delivery profile added as data (an online platform's, a channel's): the same fields as the
+    built-in ones in ``profiles.BUILTIN``, stored as JSON; the operator's (for everyone) or one
+    organisation's own (for its members)."""
 
     __tablename__ = "review_profiles"
     __table_args__ = ({"sqlite_autoincrement": True},)
@@ -24,6 +25,9 @@ class OperatorProfile(Audited, TimestampMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(40), unique=True)
     params: Mapped[dict[str, Any]] = mapped_column(JSON)
+    org_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )  # None: the operator's
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
 
@@ -119,18 +123,21 @@ class WorkState(StrEnum):
     submitted = "submitted"  # waiting for an authority officer to route it
     routed = "routed"  # departments assigned, none has acted on this version yet
     in_review = "in_review"
-    # decided: every department passed; one rejected; one asked for changes (the owner sends version N+1)
+    # decided: every department passed; one rejected; none rejected and one passed it on condition of
+    # listed changes (修改后通过: the owner makes them and sends version N+1, checked against the list)
     passed = "passed"
-    returned = "returned"
+    passed_with_changes = "passed_with_changes"
+    returned = "returned"  # before 0028, what passed_with_changes is now; no decision leads here any more
     rejected = "rejected"
 
 
-DECIDED_STATES = (WorkState.passed, WorkState.returned, WorkState.rejected)
+DECIDED_STATES = (WorkState.passed, WorkState.passed_with_changes, WorkState.returned, WorkState.rejected)
+AWAITING_VERSION = (WorkState.passed_with_changes, WorkState.returned)  # the owner sends version N+1
 
 
 class Decision(StrEnum):
     approve = "pass"
-    with_changes = "pass_with_changes"  # passes once the changes named in the reasons are made: returned
+    with_changes = "pass_with_changes"  # passes once the listed changes are made (``WorkChange``)
     reject = "reject"
 
 
@@ -203,4 +210,28 @@ class WorkComment(Audited, Base):
     org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))  # the department
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     resolved: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class WorkChange(Audited, Base):
+    """A change a department listed when it passed a version with changes (修改后通过), ticked off by that
+    department on the next version once it is made."""
+
+    __tablename__ = "review_work_changes"
+    __table_args__ = (
+        Index("ix_review_work_changes_work", "work_id", "version"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    work_id: Mapped[int] = mapped_column(ForeignKey("review_works.id", ondelete="CASCADE"))
+    version: Mapped[int]  # the version it was asked on
+    unit: Mapped[str] = mapped_column(String(100))
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))  # the department
+    text: Mapped[str] = mapped_column(Text)
+    done: Mapped[bool] = mapped_column(default=False)
+    checked_version: Mapped[int | None]  # the version it was found made in
+    checked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    checked_at: Mapped[datetime | None]
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -10,10 +10,13 @@ from sqlalchemy.orm import Session
 
 from avbase.core import storage
 from avbase.core.accounts.models import Organisation
-from avbase.review import joint
+from avbase.review import joint, units
 from avbase.review.models import ReviewWork
 from avbase.web.pdf import data_uri, render_pdf
+from avbase.web.templating import environment
 
+environment.filters["measured"] = units.measured  # as on the pages, for a document rendered without them
+environment.filters["with_unit"] = units.with_unit
 MAX_FRAMES = 24  # frames embedded in the document; the table lists every finding
 
 
@@ -45,6 +48,8 @@ def context(session: Session, work: ReviewWork) -> dict[str, Any]:
         "findings": findings,
         "frames": frames,
         "comments": joint.comments(session, work, work.version),
+        "changes_asked": joint.changes_asked(session, work, work.version),
+        "changes_checked": joint.changes_to_check(session, work),
         "orgs": orgs,
         "state_labels": joint.STATE_LABELS,
         "decision_labels": joint.DECISION_LABELS,

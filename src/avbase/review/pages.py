@@ -9,25 +9,29 @@ from typing import Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from avbase.core.accounts.principal import STEWARDS, Principal
+from avbase.core.accounts.models import Organisation
+from avbase.core.accounts.principal import Principal
 from avbase.core.errors import AvbaseError
 from avbase.core.i18n import _
 from avbase.media.models import Asset
 from avbase.media.pages import ASSET_PANELS
-from avbase.review import service
+from avbase.review import service, units
 from avbase.review.api import PACK_MAX_BYTES
-from avbase.review.profiles import KINDS
+from avbase.review.profiles import BUILTIN, KINDS
 from avbase.web.deps import Db, PagePrincipal
 from avbase.web.forms import FormFields
 from avbase.web.limits import upload_body
 from avbase.web.schemas import RowId
-from avbase.web.templating import add_template_dir, render
+from avbase.web.templating import add_template_dir, environment, render
 from avbase.web.uploads import with_upload
 
 router = APIRouter(prefix="/review")
 add_template_dir(Path(__file__).resolve().parent / "templates")
+environment.filters["measured"] = units.measured
+environment.filters["with_unit"] = units.with_unit
 
 
 def _timeline(findings: list[Any], duration: float | None) -> list[dict[str, Any]]:
@@ -53,10 +57,11 @@ def asset_panel(db: Session, principal: Principal, asset: Asset) -> tuple[str, d
     for report in service.reports_of(db, principal, asset.id):
         findings = service.findings_of(db, report)
         reports.append({"r": report, "findings": findings, "marks": _timeline(findings, report.duration)})
+    usable = service.profiles(db, principal)
     panel = {
         "reports": reports,
-        "profiles": service.profiles(db),
-        "names": {profile.key: profile.name for profile in service.profiles(db)},
+        "profiles": usable,
+        "names": {profile.key: profile.name for profile in usable},
         "may_decide": principal.role in service.REVIEWERS,
         "may_check": principal.owns(asset.org_id) or principal.role in service.REVIEWERS,
     }
@@ -68,7 +73,7 @@ ASSET_PANELS.append(asset_panel)
 
 @router.get("")
 def queue(request: Request, db: Db, principal: PagePrincipal) -> Response:
-    names = {profile.key: profile.name for profile in service.profiles(db)}
+    names = {profile.key: profile.name for profile in service.profiles(db, principal)}
     return render(request, "review/queue.html", {"rows": service.review_queue(db, principal), "names": names})
 
 
@@ -90,15 +95,28 @@ def profiles(request: Request, db: Db, principal: PagePrincipal) -> Response:
 
 
 def _profiles_page(
-    request: Request, db: Session, principal: Principal, errors: dict[str, str] | None = None, text: str = ""
+    request: Request,
+    db: Session,
+    principal: Principal,
+    errors: dict[str, str] | None = None,
+    text: str = "",
+    scope: str = "",
 ) -> Response:
+    rows = service.profile_rows(db, principal)
+    scopes = [scope for scope in service.PROFILE_SCOPES if service.may_save_profiles(principal, scope)]
+    held = {org for _profile, org in rows if org}
+    names = select(Organisation.id, Organisation.name).where(Organisation.id.in_(held))
+    owners = dict(db.execute(names).all())
     return render(
         request,
         "review/profiles.html",
         {
-            "profiles": service.profiles(db),
-            "names": {profile.key: profile.name for profile in service.profiles(db)},
-            "may_edit": principal.role in STEWARDS,
+            "rows": rows,
+            "owners": owners,
+            "builtin": BUILTIN,
+            "scopes": scopes,
+            "scope": scope or service.default_scope(principal),
+            "may_edit": bool(scopes),
             "kinds": KINDS,
             "errors": errors or {},
             "text": text,
@@ -109,19 +127,19 @@ def _profiles_page(
 
 @router.post("/profiles")
 def save_profile(request: Request, db: Db, principal: PagePrincipal, form: FormFields) -> Response:
-    text = form.get("params", "")
+    text, scope = form.get("params", ""), form.get("scope", "")
     try:
         params = json.loads(text)
         if not isinstance(params, dict):
             raise ValueError("a JSON object is expected")
     except ValueError as exc:
-        return _profiles_page(request, db, principal, {"params": str(exc)}, text)
+        return _profiles_page(request, db, principal, {"params": str(exc)}, text, scope)
     try:
-        service.save_profile(db, principal, params)
+        service.save_profile(db, principal, params, scope=scope or None)
     except AvbaseError as exc:
         if exc.status_code == 403:
             raise
-        return _profiles_page(request, db, principal, {"params": _(exc.message, **exc.params)}, text)
+        return _profiles_page(request, db, principal, {"params": _(exc.message, **exc.params)}, text, scope)
     return RedirectResponse("/review/profiles", status_code=303)
 
 

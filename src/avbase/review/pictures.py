@@ -45,14 +45,19 @@ class PictureChecks:
         return stretches(flags, self.times, self.frame_step, min_seconds=min_seconds)
 
     def frozen(self, *, noise: float, min_seconds: float, black: list[Stretch]) -> list[Stretch]:
-        """Stretches of frames that do not change (beyond ``noise``, mean |ΔY'|), the repeated first frame
-        included; a frozen stretch inside a black one is black, not frozen."""
+        """Runs of frames that do not change (beyond ``noise``, mean |ΔY'|), each from the frame it repeats;
+        a frozen stretch inside a black one is black, not frozen. Runs apart stay apart: pictures that
+        change every few frames (a reversing pattern, a fast slideshow) are not one long freeze."""
         change = np.asarray(self.change)
         if change.size < 2:
             return []
         same = change < noise  # frame i equals frame i-1
-        still = same.copy()
-        still[:-1] |= same[1:]
         for stretch in black:
-            still[stretch.first : stretch.last + 1] = False
-        return stretches(still, self.times, self.frame_step, min_seconds=min_seconds)
+            same[stretch.first : stretch.last + 1] = False
+        found = []
+        for run in stretches(same, self.times, self.frame_step):
+            first = max(run.first - 1, 0)
+            start = round(self.times[first], 3)
+            if run.end - start >= min_seconds - 1e-9:
+                found.append(Stretch(start, run.end, first, run.last))
+        return found

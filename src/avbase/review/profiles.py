@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 KINDS = ("loudness", "true_peak", "short_term", "black", "freeze", "silence", "silent_channel", "clipping",
-         "flash", "term")  # fmt: skip
+         "flash", "pattern", "term")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,7 @@ class Profile:
     silence_min_seconds: float = 2.0
     silent_channel_min_seconds: float = 2.0
     check_flashes: bool = True
+    check_patterns: bool = True  # harmful regular patterns (ITU-R BT.1702)
     check_clipping: bool = True
     warnings: tuple[str, ...] = ()  # kinds reported without failing the programme
 
@@ -66,7 +67,7 @@ class Profile:
 
 REQUIRED = ("key", "name", "source", "integrated_lufs", "tolerance_lu", "true_peak_max_dbtp")
 TEXTS = {"key": 40, "name": 100, "source": 500}
-FLAGS = ("check_flashes", "check_clipping")
+FLAGS = ("check_flashes", "check_patterns", "check_clipping")
 
 
 def _check_type(name: str, value: Any) -> None:

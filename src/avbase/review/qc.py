@@ -1,6 +1,7 @@
 """Technical QC of one file in one decoding pass: every video frame (scaled to 64×36) goes to the picture
-and flash checks, every audio frame of the first audio stream to the loudness meter and the clip counter;
-the findings come out measured against a delivery profile. Pure: a path in, a report out (no database)."""
+and flash checks and its luma (at 128×72) to the regular-pattern check, every audio frame of the first
+audio stream to the loudness meter and the clip counter; the findings come out measured against a
+delivery profile. Pure: a path in, a report out (no database)."""
 
 from __future__ import annotations
 
@@ -13,15 +14,21 @@ import av
 import numpy as np
 from av.audio.resampler import AudioResampler
 from av.video.reformatter import VideoReformatter
+from numpy.typing import NDArray
 
 from avbase.review.audio_checks import ClipCounter, silence, silent_channels
 from avbase.review.flashes import FlashChecks
 from avbase.review.loudness import SUB_BLOCK, Loudness, LoudnessMeter
+from avbase.review.patterns import MAX_PAIRS, PatternChecks
+from avbase.review.patterns import SIZE as PATTERN_FRAME
+from avbase.review.pictures import LUMA as LUMA709
 from avbase.review.pictures import PictureChecks
 from avbase.review.profiles import Profile
 from avbase.review.stretches import stretches
+from avbase.review.units import TIME_UNITS, unit_of
 
-SMALL = (64, 36)
+FINE = PATTERN_FRAME  # 128×72: stripes need a finer frame than flashes
+SMALL = (FINE[0] // 2, FINE[1] // 2)  # 64×36: black, freeze, flashes
 
 
 @dataclass(frozen=True)
@@ -46,6 +53,7 @@ class Finding:
             "end": self.end,
             "value": None if self.value is None else round(self.value, 2),
             "limit": self.limit,
+            "unit": unit_of(self.kind),  # of value and limit
             "severity": self.severity,
             "detail": self.detail,
             "source": self.source,
@@ -67,6 +75,7 @@ class Measures:
     clips: ClipCounter | None = None
     pictures: PictureChecks = field(default_factory=PictureChecks)
     flashes: FlashChecks = field(default_factory=FlashChecks)
+    patterns: PatternChecks = field(default_factory=PatternChecks)
 
 
 @dataclass(frozen=True)
@@ -83,12 +92,25 @@ class Report:
         return {
             "verdict": self.verdict,
             "duration": round(self.duration, 3),
+            "units": TIME_UNITS,
             "loudness": self.loudness.to_json() if self.loudness else None,
             "findings": [finding.to_json() for finding in self.findings],
         }
 
 
 Progress = Callable[[float], None]
+
+
+def halved(frame: NDArray[np.uint8]) -> NDArray[np.uint8]:
+    """Each 2×2 block of pixels as one, its mean (rounded)."""
+    wide = frame.astype(np.uint16)
+    total = wide[0::2, 0::2] + wide[1::2, 0::2] + wide[0::2, 1::2] + wide[1::2, 1::2] + 2
+    return np.asarray(total >> 2, np.uint8)
+
+
+def luma_codes(frame: NDArray[np.uint8]) -> NDArray[np.uint8]:
+    """Y' (BT.709) of each pixel, 0–255."""
+    return np.asarray(np.rint(frame @ LUMA709), np.uint8)
 
 
 def measure(path: Path, profile: Profile, progress: Progress | None = None) -> Measures:
@@ -119,13 +141,17 @@ def measure(path: Path, profile: Profile, progress: Progress | None = None) -> M
                     continue
                 time = float(frame.time) if frame.time is not None else 0.0
                 if isinstance(frame, av.VideoFrame):
-                    small = reformatter.reformat(
-                        frame, width=SMALL[0], height=SMALL[1], format="rgb24", interpolation="AREA"
+                    # one scaling a frame: the pattern check's 128×72, halved (2×2 means) for the others
+                    fine = reformatter.reformat(
+                        frame, width=FINE[0], height=FINE[1], format="rgb24", interpolation="AREA"
                     ).to_ndarray()
-                    small = np.asarray(small, np.uint8)
+                    fine = np.asarray(fine, np.uint8)
+                    small = halved(fine)
                     measures.pictures.add(time, small, black_pixel=profile.black_pixel)
                     if profile.check_flashes:
                         measures.flashes.add(time, small)
+                    if profile.check_patterns:
+                        measures.patterns.add(time, luma_codes(fine))
                     measures.frames += 1
                     measures.duration = max(
                         measures.duration, time + float(frame.duration or 0) * float(frame.time_base or 0)
@@ -210,6 +236,9 @@ def findings(measures: Measures, profile: Profile) -> list[Finding]:
     if profile.check_flashes:
         for flash in measures.flashes.failing():
             add("flash", flash.start, flash.end, flash.flashes_per_second, 3.0, "red" if flash.red else "")
+    if profile.check_patterns:
+        for pattern in measures.patterns.failing():
+            add("pattern", pattern.start, pattern.end, pattern.pairs, float(MAX_PAIRS))
     return sorted(found, key=lambda finding: (finding.start, finding.kind))
 
 

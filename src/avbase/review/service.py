@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
 from avbase.core.accounts.models import Role
-from avbase.core.accounts.principal import STEWARDS, Principal
+from avbase.core.accounts.principal import READ_ONLY_ROLES, STEWARDS, Principal
 from avbase.core.db import utcnow
 from avbase.core.errors import AvbaseError, Conflict, Forbidden, NotFound
 from avbase.core.i18n import N_
@@ -33,6 +33,7 @@ from avbase.review.models import (
 )
 from avbase.review.profiles import BUILTIN, Profile
 from avbase.review.terms import PackLineError, Term, TermMatcher, parse_pack, parse_whitelist
+from avbase.review.units import TIME_UNITS, unit_of
 
 CHECK_JOB = "review.check"
 DEFAULT_PROFILE = "gy-t-282"  # the one the analysis job checks every programme against
@@ -42,37 +43,79 @@ REVIEWERS = (*STEWARDS, Role.reviewer)  # who decide on findings and manage term
 # ---- profiles ----------------------------------------------------------------------------------------
 
 
-def profiles(session: Session) -> list[Profile]:
-    stored = [Profile.from_json(row.params) for row in session.scalars(select(OperatorProfile))]
-    return [*BUILTIN.values(), *sorted(stored, key=lambda profile: profile.key)]
+PROFILE_SCOPES = ("operator", "organisation")
 
 
-def get_profile(session: Session, key: str) -> Profile:
+def _visible_profiles(principal: Principal | None) -> Select[OperatorProfile]:
+    """The operator's profiles (for everyone) and an organisation's own (for its members; administrators
+    see all). Without a principal (a job running a check already allowed): all."""
+    stmt = select(OperatorProfile)
+    if principal is None or principal.is_admin:
+        return stmt
+    return stmt.where(or_(OperatorProfile.org_id.is_(None), OperatorProfile.org_id == principal.org_id))
+
+
+def profile_rows(session: Session, principal: Principal | None) -> list[tuple[Profile, int | None]]:
+    """Each profile the principal may use with the organisation it belongs to (None: built-in or the
+    operator's), built-in ones first."""
+    rows = session.scalars(_visible_profiles(principal))
+    stored = [(Profile.from_json(row.params), row.org_id) for row in rows]
+    builtin: list[tuple[Profile, int | None]] = [(profile, None) for profile in BUILTIN.values()]
+    return [*builtin, *sorted(stored, key=lambda pair: pair[0].key)]
+
+
+def profiles(session: Session, principal: Principal | None = None) -> list[Profile]:
+    return [profile for profile, _org in profile_rows(session, principal)]
+
+
+def get_profile(session: Session, key: str, principal: Principal | None = None) -> Profile:
+    """A profile by key; another organisation's is not found."""
     if key in BUILTIN:
         return BUILTIN[key]
-    row = session.scalar(select(OperatorProfile).where(OperatorProfile.key == key))
+    row = session.scalar(_visible_profiles(principal).where(OperatorProfile.key == key))
     if row is None:
         raise NotFound("No delivery profile is called {key}.", field="profile", key=key)
     return Profile.from_json(row.params)
 
 
-def save_profile(session: Session, principal: Principal, params: dict[str, Any]) -> Profile:
-    """Adds or replaces an operator profile (a built-in one cannot be replaced)."""
-    if principal.role not in STEWARDS:
-        raise Forbidden("Only administrators and authority officers may change delivery profiles.")
+def may_save_profiles(principal: Principal, scope: str) -> bool:
+    """The operator's profiles: administrators and authority officers; an organisation's own: its members
+    who may change its data."""
+    if scope == "operator":
+        return principal.role in STEWARDS
+    return principal.role not in READ_ONLY_ROLES and bool(principal.org_id)
+
+
+def default_scope(principal: Principal) -> str:
+    return "operator" if principal.role in STEWARDS else "organisation"
+
+
+def save_profile(
+    session: Session, principal: Principal, params: dict[str, Any], *, scope: str | None = None
+) -> Profile:
+    """Adds or replaces a profile of the operator's or of the principal's organisation (a built-in one
+    cannot be replaced; a key is one profile's, whoever holds it)."""
+    scope = scope or default_scope(principal)
+    if scope not in PROFILE_SCOPES:
+        raise AvbaseError("The scope is operator or organisation.", field="scope")
+    if not may_save_profiles(principal, scope):
+        raise Forbidden("Only administrators and authority officers change the operator's delivery profiles; "
+                        "an organisation's members who may change its data add its own.")  # fmt: skip
     try:
         profile = Profile.from_json(params)
     except ValueError as exc:
         raise AvbaseError("The profile is not valid: {reason}", field="profile", reason=str(exc)) from exc
     if profile.key in BUILTIN:
         raise Conflict("{key} is a built-in profile; give yours another key.", field="key", key=profile.key)
+    org_id = None if scope == "operator" else principal.org_id
     row = session.scalar(select(OperatorProfile).where(OperatorProfile.key == profile.key))
     if row is None:
         session.add(
-            OperatorProfile(
-                key=profile.key, params=profile.to_json(), created_by_id=principal.user_id or None
-            ),
-        )
+            OperatorProfile(key=profile.key, params=profile.to_json(), org_id=org_id,
+                            created_by_id=principal.user_id or None),
+        )  # fmt: skip
+    elif row.org_id != org_id:
+        raise Conflict("The key {key} is taken; give your profile another.", field="key", key=profile.key)
     else:
         row.params = profile.to_json()
     session.flush()
@@ -337,7 +380,7 @@ def verdict_of(findings: Sequence[Finding]) -> str:
 def request_check(session: Session, principal: Principal, asset_id: int, profile_key: str) -> Job:
     """Queues a check of the asset against the profile (and the active term packs)."""
     asset = get_asset(session, principal, asset_id)
-    get_profile(session, profile_key)  # refuse an unknown profile now, not in the job
+    get_profile(session, profile_key, principal)  # refuse an unknown profile now, not in the job
     if asset.kind not in ("video", "audio"):
         raise Conflict("The asset has not been analysed yet (or is not audio or video).", field="asset")
     return enqueue(
@@ -452,6 +495,7 @@ def report_json(session: Session, report: QCReport) -> dict[str, Any]:
         "profile": report.profile,
         "verdict": report.verdict,
         "duration": report.duration,
+        "units": TIME_UNITS,
         "loudness": report.loudness,
         "packs": report.packs,
         "created_at": report.created_at.isoformat(),
@@ -472,6 +516,7 @@ def finding_json(finding: Finding) -> dict[str, Any]:
         "category": finding.category,
         "value": finding.value,
         "limit": finding.limit,
+        "unit": unit_of(finding.kind),  # of value and limit
         "severity": finding.severity,
         "detail": finding.detail,
         "status": finding.status.value,
