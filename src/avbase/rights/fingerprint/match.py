@@ -173,6 +173,9 @@ def _likely_references(group: Hits, min_frames: int) -> NDArray[np.bool_]:
     # A table of a few slots per hit; collisions only let more references through.
     bits = int(min(22, max(12, np.ceil(np.log2(max(offsets.size, 1) * 2)))))
     enough = np.zeros(offsets.shape, bool)
+    same_posting = np.zeros(offsets.shape, bool)
+    if group.posting is not None:
+        same_posting[1:] = group.posting[1:] == group.posting[:-1]
     for chunk_shift in (0.0, QUERY_CHUNK / 2):
         chunks = np.floor((group.query_time + chunk_shift) / QUERY_CHUNK).astype(np.int64).view(np.uint64)
         base = reference + (chunks << np.uint64(24))
@@ -185,8 +188,8 @@ def _likely_references(group: Hits, min_frames: int) -> NDArray[np.bool_]:
             passing = np.bincount(slot, minlength=1 << bits)[slot] >= min_frames
             if group.posting is not None:
                 # A posting's hits are adjacent and in query order: count it once per cell it crosses.
-                new = np.ones(slot.shape, bool)
-                new[1:] = (group.posting[1:] != group.posting[:-1]) | (slot[1:] != slot[:-1])
+                new = ~same_posting
+                new[1:] |= slot[1:] != slot[:-1]
                 passing &= np.bincount(slot[new], minlength=1 << bits)[slot] >= min_frames // 2
             enough |= passing
     references = distinct(group.reference[enough])
