@@ -88,11 +88,14 @@ def vote(
     min_frames: int,
     min_score: float,
     max_results: int = 10,
+    screen: Hits | None = None,
 ) -> list[Segment]:
     """The best alignment per reference that passes the thresholds, best first.
 
     ``usable_times`` are the query moments that could have matched (past the quality gate); ``step`` the
-    spacing of query moments (to count distinct moments and close segments)."""
+    spacing of query moments (to count distinct moments and close segments). The coarse count that picks
+    the references worth voting on runs on ``screen`` when given (a subset of the hits, cheaper to count),
+    else on the hits themselves."""
     found: dict[int, Segment] = {}
     prepared: dict[int, Hits] = {}  # per hit arrays shared by several speed hypotheses
     for given in hits:
@@ -100,7 +103,8 @@ def vote(
             continue
         shared = id(given.reference)
         if shared not in prepared:
-            likely = given.only(_likely_references(given, min_frames))
+            references = likely_references(screen if screen is not None else given, min_frames)
+            likely = given.only(np.isin(given.reference, references))
             # Grouped by reference, so that each alignment looks at its own reference's hits only.
             prepared[shared] = likely.only(np.argsort(likely.reference, kind="stable"))
         base = prepared[shared]
@@ -165,9 +169,9 @@ def vote(
     ]
 
 
-def _likely_references(group: Hits, min_frames: int) -> NDArray[np.bool_]:
-    """Which hits are on references where some alignment could gather ``min_frames`` hits and
-    ``min_frames // 2`` distinct postings (see the module's notes; the speed does not matter here)."""
+def likely_references(group: Hits, min_frames: int) -> NDArray[np.int32]:
+    """The references where some alignment could gather ``min_frames`` hits and ``min_frames // 2``
+    distinct postings (see the module's notes; the speed does not matter here)."""
     offsets = group.reference_time - group.query_time
     reference = group.reference.astype(np.int64).view(np.uint64) << np.uint64(40)
     # A table of a few slots per hit; collisions only let more references through.
@@ -192,10 +196,7 @@ def _likely_references(group: Hits, min_frames: int) -> NDArray[np.bool_]:
                 new[1:] |= slot[1:] != slot[:-1]
                 passing &= np.bincount(slot[new], minlength=1 << bits)[slot] >= min_frames // 2
             enough |= passing
-    references = distinct(group.reference[enough])
-    if references.size == 0:
-        return enough
-    return np.isin(group.reference, references)
+    return distinct(group.reference[enough])
 
 
 def _fit(segment: Segment) -> tuple[int, float, float]:

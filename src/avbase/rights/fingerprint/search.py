@@ -105,30 +105,32 @@ class Found:
     modality: str  # video | audio | both
 
 
-VIDEO_REFRESH = 4  # sampled frames: every one second a frame is looked up with all its keys
+VIDEO_REFRESH = 4  # sampled frames: once a second a frame counts with all its keys in the coarse count
 
 
-def _onsets(keys: list[NDArray[np.uint32]]) -> list[NDArray[np.uint32]]:
-    """The keys of each frame that the frame before did not have, and all of them once a second.
+def _onsets(keys: list[NDArray[np.uint32]]) -> NDArray[np.bool_]:
+    """Per key of the query (frames in order), whether the frame before lacked it, or the frame is one of
+    those that keep all their keys (one a second).
 
-    A still scene repeats its keys frame after frame; each repetition would meet the same postings again
-    (in a large index, thousands of chance ones) and vote for one reference moment at ever other offsets.
-    Moving pictures change their keys every frame and keep them all."""
-    kept: list[NDArray[np.uint32]] = []
+    A still scene repeats its keys frame after frame, and each repetition meets the same postings again:
+    in a large index thousands of chance ones, on which the coarse count of the voting would spend most of
+    its time. It counts onsets only; the voting itself, on the references the count keeps, sees all."""
+    flags: list[NDArray[np.bool_]] = []
     before = np.zeros(0, np.uint32)
     for number, frame_keys in enumerate(keys):
-        fresh = number % VIDEO_REFRESH == 0 or before.size == 0
-        kept.append(frame_keys if fresh else frame_keys[~np.isin(frame_keys, before, assume_unique=True)])
+        if number % VIDEO_REFRESH == 0:
+            flags.append(np.ones(frame_keys.shape, bool))
+        else:
+            flags.append(~np.isin(frame_keys, before, assume_unique=True))
         before = frame_keys
-    return kept
+    return np.concatenate(flags) if flags else np.zeros(0, bool)
 
 
 def search_video(root: Path, query: video.VideoQuery) -> list[Segment]:
     if not query.keys or not query.valid.any():
         return []
-    looked_up = _onsets(query.keys)
-    frame_of = np.concatenate([np.full(k.size, i, np.int64) for i, k in enumerate(looked_up)])
-    keys = np.concatenate(looked_up).astype(np.uint32)
+    frame_of = np.concatenate([np.full(k.size, i, np.int64) for i, k in enumerate(query.keys)])
+    keys = np.concatenate(query.keys).astype(np.uint32)
     if keys.size == 0:
         return []
     postings = FingerprintIndex(root / "video").lookup(keys)
@@ -142,6 +144,7 @@ def search_video(root: Path, query: video.VideoQuery) -> list[Segment]:
         step=1.0 / video.FPS,
         min_frames=VIDEO_MIN_FRAMES,
         min_score=VIDEO_MIN_SCORE,
+        screen=hits[0].only(_onsets(query.keys)[postings.query]),
     )
 
 
