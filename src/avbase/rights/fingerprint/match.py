@@ -189,13 +189,16 @@ def likely_references(group: Hits, min_frames: int) -> NDArray[np.int32]:
             slot = ((base + (cells & np.uint64(0xFFFFFF))) * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(
                 64 - bits
             )
-            passing = np.bincount(slot, minlength=1 << bits)[slot] >= min_frames
-            if group.posting is not None:
-                # A posting's hits are adjacent and in query order: count it once per cell it crosses.
-                new = ~same_posting
-                new[1:] |= slot[1:] != slot[:-1]
-                passing &= np.bincount(slot[new], minlength=1 << bits)[slot] >= min_frames // 2
-            enough |= passing
+            passing = np.flatnonzero(np.bincount(slot, minlength=1 << bits)[slot] >= min_frames)
+            if group.posting is not None and passing.size:
+                # A posting's hits are adjacent and in query order: count it once per cell it crosses (only
+                # where the hits were enough, which few cells are).
+                new = ~same_posting[passing]
+                new[0] = True
+                new[1:] |= (slot[passing[1:]] != slot[passing[:-1]]) | (passing[1:] != passing[:-1] + 1)
+                postings = np.bincount(slot[passing[new]], minlength=1 << bits)
+                passing = passing[postings[slot[passing]] >= min_frames // 2]
+            enough[passing] = True
     return distinct(group.reference[enough])
 
 
