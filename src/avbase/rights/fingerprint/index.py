@@ -155,20 +155,20 @@ class FingerprintIndex:
         return directory, shift
 
     def _find(
-        self, name: str, keys: NDArray[np.uint32], distinct: NDArray[np.uint32]
+        self, name: str, keys: NDArray[np.uint32], wanted: NDArray[np.uint32]
     ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
         """Where each of the sorted distinct keys starts and ends in a segment's postings."""
         found = self._directory(name)
         if found is None:
             return (
-                np.searchsorted(keys, distinct, side="left").astype(np.int64),
-                np.searchsorted(keys, distinct, side="right").astype(np.int64),
+                np.searchsorted(keys, wanted, side="left").astype(np.int64),
+                np.searchsorted(keys, wanted, side="right").astype(np.int64),
             )
         directory, shift = found
-        ranges = (distinct >> np.uint32(shift)).astype(np.int64)
+        ranges = (wanted >> np.uint32(shift)).astype(np.int64)
         lo, hi = np.asarray(directory[ranges], np.int64), np.asarray(directory[ranges + 1], np.int64)
-        start = _search(keys, distinct.astype(np.int64), lo, hi)
-        return start, _search(keys, distinct.astype(np.int64) + 1, start, hi)
+        start = _search(keys, wanted.astype(np.int64), lo, hi)
+        return start, _search(keys, wanted.astype(np.int64) + 1, start, hi)
 
     def _members(self, name: str) -> NDArray[np.int32]:
         """The sorted reference ids of a segment (computed from its postings for a format 1 segment)."""
@@ -193,18 +193,18 @@ class FingerprintIndex:
         its keys for seconds); its postings are read once and paired with each of those positions."""
         if keys.size == 0:
             return _empty_postings()
-        distinct, inverse, repeats = np.unique(keys, return_inverse=True, return_counts=True)
+        key_values, inverse, repeats = np.unique(keys, return_inverse=True, return_counts=True)
         by_key = np.argsort(inverse.reshape(-1), kind="stable")  # query positions grouped by key, in order
         first_of_key = np.cumsum(repeats) - repeats
         parts: list[Postings] = []
         base = 0
         for name in self.segments():
             seg_keys, seg_refs, seg_times = self._arrays(name)
-            lo, hi = self._find(name, seg_keys, distinct)
+            lo, hi = self._find(name, seg_keys, key_values)
             found = hi - lo
             found[found > limit_per_key] = 0
             if found.any():
-                key_of = np.repeat(np.arange(distinct.size), found)  # per posting met
+                key_of = np.repeat(np.arange(key_values.size), found)  # per posting met
                 positions = _ranges(lo, found)  # grouped by key, as key_of is
                 times_met = repeats[key_of]
                 queries = by_key[_ranges(first_of_key[key_of], times_met)]
