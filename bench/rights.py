@@ -1,7 +1,8 @@
 """Piracy-tracing benchmark: accuracy per transform against a PDQ per-frame baseline, fingerprinting speed on
 1080p, and query time against a synthesised index of many hours.
 
-    PYTHONPATH=src .venv/bin/python bench/rights.py [--hours 10000] [--corpus ../shared/corpus/media]
+    PYTHONPATH=src .venv/bin/python bench/rights.py [--hours 10000] [--audio-hours 100]
+        [--scale-only | --no-accuracy] [--repeats 9] [--scratch DIR --keep] [--corpus ../shared/corpus/media]
 
 Accuracy: four corpus clips are registered (a 24 s stretch of Big Buck Bunny, example_16s, bottle and the
 first 40 s of person); every transform of the issue is applied to the Big Buck Bunny stretch with ffmpeg
@@ -14,19 +15,30 @@ per second; a query frame matches a work when a frame of the work is within Hamm
 is reported when at least 20 % of the query's frames match it, with the span of the matched reference
 frames as its segment.
 
-Speed: fingerprinting (video and audio) of a 1080p H.264 encode of the clip, as a multiple of real time.
-Query time: a one-minute query against an index synthesised at ``--hours`` of reference video (random keys
-at the density of real fingerprints: 4 frames a second × 4 views) plus the real references; audio at a
-tenth of the hours (its postings are denser). Index size per hour is measured on the real references.
+Speed: fingerprinting (video and audio) of a 1080p H.264 encode of the clip, as a multiple of real time, by
+wall clock and by CPU time (the machine is shared, so the CPU time says more), standalone (the file decoded
+for the fingerprint alone) and as the media job does it (the video print taken from the decoding pass of
+shot detection, so that only the audio is decoded again).
+
+Query time (``--scale-only`` runs this part alone): an index is synthesised at ``--hours`` of reference video
+(hour-long references of random keys at the density of real fingerprints: 4 frames a second × 4 views; no
+video is decoded for them) and ``--audio-hours`` of reference audio (random landmark keys at the density of
+the real references), plus the real references; then a one-minute query (36 s of person, never matching by
+the rules, then the 24 s Big Buck Bunny stretch) is fingerprinted once and searched ``--repeats`` times:
+p50 and p95 of the search per modality, with the build time and the index size on disk. The load average
+of the machine is printed next to every time.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import resource
 import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -174,13 +186,26 @@ def synthesise(folder: Path, hours: float, per_second: float, *, key_bits: int, 
         index.add_many(batch)
 
 
+def load() -> str:
+    one, five, _fifteen = os.getloadavg()
+    return f"load {one:.1f}/{five:.1f}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus" / "media")
-    parser.add_argument("--hours", type=float, default=10000.0)
+    parser.add_argument("--hours", type=float, default=10000.0, help="Hours of synthesised reference video.")
+    parser.add_argument("--audio-hours", type=float, default=None, help="Of reference audio (a tenth).")
+    parser.add_argument("--repeats", type=int, default=9, help="Searches of the one-minute query.")
     parser.add_argument("--scratch", type=Path, default=None, help="Where the synthesised index goes.")
+    parser.add_argument("--keep", action="store_true", help="Keep (and reuse) the synthesised index.")
     parser.add_argument("--scale-only", action="store_true", help="Only the synthesised-index query time.")
+    parser.add_argument(
+        "--no-accuracy", action="store_true", help="Speed and query time, not the transforms."
+    )
     args = parser.parse_args()
+    if args.audio_hours is None:
+        args.audio_hours = args.hours / 10
     folder = Path(tempfile.mkdtemp(prefix="bench-rights-"))
     try:
         run_all(args, folder)
@@ -191,15 +216,15 @@ def main() -> None:
 def run_all(args: argparse.Namespace, folder: Path) -> None:
     refs = references(args.corpus, folder)
     root = folder / "index"
-    if args.scale_only:
-        for work, path in refs.items():
-            fingerprints.add_reference(root, work, fingerprints.fingerprint(path))
-        scale(args, folder, root, refs)
+    prints = {work: fingerprints.fingerprint(path) for work, path in refs.items()}
+    for work, made in prints.items():
+        fingerprints.add_reference(root, work, made)
+    if args.scale_only or args.no_accuracy:
+        if args.no_accuracy:
+            speed(folder, refs[BBB])
+        scale(args, folder, root, refs, prints)
         return
-    pdq_refs = {}
-    for work, path in refs.items():
-        fingerprints.add_reference(root, work, fingerprints.fingerprint(path))
-        pdq_refs[work] = pdq_frames(path)
+    pdq_refs = {work: pdq_frames(path) for work, path in refs.items()}
     copies = make_copies(refs[BBB], args.corpus, folder)
     print(
         "| query | avbase: right work | IoU | modality | other works "
@@ -240,11 +265,27 @@ def run_all(args: argparse.Namespace, folder: Path) -> None:
         f"PDQ {pdq_hits}/{len(copies)}; false matches on negatives: avbase {false_ours}, PDQ {false_pdq}."
     )
 
-    speed(args, folder, refs[BBB])
-    scale(args, folder, root, refs)
+    speed(folder, refs[BBB])
+    scale(args, folder, root, refs, prints)
 
 
-def speed(args: argparse.Namespace, folder: Path, clip: Path) -> None:
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _timed(work: Callable[[], object]) -> tuple[float, float]:
+    """Wall and CPU seconds (all threads of this process) of ``work``."""
+    wall, cpu = time.perf_counter(), _cpu()
+    work()
+    return time.perf_counter() - wall, _cpu() - cpu
+
+
+def speed(folder: Path, clip: Path) -> None:
+    import av
+
+    from avbase.media.shots import detect_shots
+
     hd = folder / "bbb_1080p.mp4"
     _wait(
         [
@@ -267,93 +308,158 @@ def speed(args: argparse.Namespace, folder: Path, clip: Path) -> None:
             )
         ]
     )
-    seconds = 24.0
-    started = time.perf_counter()
-    video.fingerprint(hd)
-    video_time = time.perf_counter() - started
-    started = time.perf_counter()
-    audio.fingerprint(hd)
-    audio_time = time.perf_counter() - started
+    seconds = _duration(hd)
+    video_wall, video_cpu = _timed(lambda: video.fingerprint(hd))
+    audio_wall, audio_cpu = _timed(lambda: audio.fingerprint(hd))
+    # The media job: shot detection decodes every frame anyway; the fingerprint listens to that pass. Its
+    # own cost is the time spent in the listener (wall, and CPU of the thread that runs it).
+    shots_wall, shots_cpu = _timed(lambda: detect_shots(hd))
+    listener = video.Fingerprinter()
+    spent = [0.0, 0.0]
+
+    def listening(moment: float, frame: av.VideoFrame) -> None:
+        wall, cpu = time.perf_counter(), time.thread_time()
+        listener(moment, frame)
+        spent[0] += time.perf_counter() - wall
+        spent[1] += time.thread_time() - cpu
+
+    both_wall, both_cpu = _timed(lambda: detect_shots(hd, on_frame=listening))
+    extra_wall, extra_cpu = spent
+
+    def rate(spent: float) -> str:
+        return f"{seconds / spent:.1f}×" if spent > 0 else "∞"
+
     print(
-        f"\nFingerprinting 1080p H.264 (24 s, one process): video {seconds / video_time:.1f}× real time, "
-        f"audio {seconds / audio_time:.1f}×, both {seconds / (video_time + audio_time):.1f}×."
+        f"\nFingerprinting 1080p H.264 ({seconds:.0f} s, {load()}), wall clock / CPU time:\n"
+        f"- standalone: video {rate(video_wall)} / {rate(video_cpu)}, audio {rate(audio_wall)} / "
+        f"{rate(audio_cpu)}, both {rate(video_wall + audio_wall)} / {rate(video_cpu + audio_cpu)} "
+        f"real time;\n"
+        f"- in the media job (video print from shot detection's pass): shot detection alone "
+        f"{rate(shots_wall)} / {rate(shots_cpu)}, with the video print {rate(both_wall)} / {rate(both_cpu)}; "
+        f"the fingerprint's own cost (its listener in that pass {rate(extra_wall)} / {rate(extra_cpu)}, "
+        f"plus the audio decoded) {rate(extra_wall + audio_wall)} / {rate(extra_cpu + audio_cpu)} real time."
     )
 
 
-def scale(args: argparse.Namespace, folder: Path, root: Path, refs: dict[int, Path]) -> None:
-    per_hour = {}
-    for modality in ("video", "audio"):
-        index = FingerprintIndex(root / modality)
-        seconds = sum(_duration(path) for path in refs.values() if modality == "video" or _has_audio(path))
-        per_hour[modality] = index.size_bytes() / (seconds / 3600)
-    print(
-        f"Index size per hour of reference: video {per_hour['video'] / 2**20:.1f} MiB, "
-        f"audio {per_hour['audio'] / 2**20:.1f} MiB."
-    )
-    big = (args.scratch or folder) / "big-index"
-    shutil.rmtree(big, ignore_errors=True)
-    started = time.perf_counter()
-    video_hours, audio_hours = args.hours, args.hours / 10
-    synthesise(
-        big / "video",
-        video_hours,
-        video.FPS * len(video.REFERENCE_SCALES),
-        key_bits=video.KEY_BITS,
-        first_ref=1000,
-    )
-    audio_rate = FingerprintIndex(root / "audio").postings_count() / sum(
-        _duration(p) for p in refs.values() if _has_audio(p)
-    )
-    synthesise(big / "audio", audio_hours, audio_rate, key_bits=19, first_ref=1000)
-    for work, path in refs.items():
-        fingerprints.add_reference(big, work, fingerprints.fingerprint(path))
-    built = time.perf_counter() - started
+def one_minute_query(folder: Path, refs: dict[int, Path]) -> Path:
+    """36 s of person (by the rules it matches nothing: a fixed camera), then the Big Buck Bunny stretch."""
     query = folder / "query_60s.mp4"
     _wait(
         [
             run(
                 [
-                    "-ss",
-                    "0",
+                    "-t",
+                    "36",
                     "-i",
                     str(refs[4]),
                     "-t",
-                    "30",
+                    "24",
                     "-i",
                     str(refs[BBB]),
+                    "-f",
+                    "lavfi",
                     "-t",
-                    "24",
+                    "36",
+                    "-i",
+                    "anullsrc=r=44100:cl=stereo",
                     "-filter_complex",
-                    "[0:v]scale=640:360,fps=24[a];[1:v]fps=24[b];[a][b]concat=n=2:v=1[v]",
+                    "[0:v]scale=640:360,setsar=1,fps=24[a];[1:v]setsar=1,fps=24[b];"
+                    "[1:a]aresample=44100,aformat=channel_layouts=stereo[y];"
+                    "[a][2:a][b][y]concat=n=2:v=1:a=1[v][s]",
                     "-map",
                     "[v]",
                     "-map",
-                    "1:a",
+                    "[s]",
                     *X264,
                     str(query),
                 ]
             )
         ]
     )
+    return query
+
+
+def scale(
+    args: argparse.Namespace,
+    folder: Path,
+    root: Path,
+    refs: dict[int, Path],
+    prints: dict[int, fingerprints.Prints],
+) -> None:
+    per_hour = {}
+    for modality in ("video", "audio"):
+        index = FingerprintIndex(root / modality)
+        seconds = sum(_duration(path) for path in refs.values() if modality == "video" or _has_audio(path))
+        per_hour[modality] = index.size_bytes() / (seconds / 3600)
+    print(
+        f"\nIndex size per hour of reference: video {per_hour['video'] / 2**20:.2f} MiB, "
+        f"audio {per_hour['audio'] / 2**20:.2f} MiB."
+    )
+    big = (args.scratch or folder) / f"big-index-{args.hours:g}h-{args.audio_hours:g}h"
+    built_marker = big / "built"
+    if not (args.keep and built_marker.exists()):
+        shutil.rmtree(big, ignore_errors=True)
+        started = time.perf_counter()
+        synthesise(
+            big / "video",
+            args.hours,
+            video.FPS * len(video.REFERENCE_SCALES),
+            key_bits=video.KEY_BITS,
+            first_ref=1000,
+        )
+        video_built = time.perf_counter() - started
+        audio_rate = FingerprintIndex(root / "audio").postings_count() / sum(
+            _duration(p) for p in refs.values() if _has_audio(p)
+        )
+        started = time.perf_counter()
+        synthesise(big / "audio", args.audio_hours, audio_rate, key_bits=19, first_ref=1000)
+        audio_built = time.perf_counter() - started
+        for work, made in prints.items():
+            fingerprints.add_reference(big, work, made)
+        built_marker.write_text("")
+        print(
+            f"Synthesised index built in {video_built:.0f} s (video, {args.hours:,.0f} h) + "
+            f"{audio_built:.0f} s (audio, {args.audio_hours:,.0f} h), {load()}."
+        )
+    sizes = {m: FingerprintIndex(big / m).size_bytes() for m in ("video", "audio")}
+    print(
+        f"On disk: video {sizes['video'] / 2**30:.2f} GiB ({sizes['video'] / 2**20 / max(args.hours, 1):.2f} "
+        f"MiB/h), audio {sizes['audio'] / 2**30:.2f} GiB "
+        f"({sizes['audio'] / 2**20 / max(args.audio_hours, 1):.2f} MiB/h)."
+    )
+    query = one_minute_query(folder, refs)
     started = time.perf_counter()
     video_query = video.query_keys(query)
     audio_query = audio.query_keys(query)
     keys_time = time.perf_counter() - started
-    started = time.perf_counter()
-    found_video = fingerprints.search_video(big, video_query)
-    found_audio = fingerprints.search_audio(big, audio_query)
-    search_time = time.perf_counter() - started
-    size = FingerprintIndex(big / "video").size_bytes() + FingerprintIndex(big / "audio").size_bytes()
+    video_times: list[float] = []
+    video_cpu: list[float] = []
+    audio_times: list[float] = []
+    found: set[int] = set()
+    for _repeat in range(args.repeats):
+        started, spent = time.perf_counter(), _cpu()
+        found_video = fingerprints.search_video(big, video_query)
+        video_times.append(time.perf_counter() - started)
+        video_cpu.append(_cpu() - spent)
+        started = time.perf_counter()
+        found_audio = fingerprints.search_audio(big, audio_query)
+        audio_times.append(time.perf_counter() - started)
+        found = {s.reference for s in found_video + found_audio}
+    totals = [v + a for v, a in zip(video_times, audio_times, strict=True)]
+
+    def spread(values: list[float]) -> str:
+        return f"p50 {np.percentile(values, 50):.2f} s, p95 {np.percentile(values, 95):.2f} s"
+
     print(
-        f"Synthesised index: video {video_hours:,.0f} h, audio {audio_hours:,.0f} h, "
-        f"{size / 2**30:.1f} GiB on "
-        f"disk, built in {built:.0f} s."
+        f"One-minute query ({video_query.duration:.0f} s): its fingerprint {keys_time:.2f} s "
+        f"(decoding it, once); "
+        f"searching {args.repeats}×, {load()}: video ({args.hours:,.0f} h) {spread(video_times)} "
+        f"(first {video_times[0]:.2f} s; CPU time {spread(video_cpu)}), "
+        f"audio ({args.audio_hours:,.0f} h) {spread(audio_times)}, both {spread(totals)}; "
+        f"works found {sorted(found)} (the right one: {BBB})."
     )
-    print(
-        f"One-minute query: fingerprinting it {keys_time:.2f} s, searching the index {search_time:.2f} s; "
-        f"found works {sorted({s.reference for s in found_video + found_audio})}."
-    )
-    shutil.rmtree(big, ignore_errors=True)
+    if not args.keep:
+        shutil.rmtree(big, ignore_errors=True)
 
 
 def _duration(path: Path) -> float:

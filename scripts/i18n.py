@@ -35,6 +35,7 @@ KEYWORDS = [
     "CreditCodeError",
     "InvalidValue",
     "BadCertificate",  # rights: an unreadable deposit certificate
+    "IndexRebuilding",  # rights: the fingerprint index could not be read and is being rebuilt
     "FactError",
     "UnsupportedMedia",
     "refuse",  # policy rule traces: Quote.refuse(msgid, ...)

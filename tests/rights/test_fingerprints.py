@@ -61,6 +61,45 @@ def test_negatives_match_nothing(indexed: tuple[Path, list[Copy], list[Path]]) -
         assert fingerprints.search(root, path) == [], path.name
 
 
+@pytest.mark.parametrize("name", ["excerpt_10s", "mirror", "pip_0.5_corner"])
+def test_a_copy_is_found_among_many_hours_of_other_references(
+    indexed: tuple[Path, list[Copy], list[Path]], tmp_path: Path, name: str
+) -> None:
+    """The work's segment stands out of an index where 24 hour-long references (random keys at the
+    density of real ones) collect chance hits; the index's large segment is searched through its
+    directory."""
+    import shutil
+
+    import numpy as np
+
+    from avbase.rights.fingerprint import video
+    from avbase.rights.fingerprint.index import DIRECTORY, DIRECTORY_FROM
+
+    root, copies, _negatives = indexed
+    big = tmp_path / "index"
+    shutil.copytree(root, big)
+    rng = np.random.default_rng(5)
+    per_hour = int(3600 * video.FPS * len(video.REFERENCE_SCALES))
+    noise = [
+        (100 + hour, rng.integers(0, 1 << video.KEY_BITS, per_hour, dtype=np.uint32),
+         (rng.random(per_hour) * 3600).astype(np.float32))
+        for hour in range(24)
+    ]  # fmt: skip
+    FingerprintIndex(big / "video").add_many(noise)
+    assert sum(keys.size for _r, keys, _t in noise) >= DIRECTORY_FROM
+    assert any(
+        (big / "video" / segment / DIRECTORY).exists()
+        for segment in FingerprintIndex(big / "video").segments()
+    )
+    copy = next(c for c in copies if c.name == name)
+    found = fingerprints.search(big, Path(copy.file))
+    assert [f.reference for f in found] == [WORK]
+    assert (
+        iou((found[0].reference_start, found[0].reference_end), (copy.reference_start, copy.reference_end))
+        > 0.6
+    )
+
+
 def test_the_index_survives_restarts_grows_and_forgets(tmp_path: Path) -> None:
     import numpy as np
 

@@ -17,9 +17,11 @@ from avbase.core import inbox
 from avbase.core.accounts.models import Organisation, Role, User
 from avbase.core.accounts.principal import Principal
 from avbase.core.errors import AvbaseError, Forbidden
+from avbase.core.jobs.models import Job, JobState
 from avbase.core.jobs.worker import Worker
 from avbase.kit.dates import today
 from avbase.media import service as media
+from avbase.media.models import Asset
 from avbase.rights import certificates, tracing, works
 from avbase.rights.models import SuspectedCopy, WorkAsset, WorkType
 from tests.conftest import init_with_studio, run_cli
@@ -115,6 +117,20 @@ def test_register_deposit_fingerprint_watch_and_inbox(
     shown = matches[0].to_json(disclosed=tracing.may_see_work(uploader, matches[0].work_org_id))
     assert shown["work_id"] is None and shown["title"] is None
     assert tracing.match_asset(db, uploader, unrelated.id) == []
+
+    # The work's video print came from the decoding pass of its pictures: the file was decoded once.
+    work_asset = db.get(Asset, link.asset_id)
+    assert work_asset is not None and work_asset.derived["fingerprint"]["video_from_pictures"] is True
+
+    # A damaged index is not half-read: matching says so and queues its rebuild from the stored prints.
+    (tracing.index_root() / "video" / "manifest.json").write_text("{damaged")
+    with pytest.raises(tracing.IndexRebuilding):
+        tracing.match_asset(db, uploader, copy.id)
+    db.rollback()
+    queued = db.scalars(select(Job).where(Job.kind == tracing.REINDEX_JOB)).all()
+    assert [job.state for job in queued] == [JobState.queued]
+    Worker(clean_engine).run_until_idle()
+    assert [m.work_id for m in tracing.match_asset(db, uploader, copy.id)] == [work.id]
 
 
 def test_cli_register_works_match_verify(tmp_path: Path, clips: dict[str, Path]) -> None:

@@ -19,7 +19,7 @@ from avbase.media.proxy import draw_waveform, make_proxy
 from avbase.media.speech import transcribe
 from avbase.media.stills import analyse_pictures
 from avbase.media.subtitles import read_embedded
-from avbase.rights.tracing import fingerprint_step, store_fingerprint
+from avbase.rights.tracing import fingerprint_step, keep_video_print, store_fingerprint, video_print_listener
 
 PROXY = "proxy.mp4"
 WAVEFORM = "waveform.png"
@@ -73,6 +73,16 @@ def _store_probe(asset: Asset, result: dict[str, Any]) -> None:
     asset.duration = result["duration"]
     asset.resolution_class = first_video["resolution_class"] if first_video else None
     asset.hdr = first_video["hdr"] if first_video else None
+
+
+def _pictures(given: StepInput) -> dict[str, object]:
+    # The rights fingerprint's video print listens to this pass, so that its step decodes the sound only.
+    video_print = video_print_listener()
+    result = analyse_pictures(
+        given.source, given.folder, detector=given.shot_detector, listeners=[video_print]
+    )
+    keep_video_print(video_print, given.folder)
+    return result
 
 
 def _store_pictures(asset: Asset, result: dict[str, Any]) -> None:
@@ -150,12 +160,7 @@ class Step:
 
 STEPS: tuple[Step, ...] = (
     Step("probe", _probe, _store_probe, applies=lambda given: True),
-    Step(
-        "pictures",
-        lambda given: analyse_pictures(given.source, given.folder, detector=given.shot_detector),
-        _store_pictures,
-        _is_video,
-    ),
+    Step("pictures", _pictures, _store_pictures, _is_video),
     Step("proxy", _proxy, lambda asset, result: _note(asset, "proxy", result)),
     Step("ocr", _ocr, _store_ocr, _is_video),
     Step("subtitles", _subtitles, _store_subtitles),

@@ -3,6 +3,7 @@ shot chosen among them, and a contact sheet of the keyframes."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from avbase.kit.timecode import timecode
 from avbase.media.detector import shot_detector
-from avbase.media.shots import Shot, detect_shots
+from avbase.media.shots import FrameListener, Shot, detect_shots
 
 THUMB_WIDTH = 320
 THUMB_EVERY = 0.5  # seconds: dense enough that almost every shot holds one
@@ -94,12 +95,21 @@ def contact_sheet(folder: Path, stills: list[tuple[int, float]], target: Path) -
     return True
 
 
-def analyse_pictures(path: Path, folder: Path, *, detector: str = "builtin") -> dict[str, object]:
+def analyse_pictures(
+    path: Path, folder: Path, *, detector: str = "builtin", listeners: Sequence[FrameListener] = ()
+) -> dict[str, object]:
     """One decoding pass: shots with their transitions (found by the ``detector`` engine), thumbnails every
     THUMB_EVERY seconds, a keyframe per shot and the contact sheet. Files go under ``folder``; the result
-    is plain data."""
+    is plain data. ``listeners`` see every decoded frame too (another analysis that would otherwise decode
+    the file again)."""
     sampler = ThumbnailSampler(folder)
-    shots = detect_shots(path, on_frame=sampler, detector=shot_detector(detector))
+
+    def on_frame(time: float, frame: av.VideoFrame) -> None:
+        sampler(time, frame)
+        for listener in listeners:
+            listener(time, frame)
+
+    shots = detect_shots(path, on_frame=on_frame, detector=shot_detector(detector))
     chosen = keyframes(shots, sampler.times)
     listed = []
     for shot, keyframe in zip(shots, chosen, strict=True):

@@ -283,3 +283,24 @@ def match_command(
             for r in rows
         ],
     )
+
+
+@rights_app.command("reindex")
+def reindex_command(json_out: Json = False) -> None:
+    """Rebuild the fingerprint index from the stored fingerprints of the registered works (after a
+    restore, or when matching reports the index damaged; the same runs as a job then)."""
+    from avbase.core.db import get_engine, session_scope
+    from avbase.rights import tracing
+
+    with session_scope(get_engine()) as session:
+        result = tracing.rebuild_index(session)
+    if json_out:
+        emit_json(result)
+        return
+    typer.echo(
+        _(
+            "Fingerprint index rebuilt: {references} assets indexed, {waiting} awaiting fingerprints.",
+            references=result["references"],
+            waiting=result["waiting"],
+        )
+    )

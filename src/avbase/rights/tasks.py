@@ -50,8 +50,13 @@ def fingerprint(ctx: JobContext) -> dict[str, Any]:
 def watch(ctx: JobContext) -> dict[str, Any]:
     asset_id = int(ctx.payload["asset_id"])
     with session_scope(ctx.engine) as session:
-        found = tracing.watch(session, asset_id)
-        again = tracing.works_still_indexing(session) and int(ctx.payload.get("round", 0)) < WATCH_ROUNDS
+        try:
+            found = tracing.watch(session, asset_id)
+            rebuilding = False
+        except tracing.IndexRebuilding:  # the rebuild is queued: look again once it has had time
+            found, rebuilding = [], True
+        indexing = rebuilding or tracing.works_still_indexing(session)
+        again = indexing and int(ctx.payload.get("round", 0)) < WATCH_ROUNDS
         if again:
             # Works registered a moment ago are still being fingerprinted: look once more when they are.
             job = enqueue(session, kind=tracing.WATCH_JOB, title=N_("Compare with registered works"),
@@ -59,3 +64,10 @@ def watch(ctx: JobContext) -> dict[str, Any]:
                           priority=BULK)  # fmt: skip
             job.run_after = utcnow() + timedelta(seconds=WATCH_RETRY_SECONDS)
         return {"asset": asset_id, "suspected_copies": [row.work_id for row in found], "again": again}
+
+
+@job_handler(tracing.REINDEX_JOB)
+def reindex(ctx: JobContext) -> dict[str, Any]:
+    """Rebuilds the fingerprint index from the stored fingerprints (queued when it could not be read)."""
+    with session_scope(ctx.engine) as session:
+        return tracing.rebuild_index(session)

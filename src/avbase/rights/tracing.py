@@ -25,11 +25,14 @@ from avbase.core.i18n import N_
 from avbase.core.jobs import enqueue
 from avbase.core.jobs.models import BULK
 from avbase.rights.fingerprint import search as fingerprints
+from avbase.rights.fingerprint import video
+from avbase.rights.fingerprint.index import IndexUnreadable
 from avbase.rights.models import SuspectedCopy, Work, WorkAsset
 from avbase.settings import get_settings
 
 FINGERPRINT_JOB = "rights.fingerprint"
 WATCH_JOB = "rights.watch"
+REINDEX_JOB = "rights.reindex"
 PRINTS = "fingerprint"  # the folder of an asset's fingerprints under its derived folder
 
 
@@ -44,13 +47,30 @@ def prints_folder(sha256: str) -> Path:
 # --- the media job's step ------------------------------------------------------------------------------
 
 
+def video_print_listener() -> video.Fingerprinter:
+    """A frame listener for the media job's decoding pass of the pictures that makes the video print on
+    the way (the file is then not decoded again for it)."""
+    return video.Fingerprinter()
+
+
+def keep_video_print(listener: video.Fingerprinter, folder: Path) -> None:
+    made = listener.result()
+    if made.times.size:
+        (folder / PRINTS).mkdir(parents=True, exist_ok=True)
+        made.save(folder / PRINTS / fingerprints.VIDEO_PRINT)
+
+
 def fingerprint_step(source: Path, folder: Path) -> dict[str, Any]:
-    """The step's work (pure: the stored file in, files under its derived folder): both fingerprints."""
+    """The step's work (pure: the stored file in, files under its derived folder): both fingerprints. The
+    video print the pictures step made from its own decoding pass is reused when it is of this version."""
     started = time.perf_counter()
-    prints = fingerprints.fingerprint(source)
+    made_before = fingerprints.load(folder / PRINTS).video if (folder / PRINTS).exists() else None
+    reused = made_before if made_before is not None and made_before.version == video.VERSION else None
+    prints = fingerprints.fingerprint(source, video_print=reused)
     fingerprints.save(prints, folder / PRINTS)
     return {
         "video_frames": int(prints.video.times.size) if prints.video else 0,
+        "video_from_pictures": reused is not None,
         "audio_landmarks": int(prints.audio.keys.size) if prints.audio else 0,
         "seconds": round(time.perf_counter() - started, 2),
     }
@@ -93,6 +113,62 @@ def forget_asset(asset_id: int) -> None:
     fingerprints.remove_reference(index_root(), asset_id)
 
 
+class IndexRebuilding(AvbaseError):
+    """The index on disk could not be read (damaged, or of a layout this version does not know): a job
+    rebuilds it from the stored fingerprints; matching works again when it is done."""
+
+    status_code = 503
+
+
+def request_rebuild(session: Session) -> None:
+    """Queues the rebuild of the index unless one is queued or running, in a transaction of its own (the
+    caller's is about to fail)."""
+    from avbase.core.db import session_scope
+    from avbase.core.jobs.models import Job, JobState
+
+    with session_scope(session.get_bind()) as own:  # type: ignore[arg-type]
+        pending = own.scalar(
+            select(Job.id)
+            .where(Job.kind == REINDEX_JOB, Job.state.in_([JobState.queued, JobState.running]))
+            .limit(1)
+        )
+        if pending is None:
+            enqueue(own, kind=REINDEX_JOB, title=N_("Rebuild the fingerprint index"), priority=BULK)
+
+
+def rebuild_index(session: Session) -> dict[str, int]:
+    """Builds the index afresh from the stored fingerprints of every registered work's asset, beside the
+    old one, then puts it in its place. An asset whose fingerprints are missing gets a fingerprint job
+    (if its analysis is over; otherwise the analysis indexes it)."""
+    import secrets
+    import shutil
+
+    from avbase.media.models import Asset
+
+    root = index_root()
+    token = secrets.token_hex(4)
+    fresh = root.with_name(f"{root.name}.rebuild-{token}")
+    batch: list[tuple[int, fingerprints.Prints]] = []
+    waiting = 0
+    for link, asset in session.execute(select(WorkAsset, Asset).join(Asset, Asset.id == WorkAsset.asset_id)):
+        prints = fingerprints.load(prints_folder(asset.sha256))
+        if prints.video is None and prints.audio is None:
+            link.fingerprinted_at = None
+            index_if_ready(session, link, asset)
+            waiting += 1
+            continue
+        batch.append((asset.id, prints))
+        link.fingerprinted_at = utcnow()
+    fingerprints.add_references(fresh, batch)
+    retired = root.with_name(f"{root.name}.old-{token}")
+    if root.exists():
+        root.rename(retired)
+    fresh.rename(root)
+    shutil.rmtree(retired, ignore_errors=True)
+    session.flush()
+    return {"references": len(batch), "waiting": waiting}
+
+
 # --- matching ------------------------------------------------------------------------------------------
 
 
@@ -131,6 +207,11 @@ def match_file(session: Session, path: Path, *, exclude_asset: int | None = None
         found = fingerprints.search(index_root(), path)
     except av.FFmpegError as exc:
         raise AvbaseError("The file cannot be read as video or audio.", field="file") from exc
+    except IndexUnreadable as exc:
+        request_rebuild(session)
+        raise IndexRebuilding(
+            "The fingerprint index is being rebuilt; try again in a few minutes.", detail=str(exc)
+        ) from exc
     references = [f.reference for f in found if f.reference != exclude_asset]
     if not references:
         return []

@@ -1,11 +1,20 @@
 """An inverted index of fingerprint keys on disk: key → (reference id, time), one per modality.
 
-The index is a folder of immutable *segments*, each three arrays saved with NumPy (keys sorted, and the
-reference id and time in centiseconds of each posting) and listed in ``manifest.json``. Adding a reference
-writes a new segment and replaces the manifest atomically; a lookup memory-maps each segment and binary-
-searches the query keys, so only the pages of the postings it touches are read, never the whole index.
-When there are more than :data:`MAX_SEGMENTS`, the smallest are merged into one. Writers take a file lock;
-readers need none (segments never change, the manifest is replaced whole).
+The index is a folder of immutable *segments*, each a few arrays saved with NumPy (keys sorted, the
+reference id and time in centiseconds of each posting, and the sorted reference ids it holds) and listed in
+``manifest.json``. Adding a reference writes a new segment and replaces the manifest atomically; a lookup
+memory-maps each segment and binary-searches the distinct query keys, so only the pages of the postings it
+touches are read, never the whole index; which segments hold a reference is read from their small member
+lists, so adding or removing one does not scan the postings. A large segment also has a *directory*:
+for each range of keys (their top :data:`DIRECTORY_BITS` bits), where its postings start, so that a
+lookup searches a few hundred postings instead of the whole segment. When there are more than
+:data:`MAX_SEGMENTS`, the smallest are merged into one. Writers take a file lock; readers need none
+(segments never change, the manifest is replaced whole).
+
+The manifest carries the layout's :data:`FORMAT`. Format 1 (no ``format`` field, segments listed by name,
+no member lists) is read as it is and upgraded by the next write; a newer format, a manifest that is not
+one, or a segment whose arrays are missing or disagree raises :class:`IndexUnreadable`: the index is then
+rebuilt from the stored fingerprints (``avbase.rights.tracing.rebuild_index``), never half-read.
 """
 
 from __future__ import annotations
@@ -14,25 +23,74 @@ import fcntl
 import json
 import os
 import secrets
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
+from avbase.rights.fingerprint.match import distinct
+
+FORMAT = 2
 MAX_SEGMENTS = 16
 MANIFEST = "manifest.json"
+MEMBERS = "members.npy"
+DIRECTORY = "directory.npy"
+DIRECTORY_BITS = 20  # a large segment's directory: where each of 2**20 ranges of keys starts
+DIRECTORY_FROM = 1 << 20  # postings from which a segment gets one (a small one is searched directly)
+
+
+class IndexUnreadable(Exception):
+    """The index on disk is damaged or of a layout this code does not know: rebuild it."""
 
 
 @dataclass
 class Postings:
-    """Hits of a lookup: for each, which query key (its position in the query), the reference, the time."""
+    """Hits of a lookup: for each, which query key (its position in the query), the reference, the time,
+    and which posting of the index it met (``posting``). The hits of one posting are adjacent, in the order
+    of the query keys that met it, so a caller can count distinct postings without sorting."""
 
     query: NDArray[np.int64]
     reference: NDArray[np.int32]
     time: NDArray[np.float32]
+    posting: NDArray[np.int64]
+
+
+def _empty_postings() -> Postings:
+    return Postings(
+        np.zeros(0, np.int64), np.zeros(0, np.int32), np.zeros(0, np.float32), np.zeros(0, np.int64)
+    )
+
+
+def _search(
+    keys: NDArray[np.uint32], targets: NDArray[np.int64], lo: NDArray[np.int64], hi: NDArray[np.int64]
+) -> NDArray[np.int64]:
+    """For each target, the first position in ``keys[lo:hi]`` (sorted) holding a key not below it: a binary
+    search of all targets at once, each within its own small range."""
+    lo, hi = lo.copy(), hi.copy()
+    while True:
+        open_ = np.flatnonzero(lo < hi)
+        if open_.size == 0:
+            return lo
+        middle = (lo[open_] + hi[open_]) >> 1
+        below = np.asarray(keys[middle], np.int64) < targets[open_]
+        lo[open_[below]] = middle[below] + 1
+        hi[open_[~below]] = middle[~below]
+
+
+def _ranges(starts: NDArray[np.int64], lengths: NDArray[np.int64]) -> NDArray[np.int64]:
+    """``starts[i], starts[i] + 1, …`` for ``lengths[i]`` values each, concatenated."""
+    total = int(lengths.sum())
+    if total == 0:
+        return np.zeros(0, np.int64)
+    ends = np.cumsum(lengths)
+    return np.asarray(
+        np.arange(total, dtype=np.int64) + np.repeat(starts - (ends - lengths), lengths), np.int64
+    )
 
 
 class FingerprintIndex:
@@ -41,53 +99,138 @@ class FingerprintIndex:
 
     # --- reading --------------------------------------------------------------------------------------
 
-    def _manifest(self) -> dict[str, list[str]]:
+    def _manifest(self) -> dict[str, Any]:
         path = self.folder / MANIFEST
         if not path.exists():
-            return {"segments": []}
-        return json.loads(path.read_text())  # type: ignore[no-any-return]
+            return {"format": FORMAT, "segments": []}
+        try:
+            manifest = json.loads(path.read_text())
+            listed = manifest["segments"]
+            version = int(manifest.get("format", 1))
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise IndexUnreadable(f"{path}: not a manifest ({exc})") from exc
+        if version > FORMAT or not isinstance(listed, list):
+            raise IndexUnreadable(f"{path}: format {version}, this code reads up to {FORMAT}")
+        # Format 1 listed bare names; format 2 lists {"name", "postings"}.
+        names = [item if isinstance(item, str) else item.get("name") for item in listed]
+        if not all(isinstance(name, str) and name.startswith("seg-") for name in names):
+            raise IndexUnreadable(f"{path}: a segment without a name")
+        return {"format": version, "segments": names}
+
+    def format(self) -> int:
+        """The layout of the index on disk (1 for indexes written before member lists existed)."""
+        return int(self._manifest()["format"])
 
     def segments(self) -> list[str]:
-        return self._manifest()["segments"]
+        return list(self._manifest()["segments"])
 
     def _arrays(self, name: str) -> tuple[NDArray[np.uint32], NDArray[np.int32], NDArray[np.int32]]:
         base = self.folder / name
-        return (
-            np.load(base / "keys.npy", mmap_mode="r"),
-            np.load(base / "refs.npy", mmap_mode="r"),
-            np.load(base / "times.npy", mmap_mode="r"),
-        )
+        try:
+            keys = np.load(base / "keys.npy", mmap_mode="r")
+            refs = np.load(base / "refs.npy", mmap_mode="r")
+            times = np.load(base / "times.npy", mmap_mode="r")
+        except (OSError, ValueError) as exc:
+            raise IndexUnreadable(f"{base}: {exc}") from exc
+        if not keys.ndim == refs.ndim == times.ndim == 1 or not keys.shape == refs.shape == times.shape:
+            raise IndexUnreadable(f"{base}: its arrays disagree in length")
+        return keys, refs, times
+
+    def _segment_arrays(self) -> Iterator[tuple[NDArray[np.uint32], NDArray[np.int32], NDArray[np.int32]]]:
+        for name in self.segments():
+            yield self._arrays(name)
+
+    def _directory(self, name: str) -> tuple[NDArray[np.int64], int] | None:
+        """A segment's directory and the shift that makes a key its range, if it has one."""
+        path = self.folder / name / DIRECTORY
+        if not path.exists():
+            return None
+        try:
+            directory = np.load(path, mmap_mode="r")
+        except (OSError, ValueError) as exc:
+            raise IndexUnreadable(f"{path}: {exc}") from exc
+        shift = int(directory[-1])  # stored after the 2**DIRECTORY_BITS + 1 starts
+        if directory.shape != ((1 << DIRECTORY_BITS) + 2,) or not 0 <= shift < 32:
+            raise IndexUnreadable(f"{path}: not a directory")
+        return directory, shift
+
+    def _find(
+        self, name: str, keys: NDArray[np.uint32], wanted: NDArray[np.uint32]
+    ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+        """Where each of the sorted distinct keys starts and ends in a segment's postings."""
+        found = self._directory(name)
+        if found is None:
+            return (
+                np.searchsorted(keys, wanted, side="left").astype(np.int64),
+                np.searchsorted(keys, wanted, side="right").astype(np.int64),
+            )
+        directory, shift = found
+        ranges = (wanted >> np.uint32(shift)).astype(np.int64)
+        lo, hi = np.asarray(directory[ranges], np.int64), np.asarray(directory[ranges + 1], np.int64)
+        start = _search(keys, wanted.astype(np.int64), lo, hi)
+        return start, _search(keys, wanted.astype(np.int64) + 1, start, hi)
+
+    def _members(self, name: str) -> NDArray[np.int32]:
+        """The sorted reference ids of a segment (computed from its postings for a format 1 segment)."""
+        path = self.folder / name / MEMBERS
+        if path.exists():
+            try:
+                return np.asarray(np.load(path), np.int32)
+            except (OSError, ValueError) as exc:
+                raise IndexUnreadable(f"{path}: {exc}") from exc
+        return distinct(np.asarray(self._arrays(name)[1])).astype(np.int32)
+
+    def check(self) -> None:
+        """Raises :class:`IndexUnreadable` unless every segment listed can be read."""
+        for name in self.segments():
+            self._arrays(name)
+            self._members(name)
 
     def lookup(self, keys: NDArray[np.uint32], *, limit_per_key: int = 2000) -> Postings:
-        """Every posting of every key (keys that are this common carry no information and are skipped)."""
-        order = np.argsort(keys, kind="stable")
-        sorted_keys = keys[order]
-        queries: list[NDArray[np.int64]] = []
-        refs: list[NDArray[np.int32]] = []
-        times: list[NDArray[np.float32]] = []
+        """Every posting of every key (keys that are this common carry no information and are skipped).
+
+        Each distinct key is searched once, however many query positions carry it (a still scene repeats
+        its keys for seconds); its postings are read once and paired with each of those positions."""
+        if keys.size == 0:
+            return _empty_postings()
+        key_values, inverse, repeats = np.unique(keys, return_inverse=True, return_counts=True)
+        by_key = np.argsort(inverse.reshape(-1), kind="stable")  # query positions grouped by key, in order
+        first_of_key = np.cumsum(repeats) - repeats
+        parts: list[Postings] = []
+        base = 0
         for name in self.segments():
             seg_keys, seg_refs, seg_times = self._arrays(name)
-            lo = np.searchsorted(seg_keys, sorted_keys, side="left")
-            hi = np.searchsorted(seg_keys, sorted_keys, side="right")
-            counts = hi - lo
-            counts[counts > limit_per_key] = 0
-            total = int(counts.sum())
-            if total == 0:
-                continue
-            starts = np.repeat(lo - np.cumsum(counts) + counts, counts)
-            positions = starts + np.arange(total)
-            queries.append(np.repeat(order, counts).astype(np.int64))
-            refs.append(np.asarray(seg_refs[positions]))
-            times.append(np.asarray(seg_times[positions], np.float32) / 100.0)
-        if not queries:
-            return Postings(np.zeros(0, np.int64), np.zeros(0, np.int32), np.zeros(0, np.float32))
-        return Postings(np.concatenate(queries), np.concatenate(refs), np.concatenate(times))
+            lo, hi = self._find(name, seg_keys, key_values)
+            found = hi - lo
+            found[found > limit_per_key] = 0
+            if found.any():
+                key_of = np.repeat(np.arange(key_values.size), found)  # per posting met
+                positions = _ranges(lo, found)  # grouped by key, as key_of is
+                times_met = repeats[key_of]
+                queries = by_key[_ranges(first_of_key[key_of], times_met)]
+                parts.append(
+                    Postings(
+                        query=queries.astype(np.int64),
+                        reference=np.repeat(np.asarray(seg_refs[positions], np.int32), times_met),
+                        time=np.repeat(np.asarray(seg_times[positions], np.float32) / 100.0, times_met),
+                        posting=np.repeat(positions + base, times_met),
+                    )
+                )
+            base += int(seg_keys.shape[0])
+        if not parts:
+            return _empty_postings()
+        return Postings(
+            np.concatenate([p.query for p in parts]),
+            np.concatenate([p.reference for p in parts]),
+            np.concatenate([p.time for p in parts]),
+            np.concatenate([p.posting for p in parts]),
+        )
 
     def size_bytes(self) -> int:
         return sum(f.stat().st_size for f in self.folder.rglob("*.npy"))
 
     def postings_count(self) -> int:
-        return sum(int(self._arrays(name)[0].shape[0]) for name in self.segments())
+        return sum(int(keys.shape[0]) for keys, _refs, _times in self._segment_arrays())
 
     # --- writing --------------------------------------------------------------------------------------
 
@@ -108,22 +251,34 @@ class FingerprintIndex:
         name = f"seg-{secrets.token_hex(6)}"
         folder = self.folder / name
         folder.mkdir(parents=True)
-        np.save(folder / "keys.npy", keys[order])
-        np.save(folder / "refs.npy", refs[order])
-        np.save(folder / "times.npy", times[order])
+        np.save(folder / "keys.npy", np.asarray(keys, np.uint32)[order])
+        np.save(folder / "refs.npy", np.asarray(refs, np.int32)[order])
+        np.save(folder / "times.npy", np.asarray(times, np.int32)[order])
+        np.save(folder / MEMBERS, distinct(np.asarray(refs, np.int32)))
+        if keys.size >= DIRECTORY_FROM:
+            sorted_keys = np.asarray(keys, np.uint32)[order]
+            shift = max(0, int(sorted_keys[-1]).bit_length() - DIRECTORY_BITS)
+            bounds = np.arange((1 << DIRECTORY_BITS) + 1, dtype=np.uint64) << np.uint64(shift)
+            starts = np.searchsorted(sorted_keys, bounds, side="left").astype(np.int64)
+            np.save(folder / DIRECTORY, np.r_[starts, shift].astype(np.int64))
         return name
 
     def _save_manifest(self, segments: list[str]) -> None:
+        """Writes the manifest in the current format (a format 1 segment gets its member list first)."""
+        listed = []
+        for name in segments:
+            members = self.folder / name / MEMBERS
+            if not members.exists():
+                np.save(members, self._members(name))
+            listed.append({"name": name, "postings": int(self._arrays(name)[0].shape[0])})
         temporary = self.folder / f".{MANIFEST}.{os.getpid()}"
-        temporary.write_text(json.dumps({"segments": segments}))
+        temporary.write_text(json.dumps({"format": FORMAT, "segments": listed}))
         temporary.replace(self.folder / MANIFEST)
 
     def add(self, reference: int, keys: NDArray[np.uint32], times: NDArray[np.float32]) -> None:
         """Adds one reference's postings (replacing any it had)."""
         with self._locked():
-            segments = self.segments()
-            if reference in self._references(segments):
-                segments = self._without(segments, reference)
+            segments = self._without(self.segments(), reference)
             if keys.size:
                 refs = np.full(keys.shape, reference, np.int32)
                 centis = np.round(np.asarray(times, np.float64) * 100).astype(np.int32)
@@ -134,7 +289,7 @@ class FingerprintIndex:
             self._collect(segments)
 
     def add_many(self, batch: list[tuple[int, NDArray[np.uint32], NDArray[np.float32]]]) -> None:
-        """Adds many references as one segment (bulk loads, the benchmark)."""
+        """Adds many new references as one segment (bulk loads, rebuilds, the benchmark)."""
         with self._locked():
             keys = np.concatenate([k for _r, k, _t in batch]).astype(np.uint32)
             refs = np.concatenate([np.full(k.shape, r, np.int32) for r, k, _t in batch])
@@ -151,22 +306,26 @@ class FingerprintIndex:
             self._collect(segments)
 
     def references(self) -> set[int]:
-        return self._references(self.segments())
-
-    def _references(self, segments: list[str]) -> set[int]:
         found: set[int] = set()
-        for name in segments:
-            found.update(int(r) for r in np.unique(self._arrays(name)[1]))
+        for name in self.segments():
+            found.update(int(r) for r in self._members(name))
         return found
 
+    def _holds(self, name: str, reference: int) -> bool:
+        members = self._members(name)
+        at = int(np.searchsorted(members, reference))
+        return at < members.size and int(members[at]) == reference
+
     def _without(self, segments: list[str], reference: int) -> list[str]:
+        """The segments with ``reference``'s postings taken out (only those that hold it are rewritten)."""
         kept: list[str] = []
         for name in segments:
+            if not self._holds(name, reference):
+                kept.append(name)
+                continue
             keys, refs, times = self._arrays(name)
             mask = np.asarray(refs) != reference
-            if mask.all():
-                kept.append(name)
-            elif mask.any():
+            if mask.any():
                 kept.append(
                     self._write_segment(
                         np.asarray(keys)[mask], np.asarray(refs)[mask], np.asarray(times)[mask]
@@ -187,8 +346,6 @@ class FingerprintIndex:
 
     def _collect(self, live: list[str]) -> None:
         """Deletes segment folders no manifest names any more."""
-        import shutil
-
         for folder in self.folder.glob("seg-*"):
             if folder.name not in live:
                 shutil.rmtree(folder, ignore_errors=True)

@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from numpy.typing import NDArray
 
 from avbase.rights.fingerprint import audio, video
 from avbase.rights.fingerprint.index import FingerprintIndex
-from avbase.rights.fingerprint.match import Hits, Segment, vote
+from avbase.rights.fingerprint.match import Hits, Segment, distinct, vote
 
 VIDEO_SPEEDS = (0.95, 0.975, 1.0, 1.025, 1.05)
 VIDEO_MIN_FRAMES = 8  # 2 s of agreeing sampled frames
@@ -26,9 +27,14 @@ class Prints:
     audio: audio.AudioPrint | None
 
 
-def fingerprint(path: Path) -> Prints:
-    """Both fingerprints of a file (either is None when the file has no such stream)."""
-    picture = video.fingerprint(path)
+VIDEO_PRINT = "video.npz"
+AUDIO_PRINT = "audio.npz"
+
+
+def fingerprint(path: Path, *, video_print: video.VideoPrint | None = None) -> Prints:
+    """Both fingerprints of a file (either is None when the file has no such stream); the video one is
+    made unless given (from a pass that decoded the pictures already)."""
+    picture = video_print if video_print is not None else video.fingerprint(path)
     sound = audio.fingerprint(path)
     return Prints(
         video=picture if picture.times.size else None,
@@ -39,14 +45,14 @@ def fingerprint(path: Path) -> Prints:
 def save(prints: Prints, folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     if prints.video is not None:
-        prints.video.save(folder / "video.npz")
+        prints.video.save(folder / VIDEO_PRINT)
     if prints.audio is not None:
-        prints.audio.save(folder / "audio.npz")
+        prints.audio.save(folder / AUDIO_PRINT)
 
 
 def load(folder: Path) -> Prints:
-    picture = folder / "video.npz"
-    sound = folder / "audio.npz"
+    picture = folder / VIDEO_PRINT
+    sound = folder / AUDIO_PRINT
     return Prints(
         video=video.VideoPrint.load(picture) if picture.exists() else None,
         audio=audio.AudioPrint.load(sound) if sound.exists() else None,
@@ -56,12 +62,30 @@ def load(folder: Path) -> Prints:
 def add_reference(root: Path, reference: int, prints: Prints) -> None:
     if prints.video is not None:
         frames = prints.video
-        good = frames.valid
-        keys = frames.keys[good]
-        times = np.repeat(frames.times[good], keys.shape[1])
-        FingerprintIndex(root / "video").add(reference, keys.reshape(-1), times)
+        FingerprintIndex(root / "video").add(
+            reference, frames.keys[frames.valid].reshape(-1), _view_times(frames)
+        )
     if prints.audio is not None:
         FingerprintIndex(root / "audio").add(reference, prints.audio.keys, prints.audio.times)
+
+
+def add_references(root: Path, batch: list[tuple[int, Prints]]) -> None:
+    """Adds many new references at once, one segment per modality (a rebuild)."""
+    pictures = [
+        (reference, p.video.keys[p.video.valid].reshape(-1), _view_times(p.video))
+        for reference, p in batch
+        if p.video is not None and p.video.valid.any()
+    ]
+    sounds = [(reference, p.audio.keys, p.audio.times) for reference, p in batch if p.audio is not None]
+    for modality, entries in (("video", pictures), ("audio", sounds)):
+        (root / modality).mkdir(parents=True, exist_ok=True)
+        if entries:
+            FingerprintIndex(root / modality).add_many(entries)
+
+
+def _view_times(frames: video.VideoPrint) -> NDArray[np.float32]:
+    """The time of each key of the valid frames (every view of a frame shares its time)."""
+    return np.repeat(frames.times[frames.valid], frames.keys.shape[1]).astype(np.float32)
 
 
 def remove_reference(root: Path, reference: int) -> None:
@@ -81,6 +105,27 @@ class Found:
     modality: str  # video | audio | both
 
 
+VIDEO_REFRESH = 4  # sampled frames: once a second a frame counts with all its keys in the coarse count
+
+
+def _onsets(keys: list[NDArray[np.uint32]]) -> NDArray[np.bool_]:
+    """Per key of the query (frames in order), whether the frame before lacked it, or the frame is one of
+    those that keep all their keys (one a second).
+
+    A still scene repeats its keys frame after frame, and each repetition meets the same postings again:
+    in a large index thousands of chance ones, on which the coarse count of the voting would spend most of
+    its time. It counts onsets only; the voting itself, on the references the count keeps, sees all."""
+    flags: list[NDArray[np.bool_]] = []
+    before = np.zeros(0, np.uint32)
+    for number, frame_keys in enumerate(keys):
+        if number % VIDEO_REFRESH == 0:
+            flags.append(np.ones(frame_keys.shape, bool))
+        else:
+            flags.append(~np.isin(frame_keys, before, assume_unique=True))
+        before = frame_keys
+    return np.concatenate(flags) if flags else np.zeros(0, bool)
+
+
 def search_video(root: Path, query: video.VideoQuery) -> list[Segment]:
     if not query.keys or not query.valid.any():
         return []
@@ -90,13 +135,16 @@ def search_video(root: Path, query: video.VideoQuery) -> list[Segment]:
         return []
     postings = FingerprintIndex(root / "video").lookup(keys)
     query_time = query.times[frame_of[postings.query]]
-    hits = [Hits(query_time, postings.reference, postings.time, speed) for speed in VIDEO_SPEEDS]
+    hits = [
+        Hits(query_time, postings.reference, postings.time, speed, postings.posting) for speed in VIDEO_SPEEDS
+    ]
     return vote(
         hits,
         usable_times=query.times[query.valid],
         step=1.0 / video.FPS,
         min_frames=VIDEO_MIN_FRAMES,
         min_score=VIDEO_MIN_SCORE,
+        screen=hits[0].only(_onsets(query.keys)[postings.query]),
     )
 
 
@@ -108,13 +156,13 @@ def search_audio(root: Path, query: audio.AudioQuery) -> list[Segment]:
         if keys.size == 0:
             continue
         postings = index.lookup(keys)
-        groups.append(Hits(times[postings.query], postings.reference, postings.time, speed))
+        groups.append(Hits(times[postings.query], postings.reference, postings.time, speed, postings.posting))
         if speed == 1.0:
             usable.append(times)
     if not groups:
         return []
     step = audio.FRAME_SECONDS
-    moments = np.unique(np.round(np.concatenate(usable) / step)) * step if usable else np.zeros(0)
+    moments = distinct(np.round(np.concatenate(usable) / step)) * step if usable else np.zeros(0)
     return vote(
         groups,
         usable_times=moments.astype(np.float32),

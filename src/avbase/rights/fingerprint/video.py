@@ -1,7 +1,10 @@
 """Video fingerprints: a 20-bit key per view of each sampled frame, robust to re-encoding, borders, crops,
 gamma and brightness, logos, mirroring and picture-in-picture.
 
-Frames are sampled at :data:`FPS` and decoded small (grey, :data:`DECODE_HEIGHT` lines). Per frame:
+Frames are sampled at :data:`FPS` and scaled small (grey, :data:`DECODE_HEIGHT` lines) as they are
+decoded: by :func:`sample_frames` from the file (frames no other frame refers to are not decoded at all, nor
+deblocked), or by a :class:`Fingerprinter` listening to a pass that decodes the file anyway (the media job's
+shot detection), so that the file is decoded once. Per frame:
 
 1. Black bars (letterbox, pillarbox) are cut off: uniform dark rows and columns at the edges.
 2. A quality gate drops featureless frames (black, flat) and synthetic ones (test patterns: mostly exactly
@@ -26,8 +29,10 @@ from pathlib import Path
 
 import av
 import numpy as np
+from av.video.reformatter import VideoReformatter
 from numpy.typing import NDArray
 
+VERSION = 1  # of the keys: a stored print of another version is made again, not reused
 FPS = 4.0  # frames sampled per second
 DECODE_HEIGHT = 144
 GRID = 32
@@ -71,40 +76,62 @@ class VideoPrint:
     keys: NDArray[np.uint32]
     valid: NDArray[np.bool_]
     duration: float
+    version: int = VERSION
 
     def save(self, path: Path) -> None:
         with path.open("wb") as handle:
-            np.savez(handle, times=self.times, keys=self.keys, valid=self.valid, duration=self.duration)
+            np.savez(
+                handle,
+                times=self.times,
+                keys=self.keys,
+                valid=self.valid,
+                duration=self.duration,
+                version=self.version,
+            )
 
     @classmethod
     def load(cls, path: Path) -> VideoPrint:
         with np.load(path) as data:
-            return cls(data["times"], data["keys"], data["valid"], float(data["duration"]))
+            version = int(data["version"]) if "version" in data else 1  # prints made before it was noted
+            return cls(data["times"], data["keys"], data["valid"], float(data["duration"]), version)
+
+
+class FrameSampler:
+    """Picks the frames to sample at ``fps`` out of decoded ones and scales each to a small grey picture
+    DECODE_HEIGHT lines high, with one scaler for the whole pass (a new one per frame costs more than the
+    scaling)."""
+
+    def __init__(self, fps: float = FPS) -> None:
+        self.fps = fps
+        self.next_time = 0.0
+        self.reformatter = VideoReformatter()
+
+    def take(self, time: float | None, frame: av.VideoFrame) -> NDArray[np.uint8] | None:
+        if time is None or time + 1e-6 < self.next_time:
+            return None
+        self.next_time = (np.floor(time * self.fps + 1e-6) + 1) / self.fps
+        width = max(16, round(frame.width * DECODE_HEIGHT / max(frame.height, 1) / 2) * 2)
+        small = self.reformatter.reformat(frame, width=width, height=DECODE_HEIGHT, format="gray")
+        return np.asarray(small.to_ndarray(), np.uint8)
 
 
 def sample_frames(path: Path, fps: float = FPS) -> Iterator[tuple[float, NDArray[np.uint8]]]:
-    """(time, grey frame DECODE_HEIGHT lines high) at ``fps``; every frame is decoded (inter-coded video
-    needs it) but only the sampled ones are scaled and converted."""
+    """(time, grey frame DECODE_HEIGHT lines high) at ``fps``; the frames others refer to are decoded
+    (inter-coded video needs them), only the sampled ones scaled and converted."""
     with av.open(str(path)) as container:
         if not container.streams.video:
             return
         stream = container.streams.video[0]
         stream.thread_type = "AUTO"
-        # Frames no other frame refers to (most B-frames) are not decoded at all: sampling a few frames a
-        # second needs none of them, and decoding is most of the cost.
+        # Frames no other frame refers to (most B-frames) are not decoded at all, and no frame is
+        # deblocked: sampling a few frames a second needs neither, and decoding is most of the cost.
         stream.codec_context.skip_frame = "NONREF"
-        width = stream.codec_context.width or 16
-        height = stream.codec_context.height or 9
-        out_width = max(16, round(width * DECODE_HEIGHT / height / 2) * 2)
-        next_time = 0.0
+        stream.codec_context.options = {"skip_loop_filter": "all"}
+        sampler = FrameSampler(fps)
         for frame in container.decode(stream):
-            if frame.time is None or frame.time + 1e-6 < next_time:
-                continue
-            picture = np.asarray(
-                frame.to_ndarray(width=out_width, height=DECODE_HEIGHT, format="gray"), np.uint8
-            )
-            yield float(frame.time), picture
-            next_time = (np.floor(frame.time * fps + 1e-6) + 1) / fps
+            picture = sampler.take(frame.time, frame)
+            if picture is not None:
+                yield float(frame.time or 0.0), picture
 
 
 def remove_borders(frame: NDArray[np.uint8]) -> NDArray[np.uint8]:
@@ -240,28 +267,49 @@ def probe_keys(coefs: NDArray[np.float64], *, mirrored: bool, probe_bits: int = 
     return keys
 
 
-def fingerprint(path: Path, *, scales: tuple[float, ...] = REFERENCE_SCALES) -> VideoPrint:
-    """The video's keys for the index (one per reference view of every sampled frame)."""
-    times: list[float] = []
-    rows: list[list[int]] = []
-    valid: list[bool] = []
-    for moment, frame in sample_frames(path):
+class Fingerprinter:
+    """Builds a :class:`VideoPrint` frame by frame: feed it the sampled grey frames (:meth:`add`), or
+    every decoded frame of a pass over the file (call it as a frame listener); :meth:`result` at the end."""
+
+    def __init__(self, scales: tuple[float, ...] = REFERENCE_SCALES) -> None:
+        self.scales = scales
+        self.sampler = FrameSampler()
+        self.times: list[float] = []
+        self.rows: list[list[int]] = []
+        self.valid: list[bool] = []
+
+    def __call__(self, time: float, frame: av.VideoFrame) -> None:
+        picture = self.sampler.take(time, frame)
+        if picture is not None:
+            self.add(time, picture)
+
+    def add(self, moment: float, frame: NDArray[np.uint8]) -> None:
         picture = remove_borders(frame)
         good = not is_featureless(picture)
-        times.append(moment)
-        valid.append(good)
+        self.times.append(moment)
+        self.valid.append(good)
         if good:
-            coefs = coefficients_many(picture, [window_of(picture.shape, scale) for scale in scales])
-            rows.append([int(key_of(c)) for c in coefs])
+            coefs = coefficients_many(picture, [window_of(picture.shape, scale) for scale in self.scales])
+            self.rows.append([int(key_of(c)) for c in coefs])
         else:
-            rows.append([0] * len(scales))
-    duration = (times[-1] + 1.0 / FPS) if times else 0.0
-    return VideoPrint(
-        times=np.asarray(times, np.float32),
-        keys=np.asarray(rows, np.uint32).reshape(len(rows), len(scales)),
-        valid=np.asarray(valid, bool),
-        duration=duration,
-    )
+            self.rows.append([0] * len(self.scales))
+
+    def result(self) -> VideoPrint:
+        duration = (self.times[-1] + 1.0 / FPS) if self.times else 0.0
+        return VideoPrint(
+            times=np.asarray(self.times, np.float32),
+            keys=np.asarray(self.rows, np.uint32).reshape(len(self.rows), len(self.scales)),
+            valid=np.asarray(self.valid, bool),
+            duration=duration,
+        )
+
+
+def fingerprint(path: Path, *, scales: tuple[float, ...] = REFERENCE_SCALES) -> VideoPrint:
+    """The video's keys for the index (one per reference view of every sampled frame)."""
+    prints = Fingerprinter(scales)
+    for moment, frame in sample_frames(path):
+        prints.add(moment, frame)
+    return prints.result()
 
 
 @dataclass
