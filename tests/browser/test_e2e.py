@@ -23,6 +23,7 @@ from openpyxl import Workbook, load_workbook
 from playwright.sync_api import Dialog, Page, sync_playwright
 
 from avbase.demo.data import DEMO_PASSWORD
+from avbase.demo.data import users as demo_users
 from avbase.policy.demo import minimal_pdf
 from tests.conftest import find_corpus
 from tests.media.synthetic import hevc_clip
@@ -573,6 +574,10 @@ def test_a_creator_enters_the_open_contest_and_is_scored(server: str, page: Page
 
 CRAWL_ROLES = ["zj.officer", "hn.officer", "hengdian.park", "studio.staff", "reviewer", "creator", "admin"]
 DETAILS_PER_PAGE = 3  # detail pages followed from each menu page
+# The audit log records changes as stored (table and column names, raw values): a forensic record for
+# administrators, not a page a newcomer reads.
+NOT_CRAWLED = ("/audit",)
+USERNAMES = {user.username for user in demo_users()}
 
 
 def _http_session(server: str, username: str) -> httpx.Client:
@@ -604,7 +609,11 @@ def test_no_raw_code_on_the_pages_a_role_reaches(server: str, username: str) -> 
     client = _http_session(server, username)
     try:
         home = client.get("/").text
-        paths = list(dict.fromkeys(re.findall(r'<a href="([^"]+)" data-nav=', home)))
+        paths = [
+            path
+            for path in dict.fromkeys(re.findall(r'<a href="([^"]+)" data-nav=', home))
+            if not path.startswith(NOT_CRAWLED)
+        ]
         assert len(paths) >= 5
         pages = list(paths)
         for path in paths:
@@ -615,7 +624,11 @@ def test_no_raw_code_on_the_pages_a_role_reaches(server: str, username: str) -> 
             for lang in ("zh_Hans", "en"):
                 response = client.get(path, params={"lang": lang})
                 assert response.status_code == 200, (path, response.status_code)
-                codes = raw_codes(visible_text(response.text), chinese=lang == "zh_Hans")
+                codes = [
+                    code
+                    for code in raw_codes(visible_text(response.text), chinese=lang == "zh_Hans")
+                    if code not in USERNAMES  # a login name is the user's own data, not a code
+                ]
                 if codes:
                     problems[f"{path} ({lang})"] = sorted(set(codes))[:6]
     finally:

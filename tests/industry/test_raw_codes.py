@@ -51,7 +51,15 @@ def visible_text(html: str) -> str:
     return " ".join(parser.parts)
 
 
+# What looks like code but is the user's own data: file names, web and e-mail addresses.
+NOT_CODE = re.compile(
+    r"\S+\.(?:json|csv|xlsx?|pdf|docx?|txt|srt|ass|vtt|mp4|webm|mov|mkv|mxf|wav|mp3|png|jpe?g|zip)\b"
+    r"|https?://\S+|\S+@\S+|\b[\w-]+(?:\.[\w-]+)*\.(?:cn|com|org|net)\b"
+)
+
+
 def raw_codes(text: str, *, chinese: bool) -> list[str]:
+    text = NOT_CODE.sub(" ", text)
     found = [m.group(0) for m in IDENTIFIER.finditer(text) if m.group(0) not in ALLOWED]
     found += re.findall(r"(?<![\d,.])\b\d{6}\b(?![\d,.])", text)  # a region code: 330106
     if chinese:
@@ -77,7 +85,8 @@ def scan(client: TestClient, paths: list[str]) -> dict[str, list[str]]:
 def test_the_scanner_finds_what_it_is_for() -> None:
     page = (
         "<p>状态 done · 事实 recognition_level · hn2023.1.innovation-platforms · 1.86e+11 · 区域 330106 · "
-        "定义 zj-city · 金额 123,456 · 信用代码 91330106MA2XXXXXX1</p><script>a_b</script>"
+        "定义 zj-city · 金额 123,456 · 信用代码 91330106MA2XXXXXX1 · 文件 shots-1.0.json · "
+        "网址 https://cloud.example.cn/a_b · data@hunnu.example.cn</p><script>a_b</script>"
     )
     assert raw_codes(visible_text(page), chinese=True) == [
         "recognition_level",
@@ -138,3 +147,15 @@ def test_an_enterprises_pages_show_no_raw_codes(
         )
         == {}
     )
+
+
+def test_the_built_in_index_notes_are_known_to_the_catalogue() -> None:
+    """Bulletins show a definition's note in the reader's language: the built-in notes must stay the strings
+    the catalogue translates."""
+    import tomllib
+
+    from avbase.industry.index_service import DATA_DIR, DEFAULT_NOTES
+
+    with (DATA_DIR / "index-definitions.toml").open("rb") as handle:
+        notes = [d["note"] for d in tomllib.load(handle)["definitions"]]
+    assert notes == list(DEFAULT_NOTES)

@@ -18,6 +18,7 @@ from avbase.chain.distribution.models import Channel, TitleKind
 from avbase.chain.settlement import claims
 from avbase.chain.settlement import service as settlement
 from avbase.chain.settlement.models import StatementImport
+from avbase.chain.settlement.platform import RULE_SETS
 from avbase.chain.settlement.statements import import_statements
 from avbase.core.accounts.service import organisation_names
 from avbase.core.errors import AvbaseError
@@ -126,6 +127,7 @@ def contract_page(
             "owner": owner,
             "error": error,
             "terms": sorted(contract.terms, key=lambda t: (t.name, t.effective_from)),
+            "rule_sets": RULE_SETS,
         },
         status_code=status,
     )

@@ -261,7 +261,7 @@ def nominate(
                 ranking=_(ranking_scheme.title),
                 period=period.label,
             ),
-            summary=f"{ranking_scheme.key}: {row.score:.2f}",
+            summary=_("{ranking} score: {score}", ranking=_(ranking_scheme.title), score=f"{row.score:.2f}"),
         )
         made.append(entry.id)
     return made

@@ -12,12 +12,30 @@ from sqlalchemy.orm import Session
 
 from avbase.core.accounts.principal import Principal
 from avbase.core.errors import NotFound
+from avbase.core.i18n import N_
 from avbase.industry import composite
 from avbase.industry.indicators import unit_names, unit_values
 from avbase.industry.models import IndexDefinition, IndexRun, Normalisation, UnitLevel
 from avbase.industry.schemas import IndexDefinitionIn
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
+
+
+# The notes of the built-in definitions (data/index-definitions.toml), known to the catalogue so that pages
+# show them in the reader's language; an operator's own notes are shown as written.
+DEFAULT_NOTES = (
+    N_("Cities of Zhejiang; min-max across cities within each year; arithmetic aggregation."),
+    N_("Parks of Zhejiang; z-scores across parks within each year."),
+    N_(
+        "HN 十 丰富拓展“马栏山指数”: Hunan as a whole, each indicator relative to 2021 = 100; sub-"
+        "indices for Hunan's cities (市州) and the parks of the Malanshan base on the same "
+        "method."
+    ),
+    N_(
+        "ZJ 监测评估: Zhejiang as a whole, each indicator relative to 2021 = 100; sub-indices"
+        " for its cities and parks on the same method."
+    ),
+)
 
 
 def latest_definition(session: Session, name: str) -> IndexDefinition:

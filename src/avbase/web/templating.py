@@ -90,6 +90,7 @@ def _build_environment() -> Environment:
         region_path=lambda code: region_path(code, get_locale()),
         label=label,
     )
+    env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}  # 中文 stays readable
     env.filters["local_time"] = local_time
     env.filters["label"] = label
     env.filters["timecode"] = timecode
