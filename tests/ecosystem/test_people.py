@@ -191,3 +191,62 @@ def test_every_ecosystem_page_renders_in_both_languages(
         english = client.get(path)
         assert english.status_code == 200, path
         assert not han.findall(english.text.replace("中文", "")), path
+
+
+def test_organisations_are_ranked_by_what_they_and_their_members_did(
+    client: TestClient,
+    db: Session,
+    tmp_path: Path,
+    officer: Principal,
+    make_org: Callable[..., Organisation],
+    make_user: Callable[..., User],
+    api_token: Callable[[User], dict[str, str]],
+) -> None:
+    studio, lab = make_org("芒果工作室"), make_org("湘江实验室")
+    p, q, r = (
+        Principal.of(make_user(name, org=org)) for name, org in (("p", studio), ("q", studio), ("r", lab))
+    )
+    reader = Principal.of(make_user())
+    for number, who in enumerate((p, q, r)):
+        made = resources.publish(db, who, kind="model", title=f"M{number}", description="", licence="MIT")
+        (tmp_path / str(number)).write_bytes(str(number).encode())
+        resources.add_version(db, who, made.id, version="1", files=[(tmp_path / str(number), "m.bin")])
+        for _ in range(2):
+            resources.download(db, reader, made.versions[0].files[0].id)
+    db.commit()
+    period = profiles.parse_period(str(today().year))
+    scheme = profiles.scheme(db)
+    # Each person: 2 downloads, 1 version: all equal at 0.4×100 + 0.1×100 = 50.
+    assert {round(row.score, 2) for row in profiles.ranking(db, period, scheme)} == {50.0}
+    # The studio's two members make 4 downloads and 2 versions (100, 100 → 50); the lab's 2 and 1 (50 → 25).
+    ranked = profiles.ranking(db, period, scheme, "organisations")
+    assert [(row.org_id, row.user_id, round(row.score, 2)) for row in ranked] == [
+        (studio.id, None, 50.0),
+        (lab.id, None, 25.0),
+    ]
+
+    answer = client.get(
+        "/api/v1/ecosystem/rankings",
+        params={"period": period.label, "by": "organisations"},
+        headers=api_token(make_user()),
+    )
+    assert answer.status_code == 200 and answer.json()["by"] == "organisations"
+    assert [(row["organisation"], row["user"]) for row in answer.json()["rows"]] == [
+        (studio.id, None),
+        (lab.id, None),
+    ]
+    login(client, make_user().username)
+    page = client.get(f"/ecosystem/people?by=organisations&period={period.label}").text
+    assert page.index("芒果工作室") < page.index("湘江实验室")
+
+    round_id = a_round(db, officer)
+    hunan = make_user(role=Role.authority_officer, org=make_org(kind=OrgKind.authority, region_code="430000"))
+    with pytest.raises(Forbidden):  # Zhejiang's round takes nominations from Zhejiang's authorities
+        profiles.nominate(
+            db, Principal.of(hunan), round_id=round_id, period=period, ranking_scheme=scheme, top=1
+        )
+    made = profiles.nominate(
+        db, officer, round_id=round_id, period=period, ranking_scheme=scheme, top=1, by="organisations"
+    )
+    db.commit()
+    assert [e.org_id for e in rounds.get_round(db, round_id).entries if e.id in made] == [studio.id]

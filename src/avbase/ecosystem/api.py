@@ -388,17 +388,23 @@ def revoke_api_key(key_id: RowId, db: Db, principal: ApiPrincipal) -> ApiKeyOut:
 # --- developers and creators, experts, talent ---------------------------------------------------------
 
 
-@router.get("/rankings", response_model=RankingOut, summary="Developers and creators ranked for a period")
+@router.get(
+    "/rankings",
+    response_model=RankingOut,
+    summary="Developers and creators (people or organisations) ranked for a period",
+)
 def ranking(
     db: Db,
     principal: ApiPrincipal,
     period: Annotated[str, Query(pattern=r"^\d{4}(-[Qq][1-4])?$")],
     scheme: Annotated[str | None, Query(max_length=40)] = None,
+    by: profiles.Level = "people",
 ) -> RankingOut:
     chosen = profiles.scheme(db, scheme)
-    rows = profiles.ranking(db, profiles.parse_period(period), chosen)
+    rows = profiles.ranking(db, profiles.parse_period(period), chosen, by)
     return RankingOut(
         period=period.upper(),
+        by=by,
         scheme=chosen.key,
         weights=chosen.weights,
         formula=[f"{weight:.0%} × {_(msgid)}" for weight, msgid in profiles.formula(chosen)],
@@ -417,6 +423,7 @@ def nominate(data: NominateIn, db: Db, principal: ApiPrincipal) -> list[int]:
         period=profiles.parse_period(data.period),
         ranking_scheme=profiles.scheme(db, data.scheme),
         top=data.top,
+        by=data.by,
     )
 
 

@@ -636,20 +636,31 @@ def _this_year() -> str:
     return str(today().year)
 
 
-def _rounds_open(db: Db) -> list[Any]:
+def _rounds_open(db: Db, principal: Principal) -> list[Any]:
+    """The open rounds this steward may put entries forward to: those of its province's measures."""
     from avbase.policy import rounds
     from avbase.policy.models import RoundState
+    from avbase.policy.service import stewards_document
 
-    return [r for r in rounds.list_rounds(db) if r.state is RoundState.open]
+    return [
+        r
+        for r in rounds.list_rounds(db)
+        if r.state is RoundState.open and stewards_document(principal, r.measure.document)
+    ]
 
 
 @router.get("/people")
 def people(
-    request: Request, db: Db, principal: PagePrincipal, period: str | None = None, scheme: str | None = None
+    request: Request,
+    db: Db,
+    principal: PagePrincipal,
+    period: str | None = None,
+    scheme: str | None = None,
+    by: profiles.Level = "people",
 ) -> Response:
     chosen = profiles.parse_period(period or _this_year())
     ranking_scheme = profiles.scheme(db, scheme)
-    rows = profiles.ranking(db, chosen, ranking_scheme)
+    rows = profiles.ranking(db, chosen, ranking_scheme, by)
     return render(
         request,
         "ecosystem/people.html",
@@ -659,9 +670,10 @@ def people(
             "formula": profiles.formula(ranking_scheme),
             "indicators": profiles.INDICATORS,
             "rows": rows,
+            "by": by,
             "org_names": organisation_names(db, (r.org_id for r in rows)),
             "steward": principal.role in STEWARDS,
-            "rounds": _rounds_open(db) if principal.role in STEWARDS else [],
+            "rounds": _rounds_open(db, principal) if principal.role in STEWARDS else [],
         },
     )
 
@@ -677,6 +689,7 @@ def people_nominate(db: Db, principal: PagePrincipal, values: FormFields) -> Res
         period=period,
         ranking_scheme=profiles.scheme(db, values.get("scheme")),
         top=int(_number(values.get("top", "3"), "top", int)),
+        by="organisations" if values.get("by") == "organisations" else "people",
     )
     return RedirectResponse(f"/policy/rounds/{round_id}", status_code=303)
 
@@ -715,7 +728,7 @@ def _experts_page(
             "fields": experts.fields(db),
             "field": field or "",
             "steward": principal.role in STEWARDS,
-            "rounds": _rounds_open(db) if principal.role in STEWARDS else [],
+            "rounds": _rounds_open(db, principal) if principal.role in STEWARDS else [],
             "errors": errors or {},
         },
         status_code=status,

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -121,10 +121,13 @@ def formula(ranking_scheme: RankingScheme) -> list[tuple[float, str]]:
 # --- indicators and ranking ---------------------------------------------------------------------------
 
 
+Level = Literal["people", "organisations"]
+
+
 @dataclass
 class Ranked:
     rank: int
-    user_id: int
+    user_id: int | None  # None on a ranking of organisations
     name: str
     org_id: int
     score: float
@@ -132,7 +135,8 @@ class Ranked:
     normalised: dict[str, float] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
-        return {"rank": self.rank, "user": self.user_id, "name": self.name, "score": round(self.score, 2),
+        return {"rank": self.rank, "user": self.user_id, "organisation": self.org_id, "name": self.name,
+                "score": round(self.score, 2),
                 "indicators": {k: round(v, 4) for k, v in self.raw.items()},
                 "normalised": {k: round(v, 2) for k, v in self.normalised.items()}}  # fmt: skip
 
@@ -165,50 +169,69 @@ def _people_of(session: Session, submission_id: int) -> list[int]:
     return [found.user_id] if found.user_id else []
 
 
-def indicators(session: Session, period: Period) -> dict[int, dict[str, float]]:
+def indicators(session: Session, period: Period, by: Level = "people") -> dict[int, dict[str, float]]:
+    """The indicators per person (what they published, their contest points) or per organisation (what it
+    published, its members' contest points)."""
+    owner = Resource.publisher_id if by == "people" else Resource.org_id
     start, end = period.bounds
     values: dict[int, dict[str, float]] = defaultdict(lambda: dict.fromkeys(INDICATORS, 0.0))
-    for user_id, count in session.execute(
-        select(Resource.publisher_id, func.count(Download.id))
+    for key, count in session.execute(
+        select(owner, func.count(Download.id))
         .join(Download, Download.resource_id == Resource.id)
-        .where(Download.at >= start, Download.at < end, Resource.publisher_id.is_not(None))
-        .group_by(Resource.publisher_id)
+        .where(Download.at >= start, Download.at < end, owner.is_not(None))
+        .group_by(owner)
     ):
-        values[int(user_id or 0)]["downloads"] = float(count)
-    for user_id, stars in session.execute(
-        select(Resource.publisher_id, func.avg(Rating.stars))
+        values[int(key or 0)]["downloads"] = float(count)
+    for key, stars in session.execute(
+        select(owner, func.avg(Rating.stars))
         .join(Rating, Rating.resource_id == Resource.id)
-        .where(Rating.updated_at >= start, Rating.updated_at < end, Resource.publisher_id.is_not(None))
-        .group_by(Resource.publisher_id)
+        .where(Rating.updated_at >= start, Rating.updated_at < end, owner.is_not(None))
+        .group_by(owner)
     ):
-        values[int(user_id or 0)]["rating"] = float(stars) * 20
-    for user_id, count in session.execute(
-        select(Resource.publisher_id, func.count(ResourceVersion.id))
+        values[int(key or 0)]["rating"] = float(stars) * 20
+    for key, count in session.execute(
+        select(owner, func.count(ResourceVersion.id))
         .join(ResourceVersion, ResourceVersion.resource_id == Resource.id)
         .where(
             ResourceVersion.created_at >= start,
             ResourceVersion.created_at < end,
-            Resource.publisher_id.is_not(None),
+            owner.is_not(None),
         )
-        .group_by(Resource.publisher_id)
+        .group_by(owner)
     ):
-        values[int(user_id or 0)]["published"] = float(count)
-    for user_id, points in contest_points(session, period).items():
-        values[user_id]["contests"] = points
+        values[int(key or 0)]["published"] = float(count)
+    points = contest_points(session, period)
+    if by == "organisations":
+        member_of = dict(session.execute(select(User.id, User.org_id).where(User.id.in_(list(points)))).all())
+        for user_id, earned in points.items():
+            if user_id in member_of:
+                values[member_of[user_id]]["contests"] += earned
+    else:
+        for user_id, earned in points.items():
+            values[user_id]["contests"] = earned
     return dict(values)
 
 
-def ranking(session: Session, period: Period, ranking_scheme: RankingScheme) -> list[Ranked]:
-    """Everyone with a value in the period, by the scheme's weighted sum of their indicators, each scaled
-    to 0–100 over the people ranked (the largest value = 100; ratings are already on that scale)."""
-    values = indicators(session, period)
+def ranking(
+    session: Session, period: Period, ranking_scheme: RankingScheme, by: Level = "people"
+) -> list[Ranked]:
+    """Everyone (or every organisation) with a value in the period, by the scheme's weighted sum of the
+    indicators, each scaled to 0–100 over those ranked (the largest value = 100; ratings are already on
+    that scale)."""
+    values = indicators(session, period, by)
     if not values:
         return []
-    users = {u.id: u for u in session.scalars(select(User).where(User.id.in_(list(values))))}
+    named: dict[int, tuple[int | None, str, int]]
+    if by == "people":
+        users = session.scalars(select(User).where(User.id.in_(list(values))))
+        named = {u.id: (u.id, u.display_name, u.org_id) for u in users}
+    else:
+        orgs = session.scalars(select(Organisation).where(Organisation.id.in_(list(values))))
+        named = {o.id: (None, o.name, o.id) for o in orgs}
     highest = {name: max(v[name] for v in values.values()) for name in INDICATORS}
     rows = []
-    for user_id, raw in values.items():
-        if user_id not in users:
+    for key, raw in values.items():
+        if key not in named:
             continue
         normalised = {
             name: raw[name]
@@ -217,9 +240,9 @@ def ranking(session: Session, period: Period, ranking_scheme: RankingScheme) -> 
             for name in INDICATORS
         }
         score = sum(ranking_scheme.weights.get(name, 0.0) * normalised[name] for name in INDICATORS)
-        user = users[user_id]
-        rows.append(Ranked(0, user_id, user.display_name, user.org_id, score, raw, normalised))
-    rows.sort(key=lambda row: (-row.score, row.user_id))
+        user_id, name, org_id = named[key]
+        rows.append(Ranked(0, user_id, name, org_id, score, raw, normalised))
+    rows.sort(key=lambda row: (-row.score, row.org_id if row.user_id is None else row.user_id))
     for rank, row in enumerate(rows, 1):
         row.rank = rank
     return rows
@@ -233,6 +256,7 @@ def nominate(
     period: Period,
     ranking_scheme: RankingScheme,
     top: int,
+    by: Level = "people",
 ) -> list[int]:
     """Puts the ``top`` ranked of the round's province forward to a policy selection round, through policy's
     service; returns the new entries' ids."""
@@ -243,7 +267,7 @@ def nominate(
         raise AvbaseError(N_("Put forward 1 to 100."), field="top")
     selection = rounds.get_round(session, round_id)
     made: list[int] = []
-    for row in ranking(session, period, ranking_scheme):
+    for row in ranking(session, period, ranking_scheme, by):
         if len(made) == top:
             break
         org = session.get(Organisation, row.org_id)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -201,7 +201,8 @@ class ApiKeyMadeOut(ApiKeyOut):
 
 class RankedOut(BaseModel):
     rank: int
-    user: int
+    user: int | None = Field(description="The person; null on a ranking of organisations")
+    organisation: int
     name: str
     score: float
     indicators: dict[str, float]
@@ -210,6 +211,7 @@ class RankedOut(BaseModel):
 
 class RankingOut(BaseModel):
     period: str
+    by: Literal["people", "organisations"]
     scheme: str
     weights: dict[str, float]
     formula: list[str] = Field(description="Each indicator with its weight, as shown beside the list")
@@ -221,6 +223,7 @@ class NominateIn(BaseModel):
     period: str
     top: int = Field(3, ge=1, le=100)
     scheme: str | None = None
+    by: Literal["people", "organisations"] = "people"
 
 
 class ExpertIn(BaseModel):

@@ -115,6 +115,12 @@ def nominate_entry(
     and creators, say), while the round takes entries."""
     require_steward(principal)
     selection = get_round(session, round_id)
+    if not stewards_document(principal, selection.measure.document):
+        raise Forbidden(
+            "Only the authorities of {region} run selection rounds under its measures.",
+            field="round_id",
+            region=region_label(selection.measure.document.region_code),
+        )
     if selection.state is not RoundState.open:
         raise Conflict("The round is not taking entries.")
     check_applicant_region(session, selection.measure, org_id)
