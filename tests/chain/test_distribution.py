@@ -103,6 +103,19 @@ def test_terms_are_dated_and_checked(db: Session, world: World) -> None:
             terms=[distribution.TermIn("producer_share", "143%", date(2024, 1, 1))],
         )
     assert raised.value.field == "producer_share"
+    with pytest.raises(ParameterError) as raised:  # the rule set leaves the grade to the contract
+        distribution.create_contract(
+            db,
+            world.studio,
+            code="WD-1",
+            name="微短剧",
+            title_id=world.title.id,
+            model="member-hours",
+            starts_on=date(2024, 1, 1),
+            parties=[],
+            terms=[distribution.TermIn("rules", "tencent-micro-drama-2022", date(2024, 1, 1))],
+        )
+    assert raised.value.field == "grade" and "tencent-micro-drama-2022" in str(raised.value.params)
     with pytest.raises(Conflict):
         distribution.create_contract(
             db,

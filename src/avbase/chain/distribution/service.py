@@ -23,6 +23,7 @@ from avbase.chain.distribution.models import (
     Window,
 )
 from avbase.chain.settlement.params import ParameterError, parse_value
+from avbase.chain.settlement.platform import RULE_SETS
 from avbase.chain.settlement.revenue_models import specs_of
 from avbase.core.accounts.models import Organisation
 from avbase.core.accounts.principal import READ_ONLY_ROLES, Principal
@@ -258,6 +259,7 @@ def create_contract(
                 known=", ".join(specs),
             )
         parse_value(specs[term.name], term.value)
+    _rule_set_needs(terms)
     contract.terms = [
         ContractTerm(name=t.name, value=t.value, effective_from=t.effective_from, source=t.source)
         for t in terms
@@ -265,6 +267,22 @@ def create_contract(
     session.add(contract)
     session.flush()
     return contract
+
+
+def _rule_set_needs(terms: Sequence[TermIn]) -> None:
+    """A platform's rule set names what the contract must add (a grade, a runtime): say so when the contract
+    is made, not at its first settlement."""
+    given = {term.name for term in terms}
+    for term in terms:
+        rule = RULE_SETS.get(term.value) if term.name == "rules" else None
+        for name in rule.requires if rule else ():
+            if name not in given:
+                raise ParameterError(
+                    "Parameter {name} is required by the rule set {rules}.",
+                    field=name,
+                    name=name,
+                    rules=rule.name if rule else "",
+                )
 
 
 def terms_in_force(contract: Contract, on: date) -> dict[str, ContractTerm]:
