@@ -141,6 +141,41 @@ def test_every_caption_of_a_programme_is_read_whatever_its_style_and_a_change_sp
     assert run.lines_reused > run.lines_read  # lines whose pixels stayed the same are not read again
 
 
+def test_a_running_counter_is_read_every_few_seconds_and_captions_beside_it_at_their_time(
+    tmp_path: Path,
+) -> None:
+    """A burned-in running timecode changes at every sample: after a few samples it is read every
+    TICKER_EVERY seconds only, while a caption elsewhere is still read at once when it changes."""
+    from avbase.media.ocr import TICKER_EVERY, TICKER_STREAK
+
+    ffmpeg = need_tool("ffmpeg")
+    if not CJK_FONT.exists():
+        pytest.skip("fonts-noto-cjk is not installed")
+    captions = [("江南春色", 0, 5), ("夜色下的长沙", 5, 12)]
+    drawtext = ",".join(
+        [f"drawtext=fontfile={CJK_FONT}:text='%{{pts\\:hms}}':fontsize=40:fontcolor=white:x=40:y=40"]
+        + [
+            f"drawtext=fontfile={CJK_FONT}:text='{text}':fontsize=40:fontcolor=white:x=(w-text_w)/2:y=h-90:"
+            f"enable='between(t,{start},{end - 0.01})'"
+            for text, start, end in captions
+        ]
+    )
+    clip = tmp_path / "counter.mp4"
+    subprocess.run(
+        [ffmpeg, "-v", "error", "-f", "lavfi", "-i", "color=c=0x203040:s=640x360:r=25:d=12", "-vf", drawtext,
+         "-c:v", "libx264", "-preset", "veryfast", str(clip)],
+        check=True,
+    )  # fmt: skip
+    run = read_video_text(clip, keyframe_times=[])
+    for text, start, _end in captions:
+        found = [r for r in run.records if r.text == text]
+        assert len(found) == 1 and abs(found[0].start - start) <= 0.5, (text, run.records)
+    # Every sample re-reads the timecode until it is taken for one; then once every TICKER_EVERY seconds.
+    steady = 12 - TICKER_STREAK * 0.5
+    assert TICKER_STREAK <= run.lines_read <= TICKER_STREAK + steady / TICKER_EVERY + len(captions) + 2, run
+    assert any(r.text.startswith("00:00:1") for r in run.records)  # still read now and then
+
+
 def test_a_small_change_in_one_place_is_a_change_and_one_new_character_changes_the_line() -> None:
     steady = np.full((270, 480), 120, np.float32)
     caption = steady.copy()

@@ -35,6 +35,8 @@ DETECT_HEIGHT = 544  # lines the text detector sees (a multiple of 32): 26-pixel
 PRINT_HEIGHT = 16  # a text line's fingerprint: its grey pixels scaled to this height…
 LINE_CHANGED = 10.0  # …and the mean difference in any character-wide block above which the text changed
 SAME_PLACE = 0.7  # intersection over union of a detected region and a line already read
+TICKER_STREAK = 6  # a place whose text changed this many samples running is a counter or a clock…
+TICKER_EVERY = 2.0  # …and is read again every this many seconds, not at every sample
 
 Quad = NDArray[np.float32]  # four corner points (x, y) in image pixels, clockwise from the top left
 
@@ -266,6 +268,8 @@ class _Known:
     line: Line
     rect: tuple[int, ...]  # in full-frame pixels
     print: NDArray[np.float32]  # as it was when recognised
+    read_at: float = 0.0  # when it was recognised
+    streak: int = 0  # how many samples running the text at this place changed
 
 
 @dataclass(frozen=True)
@@ -284,10 +288,13 @@ def _lines(
     grey: NDArray[np.float32],
     known: list[_Known],
     changed: NDArray[np.bool_],
+    time: float = 0.0,
 ) -> tuple[list[_Known], int, int]:
     """The frame's lines: those outside every changed region as they were; in the changed regions, the
-    text detected, each line kept from ``known`` when its pixels are the same, else recognised. Returns
-    them and how many lines were recognised and kept."""
+    text detected, each line kept from ``known`` when its pixels are the same, else recognised. A place
+    whose text changed at every sample for a while (a running timecode, a clock) is read every
+    ``TICKER_EVERY`` seconds only: a caption does not change that often. Returns the lines and how many
+    were recognised and kept."""
     width, height = frame.width, frame.height
     regions = changed_regions(changed, [k.line.box for k in known])
     scale = DETECT_HEIGHT / height
@@ -307,27 +314,27 @@ def _lines(
     ratio = np.array([width / small.width, height / small.height], np.float32)
     result: list[_Known | None] = [k for k in known if not any(_touch(k.line.box, r) for r in regions)]
     untouched = len(result)
-    unread: list[tuple[int, Quad, tuple[float, float, float, float]]] = []
+    unread: list[tuple[int, Quad, tuple[float, float, float, float], _Known | None]] = []
     for quad in found:
         points = quad * ratio
         box = (float(points[:, 0].min()) / width, float(points[:, 1].min()) / height,
                float(points[:, 0].max()) / width, float(points[:, 1].max()) / height)  # fmt: skip
-        same = next(
-            (k for k in known if _union_overlap(k.line.box, box) >= SAME_PLACE
-             and same_print(k.print, fingerprint(grey, k.rect))),
-            None,
-        )  # fmt: skip
+        there = next((k for k in known if _union_overlap(k.line.box, box) >= SAME_PLACE), None)
+        same = there if there is not None and same_print(there.print, fingerprint(grey, there.rect)) else None
+        if same is None and there is not None and there.streak >= TICKER_STREAK:
+            same = there if time - there.read_at < TICKER_EVERY else None
         result.append(same)
         if same is None:
-            unread.append((len(result) - 1, points, box))
+            unread.append((len(result) - 1, points, box, there))
     if unread:
         rgb = np.asarray(frame.to_ndarray(format="rgb24"), np.uint8)
-        readings = reader.recognise(rgb, [points for _, points, _ in unread])
-        for (index, _points, box), (text, score) in zip(unread, readings, strict=True):
+        readings = reader.recognise(rgb, [points for _, points, _, _ in unread])
+        for (index, _points, box, there), (text, score) in zip(unread, readings, strict=True):
             text = text.strip()
             if score >= MIN_CONFIDENCE and _meaningful(text, score):
                 rect = _pixel_rect(box, width, height)
-                result[index] = _Known(Line(text, box, score), rect, fingerprint(grey, rect))
+                streak = there.streak + 1 if there is not None and there.line.text != text else 0
+                result[index] = _Known(Line(text, box, score), rect, fingerprint(grey, rect), time, streak)
     kept = sorted((k for k in result if k is not None), key=lambda k: (k.line.box[1], k.line.box[0]))
     return kept, len(unread), len(found) - len(unread) + untouched
 
@@ -365,7 +372,7 @@ def read_video_text(
                 frames_reused += 1
             else:
                 grey = np.asarray(frame.reformat(format="gray").to_ndarray(), np.float32)
-                known, read, reused = _lines(reader, frame, grey, known, changed)
+                known, read, reused = _lines(reader, frame, grey, known, changed, time)
                 frames_read, lines_read, lines_reused = (
                     frames_read + 1,
                     lines_read + read,
