@@ -67,6 +67,9 @@ EDGE_LINEARITY = 0.7  # the same on edges
 MIX_SHARE = 0.4
 MIX_LINEARITY = 0.15
 MIX_EDGE_LINEARITY = 0.3
+KEPT = 0.25  # change of a block left as it was (noise, compression)
+KEPT_SHARE = 0.3  # share of blocks a hard cut leaves as they were at most (a new word: more)
+MIN_SHIFT = 0.5  # pixels of the thumbnail a camera move must shift the picture to be compensated
 RUN_GAP = 8  # frames that may separate two dissolve candidates of one run
 
 if TYPE_CHECKING:
@@ -99,6 +102,7 @@ class Look:
     coloured: NDArray[np.bool_]  # blocks that have a hue
     contrast: float  # grey standard deviation
     brightness: float
+    spectrum: NDArray[np.complex64]  # of the windowed grey picture, for the shift between frames
 
     @property
     def faint(self) -> bool:
@@ -122,6 +126,8 @@ class FrameSignals:
     # from the frame before: how much the blocks changed on average, and the share of them that changed
     step: list[float] = field(default_factory=list)
     changed: list[float] = field(default_factory=list)
+    # from the frame before: the share of blocks left as they were (the backdrop of a new word)
+    kept: list[float] = field(default_factory=list)
     # for cut candidates, the least share changed between a frame before and one after
     persists: list[float] = field(default_factory=list)
     # per scale H: share changed across frames i-H..i+H and the residues of frame i against their average
@@ -149,9 +155,62 @@ def look(small: NDArray[np.uint8]) -> Look:
     # Edges too, not only pixels, for the mix test: two frames of a moving camera average into a blur close
     # to the frame between them, but their edges do not line up.
     edges = np.concatenate((np.diff(grey, axis=0).ravel(), np.diff(grey, axis=1).ravel()))
+    spectrum = np.fft.rfft2(centred * _TAPER).astype(np.complex64)
     return Look(
-        pixels, edges, centred.ravel(), opponent_a * scale, opponent_b * scale, coloured, contrast, brightness
+        pixels,
+        edges,
+        centred.ravel(),
+        opponent_a * scale,
+        opponent_b * scale,
+        coloured,
+        contrast,
+        brightness,
+        spectrum,
     )
+
+
+_TAPER = np.outer(np.hanning(THUMB[1]), np.hanning(THUMB[0])).astype(np.float32)
+_ROWS, _COLUMNS = np.mgrid[0 : THUMB[1], 0 : THUMB[0]].astype(np.float32)
+
+
+def global_shift(before: Look, after: Look) -> tuple[float, float]:
+    """The shift (rows, columns) that best carries ``before`` onto ``after``, by phase correlation, to a
+    fraction of a pixel: a camera move changes every block of the picture yet is explained by it."""
+    cross = after.spectrum * np.conj(before.spectrum)
+    surface = np.fft.irfft2(cross / np.maximum(np.abs(cross), 1e-6), s=(THUMB[1], THUMB[0]))
+    row, column = np.unravel_index(int(np.argmax(surface)), surface.shape)
+    shift = []
+    for axis, at in ((0, int(row)), (1, int(column))):
+        size = surface.shape[axis]
+        around = [
+            surface[(at + d) % size, column] if axis == 0 else surface[row, (at + d) % size]
+            for d in (-1, 0, 1)
+        ]
+        bend = around[0] - 2 * around[1] + around[2]
+        fraction = 0.5 * (around[0] - around[2]) / bend if bend < 0 else 0.0
+        signed = at if at <= size // 2 else at - size
+        shift.append(signed + float(np.clip(fraction, -0.5, 0.5)))
+    return shift[0], shift[1]
+
+
+def moved(pixels: Floats, rows: float, columns: float, fill: Floats) -> Floats:
+    """``pixels`` shifted by (rows, columns), bilinearly; where nothing of them lands, ``fill``."""
+    source_rows, source_columns = _ROWS - rows, _COLUMNS - columns
+    inside = (
+        (source_rows >= 0)
+        & (source_rows <= THUMB[1] - 1)
+        & (source_columns >= 0)
+        & (source_columns <= THUMB[0] - 1)
+    )
+    top = np.clip(np.floor(source_rows), 0, THUMB[1] - 2).astype(np.intp)
+    left = np.clip(np.floor(source_columns), 0, THUMB[0] - 2).astype(np.intp)
+    down = np.clip(source_rows - top, 0, 1)[..., None]
+    right = np.clip(source_columns - left, 0, 1)[..., None]
+    blend = (pixels[top, left] * (1 - right) + pixels[top, left + 1] * right) * (1 - down) + (
+        pixels[top + 1, left] * (1 - right) + pixels[top + 1, left + 1] * right
+    ) * down
+    result: Floats = np.where(inside[..., None], blend, fill).astype(np.float32)
+    return result
 
 
 KEEP = 0.7  # share of pixels (those that fit best) that the second fit of brightness and contrast keeps
@@ -165,14 +224,20 @@ def block_changes(befores: list[Look], after: Look) -> Floats:
 
     Structure is what of ``after`` a change of brightness and contrast of the earlier frame cannot
     explain, relative to ``after``'s contrast (about 0.8 where they are unrelated). A flash, a fade's ramp
-    or flicker is such a change; new content is not. The fit is done twice, the second time on the 70 %
-    of pixels that fit best, so that a new word over a steady background does not pull the background
-    out of fit. All earlier frames are compared at once."""
+    or flicker is such a change; new content is not. The fit is refined on the 70 % of pixels that fit
+    best, so that a new word over a steady background does not pull the background out of fit. All
+    earlier frames are compared at once."""
+    frames = len(befores)
     x = np.stack([before.grey for before in befores])  # frames × pixels, each less its mean
     y = after.grey
     pixels = y.size
     spread = np.array([before.contrast for before in befores], np.float32) ** 2
     gain = np.where(spread > 1.0, np.maximum(0.0, (x @ y) / pixels / np.maximum(spread, 1.0)), 0.0)
+    # Two first guesses, each refitted on the pixels it explains best: the least-squares fit, and no change
+    # at all. When a big word gives way to another, the first is near zero gain and keeps the old word's
+    # pixels, which then hold the refit there; the second keeps the backdrop.
+    x = np.concatenate((x, x))
+    gain = np.concatenate((gain, np.ones(frames)))
     residual = np.abs(y - gain[:, None].astype(np.float32) * x)
     low = int(_KEPT_AT)
     ordered = np.partition(residual, (low, low + 1), axis=1)
@@ -188,9 +253,8 @@ def block_changes(befores: list[Look], after: Look) -> Floats:
     offset = mean_y - gain * mean_x
     residual = np.abs(y - gain[:, None].astype(np.float32) * x - offset[:, None].astype(np.float32))
     rows, columns = GRID
-    structure = residual.reshape(len(befores), rows, THUMB[1] // rows, columns, THUMB[0] // columns).mean(
-        axis=(2, 4)
-    ) / max(after.contrast, FAINT)
+    fits = residual.reshape(2, frames, rows, THUMB[1] // rows, columns, THUMB[0] // columns).mean(axis=(3, 5))
+    structure = fits.min(axis=0) / max(after.contrast, FAINT)
     hue_cos = np.stack([before.hue_cos for before in befores])
     hue_sin = np.stack([before.hue_sin for before in befores])
     coloured = np.stack([before.coloured for before in befores]) & after.coloured
@@ -244,6 +308,7 @@ class _Measurer:
         signals.contrast.append(seen.contrast)
         signals.step.append(0.0)
         signals.changed.append(0.0)
+        signals.kept.append(0.0)
         signals.persists.append(0.0)
         for h in SCALES:
             signals.span[h].append(0.0)
@@ -269,12 +334,21 @@ class _Measurer:
         earlier += [number - 2 * h for h in SCALES if number - 2 * h > self.last_faint]
         if not earlier:
             return
-        change = block_changes([self._at(frame) for frame in earlier], seen)
+        befores = [self._at(frame) for frame in earlier]
+        if earlier[0] == number - 1:  # and the frame before carried along the camera's move, if it moved
+            rows, columns = global_shift(befores[0], seen)
+            if np.hypot(rows, columns) >= MIN_SHIFT:
+                befores.append(look(moved(befores[0].pixels, rows, columns, seen.pixels)))
+        change = block_changes(befores, seen)
         shares = (change > 1.0).mean(axis=1)
         signals = self.signals
         if earlier[0] == number - 1:
-            signals.step[number] = float(np.minimum(change[0], 2.0).mean())
-            signals.changed[number] = float(shares[0])
+            steps = np.minimum(change, 2.0).mean(axis=1)
+            best = len(earlier) if len(befores) > len(earlier) and steps[-1] < steps[0] else 0
+            signals.step[number] = float(steps[best])
+            signals.changed[number] = float(shares[best])
+            signals.kept[number] = float((change[0] < KEPT).mean())
+        shares = shares[: len(earlier)]
         for first, share in zip(earlier, shares, strict=True):
             h = (number - first) // 2
             if h not in signals.span:
@@ -367,7 +441,11 @@ def cut_frames(signals: FrameSignals) -> list[int]:
     step = np.asarray(signals.step, np.float64)
     cuts: list[int] = []
     for index in range(1, len(step)):
-        if signals.changed[index] < CUT_SHARE or signals.persists[index] < PERSIST_SHARE:
+        if (
+            signals.changed[index] < CUT_SHARE
+            or signals.persists[index] < PERSIST_SHARE
+            or signals.kept[index] > KEPT_SHARE
+        ):
             continue
         neighbours = max(step[index - 1], step[index + 1] if index + 1 < len(step) else 0.0)
         before = step[max(1, index - WINDOW) : index - 1]
