@@ -46,6 +46,9 @@ THUMB = (64, 36)
 GRID = (6, 8)  # block rows × columns (blocks of 6 × 8 pixels)
 BLOCK_STRUCTURE = 0.4  # mean unexplained change (in units of contrast) for a block to count as changed
 BLOCK_HUE = 0.5  # or change of its hue (radians) where both blocks have colour
+BLOCK_TINT = 0.6  # or change of how colourful it is (log of the ratio) at a like brightness
+TINT_FLOOR = 0.1  # added to both sides of that ratio, so that grey blocks' noise does not count
+STEADY_LIGHT = 0.2  # log of the brightness ratio within which a block's brightness is alike
 SATURATED = 0.12  # chroma over brightness from which a block has a hue
 CUT_SHARE = 0.3  # share of blocks a hard cut changes at least (a new word or a passing shape: fewer)
 PERSIST = 3  # frames on each side that must stay different for a cut (longer than a flash)
@@ -57,6 +60,7 @@ WINDOW = 12  # frames on each side for those medians
 MIN_SHOT_FRAMES = 5  # boundaries closer than this are one
 FAINT = 6.0  # grey standard deviation (0–255) below which a frame has no picture to compare
 RAMP = 4  # frames over which a picture coming back from faint must rise for a fade
+RAMP_WOBBLE = 0.1  # share of its height a fade's contrast ramp may step back
 ABRUPT = 0.6  # a picture back from faint at this share of its contrast RAMP frames later came back at once
 FADE_MAX = 75  # frames: a longer faint run is a shot of its own
 SCALES = (5, 10, 20)  # half-windows in which dissolves are looked for
@@ -100,6 +104,8 @@ class Look:
     hue_cos: Floats  # block rows × columns: each block's hue as a unit vector, 0 where it is grey
     hue_sin: Floats
     coloured: NDArray[np.bool_]  # blocks that have a hue
+    tint: Floats  # block rows × columns: how colourful each block is (chroma over brightness)
+    block_brightness: Floats
     contrast: float  # grey standard deviation
     brightness: float
     spectrum: NDArray[np.complex64]  # of the windowed grey picture, for the shift between frames
@@ -150,7 +156,9 @@ def look(small: NDArray[np.uint8]) -> Look:
     opponent_a = blocks[..., 0] - blocks[..., 1]
     opponent_b = (blocks[..., 0] + blocks[..., 1] - 2 * blocks[..., 2]) / np.sqrt(3)
     chroma = np.hypot(opponent_a, opponent_b)
-    coloured = chroma > SATURATED * (blocks.mean(axis=2) + 10)
+    block_brightness = blocks.mean(axis=2)
+    tint = chroma / (block_brightness + 10)
+    coloured = tint > SATURATED
     scale = np.where(coloured, 1 / np.maximum(chroma, 1e-6), 0).astype(np.float32)
     # Edges too, not only pixels, for the mix test: two frames of a moving camera average into a blur close
     # to the frame between them, but their edges do not line up.
@@ -163,6 +171,8 @@ def look(small: NDArray[np.uint8]) -> Look:
         opponent_a * scale,
         opponent_b * scale,
         coloured,
+        tint,
+        block_brightness,
         contrast,
         brightness,
         spectrum,
@@ -252,15 +262,27 @@ def block_changes(befores: list[Look], after: Look) -> Floats:
     gain = np.where(spread > 1.0, np.maximum(0.0, covariance / np.maximum(spread, 1.0)), 0.0)
     offset = mean_y - gain * mean_x
     residual = np.abs(y - gain[:, None].astype(np.float32) * x - offset[:, None].astype(np.float32))
+    # Of the two, the one that explains the pixels it kept better.
+    misfit = (residual * kept).sum(axis=1).reshape(2, frames)
+    residual = np.where((misfit[1] < misfit[0])[:, None], residual[frames:], residual[:frames])
     rows, columns = GRID
-    fits = residual.reshape(2, frames, rows, THUMB[1] // rows, columns, THUMB[0] // columns).mean(axis=(3, 5))
-    structure = fits.min(axis=0) / max(after.contrast, FAINT)
+    structure = residual.reshape(frames, rows, THUMB[1] // rows, columns, THUMB[0] // columns).mean(
+        axis=(2, 4)
+    ) / max(after.contrast, FAINT)
     hue_cos = np.stack([before.hue_cos for before in befores])
     hue_sin = np.stack([before.hue_sin for before in befores])
     coloured = np.stack([before.coloured for before in befores]) & after.coloured
     turn = np.where(coloured, np.arccos(np.clip(hue_cos * after.hue_cos + hue_sin * after.hue_sin, -1, 1)), 0)
+    # Colour coming or going at a like brightness: old film cut to a colour shot (a flash or a fade to
+    # white washes the colour out only as it brightens the picture).
+    tint = np.stack([before.tint for before in befores])
+    lit = np.stack([before.block_brightness for before in befores])
+    steady = np.abs(np.log((after.block_brightness + 10) / (lit + 10))) < STEADY_LIGHT
+    tinting = np.where(steady, np.abs(np.log((after.tint + TINT_FLOOR) / (tint + TINT_FLOOR))), 0)
     change: Floats = (
-        np.maximum(structure / BLOCK_STRUCTURE, turn / BLOCK_HUE).astype(np.float32).reshape(len(befores), -1)
+        np.maximum(np.maximum(structure / BLOCK_STRUCTURE, turn / BLOCK_HUE), tinting / BLOCK_TINT)
+        .astype(np.float32)
+        .reshape(len(befores), -1)
     )
     return change
 
@@ -386,7 +408,14 @@ class _Measurer:
 
     def _faint(self, number: int, seen: Look) -> None:
         if seen.faint:
-            if self.faint_start is None:
+            if self.faint_start is None and self.pending is not None:
+                # Faint again before the picture had come back for long (a strobe, flicker about the
+                # threshold): one run, compared with the picture before the first.
+                self.faint_start = self.pending[0]
+                self.before_faint.clear()
+                self.before_faint.append(self.pending[2])
+                self.pending = None
+            elif self.faint_start is None:
                 self.faint_start = number
             return
         if self.faint_start is not None:
@@ -469,6 +498,13 @@ def _gone_at_once(contrast: list[float], start: int) -> bool:
     return contrast[start - 1] >= ABRUPT * max(out)
 
 
+def _steady(contrast: list[float], direction: int) -> bool:
+    """Whether the contrast falls (direction -1) or rises (1) frame after frame, as in a fade's ramp and
+    not a strobe's flicker."""
+    steps = np.diff(np.asarray(contrast)) * direction
+    return bool(len(contrast) > 1 and (steps >= -RAMP_WOBBLE * max(contrast)).all())
+
+
 def faint_boundaries(signals: FrameSignals) -> dict[int, str]:
     """Boundaries at faint runs with picture on both sides: with different content either side, a fade when
     the picture comes back gradually and a cut when it comes back at once; with the same content, a fade
@@ -483,9 +519,16 @@ def faint_boundaries(signals: FrameSignals) -> dict[int, str]:
         if run.end - run.start > FADE_MAX:  # a black or white shot of its own
             found[run.start] = "cut" if _gone_at_once(signals.contrast, run.start) else "fade"
             found[run.end] = "cut" if at_once else "fade"
+        elif run.change >= CUT_SHARE and not at_once and _gone_at_once(signals.contrast, run.start):
+            found[run.start] = "cut"  # a cut to a flat picture (a sky) that the camera then leaves
         elif run.change >= CUT_SHARE:
             found[run.end] = "cut" if at_once else "fade"
-        elif not at_once and not _gone_at_once(signals.contrast, run.start):
+        elif (
+            not at_once
+            and not _gone_at_once(signals.contrast, run.start)
+            and _steady(signals.contrast[max(0, run.start - RAMP - 1) : run.start + 1], -1)
+            and _steady(back, 1)
+        ):
             found[run.end] = "fade"  # out and back in gradually: a fade, even between like pictures
     return found
 
