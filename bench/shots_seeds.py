@@ -78,11 +78,11 @@ def main() -> None:
             tallies = score(made.transitions, found)
             for group in totals:
                 totals[group].add(tallies[group])
-            f1 = "/".join(f"{tallies[g].f1:.2f}" if tallies[g].true else "-" for g in ("cut", "gradual"))
+            f1 = "/".join(f"{tallies[g].f1:.2f}" if tallies[g].true or tallies[g].found else "-" for g in ("cut", "gradual"))
             per_seed.append(f"{seed}:{f1}")
             if args.verbose and any(t.f1 < 1 for t in tallies.values() if t.true or t.found):
                 print(f"  {material} seed {seed}: {errors(made, found)}")
-        cells = [f"{totals[g].f1:.3f}" if totals[g].true else "  -  " for g in ("cut", "gradual")]
+        cells = [f"{totals[g].f1:.3f}" if totals[g].true or totals[g].found else "  -  " for g in ("cut", "gradual")]
         print(f"{material:10s} {cells[0]} / {cells[1]}   {' '.join(per_seed)}")
     print(f"speed: {media / seconds:.1f}× real time (decode + detect, {media:.0f} s of media)")
 

@@ -74,6 +74,8 @@ MIX_EDGE_LINEARITY = 0.3
 KEPT = 0.25  # change of a block left as it was (noise, compression)
 KEPT_SHARE = 0.3  # share of blocks a hard cut leaves as they were at most (a new word: more)
 MIN_SHIFT = 0.5  # pixels of the thumbnail a camera move must shift the picture to be compensated
+ALIKE_CONTRAST = 0.4  # the lesser contrast of a dissolve's ends is at least this share of the greater
+FADE_REACH = 25  # frames from a faint picture within which a mix is a fade's ramp, not a dissolve
 RUN_GAP = 8  # frames that may separate two dissolve candidates of one run
 
 if TYPE_CHECKING:
@@ -533,24 +535,41 @@ def faint_boundaries(signals: FrameSignals) -> dict[int, str]:
     return found
 
 
+def _alike_contrast(contrast: list[float], middle: int, h: int) -> bool:
+    """Whether the ends of a window have a like contrast: a dissolve mixes two pictures, while across a
+    fade's ramp (or a light going out) one end sinks towards a flat picture."""
+    first, last = contrast[max(0, middle - h)], contrast[min(len(contrast) - 1, middle + h)]
+    return min(first, last) >= ALIKE_CONTRAST * max(first, last)
+
+
 def gradual_frames(signals: FrameSignals) -> list[int]:
     """Middles of dissolves: runs of frames whose window, at any scale, spans a change of most blocks while
     its centre is the mix of its ends in pixels and in edges (or a change of fewer blocks with a centre
     that is very nearly their mix)."""
+    faint = np.concatenate(([0], np.cumsum(np.asarray(signals.contrast) < FAINT)))
+
+    def near_faint(middle: int, h: int) -> bool:  # on a fade's ramp
+        low, high = max(0, middle - h - FADE_REACH), min(len(faint) - 1, middle + h + FADE_REACH + 1)
+        return bool(faint[high] > faint[low])
+
     candidates = sorted(
         {
             index
             for h in SCALES
             for index, span in enumerate(signals.span[h])
-            if (
-                span >= GRADUAL_SHARE
-                and signals.residue[h][index] <= LINEARITY
-                and signals.edge_residue[h][index] <= EDGE_LINEARITY
-            )
-            or (
-                span >= MIX_SHARE
-                and signals.residue[h][index] <= MIX_LINEARITY
-                and signals.edge_residue[h][index] <= MIX_EDGE_LINEARITY
+            if _alike_contrast(signals.contrast, index, h)
+            and not near_faint(index, h)
+            and (
+                (
+                    span >= GRADUAL_SHARE
+                    and signals.residue[h][index] <= LINEARITY
+                    and signals.edge_residue[h][index] <= EDGE_LINEARITY
+                )
+                or (
+                    span >= MIX_SHARE
+                    and signals.residue[h][index] <= MIX_LINEARITY
+                    and signals.edge_residue[h][index] <= MIX_EDGE_LINEARITY
+                )
             )
         }
     )
