@@ -76,6 +76,7 @@ KEPT_SHARE = 0.3  # share of blocks a hard cut leaves as they were at most (a ne
 MIN_SHIFT = 0.5  # pixels of the thumbnail a camera move must shift the picture to be compensated
 ALIKE_CONTRAST = 0.4  # the lesser contrast of a dissolve's ends is at least this share of the greater
 FADE_REACH = 25  # frames from a faint picture within which a mix is a fade's ramp, not a dissolve
+UNSTEADY = 0.3  # largest jump of a dissolve's mix from one frame to the next
 RUN_GAP = 8  # frames that may separate two dissolve candidates of one run
 
 if TYPE_CHECKING:
@@ -142,6 +143,9 @@ class FrameSignals:
     span: dict[int, list[float]] = field(default_factory=dict)
     residue: dict[int, list[float]] = field(default_factory=dict)
     edge_residue: dict[int, list[float]] = field(default_factory=dict)
+    # per scale H, where the centre is a mix: how far the mix of frames i-H..i+H strays from a steady
+    # slide from the first to the last (0: steady; a cut or a strobe inside the window: near 1)
+    unsteady: dict[int, list[float]] = field(default_factory=dict)
     faint_runs: list[FaintRun] = field(default_factory=list)
 
 
@@ -308,6 +312,21 @@ def _residue(first: Floats, centre: Floats, last: Floats) -> float:
     return mix / spread if spread > 1.0 else 1.0
 
 
+def _unsteadiness(window: list[Floats]) -> float:
+    """How far a run of frames is from a dissolve between its first and last: each frame's share of the
+    first (by least squares, frame ≈ a·first + (1 − a)·last) must slide steadily from 1 to 0. The
+    largest jump between neighbours or step back of that share: about 1/len for a dissolve, about 1 for
+    a cut or a strobe inside the run."""
+    first, last = window[0].ravel(), window[-1].ravel()
+    direction = first - last
+    scale = float(direction @ direction)
+    if scale < 1.0:
+        return 1.0
+    shares = np.array([float((frame.ravel() - last) @ direction) / scale for frame in window])
+    steps = np.diff(shares)
+    return float(max(-steps.min(), steps.max(), 0.0))
+
+
 class _Measurer:
     """Feeds one frame at a time; keeps only the frames the widest window needs."""
 
@@ -316,6 +335,7 @@ class _Measurer:
             span={h: [] for h in SCALES},
             residue={h: [] for h in SCALES},
             edge_residue={h: [] for h in SCALES},
+            unsteady={h: [] for h in SCALES},
         )
         self.recent: deque[Look] = deque(maxlen=2 * max(SCALES) + 1)
         self.before_faint: deque[Look] = deque(maxlen=RAMP + 1)  # last pictures before the current faint run
@@ -338,6 +358,7 @@ class _Measurer:
             signals.span[h].append(0.0)
             signals.residue[h].append(1.0)
             signals.edge_residue[h].append(1.0)
+            signals.unsteady[h].append(1.0)
         recent.append(seen)
         if seen.faint:
             self.last_faint = number
@@ -383,6 +404,9 @@ class _Measurer:
             start, middle = self._at(first), self._at(number - h)
             signals.residue[h][number - h] = _residue(start.pixels, middle.pixels, seen.pixels)
             signals.edge_residue[h][number - h] = _residue(start.edges, middle.edges, seen.edges)
+            if signals.residue[h][number - h] <= LINEARITY:
+                window = [self._at(frame).pixels for frame in range(first, number + 1)]
+                signals.unsteady[h][number - h] = _unsteadiness(window)
 
     def _persistence(self, number: int) -> None:
         """For a cut candidate PERSIST frames back: the least share changed between frames before and
@@ -559,6 +583,7 @@ def gradual_frames(signals: FrameSignals) -> list[int]:
             for index, span in enumerate(signals.span[h])
             if _alike_contrast(signals.contrast, index, h)
             and not near_faint(index, h)
+            and signals.unsteady[h][index] <= UNSTEADY
             and (
                 (
                     span >= GRADUAL_SHARE
