@@ -58,7 +58,8 @@ RELATIVE = 3.0  # and this many times the usual step on the quieter side of it
 USUAL = 0.75  # the quantile of steps taken as usual
 WINDOW = 12  # frames on each side for those medians
 MIN_SHOT_FRAMES = 5  # boundaries closer than this are one
-FAINT = 6.0  # grey standard deviation (0–255) below which a frame has no picture to compare
+FAINT = 3.0  # grey standard deviation (0–255) below which a frame has no picture to compare
+CONTRAST_FLOOR = 6.0  # the least contrast that changes are measured against (below it, noise counts)
 RAMP = 4  # frames over which a picture coming back from faint must rise for a fade
 RAMP_WOBBLE = 0.1  # share of its height a fade's contrast ramp may step back
 ABRUPT = 0.6  # a picture back from faint at this share of its contrast RAMP frames later came back at once
@@ -274,7 +275,7 @@ def block_changes(befores: list[Look], after: Look) -> Floats:
     rows, columns = GRID
     structure = residual.reshape(frames, rows, THUMB[1] // rows, columns, THUMB[0] // columns).mean(
         axis=(2, 4)
-    ) / max(after.contrast, FAINT)
+    ) / max(after.contrast, CONTRAST_FLOOR)
     hue_cos = np.stack([before.hue_cos for before in befores])
     hue_sin = np.stack([before.hue_sin for before in befores])
     coloured = np.stack([before.coloured for before in befores]) & after.coloured
