@@ -62,7 +62,7 @@ FAINT = 3.0  # grey standard deviation (0–255) below which a frame has no pict
 CONTRAST_FLOOR = 6.0  # the least contrast that changes are measured against (below it, noise counts)
 RAMP = 4  # frames over which a picture coming back from faint must rise for a fade
 RAMP_WOBBLE = 0.1  # share of its height a fade's contrast ramp may step back
-ABRUPT = 0.6  # a picture back from faint at this share of its contrast RAMP frames later came back at once
+ABRUPT = 0.6  # a picture that keeps this share of its contrast from one frame to the next went (came) gradually
 FADE_MAX = 75  # frames: a longer faint run is a shot of its own
 SCALES = (5, 10, 20)  # half-windows in which dissolves are looked for
 GRADUAL_SHARE = 0.7  # share of blocks changed across a dissolve's window
@@ -521,15 +521,29 @@ def cut_frames(signals: FrameSignals) -> list[int]:
 
 def _gone_at_once(contrast: list[float], start: int) -> bool:
     """Whether the picture went faint at once at ``start`` (a flash, a cut to black), not over a ramp."""
-    out = contrast[max(0, start - RAMP - 1) : start]
-    return contrast[start - 1] >= ABRUPT * max(out)
+    out = contrast[max(0, start - RAMP - 1) : start + 1]
+    return _jump(out[::-1])
+
+
+def _back_at_once(contrast: list[float], end: int) -> bool:
+    """Whether the picture came back at once at ``end`` (a cut), not over a ramp (a fade in)."""
+    return _jump(contrast[end - 1 : end + RAMP + 1])
+
+
+def _jump(contrast: list[float]) -> bool:
+    """Whether the contrast rises by most of its height from one frame to the next."""
+    return bool(len(contrast) > 1 and np.diff(contrast).max() >= (1 - ABRUPT) * max(contrast))
 
 
 def _steady(contrast: list[float], direction: int) -> bool:
     """Whether the contrast falls (direction -1) or rises (1) frame after frame, as in a fade's ramp and
     not a strobe's flicker."""
     steps = np.diff(np.asarray(contrast)) * direction
-    return bool(len(contrast) > 1 and (steps >= -RAMP_WOBBLE * max(contrast)).all())
+    return bool(
+        len(contrast) > 1
+        and max(contrast) >= 2 * FAINT  # not a picture hovering about the threshold
+        and (steps >= -RAMP_WOBBLE * max(contrast)).all()
+    )
 
 
 def faint_boundaries(signals: FrameSignals) -> dict[int, str]:
@@ -542,7 +556,7 @@ def faint_boundaries(signals: FrameSignals) -> dict[int, str]:
         if run.start == 0 or run.end >= count:
             continue  # the programme opens or closes on it
         back = signals.contrast[run.end : run.end + RAMP + 1]
-        at_once = signals.contrast[run.end] >= ABRUPT * max(back)
+        at_once = _back_at_once(signals.contrast, run.end)
         if run.end - run.start > FADE_MAX:  # a black or white shot of its own
             found[run.start] = "cut" if _gone_at_once(signals.contrast, run.start) else "fade"
             found[run.end] = "cut" if at_once else "fade"
