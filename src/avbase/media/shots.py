@@ -62,7 +62,9 @@ FAINT = 3.0  # grey standard deviation (0–255) below which a frame has no pict
 CONTRAST_FLOOR = 6.0  # the least contrast that changes are measured against (below it, noise counts)
 RAMP = 4  # frames over which a picture coming back from faint must rise for a fade
 RAMP_WOBBLE = 0.1  # share of its height a fade's contrast ramp may step back
-ABRUPT = 0.6  # a picture that keeps this share of its contrast from one frame to the next went (came) gradually
+ABRUPT = (
+    0.6  # a picture that keeps this share of its contrast from one frame to the next went (came) gradually
+)
 FADE_MAX = 75  # frames: a longer faint run is a shot of its own
 SCALES = (5, 10, 20)  # half-windows in which dissolves are looked for
 GRADUAL_SHARE = 0.7  # share of blocks changed across a dissolve's window
@@ -78,6 +80,7 @@ MIN_SHIFT = 0.5  # pixels of the thumbnail a camera move must shift the picture 
 ALIKE_CONTRAST = 0.4  # the lesser contrast of a dissolve's ends is at least this share of the greater
 FADE_REACH = 25  # frames from a faint picture within which a mix is a fade's ramp, not a dissolve
 UNSTEADY = 0.3  # largest jump of a dissolve's mix from one frame to the next
+FAST_MOVE = 1.5  # thumbnail pixels a frame: a window moving this fast is a camera move, not a dissolve
 RUN_GAP = 8  # frames that may separate two dissolve candidates of one run
 
 if TYPE_CHECKING:
@@ -138,6 +141,8 @@ class FrameSignals:
     changed: list[float] = field(default_factory=list)
     # from the frame before: the share of blocks left as they were (the backdrop of a new word)
     kept: list[float] = field(default_factory=list)
+    # from the frame before: how far the picture moved (pixels of the thumbnail, by phase correlation)
+    motion: list[float] = field(default_factory=list)
     # for cut candidates, the least share changed between a frame before and one after
     persists: list[float] = field(default_factory=list)
     # per scale H: share changed across frames i-H..i+H and the residues of frame i against their average
@@ -354,6 +359,7 @@ class _Measurer:
         signals.step.append(0.0)
         signals.changed.append(0.0)
         signals.kept.append(0.0)
+        signals.motion.append(0.0)
         signals.persists.append(0.0)
         for h in SCALES:
             signals.span[h].append(0.0)
@@ -383,7 +389,8 @@ class _Measurer:
         befores = [self._at(frame) for frame in earlier]
         if earlier[0] == number - 1:  # and the frame before carried along the camera's move, if it moved
             rows, columns = global_shift(befores[0], seen)
-            if np.hypot(rows, columns) >= MIN_SHIFT:
+            self.signals.motion[number] = float(np.hypot(rows, columns))
+            if self.signals.motion[number] >= MIN_SHIFT:
                 befores.append(look(moved(befores[0].pixels, rows, columns, seen.pixels)))
         change = block_changes(befores, seen)
         shares = (change > 1.0).mean(axis=1)
@@ -598,6 +605,7 @@ def gradual_frames(signals: FrameSignals) -> list[int]:
             for index, span in enumerate(signals.span[h])
             if _alike_contrast(signals.contrast, index, h)
             and not near_faint(index, h)
+            and float(np.median(signals.motion[max(0, index - h) : index + h + 1])) < FAST_MOVE
             and signals.unsteady[h][index] <= UNSTEADY
             and (
                 (
