@@ -76,6 +76,8 @@ MIX_LINEARITY = 0.15
 MIX_EDGE_LINEARITY = 0.3
 KEPT = 0.25  # change of a block left as it was (noise, compression)
 KEPT_SHARE = 0.3  # share of blocks a hard cut leaves as they were at most (a new word: more)
+JUMP = 3.0  # thumbnail pixels a picture moves from one frame to the next in a jump
+JUMP_RATIO = 3.0  # times the movement of the frames either side
 MIN_SHIFT = 0.5  # pixels of the thumbnail a camera move must shift the picture to be compensated
 ALIKE_CONTRAST = 0.4  # the lesser contrast of a dissolve's ends is at least this share of the greater
 FADE_REACH = 25  # frames from a faint picture within which a mix is a fade's ramp, not a dissolve
@@ -139,6 +141,9 @@ class FrameSignals:
     # from the frame before: how much the blocks changed on average, and the share of them that changed
     step: list[float] = field(default_factory=list)
     changed: list[float] = field(default_factory=list)
+    # the same two, the frame before taken as it is (not carried along the camera's move)
+    still_step: list[float] = field(default_factory=list)
+    still_changed: list[float] = field(default_factory=list)
     # from the frame before: the share of blocks left as they were (the backdrop of a new word)
     kept: list[float] = field(default_factory=list)
     # from the frame before: how far the picture moved (pixels of the thumbnail, by phase correlation)
@@ -359,6 +364,8 @@ class _Measurer:
         signals.step.append(0.0)
         signals.changed.append(0.0)
         signals.kept.append(0.0)
+        signals.still_step.append(0.0)
+        signals.still_changed.append(0.0)
         signals.motion.append(0.0)
         signals.persists.append(0.0)
         for h in SCALES:
@@ -401,6 +408,8 @@ class _Measurer:
             signals.step[number] = float(steps[best])
             signals.changed[number] = float(shares[best])
             signals.kept[number] = float((change[0] < KEPT).mean())
+            signals.still_step[number] = float(steps[0])
+            signals.still_changed[number] = float(shares[0])
         shares = shares[: len(earlier)]
         for first, share in zip(earlier, shares, strict=True):
             h = (number - first) // 2
@@ -421,8 +430,11 @@ class _Measurer:
         after it."""
         candidate = number - PERSIST
         first = candidate - 1 - PERSIST
-        if first < 0 or self.signals.changed[candidate] < CUT_SHARE:
-            if candidate >= 1 and self.signals.changed[candidate] >= CUT_SHARE:
+        if candidate < 1:
+            return
+        changed = self.signals.still_changed[candidate]  # the larger: the move may not be the camera's
+        if first < 0 or changed < CUT_SHARE:
+            if changed >= CUT_SHARE:
                 self.signals.persists[candidate] = 1.0  # too near the start to check: trust the change
             return
         # Every frame after against the last one before, the first one after against every frame before,
@@ -501,11 +513,18 @@ def cut_frames(signals: FrameSignals) -> list[int]:
     """Frames that start a new shot by a hard cut between two pictures: most blocks changed, a change that
     lasts, and a step that stands out: well above its two neighbours (a whip pan rises and falls over
     several frames) and above the usual steps on at least one side (a fast camera move on the other)."""
-    step = np.asarray(signals.step, np.float64)
+    step, changed = np.asarray(signals.step, np.float64), np.asarray(signals.changed)
+    # A picture that jumps far between two frames of a steady one is no camera move: a cut to the same
+    # scene further along. There the frame before is compared as it is.
+    motion = np.asarray(signals.motion)
+    around = np.maximum(np.roll(motion, 1), np.roll(motion, -1))
+    jump = (motion >= JUMP) & (motion >= JUMP_RATIO * around)
+    step = np.where(jump, signals.still_step, step)
+    changed = np.where(jump, signals.still_changed, changed)
     cuts: list[int] = []
     for index in range(1, len(step)):
         if (
-            signals.changed[index] < CUT_SHARE
+            changed[index] < CUT_SHARE
             or signals.persists[index] < PERSIST_SHARE
             or signals.kept[index] > KEPT_SHARE
         ):
