@@ -11,16 +11,17 @@ the same files. Prints F1 for cuts and gradual transitions per kind (summed over
 from __future__ import annotations
 
 import argparse
+import os
 import pickle
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, os.environ.get("AVBASE_SRC", str(ROOT / "src")))  # another checkout, to compare
 sys.path.insert(0, str(ROOT))
 
-from tests.media.edits import MATERIALS, CUT_TOLERANCE, SPAN_TOLERANCE, Edit, build, score  # noqa: E402
+from tests.media.edits import CUT_TOLERANCE, MATERIALS, SPAN_TOLERANCE, Edit, build, score  # noqa: E402
 
 from avbase.kit.matching import Tally  # noqa: E402
 from avbase.media.shots import detect_shots  # noqa: E402
@@ -42,8 +43,16 @@ def errors(made: Edit, found: list[tuple[int, str]]) -> str:
     misses, used = [], set()
     for transition in made.transitions:
         low = transition.start - (CUT_TOLERANCE if transition.kind == "cut" else SPAN_TOLERANCE)
-        high = transition.start + CUT_TOLERANCE if transition.kind == "cut" else transition.end - 1 + SPAN_TOLERANCE
-        hit = [frame for frame, kind in found if low <= frame <= high and kind == transition.kind and frame not in used]
+        high = (
+            transition.start + CUT_TOLERANCE
+            if transition.kind == "cut"
+            else transition.end - 1 + SPAN_TOLERANCE
+        )
+        hit = [
+            frame
+            for frame, kind in found
+            if low <= frame <= high and kind == transition.kind and frame not in used
+        ]
         if hit:
             used.add(hit[0])
         else:
@@ -78,11 +87,17 @@ def main() -> None:
             tallies = score(made.transitions, found)
             for group in totals:
                 totals[group].add(tallies[group])
-            f1 = "/".join(f"{tallies[g].f1:.2f}" if tallies[g].true or tallies[g].found else "-" for g in ("cut", "gradual"))
+            f1 = "/".join(
+                f"{tallies[g].f1:.2f}" if tallies[g].true or tallies[g].found else "-"
+                for g in ("cut", "gradual")
+            )
             per_seed.append(f"{seed}:{f1}")
             if args.verbose and any(t.f1 < 1 for t in tallies.values() if t.true or t.found):
                 print(f"  {material} seed {seed}: {errors(made, found)}")
-        cells = [f"{totals[g].f1:.3f}" if totals[g].true or totals[g].found else "  -  " for g in ("cut", "gradual")]
+        cells = [
+            f"{totals[g].f1:.3f}" if totals[g].true or totals[g].found else "  -  "
+            for g in ("cut", "gradual")
+        ]
         print(f"{material:10s} {cells[0]} / {cells[1]}   {' '.join(per_seed)}")
     print(f"speed: {media / seconds:.1f}× real time (decode + detect, {media:.0f} s of media)")
 

@@ -34,6 +34,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -78,6 +79,7 @@ KEPT = 0.25  # change of a block left as it was (noise, compression)
 KEPT_SHARE = 0.3  # share of blocks a hard cut leaves as they were at most (a new word: more)
 JUMP = 3.0  # thumbnail pixels a picture moves from one frame to the next in a jump
 JUMP_RATIO = 3.0  # times the movement of the frames either side
+MOVE_STEP = 0.1  # a step from the frame before under which the camera's move is not looked for
 MIN_SHIFT = 0.5  # pixels of the thumbnail a camera move must shift the picture to be compensated
 ALIKE_CONTRAST = 0.4  # the lesser contrast of a dissolve's ends is at least this share of the greater
 FADE_REACH = 25  # frames from a faint picture within which a mix is a fade's ramp, not a dissolve
@@ -108,20 +110,30 @@ class Look:
     """What is compared of one frame, measured once when it is decoded."""
 
     pixels: Floats  # 36 × 64 × 3, 0–255
-    edges: Floats  # differences of neighbouring pixels, flattened
-    grey: Floats  # 36 × 64 × 1, less its mean
-    hue_cos: Floats  # block rows × columns: each block's hue as a unit vector, 0 where it is grey
-    hue_sin: Floats
+    grey: Floats  # 36 × 64, less its mean, flattened
+    # Per block (4 × block rows × columns): its hue as a unit vector (cosine, sine; 0 where it is grey),
+    # the log of how colourful it is (chroma over brightness) and of its brightness.
+    colour: Floats
     coloured: NDArray[np.bool_]  # blocks that have a hue
-    tint: Floats  # block rows × columns: how colourful each block is (chroma over brightness)
-    block_brightness: Floats
     contrast: float  # grey standard deviation
     brightness: float
-    spectrum: NDArray[np.complex64]  # of the windowed grey picture, for the shift between frames
 
     @property
     def faint(self) -> bool:
         return self.contrast < FAINT
+
+    @cached_property
+    def edges(self) -> Floats:
+        """Differences of neighbouring pixels, flattened, for the mix test: two frames of a moving camera
+        average into a blur close to the frame between them, but their edges do not line up."""
+        grey = self.grey.reshape(THUMB[1], THUMB[0])
+        return np.concatenate((np.diff(grey, axis=0).ravel(), np.diff(grey, axis=1).ravel()))
+
+    @cached_property
+    def spectrum(self) -> NDArray[np.complex128]:
+        """Of the tapered grey picture, for the shift between frames."""
+        spectrum: NDArray[np.complex128] = np.fft.rfft2(self.grey.reshape(THUMB[1], THUMB[0]) * _TAPER)
+        return spectrum
 
 
 @dataclass(frozen=True)
@@ -176,28 +188,14 @@ def look(small: NDArray[np.uint8]) -> Look:
     block_brightness = blocks.mean(axis=2)
     tint = chroma / (block_brightness + 10)
     coloured = tint > SATURATED
-    scale = np.where(coloured, 1 / np.maximum(chroma, 1e-6), 0).astype(np.float32)
-    # Edges too, not only pixels, for the mix test: two frames of a moving camera average into a blur close
-    # to the frame between them, but their edges do not line up.
-    edges = np.concatenate((np.diff(grey, axis=0).ravel(), np.diff(grey, axis=1).ravel()))
-    spectrum = np.fft.rfft2(centred * _TAPER).astype(np.complex64)
-    return Look(
-        pixels,
-        edges,
-        centred.ravel(),
-        opponent_a * scale,
-        opponent_b * scale,
-        coloured,
-        tint,
-        block_brightness,
-        contrast,
-        brightness,
-        spectrum,
-    )
+    scale = np.where(coloured, 1 / np.maximum(chroma, 1e-6), 0)
+    colour = np.stack(
+        (opponent_a * scale, opponent_b * scale, np.log(tint + TINT_FLOOR), np.log(block_brightness + 10))
+    ).astype(np.float32)
+    return Look(pixels, centred.ravel(), colour, coloured, contrast, brightness)
 
 
 _TAPER = np.outer(np.hanning(THUMB[1]), np.hanning(THUMB[0])).astype(np.float32)
-_ROWS, _COLUMNS = np.mgrid[0 : THUMB[1], 0 : THUMB[0]].astype(np.float32)
 
 
 def global_shift(before: Look, after: Look) -> tuple[float, float]:
@@ -222,29 +220,29 @@ def global_shift(before: Look, after: Look) -> tuple[float, float]:
 
 def moved(pixels: Floats, rows: float, columns: float, fill: Floats) -> Floats:
     """``pixels`` shifted by (rows, columns), bilinearly; where nothing of them lands, ``fill``."""
-    source_rows, source_columns = _ROWS - rows, _COLUMNS - columns
-    inside = (
-        (source_rows >= 0)
-        & (source_rows <= THUMB[1] - 1)
-        & (source_columns >= 0)
-        & (source_columns <= THUMB[0] - 1)
-    )
-    top = np.clip(np.floor(source_rows), 0, THUMB[1] - 2).astype(np.intp)
-    left = np.clip(np.floor(source_columns), 0, THUMB[0] - 2).astype(np.intp)
-    down = np.clip(source_rows - top, 0, 1)[..., None]
-    right = np.clip(source_columns - left, 0, 1)[..., None]
-    blend = (pixels[top, left] * (1 - right) + pixels[top, left + 1] * right) * (1 - down) + (
-        pixels[top + 1, left] * (1 - right) + pixels[top + 1, left + 1] * right
-    ) * down
-    result: Floats = np.where(inside[..., None], blend, fill).astype(np.float32)
-    return result
+    result = pixels
+    inside = np.ones(pixels.shape[:2], bool)
+    for axis, shift in ((0, rows), (1, columns)):
+        size = pixels.shape[axis]
+        source = np.arange(size, dtype=np.float32) - shift
+        low = np.floor(source)
+        share = (source - low).astype(np.float32)
+        near = np.clip(low, 0, size - 1).astype(np.intp)
+        far = np.clip(low + 1, 0, size - 1).astype(np.intp)
+        weights = share.reshape((-1, 1, 1) if axis == 0 else (1, -1, 1))
+        result = result.take(near, axis) * (1 - weights) + result.take(far, axis) * weights
+        landed = (source >= 0) & (source <= size - 1)
+        inside &= landed[:, None] if axis == 0 else landed[None, :]
+    shifted: Floats = np.where(inside[..., None], result, fill).astype(np.float32)
+    return shifted
 
 
+SECOND_GUESS = 0.7  # a first guess of gain under this gets a second from no change
 KEEP = 0.7  # share of pixels (those that fit best) that the second fit of brightness and contrast keeps
 _KEPT_AT = (THUMB[0] * THUMB[1] - 1) * KEEP  # that quantile's place among the sorted residuals
 
 
-def block_changes(befores: list[Look], after: Look) -> Floats:
+def block_changes(befores: list[Look], after: Look, again: int | None = None) -> Floats:
     """Per earlier frame and block (frames × 48), how much the block's content changed on the way to
     ``after``, in units of what counts as a change (1 = just changed): grey structure (brightness and
     contrast aside) or hue.
@@ -253,7 +251,8 @@ def block_changes(befores: list[Look], after: Look) -> Floats:
     explain, relative to ``after``'s contrast (about 0.8 where they are unrelated). A flash, a fade's ramp
     or flicker is such a change; new content is not. The fit is refined on the 70 % of pixels that fit
     best, so that a new word over a steady background does not pull the background out of fit. All
-    earlier frames are compared at once."""
+    earlier frames are compared at once (of them, the first ``again`` get the second guess below: all
+    unless told)."""
     frames = len(befores)
     x = np.stack([before.grey for before in befores])  # frames × pixels, each less its mean
     y = after.grey
@@ -263,8 +262,9 @@ def block_changes(befores: list[Look], after: Look) -> Floats:
     # Two first guesses, each refitted on the pixels it explains best: the least-squares fit, and no change
     # at all. When a big word gives way to another, the first is near zero gain and keeps the old word's
     # pixels, which then hold the refit there; the second keeps the backdrop.
-    x = np.concatenate((x, x))
-    gain = np.concatenate((gain, np.ones(frames)))
+    second = np.flatnonzero(gain[:again] < SECOND_GUESS)  # a first guess near 1 and the second are alike
+    x = np.concatenate((x, x[second]))
+    gain = np.concatenate((gain, np.ones(len(second))))
     residual = np.abs(y - gain[:, None].astype(np.float32) * x)
     low = int(_KEPT_AT)
     ordered = np.partition(residual, (low, low + 1), axis=1)
@@ -280,22 +280,23 @@ def block_changes(befores: list[Look], after: Look) -> Floats:
     offset = mean_y - gain * mean_x
     residual = np.abs(y - gain[:, None].astype(np.float32) * x - offset[:, None].astype(np.float32))
     # Of the two, the one that explains the pixels it kept better.
-    misfit = (residual * kept).sum(axis=1).reshape(2, frames)
-    residual = np.where((misfit[1] < misfit[0])[:, None], residual[frames:], residual[:frames])
+    misfit = (residual * kept).sum(axis=1)
+    better = second[misfit[frames:] < misfit[second]]
+    if len(better):
+        residual[better] = residual[frames:][np.searchsorted(second, better)]
+    residual = residual[:frames]
     rows, columns = GRID
     structure = residual.reshape(frames, rows, THUMB[1] // rows, columns, THUMB[0] // columns).mean(
         axis=(2, 4)
     ) / max(after.contrast, CONTRAST_FLOOR)
-    hue_cos = np.stack([before.hue_cos for before in befores])
-    hue_sin = np.stack([before.hue_sin for before in befores])
+    colour = np.stack([before.colour for before in befores])
     coloured = np.stack([before.coloured for before in befores]) & after.coloured
-    turn = np.where(coloured, np.arccos(np.clip(hue_cos * after.hue_cos + hue_sin * after.hue_sin, -1, 1)), 0)
+    cosine = colour[:, 0] * after.colour[0] + colour[:, 1] * after.colour[1]
+    turn = np.where(coloured, np.arccos(np.clip(cosine, -1, 1)), 0)
     # Colour coming or going at a like brightness: old film cut to a colour shot (a flash or a fade to
     # white washes the colour out only as it brightens the picture).
-    tint = np.stack([before.tint for before in befores])
-    lit = np.stack([before.block_brightness for before in befores])
-    steady = np.abs(np.log((after.block_brightness + 10) / (lit + 10))) < STEADY_LIGHT
-    tinting = np.where(steady, np.abs(np.log((after.tint + TINT_FLOOR) / (tint + TINT_FLOOR))), 0)
+    steady = np.abs(after.colour[3] - colour[:, 3]) < STEADY_LIGHT
+    tinting = np.where(steady, np.abs(after.colour[2] - colour[:, 2]), 0)
     change: Floats = (
         np.maximum(np.maximum(structure / BLOCK_STRUCTURE, turn / BLOCK_HUE), tinting / BLOCK_TINT)
         .astype(np.float32)
@@ -394,23 +395,23 @@ class _Measurer:
         if not earlier:
             return
         befores = [self._at(frame) for frame in earlier]
-        if earlier[0] == number - 1:  # and the frame before carried along the camera's move, if it moved
-            rows, columns = global_shift(befores[0], seen)
-            self.signals.motion[number] = float(np.hypot(rows, columns))
-            if self.signals.motion[number] >= MIN_SHIFT:
-                befores.append(look(moved(befores[0].pixels, rows, columns, seen.pixels)))
-        change = block_changes(befores, seen)
+        change = block_changes(befores, seen, again=1)  # the windows' ends need no second guess
         shares = (change > 1.0).mean(axis=1)
         signals = self.signals
         if earlier[0] == number - 1:
-            steps = np.minimum(change, 2.0).mean(axis=1)
-            best = len(earlier) if len(befores) > len(earlier) and steps[-1] < steps[0] else 0
-            signals.step[number] = float(steps[best])
-            signals.changed[number] = float(shares[best])
+            step, changed = float(np.minimum(change[0], 2.0).mean()), float(shares[0])
             signals.kept[number] = float((change[0] < KEPT).mean())
-            signals.still_step[number] = float(steps[0])
-            signals.still_changed[number] = float(shares[0])
-        shares = shares[: len(earlier)]
+            signals.still_step[number], signals.still_changed[number] = step, changed
+            if step >= MOVE_STEP:  # the frame before carried along the camera's move, if it moved
+                rows, columns = global_shift(befores[0], seen)
+                signals.motion[number] = float(np.hypot(rows, columns))
+                if signals.motion[number] >= MIN_SHIFT:
+                    carried = block_changes(
+                        [look(moved(befores[0].pixels, rows, columns, seen.pixels))], seen
+                    )
+                    if float(np.minimum(carried, 2.0).mean()) < step:
+                        step, changed = float(np.minimum(carried, 2.0).mean()), float((carried > 1.0).mean())
+            signals.step[number], signals.changed[number] = step, changed
         for first, share in zip(earlier, shares, strict=True):
             h = (number - first) // 2
             if h not in signals.span:
@@ -622,11 +623,7 @@ def gradual_frames(signals: FrameSignals) -> list[int]:
             index
             for h in SCALES
             for index, span in enumerate(signals.span[h])
-            if _alike_contrast(signals.contrast, index, h)
-            and not near_faint(index, h)
-            and float(np.median(signals.motion[max(0, index - h) : index + h + 1])) < FAST_MOVE
-            and signals.unsteady[h][index] <= UNSTEADY
-            and (
+            if (
                 (
                     span >= GRADUAL_SHARE
                     and signals.residue[h][index] <= LINEARITY
@@ -638,6 +635,10 @@ def gradual_frames(signals: FrameSignals) -> list[int]:
                     and signals.edge_residue[h][index] <= MIX_EDGE_LINEARITY
                 )
             )
+            and signals.unsteady[h][index] <= UNSTEADY
+            and _alike_contrast(signals.contrast, index, h)
+            and not near_faint(index, h)
+            and float(np.median(signals.motion[max(0, index - h) : index + h + 1])) < FAST_MOVE
         }
     )
     middles: list[int] = []
