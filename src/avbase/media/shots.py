@@ -66,6 +66,7 @@ RAMP_WOBBLE = 0.1  # share of its height a fade's contrast ramp may step back
 ABRUPT = (
     0.6  # a picture that keeps this share of its contrast from one frame to the next went (came) gradually
 )
+FLAT_SHOT = 3  # frames of a flat picture after a cut to it (a flash washes out one or two)
 FADE_MAX = 75  # frames: a longer faint run is a shot of its own
 SCALES = (5, 10, 20)  # half-windows in which dissolves are looked for
 GRADUAL_SHARE = 0.7  # share of blocks changed across a dissolve's window
@@ -587,8 +588,11 @@ def faint_boundaries(signals: FrameSignals) -> dict[int, str]:
         if run.end - run.start > FADE_MAX:  # a black or white shot of its own
             found[run.start] = "cut" if _gone_at_once(signals.contrast, run.start) else "fade"
             found[run.end] = "cut" if at_once else "fade"
-        elif run.change >= CUT_SHARE and not at_once and _gone_at_once(signals.contrast, run.start):
-            found[run.start] = "cut"  # a cut to a flat picture (a sky) that the camera then leaves
+        elif not at_once and _gone_at_once(signals.contrast, run.start):
+            # Washed out at once, back gradually: a flash when brief, else a cut to a flat picture (a sky)
+            # that the camera then leaves.
+            if run.change >= CUT_SHARE and run.end - run.start >= FLAT_SHOT:
+                found[run.start] = "cut"
         elif run.change >= CUT_SHARE:
             found[run.end] = "cut" if at_once else "fade"
         elif (
