@@ -86,6 +86,7 @@ ALIKE_CONTRAST = 0.4  # the lesser contrast of a dissolve's ends is at least thi
 FADE_REACH = 25  # frames from a faint picture within which a mix is a fade's ramp, not a dissolve
 UNSTEADY = 0.3  # largest jump of a dissolve's mix from one frame to the next
 FAST_MOVE = 1.5  # thumbnail pixels a frame: a window moving this fast is a camera move, not a dissolve
+MISFIT = 0.5  # the most of a frame a dissolve's mix may leave unexplained, relative to the ends' gap
 RUN_GAP = 8  # frames that may separate two dissolve candidates of one run
 
 if TYPE_CHECKING:
@@ -326,18 +327,21 @@ def _residue(first: Floats, centre: Floats, last: Floats) -> float:
 
 
 def _unsteadiness(window: list[Floats]) -> float:
-    """How far a run of frames is from a dissolve between its first and last: each frame's share of the
-    first (by least squares, frame ≈ a·first + (1 − a)·last) must slide steadily from 1 to 0. The
-    largest jump between neighbours or step back of that share: about 1/len for a dissolve, about 1 for
-    a cut or a strobe inside the run."""
+    """How far a run of frames is from a dissolve between its first and last: each frame must be a mix of
+    them (frame ≈ a·first + (1 − a)·last, a by least squares) whose share a slides steadily from 1 to 0.
+    The largest of: a jump of that share between neighbours or a step back (about 1/len for a dissolve,
+    about 1 for a cut or a strobe inside the run), and what of a frame the mix leaves unexplained,
+    relative to how far apart the ends are (a light going out or a flash is no mix of the ends)."""
     first, last = window[0].ravel(), window[-1].ravel()
     direction = first - last
     scale = float(direction @ direction)
     if scale < 1.0:
         return 1.0
-    shares = np.array([float((frame.ravel() - last) @ direction) / scale for frame in window])
+    frames = np.stack([frame.ravel() for frame in window]) - last
+    shares = frames @ direction / scale
     steps = np.diff(shares)
-    return float(max(-steps.min(), steps.max(), 0.0))
+    misfit = np.abs(frames - shares[:, None] * direction).mean(axis=1).max() / np.abs(direction).mean()
+    return float(max(-steps.min(), steps.max(), 0.0, misfit * UNSTEADY / MISFIT))
 
 
 class _Measurer:
