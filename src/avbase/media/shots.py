@@ -87,6 +87,7 @@ FADE_REACH = 25  # frames from a faint picture within which a mix is a fade's ra
 UNSTEADY = 0.3  # largest jump of a dissolve's mix from one frame to the next
 FAST_MOVE = 1.5  # thumbnail pixels a frame: a window moving this fast is a camera move, not a dissolve
 MISFIT = 0.5  # the most of a frame a dissolve's mix may leave unexplained, relative to the ends' gap
+WHIP = 3.0  # thumbnail pixels a frame at the middle of a window: a whip pan, not a dissolve
 RUN_GAP = 8  # frames that may separate two dissolve candidates of one run
 
 if TYPE_CHECKING:
@@ -626,6 +627,10 @@ def gradual_frames(signals: FrameSignals) -> list[int]:
         low, high = max(0, middle - h - FADE_REACH), min(len(faint) - 1, middle + h + FADE_REACH + 1)
         return bool(faint[high] > faint[low])
 
+    def moving(middle: int, h: int) -> bool:  # a camera move across the window, or a whip at its middle
+        across = float(np.median(signals.motion[max(0, middle - h) : middle + h + 1]))
+        return across >= FAST_MOVE or max(signals.motion[max(0, middle - 2) : middle + 3]) >= WHIP
+
     candidates = sorted(
         {
             index
@@ -646,7 +651,7 @@ def gradual_frames(signals: FrameSignals) -> list[int]:
             and signals.unsteady[h][index] <= UNSTEADY
             and _alike_contrast(signals.contrast, index, h)
             and not near_faint(index, h)
-            and float(np.median(signals.motion[max(0, index - h) : index + h + 1])) < FAST_MOVE
+            and not moving(index, h)
         }
     )
     middles: list[int] = []
