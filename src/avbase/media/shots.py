@@ -88,6 +88,12 @@ UNSTEADY = 0.3  # largest jump of a dissolve's mix from one frame to the next
 FAST_MOVE = 1.5  # thumbnail pixels a frame: a window moving this fast is a camera move, not a dissolve
 MISFIT = 0.5  # the most of a frame a dissolve's mix may leave unexplained, relative to the ends' gap
 WHIP = 3.0  # thumbnail pixels a frame at the middle of a window: a whip pan, not a dissolve
+# A mix of moving pictures blurs edges: a larger edge residue will do where every frame of the window is
+# a steady mix of its ends.
+MOVING_SHARE = 0.55
+MOVING_LINEARITY = 0.25
+MOVING_EDGE_LINEARITY = 0.8
+STEADY_MIX = 0.15
 RUN_GAP = 8  # frames that may separate two dissolve candidates of one run
 
 if TYPE_CHECKING:
@@ -646,6 +652,12 @@ def gradual_frames(signals: FrameSignals) -> list[int]:
                     span >= MIX_SHARE
                     and signals.residue[h][index] <= MIX_LINEARITY
                     and signals.edge_residue[h][index] <= MIX_EDGE_LINEARITY
+                )
+                or (  # a mix of moving pictures: edges blur, yet every frame is a steady mix of the ends
+                    span >= MOVING_SHARE
+                    and signals.residue[h][index] <= MOVING_LINEARITY
+                    and signals.edge_residue[h][index] <= MOVING_EDGE_LINEARITY
+                    and signals.unsteady[h][index] <= STEADY_MIX
                 )
             )
             and signals.unsteady[h][index] <= UNSTEADY
