@@ -54,6 +54,9 @@ SATURATED = 0.12  # chroma over brightness from which a block has a hue
 CUT_SHARE = 0.3  # share of blocks a hard cut changes at least (a new word or a passing shape: fewer)
 PERSIST = 3  # frames on each side that must stay different for a cut (longer than a flash)
 PERSIST_SHARE = 0.3  # share of blocks changed between every frame before and after a cut
+SUBTLE_STEP = 0.4  # the least step of a cut (the mean change of its blocks, capped at 2)
+SUBTLE_KEPT = 0.15  # share of blocks left as they were, at most, by a cut that changes few blocks much
+SUBTLE_PEAK = 8.0  # and its step over the largest step around it
 PEAK = 1.6  # a cut's step is at least this many times the larger of its neighbours'
 RELATIVE = 3.0  # and this many times the usual step on the quieter side of it
 USUAL = 0.75  # the quantile of steps taken as usual
@@ -536,11 +539,7 @@ def cut_frames(signals: FrameSignals) -> list[int]:
     changed = np.where(jump, signals.still_changed, changed)
     cuts: list[int] = []
     for index in range(1, len(step)):
-        if (
-            changed[index] < CUT_SHARE
-            or signals.persists[index] < PERSIST_SHARE
-            or signals.kept[index] > KEPT_SHARE
-        ):
+        if signals.kept[index] > KEPT_SHARE or step[index] < SUBTLE_STEP:
             continue
         neighbours = max(step[index - 1], step[index + 1] if index + 1 < len(step) else 0.0)
         before = step[max(1, index - WINDOW) : index - 1]
@@ -550,6 +549,14 @@ def cut_frames(signals: FrameSignals) -> list[int]:
         usual = min(float(np.quantile(side, USUAL)) if side.size else 0.0 for side in (before, after))
         if step[index] < PEAK * neighbours or step[index] < RELATIVE * usual:
             continue
+        if changed[index] < CUT_SHARE or signals.persists[index] < PERSIST_SHARE:
+            # A jump cut within one scene changes every block a little: a lone step in a still picture,
+            # which leaves next to nothing as it was.
+            quiet = max(
+                neighbours, max((float(side.max()) for side in (before, after) if side.size), default=0)
+            )
+            if signals.kept[index] > SUBTLE_KEPT or step[index] < SUBTLE_PEAK * quiet:
+                continue
         if cuts and index - cuts[-1] < MIN_SHOT_FRAMES:
             if step[index] > step[cuts[-1]]:
                 cuts[-1] = index
