@@ -5,25 +5,38 @@ picture's content that lasts, so frames are compared by their *content*, blind t
 
 - the grey picture, after the best change of brightness and contrast from the other frame has been taken
   out (a flash, a strobe, a fade's ramp or an old film's flicker is such a change; motion and new content
-  are not), and the hue of each block (a cut between two flat backdrops of different colour);
+  are not), fitted from two first guesses (least squares, and no change at all, which keeps a steady
+  backdrop in fit when a big word gives way to another); the hue of each block (a cut between two flat
+  backdrops of different colour) and how colourful it is at a like brightness (old film cut to colour);
 - the share of the picture's 48 blocks that changed between two frames (a new word of a lyric or a shape
-  passing changes some blocks, a cut most of them).
+  passing changes some blocks, a cut most of them), and the share left as they were (a new word leaves
+  its backdrop, a cut next to nothing);
+- the camera's move: the shift between two frames by phase correlation on the thumbnails, to a fraction
+  of a pixel. The frame before, carried along that shift, is compared too, and the smaller change counts:
+  a pan's frame-to-frame change is explained by the shift, a cut's is not. A shift that jumps between two
+  steady pictures is no camera move (a jump cut along one scene): there the frame is compared as it is.
 
-A **hard cut** between frames i-1 and i: enough blocks changed, the step stands far above its neighbours
-and the usual steps on one side (motion and whip pans change every frame, a cut in one), and the change
-persists: frames i..i+3 all differ from frames i-4..i-1 (a flash or a strobe comes back to the same
-picture).
+A **hard cut** between frames i-1 and i: enough blocks changed and few were left as they were, the step
+stands far above its neighbours and the usual steps on one side (motion and whip pans change every frame,
+a cut in one), and the change persists: frames i..i+3 all differ from frames i-4..i-1 (a flash or a strobe
+comes back to the same picture). A jump cut within a still scene changes every block a little: a lone step
+far above everything around it, leaving next to nothing as it was, is a cut too.
 
-Frames with no contrast to speak of (black, white, flat) are **faint**: they are not compared. A run of them
-with picture on both sides is a **fade** when the picture comes back gradually (and either went out
-gradually or the content differs), a **hard cut** when it comes back at once with new content (a cut
-right after a dark or bright stretch), and nothing when the same picture returns at once (a flash, a
-blink of darkness).
+Frames with next to no contrast (black, white, flat) are **faint**: they are not compared. A run of them
+(runs apart by fewer than a few frames are one: a strobe) with picture on both sides is a **fade** when the
+picture comes back gradually (and either went out gradually, contrast falling and rising steadily, or the
+content differs), a **hard cut** when it comes back at once with new content (a cut right after a dark or
+bright stretch) or when it went at once and the camera then leaves a flat picture (a sky), and nothing
+when the same picture returns at once or a brief wash-out comes back gradually (a flash, a blink).
 
 A **dissolve**: across a window of 2H frames (H = 5, 10 and 20, for 0.4–2 s dissolves) most blocks
 changed, yet the centre frame is the average of the two ends in pixels and in edges (fewer blocks will do
-when the centre is very nearly that average); motion leaves a large residue. The boundary is the middle
-of the run of frames where that holds.
+when the centre is very nearly that average), and every frame of the window is a mix of the ends
+(frame ≈ a·first + (1 − a)·last) whose share a slides steadily from 1 to 0: a cut or a strobe inside the
+window makes it jump, a light going out leaves a residue. Moving pictures blur the edges of a mix, so a
+larger edge residue will do where the mix is very steady. Not on a fade's ramp (near a faint picture, or
+one end much flatter than the other) nor where the camera moves fast. The boundary is the middle of the
+run of frames where that holds.
 
 Pure: a path in, shots out. Whoever needs the decoded frames (thumbnails) listens with ``on_frame``, so the
 file is decoded once. Other engines plug in through the seam of :mod:`avbase.media.detector`.
@@ -184,7 +197,7 @@ class FrameSignals:
     faint_runs: list[FaintRun] = field(default_factory=list)
 
 
-def look(small: NDArray[np.uint8]) -> Look:
+def look(small: NDArray[np.uint8] | Floats) -> Look:
     pixels = np.asarray(small, np.float32)
     grey = pixels @ GREY
     brightness = float(grey.mean())
