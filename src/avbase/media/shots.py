@@ -355,12 +355,12 @@ def _unsteadiness(window: list[Floats]) -> float:
     The largest of: a jump of that share between neighbours or a step back (about 1/len for a dissolve,
     about 1 for a cut or a strobe inside the run), and what of a frame the mix leaves unexplained,
     relative to how far apart the ends are (a light going out or a flash is no mix of the ends)."""
-    first, last = window[0].ravel(), window[-1].ravel()
+    first, last = window[0], window[-1]
     direction = first - last
     scale = float(direction @ direction)
     if scale < 1.0:
         return 1.0
-    frames = np.stack([frame.ravel() for frame in window]) - last
+    frames = np.stack(window) - last
     shares = frames @ direction / scale
     steps = np.diff(shares)
     misfit = np.abs(frames - shares[:, None] * direction).mean(axis=1).max() / np.abs(direction).mean()
@@ -450,8 +450,11 @@ class _Measurer:
             start, middle = self._at(first), self._at(number - h)
             signals.residue[h][number - h] = _residue(start.pixels, middle.pixels, seen.pixels)
             signals.edge_residue[h][number - h] = _residue(start.edges, middle.edges, seen.edges)
-            if signals.residue[h][number - h] <= LINEARITY:
-                window = [self._at(frame).pixels for frame in range(first, number + 1)]
+            if (
+                signals.residue[h][number - h] <= LINEARITY
+                and signals.edge_residue[h][number - h] <= MOVING_EDGE_LINEARITY
+            ):  # a candidate on its own: is every frame of the window a steady mix of its ends?
+                window = [self._at(frame).pixels.ravel() for frame in range(first, number + 1)]
                 signals.unsteady[h][number - h] = _unsteadiness(window)
 
     def _persistence(self, number: int) -> None:
@@ -461,7 +464,8 @@ class _Measurer:
         first = candidate - 1 - PERSIST
         if candidate < 1:
             return
-        changed = self.signals.still_changed[candidate]  # the larger: the move may not be the camera's
+        signals = self.signals
+        changed = (signals.still_changed if _jumps(signals.motion, candidate) else signals.changed)[candidate]
         if first < 0 or changed < CUT_SHARE:
             if changed >= CUT_SHARE:
                 self.signals.persists[candidate] = 1.0  # too near the start to check: trust the change
@@ -538,6 +542,12 @@ class BuiltinDetector:
         return boundaries(self.measurer.finish())
 
 
+def _jumps(motion: list[float], index: int) -> bool:
+    """Whether the picture jumps far at ``index`` between two frames that hardly move: no camera move."""
+    around = max(motion[max(0, index - 1) : index] + motion[index + 1 : index + 2], default=0.0)
+    return motion[index] >= JUMP and motion[index] >= JUMP_RATIO * around
+
+
 def cut_frames(signals: FrameSignals) -> list[int]:
     """Frames that start a new shot by a hard cut between two pictures: most blocks changed, a change that
     lasts, and a step that stands out: well above its two neighbours (a whip pan rises and falls over
@@ -545,9 +555,7 @@ def cut_frames(signals: FrameSignals) -> list[int]:
     step, changed = np.asarray(signals.step, np.float64), np.asarray(signals.changed)
     # A picture that jumps far between two frames of a steady one is no camera move: a cut to the same
     # scene further along. There the frame before is compared as it is.
-    motion = np.asarray(signals.motion)
-    around = np.maximum(np.roll(motion, 1), np.roll(motion, -1))
-    jump = (motion >= JUMP) & (motion >= JUMP_RATIO * around)
+    jump = np.array([_jumps(signals.motion, index) for index in range(len(step))], bool)
     step = np.where(jump, signals.still_step, step)
     changed = np.where(jump, signals.still_changed, changed)
     cuts: list[int] = []
