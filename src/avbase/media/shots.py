@@ -627,6 +627,8 @@ def faint_boundaries(signals: FrameSignals) -> dict[int, str]:
         if run.end - run.start > FADE_MAX:  # a black or white shot of its own
             found[run.start] = "cut" if _gone_at_once(signals.contrast, run.start) else "fade"
             found[run.end] = "cut" if at_once else "fade"
+        elif max(back) < 2 * FAINT:
+            continue  # no picture comes back, only a flat one hovering about the threshold (a sky)
         elif not at_once and _gone_at_once(signals.contrast, run.start):
             # Washed out at once, back gradually: a flash when brief, else a cut to a flat picture (a sky)
             # that the camera then leaves.
