@@ -99,6 +99,7 @@ JUMP_RATIO = 3.0  # times the movement of the frames either side
 MOVE_STEP = 0.1  # a step from the frame before under which the camera's move is not looked for
 MIN_SHIFT = 0.5  # pixels of the thumbnail a camera move must shift the picture to be compensated
 ALIKE_CONTRAST = 0.4  # the lesser contrast of a dissolve's ends is at least this share of the greater
+DIP = 0.35  # the least contrast inside a dissolve's window, as a share of its ends' lesser
 FADE_REACH = 25  # frames from a faint picture within which a mix is a fade's ramp, not a dissolve
 UNSTEADY = 0.3  # largest jump of a dissolve's mix from one frame to the next
 FAST_MOVE = 1.5  # thumbnail pixels a frame: a window moving this fast is a camera move, not a dissolve
@@ -647,10 +648,12 @@ def faint_boundaries(signals: FrameSignals) -> dict[int, str]:
 
 
 def _alike_contrast(contrast: list[float], middle: int, h: int) -> bool:
-    """Whether the ends of a window have a like contrast: a dissolve mixes two pictures, while across a
-    fade's ramp (or a light going out) one end sinks towards a flat picture."""
-    first, last = contrast[max(0, middle - h)], contrast[min(len(contrast) - 1, middle + h)]
-    return min(first, last) >= ALIKE_CONTRAST * max(first, last)
+    """Whether the ends of a window have a like contrast and nothing between sinks far below them: a
+    dissolve mixes two pictures, while across a fade's ramp (or a light going out) one end or the frames
+    between sink towards a flat picture."""
+    window = contrast[max(0, middle - h) : middle + h + 1]
+    first, last = window[0], window[-1]
+    return min(first, last) >= ALIKE_CONTRAST * max(first, last) and min(window) >= DIP * min(first, last)
 
 
 def gradual_frames(signals: FrameSignals) -> list[int]:
