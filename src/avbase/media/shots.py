@@ -156,6 +156,12 @@ class Look:
         return np.concatenate((np.diff(grey, axis=0).ravel(), np.diff(grey, axis=1).ravel()))
 
     @cached_property
+    def pooled(self) -> Floats:
+        """The pixels averaged over 2 × 2, flattened: enough for the mix test, four times cheaper."""
+        pooled: Floats = self.pixels.reshape(THUMB[1] // 2, 2, THUMB[0] // 2, 2, 3).mean(axis=(1, 3)).ravel()
+        return pooled
+
+    @cached_property
     def spectrum(self) -> NDArray[np.complex128]:
         """Of the tapered grey picture, for the shift between frames."""
         spectrum: NDArray[np.complex128] = np.fft.rfft2(self.grey.reshape(THUMB[1], THUMB[0]) * _TAPER)
@@ -455,7 +461,7 @@ class _Measurer:
                 signals.residue[h][number - h] <= LINEARITY
                 and signals.edge_residue[h][number - h] <= MOVING_EDGE_LINEARITY
             ):  # a candidate on its own: is every frame of the window a steady mix of its ends?
-                window = [self._at(frame).pixels.ravel() for frame in range(first, number + 1)]
+                window = [self._at(frame).pooled for frame in range(first, number + 1)]
                 signals.unsteady[h][number - h] = _unsteadiness(window)
 
     def _persistence(self, number: int) -> None:
