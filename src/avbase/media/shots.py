@@ -70,6 +70,7 @@ PERSIST_SHARE = 0.3  # share of blocks changed between every frame before and af
 SUBTLE_STEP = 0.4  # the least step of a cut (the mean change of its blocks, capped at 2)
 SUBTLE_KEPT = 0.15  # share of blocks left as they were, at most, by a cut that changes few blocks much
 SUBTLE_PEAK = 8.0  # and its step over the largest step around it
+PARTIAL = 0.5  # share of blocks left as they were from which a change is partial (a word, a shape)
 PEAK = 1.6  # a cut's step is at least this many times the larger of its neighbours'
 RELATIVE = 3.0  # and this many times the usual step on the quieter side of it
 USUAL = 0.75  # the quantile of steps taken as usual
@@ -569,7 +570,16 @@ def cut_frames(signals: FrameSignals) -> list[int]:
     for index in range(1, len(step)):
         if signals.kept[index] > KEPT_SHARE or step[index] < SUBTLE_STEP:
             continue
-        neighbours = max(step[index - 1], step[index + 1] if index + 1 < len(step) else 0.0)
+        # A neighbour that left much of the picture as it was (a word sliding in just before a cut) is a
+        # change of its own, not the rise or fall of a whip pan around this one.
+        neighbours = max(
+            (
+                step[other]
+                for other in (index - 1, index + 1)
+                if other < len(step) and signals.kept[other] <= PARTIAL
+            ),
+            default=0.0,
+        )
         before = step[max(1, index - WINDOW) : index - 1]
         after = step[index + 2 : index + WINDOW + 1]
         # The upper quartile, not the median: in a lyric video a new word comes every few frames, and
