@@ -52,7 +52,9 @@ def run(engine: str, edits: list[Edit]) -> tuple[dict[str, dict[str, Tally]], fl
 
 
 def cell(tally: Tally) -> str:
-    return f"{tally.precision:.2f} / {tally.recall:.2f} / **{tally.f1:.2f}**" if tally.true else "—"
+    if not tally.true:  # nothing to find: only false alarms can be counted
+        return f"— ({tally.found} false)" if tally.found else "—"
+    return f"{tally.precision:.2f} / {tally.recall:.2f} / **{tally.f1:.2f}**"
 
 
 def table(corpus: Path, folder: Path, shots: int = 16) -> None:
