@@ -22,7 +22,7 @@ def upgrade() -> None:
     # Plain ADD COLUMN (no batch): SQLite keeps the tables' AUTOINCREMENT (ids never reused).
     op.add_column("eco_contest_tasks", sa.Column("inputs_sha256", sa.String(length=64), nullable=True))
     op.add_column("eco_contest_tasks", sa.Column("inputs_name", sa.String(length=200), nullable=True))
-    code = sa.Column("code", sa.Boolean(), nullable=False, server_default=sa.false())
+    code: sa.Column[bool] = sa.Column("code", sa.Boolean(), nullable=False, server_default=sa.false())
     op.add_column("eco_submissions", code)
     op.add_column("eco_submissions", sa.Column("failure", sa.JSON(), nullable=True))
 
