@@ -11,17 +11,21 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from avbase.core.accounts.models import User
+from avbase.core.accounts.models import Organisation, OrgKind, Role, User
 from avbase.core.accounts.principal import Principal
+from avbase.core.db import make_engine
 from avbase.core.jobs.worker import Worker
+from avbase.core.migrate import upgrade
 from avbase.ecosystem import contests, sandbox
 from avbase.ecosystem.metrics import Malformed
 from avbase.ecosystem.models import Contest, Submission
 from avbase.settings import get_settings
-from tests.ecosystem.test_contests import TRUTH, as_bytes, cuts, officer, person
+from tests.conftest import login, run_cli
+from tests.ecosystem.test_contests import TRUTH, as_bytes, cuts, make_contest, officer, person
 
 __all__ = ["officer"]  # the fixture, shared
 
@@ -188,10 +192,8 @@ def test_the_participants_failures_use_a_try_and_say_why_and_a_syntax_error_uses
 
 
 def test_code_is_refused_where_the_task_has_no_inputs_and_inputs_must_match_the_truth(
-    db: Session, officer: Principal, make_user: Callable[..., User], tmp_path: Path
+    db: Session, officer: Principal, make_user: Callable[..., User]
 ) -> None:
-    from tests.ecosystem.test_contests import make_contest
-
     plain = make_contest(db, officer)
     assert not plain.tasks[0].accepts_code
     with pytest.raises(Malformed):
@@ -204,3 +206,101 @@ def test_code_is_refused_where_the_task_has_no_inputs_and_inputs_must_match_the_
             public_share=0.5, daily_limit=3, inputs=json.dumps(short).encode(),
         )  # fmt: skip
     assert refused.value.field == 'inputs.videos["d"]'
+
+
+# --- pages, REST and the command line -----------------------------------------------------------------
+
+
+def upload(name: str, file_name: str, data: bytes) -> dict[str, tuple[str, bytes, str]]:
+    return {name: (file_name, data, "application/octet-stream")}
+
+
+def test_pages_and_rest_take_inputs_and_code_and_show_the_participant_why_their_code_failed(
+    client: TestClient,
+    clean_engine: Engine,
+    make_org: Callable[..., Organisation],
+    make_user: Callable[..., User],
+    api_token: Callable[[User], dict[str, str]],
+) -> None:
+    officer = make_user("officer", role=Role.authority_officer, org=make_org(kind=OrgKind.authority))
+    creator = make_user("creator", role=Role.creator)
+    csrf = login(client, officer.username)
+    form = {
+        "csrf_token": csrf,
+        "title": "代码赛",
+        "metric": "shot-f1",
+        "public_share": "0.5",
+        "daily_limit": "3",
+    }
+    bad_inputs = client.post(
+        "/ecosystem/contests", data=form,
+        files={**upload("truth", "truth.json", as_bytes(TRUTH)), **upload("inputs", "in.json", b'{"videos": {}}')},
+    )  # fmt: skip
+    assert bad_inputs.status_code == 422 and "inputs.videos" in bad_inputs.text
+    made = client.post(
+        "/ecosystem/contests", data=form, follow_redirects=False,
+        files={**upload("truth", "truth.json", as_bytes(TRUTH)), **upload("inputs", "in.json", as_bytes(INPUTS))},
+    )  # fmt: skip
+    assert made.status_code == 303
+    contest_path = made.headers["location"]
+    client.post("/logout", data={"csrf_token": csrf})
+
+    csrf = login(client, creator.username)
+    page = client.get(contest_path)
+    assert (
+        'id="code-contract"' in page.text and "定义 predict(inputs)" in page.text and ".py,.zip" in page.text
+    )
+    syntax = client.post(
+        f"{contest_path}/submit",
+        data={"csrf_token": csrf},
+        files=upload("file", "main.py", b"def predict(:\n"),
+    )
+    assert syntax.status_code == 422 and "main.py：第 1 行有错误" in syntax.text
+    sent = client.post(
+        f"{contest_path}/submit", data={"csrf_token": csrf}, follow_redirects=False,
+        files=upload("file", "main.py", b"def predict(inputs):\n    return inputs['nothing']\n"),
+    )  # fmt: skip
+    assert sent.status_code == 303
+    Worker(clean_engine).run_until_idle()
+    shown = client.get(sent.headers["location"], headers={"hx-request": "true"})
+    assert 'data-state="code_failed"' in shown.text and 'id="code-failure"' in shown.text
+    assert "KeyError: &#39;nothing&#39; (main.py, line 2)" in shown.text
+
+    contest_id = int(contest_path.rsplit("/", 1)[1])
+    headers = api_token(creator)
+    base = f"/api/v1/ecosystem/contests/{contest_id}"
+    assert client.get(base, headers=headers).json()["tasks"][0]["accepts_code"] is True
+    posted = client.post(f"{base}/submissions", files=upload("file", "main.py", CORRECT), headers=headers)
+    assert posted.status_code == 202 and posted.json()["code"] is True
+    Worker(clean_engine).run_until_idle()
+    scored = client.get(f"/api/v1/ecosystem/submissions/{posted.json()['id']}", headers=headers).json()
+    assert scored["state"] == "scored" and scored["public_score"] == 1.0 and scored["failure"] is None
+    outsider = api_token(make_user(role=Role.creator))
+    assert (
+        client.get(f"/api/v1/ecosystem/submissions/{posted.json()['id']}", headers=outsider).status_code
+        == 404
+    )
+
+
+def test_the_cli_creates_a_code_task_and_runs_a_submission(tmp_path: Path) -> None:
+    var = tmp_path / "var"
+    var.mkdir()
+    engine = make_engine(f"sqlite:///{var / 'avbase.db'}")
+    upgrade(engine)
+    engine.dispose()
+    truth, inputs, code, crash = (
+        tmp_path / name for name in ("truth.json", "inputs.json", "main.py", "crash.py")
+    )
+    truth.write_bytes(as_bytes(TRUTH))
+    inputs.write_bytes(as_bytes(INPUTS))
+    code.write_bytes(CORRECT)
+    crash.write_bytes(b"def predict(inputs):\n    return 1 / 0\n")
+    made = run_cli(var, "contest", "create", "--title", "T", "--metric", "shot-f1", "--truth", str(truth),
+                   "--inputs", str(inputs), "--json")  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    contest = str(json.loads(made.stdout)["id"])
+    sent = run_cli(var, "contest", "submit", contest, str(code), "--json")
+    assert sent.returncode == 0, sent.stderr
+    assert json.loads(sent.stdout)["public_score"] == 1.0
+    failed = run_cli(var, "contest", "submit", contest, str(crash), "--json")
+    assert failed.returncode == 2 and "ZeroDivisionError: division by zero (main.py, line 2)" in failed.stderr

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import random
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
@@ -545,6 +546,23 @@ def score_submission(
     session.flush()
     _update_standing(session, task, metric, submission)
     return submission
+
+
+FAILURE_REASONS = {
+    "timeout": N_("Your code was stopped at the time limit ({detail})."),
+    "memory": N_("Your code used more memory than allowed: {detail}."),
+    "error": N_("Your code failed: {detail}"),
+    "output": N_("What predict returned was refused: {detail}"),
+}
+
+
+def failure_text(failure: dict[str, Any], translate: Callable[..., str]) -> str:
+    """The participant's failure as they read it, in their language (``translate`` is ``_``)."""
+    detail = failure.get("detail", "")
+    if failure.get("message"):  # refused by the metric: its own message names the item and field
+        detail = translate(failure["message"], **failure.get("params", {}))
+    reason = FAILURE_REASONS.get(failure.get("reason", ""), FAILURE_REASONS["error"])
+    return translate(reason, detail=detail)
 
 
 def _record_failure(session: Session, submission: Submission, failure: dict[str, Any]) -> Submission:
