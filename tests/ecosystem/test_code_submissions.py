@@ -91,11 +91,18 @@ def test_the_network_new_processes_and_files_outside_the_run_are_refused_in_the_
     (store / "secret").write_text("the truth")
     peek = run(f"def predict(inputs):\n    return open({str(store / 'secret')!r}).read()\n".encode())
     assert peek.reason == "error" and "PermissionError" in peek.detail
+    write = run(b"def predict(inputs):\n    open('scratch', 'w').write('x')\n")
+    assert write.reason == "error" and "PermissionError" in write.detail  # read-only: nothing to load later
     environment = run(b"import os\ndef predict(inputs):\n    return sorted(os.environ)\n")
     assert environment.predictions is not None
     assert not [
         name for name in environment.predictions if name.startswith("AVBASE") or "PROXY" in name.upper()
     ]
+
+
+def test_output_beyond_the_cap_is_stopped() -> None:
+    flood = run(b"def predict(inputs):\n    for _ in range(80):\n        print('x' * (1 << 20))\n")
+    assert flood.reason == "output" and "MB" in flood.detail
 
 
 def test_an_exception_shows_its_last_line_and_where_and_output_that_is_not_json_is_named() -> None:
@@ -134,6 +141,9 @@ def test_a_zip_with_main_py_imports_its_own_modules() -> None:
     assert refused.value.field == "helper.py"
     with pytest.raises(Malformed):
         sandbox.read_code(zipped({"../main.py": CORRECT}), "code.zip")
+    with pytest.raises(Malformed) as native:  # it would run beneath the Python-level guard
+        sandbox.read_code(zipped({"main.py": CORRECT, "data.bin": b"\x7fELF\x02\x01"}), "code.zip")
+    assert native.value.params["name"] == "data.bin"
 
 
 # --- in a contest -------------------------------------------------------------------------------------

@@ -38,9 +38,12 @@ from avbase.core.i18n import N_
 from avbase.ecosystem.metrics import Malformed
 
 CODE_SUFFIXES = (".py", ".zip")
+NATIVE_MAGIC = (b"\x7fELF", b"\xcf\xfa\xed\xfe", b"MZ")  # Linux, macOS and Windows binaries
+NATIVE_SUFFIXES = (".so", ".pyd", ".dylib", ".dll", ".pyc")
 ENTRY = "main.py"
 MAX_FILES = 200
 MAX_UNPACKED = 50 << 20  # a zip may not unpack to more than this
+OUTPUT_MAX = 64 << 20  # predictions (and prints) a run may write
 DETAIL_CHARS = 300  # of an exception's last line: enough to debug, little of the hidden inputs leaks
 
 
@@ -81,7 +84,12 @@ def _unzip(data: bytes) -> dict[str, bytes]:
             path = PurePosixPath(info.filename)
             if path.is_absolute() or ".." in path.parts or "\\" in info.filename:
                 raise Malformed(N_("{field}: the zip names a path outside itself."), field="file")
-            files[str(path)] = archive.read(info)
+            content = archive.read(info)
+            if content.startswith(NATIVE_MAGIC) or info.filename.endswith(NATIVE_SUFFIXES):
+                # Native code would run beneath the Python-level guard: only Python source is taken.
+                raise Malformed(N_("{field}: compiled or native code is not accepted ({name})."),
+                                field="file", name=info.filename)  # fmt: skip
+            files[str(path)] = content
         return files
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, ValueError) as exc:
         raise Malformed(N_("{field}: not a readable zip ({error})."), field="file", error=str(exc)) from exc
@@ -156,7 +164,10 @@ def refuse(event, args):
         raise PermissionError(f"{event} is not allowed in a contest submission")
     if event == "open" and isinstance(args[0], (str, bytes)):
         path = os.path.realpath(os.fsdecode(args[0]))
-        if inside(path, denied) or not inside(path, allowed):
+        mode, flags = args[1] or "", args[2] if isinstance(args[2], int) else 0
+        writing = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND
+        writes = any(c in mode for c in "wax+") or flags & writing
+        if writes or inside(path, denied) or not inside(path, allowed):
             raise PermissionError(f"opening {args[0]!r} is not allowed in a contest submission")
 
 try:
@@ -169,6 +180,9 @@ def no_socket(*args, **kwargs):
 for name in ("socket", "socketpair", "create_connection", "create_server", "fromfd"):
     setattr(socket, name, no_socket)
 sys.addaudithook(refuse)
+for module in (os, sys.modules["posix"]):
+    if hasattr(module, "memfd_create"):
+        module.memfd_create = no_socket  # a file with no path to check; bypassable, like all of this
 
 inputs = json.loads(sys.stdin.read())
 sys.path.insert(0, code_dir)
@@ -223,7 +237,7 @@ def _limit(limits: Limits) -> None:
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
     resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    resource.setrlimit(resource.RLIMIT_FSIZE, (MAX_UNPACKED, MAX_UNPACKED))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (OUTPUT_MAX, OUTPUT_MAX))
     os.setsid()  # its own process group, killed whole on a timeout
 
 
@@ -256,29 +270,39 @@ def run_predict(files: dict[str, bytes], inputs: bytes, limits: Limits, *, denie
             target = code_dir / path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(content)
-        command = [sys.executable, "-I", "-c", BOOTSTRAP, str(code_dir), *map(str, denied)]
+        command = [sys.executable, "-I", "-B", "-c", BOOTSTRAP, str(code_dir), *map(str, denied)]
         if network_namespace_works():
             command = ["unshare", "-rn", *command]
+        # Files, not pipes: RLIMIT_FSIZE caps the output in the child; nothing is buffered whole here.
+        (work / "inputs.json").write_bytes(inputs)
 
         def prepare() -> None:
             _limit(limits)
             _no_new_processes()
 
-        process = subprocess.Popen(
-            command,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            cwd=code_dir,
-            env=_bare_environment(),
-            preexec_fn=prepare,  # the limits are set in the child, before it runs Python
-        )
-        try:
-            out, err = process.communicate(inputs, timeout=limits.seconds)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.communicate()
-            return Outcome(reason="timeout", detail=f"{limits.seconds:g} s")
+        with (
+            (work / "inputs.json").open("rb") as stdin,
+            (work / "out").open("wb") as stdout,
+            (work / "err").open("wb") as stderr,
+        ):
+            process = subprocess.Popen(
+                command,
+                stdin=stdin,
+                stdout=stdout,
+                stderr=stderr,
+                cwd=code_dir,
+                env=_bare_environment(),
+                preexec_fn=prepare,  # the limits are set in the child, before it runs Python
+            )
+            try:
+                process.wait(timeout=limits.seconds)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+                return Outcome(reason="timeout", detail=f"{limits.seconds:g} s")
+        out, err = (work / "out").read_bytes(), (work / "err").read_bytes()
+    if max(len(out), len(err)) >= OUTPUT_MAX:  # Python ignores SIGXFSZ: its writes failed at the cap
+        return Outcome(reason="output", detail=f"more than {OUTPUT_MAX >> 20} MB written")
     return _outcome(process.returncode, out, err.decode("utf-8", "replace"), limits)
 
 
