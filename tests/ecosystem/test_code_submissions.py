@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
+from avbase.core import storage
 from avbase.core.accounts.models import Organisation, OrgKind, Role, User
 from avbase.core.accounts.principal import Principal
 from avbase.core.db import make_engine
@@ -98,6 +99,11 @@ def test_the_network_new_processes_and_files_outside_the_run_are_refused_in_the_
     assert not [
         name for name in environment.predictions if name.startswith("AVBASE") or "PROXY" in name.upper()
     ]
+
+
+def test_a_runner_that_breaks_before_the_code_starts_is_ours() -> None:
+    with pytest.raises(sandbox.RunnerBroken):
+        sandbox.run_predict(sandbox.read_code(CORRECT, "main.py"), b"not json", FAST, denied=[])
 
 
 def test_output_beyond_the_cap_is_stopped() -> None:
@@ -199,6 +205,28 @@ def test_the_participants_failures_use_a_try_and_say_why_and_a_syntax_error_uses
     assert contests.tries_today(db, task, f"user:{creator.user_id}") == 2  # both used a try
     assert contests.leaderboard(db, contest) == []
     assert contests.failures(db, officer, contest) == []  # not a failure of ours
+
+
+def test_a_broken_run_of_ours_is_retried_and_uses_no_try(
+    db: Session, clean_engine: Engine, officer: Principal, make_user: Callable[..., User]
+) -> None:
+    contest = code_contest(db, officer, limit=1)
+    task = contest.tasks[0]
+    creator = person(make_user)
+    submission = contests.submit(db, creator, contest.id, data=CORRECT, file_name="main.py")
+    db.commit()
+    assert task.inputs_sha256 is not None
+    inputs = storage.path_of(task.inputs_sha256)
+    kept = inputs.read_bytes()
+    inputs.write_bytes(b"damaged")  # the runner cannot read them: every attempt fails before the code runs
+    try:
+        Worker(clean_engine).run_until_idle()
+    finally:
+        inputs.write_bytes(kept)
+    db.expire_all()
+    assert contests.state_of(db, submission) == "failed" and submission.failure is None
+    assert contests.tries_today(db, task, f"user:{creator.user_id}") == 0
+    assert [s.id for s, _ in contests.failures(db, officer, contest)] == [submission.id]
 
 
 def test_code_is_refused_where_the_task_has_no_inputs_and_inputs_must_match_the_truth(

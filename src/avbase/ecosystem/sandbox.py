@@ -187,6 +187,8 @@ for module in (os, sys.modules["posix"]):
 inputs = json.loads(sys.stdin.read())
 sys.path.insert(0, code_dir)
 import traceback
+sys.stderr.write("\x00avbase-started\x00\n")  # from here on, whatever happens is the participant's
+sys.stderr.flush()
 try:
     import main
     predictions = main.predict(inputs)
@@ -203,6 +205,11 @@ result.flush()
 os._exit(0)
 """
 ERROR_MARK = "\x00avbase-error\x00"
+START_MARK = "\x00avbase-started\x00"
+
+
+class RunnerBroken(RuntimeError):
+    """The run failed before the participant's code started: ours (the job fails and is retried)."""
 
 
 @cache
@@ -261,8 +268,9 @@ class Run:
 
 
 def run_predict(files: dict[str, bytes], inputs: bytes, limits: Limits, *, denied: list[Path]) -> Outcome:
-    """Runs ``predict`` on the inputs. Raises ``OSError`` only when the run could not be started (ours to
-    retry); anything the child does is the participant's outcome."""
+    """Runs ``predict`` on the inputs. Raises ``OSError`` or ``RunnerBroken`` when the run could not be
+    started or the bootstrap failed before the participant's code began (ours: the job is retried);
+    anything from then on is the participant's outcome."""
     with tempfile.TemporaryDirectory(prefix="avbase-run-") as folder:
         work = Path(folder)
         code_dir = work / "code"
@@ -299,6 +307,8 @@ def run_predict(files: dict[str, bytes], inputs: bytes, limits: Limits, *, denie
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
+                if START_MARK.encode() not in (work / "err").read_bytes()[:4096]:
+                    raise RunnerBroken("the runner did not reach the code within the time limit") from None
                 return Outcome(reason="timeout", detail=f"{limits.seconds:g} s")
         out, err = (work / "out").read_bytes(), (work / "err").read_bytes()
     if max(len(out), len(err)) >= OUTPUT_MAX:  # Python ignores SIGXFSZ: its writes failed at the cap
@@ -307,6 +317,8 @@ def run_predict(files: dict[str, bytes], inputs: bytes, limits: Limits, *, denie
 
 
 def _outcome(code: int, out: bytes, err: str, limits: Limits) -> Outcome:
+    if START_MARK not in err:
+        raise RunnerBroken(f"the runner failed before the code started (exit {code}): {err[-2000:]}")
     if code in (-signal.SIGXCPU, -signal.SIGKILL) and ERROR_MARK not in err:
         return Outcome(reason="timeout", detail=f"{limits.seconds:g} s")
     if ERROR_MARK in err:
