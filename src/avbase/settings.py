@@ -59,6 +59,12 @@ class Settings(BaseSettings):
         ge=1,
         description="Days an unfinished resumable upload is kept before its bytes are deleted.",
     )
+    contest_code_seconds: float = Field(
+        default=60.0, gt=0, description="Wall-clock and CPU seconds a contest code submission may run."
+    )
+    contest_code_memory_mb: int = Field(
+        default=1024, ge=64, description="Memory (address space) a contest code submission may use."
+    )
     import_max_mb: int = Field(default=200, ge=1, description="Largest CSV or Excel file an import accepts.")
     attachment_max_mb: int = Field(
         default=20, ge=1, description="Largest evidence file an application takes."

@@ -76,6 +76,8 @@ def submission_out(session: Session, submission: Submission) -> SubmissionOut:
         public_score=submission.public_score,
         private_score=submission.private_score if contest.state is ContestState.closed else None,
         job=submission.job_id,
+        code=submission.code,
+        failure=contests.failure_text(submission.failure, _) if submission.failure else None,
         created_at=submission.created_at,
     )
 
@@ -102,6 +104,10 @@ def create_contest(
     daily_limit: Annotated[int, Form(ge=1, le=1000)] = 3,
     deadline: Annotated[datetime | None, Form()] = None,
     description: Annotated[str, Form(max_length=5000)] = "",
+    inputs: Annotated[
+        UploadFile | None,
+        File(description="Hidden test inputs (JSON) for code submissions; with them the task accepts code."),
+    ] = None,
 ) -> ContestOut:
     contest = contests.create_contest(
         db,
@@ -114,6 +120,8 @@ def create_contest(
         daily_limit=daily_limit,
         deadline=deadline,
         description=description,
+        inputs=read_upload(inputs) if inputs is not None else None,
+        inputs_name=(inputs.filename if inputs is not None else None) or "inputs.json",
     )
     return ContestOut.model_validate(contest)
 
@@ -133,14 +141,18 @@ def close_contest(contest_id: RowId, db: Db, principal: ApiPrincipal) -> Contest
     response_model=SubmissionOut,
     status_code=202,
     responses={**CONFLICT, 429: {"model": ErrorOut}},
-    summary="Submit a prediction file; it is scored by a job (poll the submission for its public score)",
+    summary="Submit a prediction file, or code (.py, .zip with main.py) where the task accepts it; it is "
+    "scored by a job (poll the submission for its public score)",
     max_body_size=upload_body(MAX_FILE),
 )
 def submit(
     contest_id: RowId,
     db: Db,
     principal: ApiPrincipal,
-    file: Annotated[UploadFile, File(description="Predictions (JSON, the metric's format).")],
+    file: Annotated[
+        UploadFile,
+        File(description="Predictions (JSON, the metric's format), or code: a .py or a .zip with main.py."),
+    ],
     task: Annotated[int | None, Form(ge=1, le=MAX_ROW_ID)] = None,
     note: Annotated[str, Form(max_length=200)] = "",
 ) -> SubmissionOut:

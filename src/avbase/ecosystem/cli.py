@@ -40,6 +40,7 @@ def contest_json(contest: Contest) -> dict[str, Any]:
                 "metric": task.metric,
                 "items": task.items,
                 "public_share": task.public_share,
+                "accepts_code": task.accepts_code,
             }
             for task in contest.tasks
         ],
@@ -55,6 +56,8 @@ def submission_json(session: Any, submission: Submission, *, closed: bool) -> di
         "public_score": submission.public_score,
         "private_score": submission.private_score if closed else None,
         "job": submission.job_id,
+        "code": submission.code,
+        "failure": contests.failure_text(submission.failure, _) if submission.failure else None,
         "created_at": submission.created_at.isoformat(),
     }
 
@@ -72,6 +75,16 @@ def create_command(
     daily_limit: Annotated[int, typer.Option(help="Scored submissions per participant a day.")] = 3,
     deadline: Annotated[
         datetime | None, typer.Option(help="Last moment for submissions (UTC, ISO 8601).")
+    ] = None,
+    inputs: Annotated[
+        Path | None,
+        typer.Option(
+            exists=True,
+            dir_okay=False,
+            readable=True,
+            help="Hidden test inputs (JSON) handed to code submissions' predict(inputs); with them the "
+            "task accepts code.",
+        ),
     ] = None,
     as_user: AsUser = None,
     json_out: Json = False,
@@ -93,6 +106,8 @@ def create_command(
             public_share=public_share,
             daily_limit=daily_limit,
             deadline=deadline.replace(tzinfo=deadline.tzinfo or UTC) if deadline else None,
+            inputs=inputs.read_bytes() if inputs else None,
+            inputs_name=inputs.name if inputs else "inputs.json",
         )
         out = contest_json(contest)
     if json_out:
@@ -109,7 +124,8 @@ def submit_command(
     as_user: AsUser = None,
     json_out: Json = False,
 ) -> None:
-    """Submit a prediction file; it is scored here and its public score printed."""
+    """Submit a prediction file, or code (.py, or .zip with main.py) where the task accepts it; it is
+    scored (run) here and its public score printed."""
     from avbase.core.jobs.worker import Worker
     from avbase.industry.cli import principal_for
 
@@ -125,6 +141,8 @@ def submit_command(
         found = session.get(Submission, submission_id)
         assert found is not None
         out = submission_json(session, found, closed=False)
+    if out["state"] == "code_failed":
+        raise AvbaseError(N_("{failure} This submission used a try."), failure=out["failure"])
     if out["state"] != "scored":
         raise AvbaseError(N_("Scoring failed; the organisers see why. This submission uses no try."))
     if json_out:

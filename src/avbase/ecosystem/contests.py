@@ -4,12 +4,18 @@ A submission is read against the task's truth before anything is stored: a malfo
 the item and field at fault and uses no try. A stored submission is scored by a job (``ecosystem.score``)
 on the public and the private part of the test items; the daily limit counts only submissions whose
 scoring has not failed, so a failed or lost run (retried by the worker) is never held against anyone.
+
+A task with hidden inputs also accepts code (``sandbox``): a ``.py`` or ``.zip`` whose ``predict`` is run
+on the inputs by the scoring job, its output then read and scored exactly like a prediction file. Code that
+does not compile is malformed (no try used); code that runs and fails (a timeout, too much memory, an
+exception, output the metric refuses) is the participant's: it uses a try and says why.
 """
 
 from __future__ import annotations
 
 import random
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
@@ -26,7 +32,9 @@ from avbase.core.db import utcnow
 from avbase.core.errors import AvbaseError, Conflict, Forbidden, NotFound, RateLimited
 from avbase.core.i18n import N_
 from avbase.core.jobs import Job, JobState, enqueue
-from avbase.ecosystem.metrics import Metric, get_metric, load_json
+from avbase.ecosystem import sandbox
+from avbase.ecosystem.metrics import Malformed, Metric, get_metric, load_json
+from avbase.ecosystem.metrics.base import entries, where
 from avbase.ecosystem.models import Contest, ContestState, ContestTask, Standing, Submission, Team, TeamMember
 from avbase.kit.dates import today
 from avbase.settings import get_settings
@@ -74,6 +82,8 @@ def create_contest(
     deadline: datetime | None = None,
     description: str = "",
     task_title: str | None = None,
+    inputs: bytes | None = None,
+    inputs_name: str = "inputs.json",
 ) -> Contest:
     """A contest with its first task. The truth is read with the metric first: nothing is kept when it
     cannot be scored against."""
@@ -103,6 +113,8 @@ def create_contest(
         truth=truth,
         truth_name=truth_name,
         public_share=public_share,
+        inputs=inputs,
+        inputs_name=inputs_name,
     )
     return contest
 
@@ -117,11 +129,16 @@ def add_task(
     truth: bytes,
     truth_name: str,
     public_share: float,
+    inputs: bytes | None = None,
+    inputs_name: str = "inputs.json",
 ) -> ContestTask:
+    """A task; with ``inputs`` (the hidden test inputs, JSON) it accepts code submissions too."""
     require_organiser(principal, contest)
     chosen = get_metric(metric)
     read = _read_truth(chosen, truth)
     _check_share(public_share, len(read))
+    if inputs is not None:
+        _check_inputs(chosen, load_json(inputs), read)
     task = ContestTask(
         contest_id=contest.id,
         title=title,
@@ -131,11 +148,26 @@ def add_task(
         items=len(read),
         public_share=public_share,
         split_seed=secrets.randbelow(2**31),
+        inputs_sha256=_keep_truth(inputs, inputs_name) if inputs is not None else None,
+        inputs_name=inputs_name[:200] if inputs is not None else None,
     )
     session.add(task)
     session.flush()
     session.refresh(contest)
     return task
+
+
+def _check_inputs(metric: Metric, data: Any, truth: dict[str, Any]) -> None:
+    """Inputs name exactly the truth's items, under the same top-level key: ``{"videos": {NAME: {…}}}``.
+    A fault is named inside the inputs file (``inputs.videos["a"]``)."""
+    try:
+        found = entries(data, metric.collection, truth=truth)
+    except Malformed as exc:
+        params = {key: value for key, value in exc.params.items() if key != "field"}
+        raise Malformed(exc.message, field=f"inputs.{exc.params['field']}", **params) from exc
+    missing = sorted(set(truth) - set(found))
+    if missing:
+        raise Malformed(N_("{field} is missing."), field=f"inputs.{where(metric.collection, missing[0])}")
 
 
 def is_organiser(principal: Principal, contest: Contest) -> bool:
@@ -332,9 +364,15 @@ def submit(
     task = get_task(contest, task_id)
     if not accepting(contest):
         raise Conflict(N_("The contest is closed to submissions."))
-    metric = get_metric(task.metric)
-    truth = _read_truth(metric, storage.path_of(task.truth_sha256).read_bytes())
-    metric.read_submission(load_json(data), truth)  # a malformed file stops here and uses no try
+    code = sandbox.is_code(file_name)
+    if code:
+        if not task.accepts_code:
+            raise Malformed(N_("{field}: this task takes prediction files (JSON), not code."), field="file")
+        sandbox.read_code(data, file_name)  # code that does not compile stops here and uses no try
+    else:
+        metric = get_metric(task.metric)
+        truth = _read_truth(metric, storage.path_of(task.truth_sha256).read_bytes())
+        metric.read_submission(load_json(data), truth)  # a malformed file stops here and uses no try
     who = participant_of(session, principal, contest)
     used = tries_today(session, task, who.key)
     if used >= contest.daily_limit:
@@ -351,6 +389,7 @@ def submit(
         file_sha256=_keep_truth(data, file_name),
         file_name=Path(file_name).name[:200] or "submission.json",
         note=note[:200],
+        code=code,
     )
     session.add(submission)
     session.flush()
@@ -399,9 +438,12 @@ def retry_scoring(session: Session, principal: Principal, submission_id: int) ->
 
 
 def state_of(session: Session, submission: Submission) -> str:
-    """scored, scoring (queued or running) or failed."""
+    """scored, scoring (queued or running), failed (on our side) or code_failed (the participant's code
+    failed: it used a try)."""
     if submission.public_score is not None:
         return "scored"
+    if submission.failure is not None:
+        return "code_failed"
     job = session.get(Job, submission.job_id) if submission.job_id else None
     if job is None or job.state in (JobState.failed, JobState.cancelled):
         return "failed"
@@ -441,8 +483,34 @@ def failures(session: Session, principal: Principal, contest: Contest) -> list[t
 # --- scoring ------------------------------------------------------------------------------------------
 
 
-def score_submission(session: Session, submission_id: int) -> Submission:
-    """Scores one submission on the public and private items and updates the participant's standing."""
+def code_limits() -> sandbox.Limits:
+    settings = get_settings()
+    return sandbox.Limits(
+        seconds=settings.contest_code_seconds, memory_bytes=settings.contest_code_memory_mb << 20
+    )
+
+
+def code_run(session: Session, submission_id: int) -> sandbox.Run | None:
+    """What running a code submission's ``predict`` on its task's hidden inputs needs (None for a
+    prediction file or one scored already). The scoring job executes it between two transactions."""
+    submission = session.get(Submission, submission_id)
+    if submission is None or not submission.code or submission.scored_at is not None:
+        return None
+    task = session.get(ContestTask, submission.task_id)
+    assert task is not None and task.inputs_sha256 is not None
+    files = sandbox.read_code(storage.path_of(submission.file_sha256).read_bytes(), submission.file_name)
+    inputs = storage.path_of(task.inputs_sha256).read_bytes()
+    # Belt and braces beside the guard's allow-list: the store and the database never open to the code.
+    settings = get_settings()
+    return sandbox.Run(files, inputs, code_limits(), denied=[settings.var_dir, settings.store_dir])
+
+
+def score_submission(
+    session: Session, submission_id: int, outcome: sandbox.Outcome | None = None
+) -> Submission:
+    """Scores one submission on the public and private items and updates the participant's standing. A
+    code submission is run first unless its ``outcome`` is given; its failure is recorded instead of a
+    score."""
     submission = session.get(Submission, submission_id)
     if submission is None:
         raise NotFound(N_("Submission not found."))
@@ -452,7 +520,21 @@ def score_submission(session: Session, submission_id: int) -> Submission:
     assert task is not None
     metric = get_metric(task.metric)
     truth = _read_truth(metric, storage.path_of(task.truth_sha256).read_bytes())
-    found = metric.read_submission(load_json(storage.path_of(submission.file_sha256).read_bytes()), truth)
+    if submission.code:
+        if outcome is None:
+            run = code_run(session, submission.id)
+            assert run is not None
+            outcome = run.execute()
+        if outcome.reason is not None:
+            return _record_failure(session, submission, {"reason": outcome.reason, "detail": outcome.detail})
+        try:
+            found = metric.read_submission(outcome.predictions, truth)
+        except Malformed as exc:
+            # The same check a prediction file meets at the door; here it is the code's output at fault.
+            failure = {"reason": "output", "detail": "", "message": exc.message, "params": exc.params}
+            return _record_failure(session, submission, failure)
+    else:
+        found = metric.read_submission(load_json(storage.path_of(submission.file_sha256).read_bytes()), truth)
     public = public_items(task, metric.items(truth))
     private = [name for name in metric.items(truth) if name not in public]
     public_result = metric.score(truth, found, sorted(public))
@@ -463,6 +545,30 @@ def score_submission(session: Session, submission_id: int) -> Submission:
     submission.scored_at = utcnow()
     session.flush()
     _update_standing(session, task, metric, submission)
+    return submission
+
+
+FAILURE_REASONS = {
+    "timeout": N_("Your code was stopped at the time limit ({detail})."),
+    "memory": N_("Your code used more memory than allowed: {detail}."),
+    "error": N_("Your code failed: {detail}"),
+    "output": N_("What predict returned was refused: {detail}"),
+}
+
+
+def failure_text(failure: dict[str, Any], translate: Callable[..., str]) -> str:
+    """The participant's failure as they read it, in their language (``translate`` is ``_``)."""
+    detail = failure.get("detail", "")
+    if failure.get("message"):  # refused by the metric: its own message names the item and field
+        detail = translate(failure["message"], **failure.get("params", {}))
+    reason = FAILURE_REASONS.get(failure.get("reason", ""), FAILURE_REASONS["error"])
+    return translate(reason, detail=detail)
+
+
+def _record_failure(session: Session, submission: Submission, failure: dict[str, Any]) -> Submission:
+    submission.failure = failure
+    submission.scored_at = utcnow()
+    session.flush()
     return submission
 
 

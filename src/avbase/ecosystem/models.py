@@ -6,7 +6,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from avbase.core.audit import Audited
@@ -57,8 +57,15 @@ class ContestTask(Audited, Base):
     items: Mapped[int]  # test items in the truth
     public_share: Mapped[float]
     split_seed: Mapped[int]  # with the truth's items, fixes which are public
+    # The hidden inputs given to code submissions (JSON in the file store); a task with inputs accepts code.
+    inputs_sha256: Mapped[str | None] = mapped_column(String(64))
+    inputs_name: Mapped[str | None] = mapped_column(String(200))
 
     contest: Mapped[Contest] = relationship(back_populates="tasks")
+
+    @property
+    def accepts_code(self) -> bool:
+        return self.inputs_sha256 is not None
 
 
 class Team(Audited, TimestampMixin, Base):
@@ -84,8 +91,9 @@ class TeamMember(Audited, Base):
 
 
 class Submission(Audited, Base):
-    """A prediction file for a task. Scored by a job; a run that fails is not held against the participant
-    (the daily limit counts only submissions whose scoring job has not failed)."""
+    """A prediction file, or code that makes one from the task's hidden inputs (``code``), for a task.
+    Scored by a job; a run that fails is not held against the participant (the daily limit counts only
+    submissions whose scoring job has not failed)."""
 
     __tablename__ = "eco_submissions"
     __table_args__ = (
@@ -109,6 +117,10 @@ class Submission(Audited, Base):
     details: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     scored_at: Mapped[datetime | None]
+    code: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # The participant's own failure when their code ran: {"reason": timeout|memory|error|output, "detail",
+    # "message"?, "params"?}. Scored (uses a try) but never on the leaderboard.
+    failure: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class Standing(Base):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import platform
 from datetime import UTC, datetime, time
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,14 @@ FORMATS = {
     "ocr-cer": '{"images": {"frame-001": {"text": "马栏山视频文创园"}}}',
     "loudness-mae": '{"clips": {"clip-001": {"loudness": -23.4}}}',
     "classification-accuracy": '{"items": {"clip-001": {"label": "documentary"}}}',
+}
+# What hidden inputs look like (anything per item, named as in the truth), for the code contract.
+INPUT_FORMATS = {
+    "shot-f1": '{"videos": {"clip-001": {"fps": 25, ...}}}',
+    "copy-segment-f1": '{"queries": {"q-001": {...}}}',
+    "ocr-cer": '{"images": {"frame-001": {...}}}',
+    "loudness-mae": '{"clips": {"clip-001": {...}}}',
+    "classification-accuracy": '{"items": {"clip-001": {...}}}',
 }
 
 
@@ -93,6 +102,7 @@ def create(
     deadline: str = Form(""),
     description: str = Form(""),
     truth: UploadFile = File(...),
+    inputs: UploadFile | None = File(None),
 ) -> Response:
     values = {"title": title, "metric": metric, "public_share": public_share, "daily_limit": daily_limit,
               "deadline": deadline, "description": description}  # fmt: skip
@@ -110,11 +120,16 @@ def create(
             daily_limit=limit,
             deadline=_end_of_day(deadline),
             description=description,
+            inputs=read_upload(inputs) if inputs is not None and inputs.filename else None,
+            inputs_name=(inputs.filename if inputs is not None else None) or "inputs.json",
         )
     except AvbaseError as exc:
         db.rollback()
-        # A fault inside the truth file (videos["a"].fps) is shown beside the file field.
+        # A fault inside the truth file (videos["a"].fps) is shown beside the file field, one inside the
+        # inputs (inputs.videos["a"]) beside theirs.
         key = exc.field if exc.field in values else "truth" if exc.field else "form"
+        if exc.field and exc.field.startswith("inputs"):
+            key = "inputs"
         return _list_page(request, db, principal, {key: _error_text(exc)}, values, exc.status_code)
     return RedirectResponse(f"/ecosystem/contests/{contest.id}", status_code=303)
 
@@ -161,6 +176,10 @@ def _contest_page(
             "task": task,
             "metric": METRICS[task.metric],
             "example": FORMATS.get(task.metric, ""),
+            "input_example": INPUT_FORMATS.get(task.metric, ""),
+            "code_seconds": f"{get_settings().contest_code_seconds:g}",
+            "code_mb": get_settings().contest_code_memory_mb,
+            "python_version": platform.python_version(),
             "organiser": organiser,
             "accepting": contests.accepting(contest),
             "closed": closed,
@@ -235,6 +254,7 @@ def submission_page(request: Request, db: Db, principal: PagePrincipal, submissi
             "contest": contest,
             "job": job,
             "state": contests.state_of(db, submission),
+            "failure": contests.failure_text(submission.failure, _) if submission.failure else "",
             "closed": contest.state is ContestState.closed,
             "organiser": contests.is_organiser(principal, contest),
         },

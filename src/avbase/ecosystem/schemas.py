@@ -20,6 +20,7 @@ class TaskOut(BaseModel):
     metric: str
     items: int
     public_share: float
+    accepts_code: bool = Field(description="Whether code submissions (predict(inputs)) are accepted.")
 
 
 class ContestOut(BaseModel):
@@ -39,10 +40,17 @@ class SubmissionOut(BaseModel):
     id: int
     task: int
     participant: str
-    state: str = Field(description="scoring, scored or failed (a failed run uses no try)")
+    state: str = Field(
+        description="scoring, scored, failed (on our side: uses no try) or code_failed (the participant's "
+        "code failed: uses a try; see failure)"
+    )
     public_score: float | None
     private_score: float | None = Field(description="Only once the contest is closed.")
     job: int | None
+    code: bool = False
+    failure: str | None = Field(
+        default=None, description="Why the participant's code failed, in their language."
+    )
     created_at: datetime
 
 
