@@ -170,3 +170,23 @@ def test_the_coarse_count_keeps_every_alignment_the_voting_accepts(monkeypatch: 
     everything = vote(given, usable_times=usable, step=0.25, min_frames=8, min_score=0.25)
     assert counted == everything
     assert {segment.reference for segment in counted} >= {7, 8}
+
+
+def test_keys_of_another_version_are_never_mixed_into_an_index(tmp_path: Path) -> None:
+    folder = tmp_path / "audio"
+    FingerprintIndex(folder, keys=1).add(1, np.arange(10, dtype=np.uint32), np.zeros(10, np.float32))
+    assert FingerprintIndex(folder).keys_version() == 1
+    newer = FingerprintIndex(folder, keys=2)
+    with pytest.raises(IndexUnreadable, match="keys of version 1"):
+        newer.lookup(np.array([5], np.uint32))
+    with pytest.raises(IndexUnreadable):
+        newer.add(2, np.arange(10, dtype=np.uint32), np.zeros(10, np.float32))
+    assert FingerprintIndex(folder).references() == {1}  # the failed write left it as it was
+    # An index written before the keys had a version holds version 1; a new one takes the writer's.
+    manifest = json.loads((folder / "manifest.json").read_text())
+    del manifest["keys"]
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    assert FingerprintIndex(folder, keys=1).lookup(np.array([5], np.uint32)).reference.tolist() == [1]
+    fresh = FingerprintIndex(tmp_path / "fresh", keys=2)
+    fresh.add(3, np.arange(4, dtype=np.uint32), np.zeros(4, np.float32))
+    assert fresh.keys_version() == 2 and fresh.lookup(np.array([2], np.uint32)).reference.tolist() == [3]

@@ -15,6 +15,11 @@ The manifest carries the layout's :data:`FORMAT`. Format 1 (no ``format`` field,
 no member lists) is read as it is and upgraded by the next write; a newer format, a manifest that is not
 one, or a segment whose arrays are missing or disagree raises :class:`IndexUnreadable`: the index is then
 rebuilt from the stored fingerprints (``avbase.rights.tracing.rebuild_index``), never half-read.
+
+The manifest also names the version of the *keys* its postings hold (``keys``, 1 when absent): a caller
+that makes keys of another version (the audio triplets of version 2 against an index of version 1 pairs)
+gets :class:`IndexUnreadable` from a non-empty index, to read or to write, so keys of two versions are
+never mixed: the rebuild indexes the prints of the current version and fingerprints the others again.
 """
 
 from __future__ import annotations
@@ -94,32 +99,40 @@ def _ranges(starts: NDArray[np.int64], lengths: NDArray[np.int64]) -> NDArray[np
 
 
 class FingerprintIndex:
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, *, keys: int | None = None) -> None:
         self.folder = folder
+        self.keys = keys  # the version of the keys the caller makes (None: whatever the index holds)
 
     # --- reading --------------------------------------------------------------------------------------
 
     def _manifest(self) -> dict[str, Any]:
         path = self.folder / MANIFEST
         if not path.exists():
-            return {"format": FORMAT, "segments": []}
+            return {"format": FORMAT, "keys": self.keys or 1, "segments": []}
         try:
             manifest = json.loads(path.read_text())
             listed = manifest["segments"]
             version = int(manifest.get("format", 1))
+            keys = int(manifest.get("keys", 1))
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise IndexUnreadable(f"{path}: not a manifest ({exc})") from exc
         if version > FORMAT or not isinstance(listed, list):
             raise IndexUnreadable(f"{path}: format {version}, this code reads up to {FORMAT}")
+        if self.keys is not None and keys != self.keys and listed:
+            raise IndexUnreadable(f"{path}: keys of version {keys}, this code makes version {self.keys}")
         # Format 1 listed bare names; format 2 lists {"name", "postings"}.
         names = [item if isinstance(item, str) else item.get("name") for item in listed]
         if not all(isinstance(name, str) and name.startswith("seg-") for name in names):
             raise IndexUnreadable(f"{path}: a segment without a name")
-        return {"format": version, "segments": names}
+        return {"format": version, "keys": self.keys if self.keys is not None else keys, "segments": names}
 
     def format(self) -> int:
         """The layout of the index on disk (1 for indexes written before member lists existed)."""
         return int(self._manifest()["format"])
+
+    def keys_version(self) -> int:
+        """The version of the keys the index holds (1 for indexes written before it was noted)."""
+        return int(self._manifest()["keys"])
 
     def segments(self) -> list[str]:
         return list(self._manifest()["segments"])
@@ -272,7 +285,8 @@ class FingerprintIndex:
                 np.save(members, self._members(name))
             listed.append({"name": name, "postings": int(self._arrays(name)[0].shape[0])})
         temporary = self.folder / f".{MANIFEST}.{os.getpid()}"
-        temporary.write_text(json.dumps({"format": FORMAT, "segments": listed}))
+        keys = self.keys if self.keys is not None else int(self._manifest()["keys"])
+        temporary.write_text(json.dumps({"format": FORMAT, "keys": keys, "segments": listed}))
         temporary.replace(self.folder / MANIFEST)
 
     def add(self, reference: int, keys: NDArray[np.uint32], times: NDArray[np.float32]) -> None:

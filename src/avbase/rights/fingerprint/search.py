@@ -29,6 +29,7 @@ class Prints:
 
 VIDEO_PRINT = "video.npz"
 AUDIO_PRINT = "audio.npz"
+KEY_VERSIONS = {"video": video.VERSION, "audio": audio.VERSION}
 
 
 def fingerprint(path: Path, *, video_print: video.VideoPrint | None = None) -> Prints:
@@ -51,22 +52,37 @@ def save(prints: Prints, folder: Path) -> None:
 
 
 def load(folder: Path) -> Prints:
+    """The stored prints of the current versions (one of an older version is as good as none: its keys
+    must not reach the index; :func:`stale` says whether there is one)."""
     picture = folder / VIDEO_PRINT
     sound = folder / AUDIO_PRINT
+    pictures = video.VideoPrint.load(picture) if picture.exists() else None
+    sounds = audio.AudioPrint.load(sound) if sound.exists() else None
     return Prints(
-        video=video.VideoPrint.load(picture) if picture.exists() else None,
-        audio=audio.AudioPrint.load(sound) if sound.exists() else None,
+        video=pictures if pictures is not None and pictures.version == video.VERSION else None,
+        audio=sounds if sounds is not None and sounds.version == audio.VERSION else None,
+    )
+
+
+def stale(folder: Path) -> bool:
+    """Whether a stored print is of an older version of its keys (the file must be fingerprinted again)."""
+    picture = folder / VIDEO_PRINT
+    sound = folder / AUDIO_PRINT
+    return (picture.exists() and video.VideoPrint.load(picture).version != video.VERSION) or (
+        sound.exists() and audio.AudioPrint.load(sound).version != audio.VERSION
     )
 
 
 def add_reference(root: Path, reference: int, prints: Prints) -> None:
     if prints.video is not None:
         frames = prints.video
-        FingerprintIndex(root / "video").add(
+        FingerprintIndex(root / "video", keys=video.VERSION).add(
             reference, frames.keys[frames.valid].reshape(-1), _view_times(frames)
         )
     if prints.audio is not None:
-        FingerprintIndex(root / "audio").add(reference, prints.audio.keys, prints.audio.times)
+        FingerprintIndex(root / "audio", keys=audio.VERSION).add(
+            reference, prints.audio.keys, prints.audio.times
+        )
 
 
 def add_references(root: Path, batch: list[tuple[int, Prints]]) -> None:
@@ -80,7 +96,7 @@ def add_references(root: Path, batch: list[tuple[int, Prints]]) -> None:
     for modality, entries in (("video", pictures), ("audio", sounds)):
         (root / modality).mkdir(parents=True, exist_ok=True)
         if entries:
-            FingerprintIndex(root / modality).add_many(entries)
+            FingerprintIndex(root / modality, keys=KEY_VERSIONS[modality]).add_many(entries)
 
 
 def _view_times(frames: video.VideoPrint) -> NDArray[np.float32]:
@@ -91,7 +107,7 @@ def _view_times(frames: video.VideoPrint) -> NDArray[np.float32]:
 def remove_reference(root: Path, reference: int) -> None:
     for modality in ("video", "audio"):
         if (root / modality).exists():
-            FingerprintIndex(root / modality).remove(reference)
+            FingerprintIndex(root / modality, keys=KEY_VERSIONS[modality]).remove(reference)
 
 
 @dataclass(frozen=True)
@@ -133,7 +149,7 @@ def search_video(root: Path, query: video.VideoQuery) -> list[Segment]:
     keys = np.concatenate(query.keys).astype(np.uint32)
     if keys.size == 0:
         return []
-    postings = FingerprintIndex(root / "video").lookup(keys)
+    postings = FingerprintIndex(root / "video", keys=video.VERSION).lookup(keys)
     query_time = query.times[frame_of[postings.query]]
     hits = [
         Hits(query_time, postings.reference, postings.time, speed, postings.posting) for speed in VIDEO_SPEEDS
@@ -151,7 +167,7 @@ def search_video(root: Path, query: video.VideoQuery) -> list[Segment]:
 def search_audio(root: Path, query: audio.AudioQuery) -> list[Segment]:
     groups: list[Hits] = []
     usable: list[np.ndarray] = []
-    index = FingerprintIndex(root / "audio")
+    index = FingerprintIndex(root / "audio", keys=audio.VERSION)
     for speed, keys, times in query.hypotheses:
         if keys.size == 0:
             continue
