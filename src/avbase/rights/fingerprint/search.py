@@ -10,8 +10,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from avbase.rights.fingerprint import audio, video
-from avbase.rights.fingerprint.index import FingerprintIndex
-from avbase.rights.fingerprint.match import Hits, Segment, distinct, vote
+from avbase.rights.fingerprint.index import FingerprintIndex, Postings
+from avbase.rights.fingerprint.match import Hits, Segment, distinct, likely_references, vote
 
 VIDEO_SPEEDS = (0.95, 0.975, 1.0, 1.025, 1.05)
 VIDEO_MIN_FRAMES = 8  # 2 s of agreeing sampled frames
@@ -143,24 +143,33 @@ def _onsets(keys: list[NDArray[np.uint32]]) -> NDArray[np.bool_]:
 
 
 def search_video(root: Path, query: video.VideoQuery) -> list[Segment]:
+    """The coarse count runs on the hits of the onsets only; the voting on all hits, of the references the
+    count keeps only (the postings met are paired with query positions twice, each time with a few)."""
     if not query.keys or not query.valid.any():
         return []
     frame_of = np.concatenate([np.full(k.size, i, np.int64) for i, k in enumerate(query.keys)])
     keys = np.concatenate(query.keys).astype(np.uint32)
     if keys.size == 0:
         return []
-    postings = FingerprintIndex(root / "video", keys=video.VERSION).lookup(keys)
-    query_time = query.times[frame_of[postings.query]]
-    hits = [
-        Hits(query_time, postings.reference, postings.time, speed, postings.posting) for speed in VIDEO_SPEEDS
-    ]
+    met = FingerprintIndex(root / "video", keys=video.VERSION).meet(keys)
+
+    def hits(postings: Postings, speed: float = 1.0) -> Hits:
+        query_time = query.times[frame_of[postings.query]]
+        return Hits(query_time, postings.reference, postings.time, speed, postings.posting)
+
+    screen = hits(met.pair(positions=_onsets(query.keys)))
+    likely = likely_references(screen, VIDEO_MIN_FRAMES)
+    kept = hits(met.pair(references=likely))
     return vote(
-        hits,
+        [
+            Hits(kept.query_time, kept.reference, kept.reference_time, speed, kept.posting)
+            for speed in VIDEO_SPEEDS
+        ],
         usable_times=query.times[query.valid],
         step=1.0 / video.FPS,
         min_frames=VIDEO_MIN_FRAMES,
         min_score=VIDEO_MIN_SCORE,
-        screen=hits[0].only(_onsets(query.keys)[postings.query]),
+        screened=True,
     )
 
 
