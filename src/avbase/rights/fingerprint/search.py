@@ -176,12 +176,26 @@ def search_video(root: Path, query: video.VideoQuery) -> list[Segment]:
 def search_audio(root: Path, query: audio.AudioQuery) -> list[Segment]:
     groups: list[Hits] = []
     usable: list[np.ndarray] = []
-    index = FingerprintIndex(root / "audio", keys=audio.VERSION)
-    for speed, keys, times in query.hypotheses:
-        if keys.size == 0:
-            continue
-        postings = index.lookup(keys)
-        groups.append(Hits(times[postings.query], postings.reference, postings.time, speed, postings.posting))
+    # One lookup for the keys of every speed hypothesis (they share many: each distinct key is searched
+    # once, and the segments opened once), its hits then shared out by the positions of each.
+    hypotheses = [(speed, keys, times) for speed, keys, times in query.hypotheses if keys.size]
+    if not hypotheses:
+        return []
+    everything = np.concatenate([keys for _speed, keys, _times in hypotheses])
+    postings = FingerprintIndex(root / "audio", keys=audio.VERSION).lookup(everything)
+    start = 0
+    for speed, keys, times in hypotheses:
+        mine = np.flatnonzero((postings.query >= start) & (postings.query < start + keys.size))
+        groups.append(
+            Hits(
+                times[postings.query[mine] - start],
+                postings.reference[mine],
+                postings.time[mine],
+                speed,
+                postings.posting[mine],
+            )
+        )
+        start += keys.size
         if speed == 1.0:
             usable.append(times)
     if not groups:
