@@ -446,15 +446,17 @@ def scale(
     video_times: list[float] = []
     video_cpu: list[float] = []
     audio_times: list[float] = []
+    audio_cpu: list[float] = []
     found: set[int] = set()
     for _repeat in range(args.repeats):
         started, spent = time.perf_counter(), _cpu()
         found_video = fingerprints.search_video(big, video_query)
         video_times.append(time.perf_counter() - started)
         video_cpu.append(_cpu() - spent)
-        started = time.perf_counter()
+        started, spent = time.perf_counter(), _cpu()
         found_audio = fingerprints.search_audio(big, audio_query)
         audio_times.append(time.perf_counter() - started)
+        audio_cpu.append(_cpu() - spent)
         found = {s.reference for s in found_video + found_audio}
     totals = [v + a for v, a in zip(video_times, audio_times, strict=True)]
 
@@ -466,7 +468,8 @@ def scale(
         f"(decoding it, once); "
         f"searching {args.repeats}×, {load()}: video ({args.hours:,.0f} h) {spread(video_times)} "
         f"(first {video_times[0]:.2f} s; CPU time {spread(video_cpu)}), "
-        f"audio ({args.audio_hours:,.0f} h) {spread(audio_times)}, both {spread(totals)}; "
+        f"audio ({args.audio_hours:,.0f} h) {spread(audio_times)} (CPU time {spread(audio_cpu)}, works "
+        f"found by the audio alone {sorted(s.reference for s in found_audio)}), both {spread(totals)}; "
         f"works found {sorted(found)} (the right one: {BBB})."
     )
     if not args.keep:
