@@ -23,7 +23,8 @@ shot detection, so that only the audio is decoded again).
 Query time (``--scale-only`` runs this part alone): an index is synthesised at ``--hours`` of reference video
 (hour-long references of random keys at the density of real fingerprints: 4 frames a second × 4 views; no
 video is decoded for them) and ``--audio-hours`` of reference audio (random landmark keys at the density of
-the real references), plus the real references; then a one-minute query (36 s of person, never matching by
+the real references), each kept (``--keep``) in a folder of its own named by its hours and key version,
+plus the real references; then a one-minute query (36 s of person, never matching by
 the rules, then the 24 s Big Buck Bunny stretch) is fingerprinted once and searched ``--repeats`` times:
 p50 and p95 of the search per modality, with the build time and the index size on disk. The load average
 of the machine is printed next to every time.
@@ -169,10 +170,12 @@ def pdq_search(refs: dict[int, tuple[np.ndarray, np.ndarray]], path: Path) -> li
 # --- the synthesised index -----------------------------------------------------------------------------
 
 
-def synthesise(folder: Path, hours: float, per_second: float, *, key_bits: int, first_ref: int) -> None:
+def synthesise(
+    folder: Path, hours: float, per_second: float, *, key_bits: int, keys: int, first_ref: int
+) -> None:
     """Random postings at the density of real fingerprints (hour-long references), written as segments of
-    the on-disk index."""
-    index = FingerprintIndex(folder)
+    the on-disk index (of keys of version ``keys``)."""
+    index = FingerprintIndex(folder, keys=keys)
     rng = np.random.default_rng(16)
     per_hour = int(3600 * per_second)
     hours_per_segment = max(1, 40_000_000 // per_hour)
@@ -395,31 +398,39 @@ def scale(
         f"\nIndex size per hour of reference: video {per_hour['video'] / 2**20:.2f} MiB, "
         f"audio {per_hour['audio'] / 2**20:.2f} MiB."
     )
-    big = (args.scratch or folder) / f"big-index-{args.hours:g}h-{args.audio_hours:g}h"
-    built_marker = big / "built"
-    if not (args.keep and built_marker.exists()):
-        shutil.rmtree(big, ignore_errors=True)
-        started = time.perf_counter()
-        synthesise(
-            big / "video",
-            args.hours,
-            video.FPS * len(video.REFERENCE_SCALES),
-            key_bits=video.KEY_BITS,
-            first_ref=1000,
-        )
-        video_built = time.perf_counter() - started
-        audio_rate = FingerprintIndex(root / "audio").postings_count() / sum(
-            _duration(p) for p in refs.values() if _has_audio(p)
-        )
-        started = time.perf_counter()
-        synthesise(big / "audio", args.audio_hours, audio_rate, key_bits=19, first_ref=1000)
-        audio_built = time.perf_counter() - started
-        for work, made in prints.items():
-            fingerprints.add_reference(big, work, made)
-        built_marker.write_text("")
+    # Each modality in a folder of its own, named by its hours and key version, so that a kept 10,000-hour
+    # video index serves runs with other audio (``big`` links the two).
+    scratch = args.scratch or folder
+    big = scratch / f"big-index-{args.hours:g}h-{args.audio_hours:g}h"
+    audio_rate = FingerprintIndex(root / "audio").postings_count() / sum(
+        _duration(p) for p in refs.values() if _has_audio(p)
+    )
+    plans = {
+        "video": (args.hours, video.FPS * len(video.REFERENCE_SCALES), video.KEY_BITS, video.VERSION),
+        "audio": (args.audio_hours, audio_rate, audio.KEY_BITS, audio.VERSION),
+    }
+    big.mkdir(parents=True, exist_ok=True)
+    built: dict[str, float] = {}
+    for modality, (hours, per_second, key_bits, version) in plans.items():
+        home = scratch / f"big-{modality}-{hours:g}h-keys{version}"
+        marker = home / "built"
+        if not (args.keep and marker.exists()):
+            shutil.rmtree(home, ignore_errors=True)
+            started = time.perf_counter()
+            synthesise(home / modality, hours, per_second, key_bits=key_bits, keys=version, first_ref=1000)
+            built[modality] = time.perf_counter() - started
+            marker.write_text("")
+        link = big / modality
+        if link.is_symlink() or link.exists():
+            link.unlink() if link.is_symlink() else shutil.rmtree(link)
+        link.symlink_to(home / modality, target_is_directory=True)
+    for work, made in prints.items():
+        fingerprints.add_reference(big, work, made)
+    if built:
         print(
-            f"Synthesised index built in {video_built:.0f} s (video, {args.hours:,.0f} h) + "
-            f"{audio_built:.0f} s (audio, {args.audio_hours:,.0f} h), {load()}."
+            "Synthesised index built in "
+            + " + ".join(f"{seconds:.0f} s ({m}, {plans[m][0]:,.0f} h)" for m, seconds in built.items())
+            + f", {load()}."
         )
     sizes = {m: FingerprintIndex(big / m).size_bytes() for m in ("video", "audio")}
     print(
@@ -435,15 +446,17 @@ def scale(
     video_times: list[float] = []
     video_cpu: list[float] = []
     audio_times: list[float] = []
+    audio_cpu: list[float] = []
     found: set[int] = set()
     for _repeat in range(args.repeats):
         started, spent = time.perf_counter(), _cpu()
         found_video = fingerprints.search_video(big, video_query)
         video_times.append(time.perf_counter() - started)
         video_cpu.append(_cpu() - spent)
-        started = time.perf_counter()
+        started, spent = time.perf_counter(), _cpu()
         found_audio = fingerprints.search_audio(big, audio_query)
         audio_times.append(time.perf_counter() - started)
+        audio_cpu.append(_cpu() - spent)
         found = {s.reference for s in found_video + found_audio}
     totals = [v + a for v, a in zip(video_times, audio_times, strict=True)]
 
@@ -455,11 +468,14 @@ def scale(
         f"(decoding it, once); "
         f"searching {args.repeats}×, {load()}: video ({args.hours:,.0f} h) {spread(video_times)} "
         f"(first {video_times[0]:.2f} s; CPU time {spread(video_cpu)}), "
-        f"audio ({args.audio_hours:,.0f} h) {spread(audio_times)}, both {spread(totals)}; "
+        f"audio ({args.audio_hours:,.0f} h) {spread(audio_times)} (CPU time {spread(audio_cpu)}, works "
+        f"found by the audio alone {sorted(s.reference for s in found_audio)}), both {spread(totals)}; "
         f"works found {sorted(found)} (the right one: {BBB})."
     )
     if not args.keep:
         shutil.rmtree(big, ignore_errors=True)
+        for modality, (hours, _rate, _bits, version) in plans.items():
+            shutil.rmtree(scratch / f"big-{modality}-{hours:g}h-keys{version}", ignore_errors=True)
 
 
 def _duration(path: Path) -> float:

@@ -170,3 +170,67 @@ def test_the_coarse_count_keeps_every_alignment_the_voting_accepts(monkeypatch: 
     everything = vote(given, usable_times=usable, step=0.25, min_frames=8, min_score=0.25)
     assert counted == everything
     assert {segment.reference for segment in counted} >= {7, 8}
+
+
+def test_keys_of_another_version_are_never_mixed_into_an_index(tmp_path: Path) -> None:
+    folder = tmp_path / "audio"
+    FingerprintIndex(folder, keys=1).add(1, np.arange(10, dtype=np.uint32), np.zeros(10, np.float32))
+    assert FingerprintIndex(folder).keys_version() == 1
+    newer = FingerprintIndex(folder, keys=2)
+    with pytest.raises(IndexUnreadable, match="keys of version 1"):
+        newer.lookup(np.array([5], np.uint32))
+    with pytest.raises(IndexUnreadable):
+        newer.add(2, np.arange(10, dtype=np.uint32), np.zeros(10, np.float32))
+    assert FingerprintIndex(folder).references() == {1}  # the failed write left it as it was
+    # An index written before the keys had a version holds version 1; a new one takes the writer's.
+    manifest = json.loads((folder / "manifest.json").read_text())
+    del manifest["keys"]
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    assert FingerprintIndex(folder, keys=1).lookup(np.array([5], np.uint32)).reference.tolist() == [1]
+    fresh = FingerprintIndex(tmp_path / "fresh", keys=2)
+    fresh.add(3, np.arange(4, dtype=np.uint32), np.zeros(4, np.float32))
+    assert fresh.keys_version() == 2 and fresh.lookup(np.array([2], np.uint32)).reference.tolist() == [3]
+
+
+def test_the_coarse_count_lets_no_reference_through_by_sharing_a_table_slot() -> None:
+    # 100,000 references with 4 hits each in one cell (half of what an alignment needs): in the hashed
+    # table thousands of their cells share a slot and add up to 8; counted exactly, none is enough.
+    count = 100_000
+    ids = np.random.default_rng(16).choice(1 << 22, count, replace=False).astype(np.int32)  # not in a row
+    reference = np.repeat(ids, 4)
+    query = np.tile(np.arange(4, dtype=np.float32), count)
+    chance = Hits(query, reference, query + np.float32(100.0), 1.0, np.arange(reference.size, dtype=np.int64))
+    assert match.likely_references(chance, 8).size == 0
+    copy = _line(1 << 23, 30.0, 8, first_posting=10**7)
+    both = Hits(
+        np.r_[chance.query_time, copy.query_time],
+        np.r_[chance.reference, copy.reference],
+        np.r_[chance.reference_time, copy.reference_time],
+        1.0,
+        np.r_[chance.posting, copy.posting],  # type: ignore[arg-type]
+    )
+    assert match.likely_references(both, 8).tolist() == [1 << 23]
+
+
+def test_postings_met_pair_with_some_positions_or_some_references(tmp_path: Path) -> None:
+    index = FingerprintIndex(tmp_path / "video")
+    index.add(1, np.array([5, 6, 7], np.uint32), np.array([1.0, 2.0, 3.0], np.float32))
+    index.add(2, np.array([5, 7], np.uint32), np.array([8.0, 9.0], np.float32))
+    query = np.array([5, 7, 5, 9], np.uint32)
+    met = index.meet(query)
+    everything = met.pair()
+    assert sorted(zip(everything.query.tolist(), everything.reference.tolist(), strict=True)) == sorted(
+        zip(index.lookup(query).query.tolist(), index.lookup(query).reference.tolist(), strict=True)
+    )
+    only_first = met.pair(positions=np.array([True, False, False, False]))
+    assert sorted(zip(only_first.query.tolist(), only_first.reference.tolist(), strict=True)) == [
+        (0, 1),
+        (0, 2),
+    ]
+    only_two = met.pair(references=np.array([2], np.int32))
+    assert sorted(zip(only_two.query.tolist(), only_two.time.tolist(), strict=True)) == [
+        (0, 8.0),
+        (1, 9.0),
+        (2, 8.0),
+    ]
+    assert met.pair(references=np.array([3], np.int32)).query.size == 0

@@ -23,6 +23,9 @@ from avbase.kit.dates import today
 from avbase.media import service as media
 from avbase.media.models import Asset
 from avbase.rights import certificates, tracing, works
+from avbase.rights.fingerprint import audio
+from avbase.rights.fingerprint import search as fingerprints
+from avbase.rights.fingerprint.index import FingerprintIndex
 from avbase.rights.models import SuspectedCopy, WorkAsset, WorkType
 from tests.conftest import init_with_studio, run_cli
 from tests.rights.clips import X264, _wait, iou, run
@@ -130,6 +133,28 @@ def test_register_deposit_fingerprint_watch_and_inbox(
     queued = db.scalars(select(Job).where(Job.kind == tracing.REINDEX_JOB)).all()
     assert [job.state for job in queued] == [JobState.queued]
     Worker(clean_engine).run_until_idle()
+    assert [m.work_id for m in tracing.match_asset(db, uploader, copy.id)] == [work.id]
+
+    # An upgrade of the audio keys (version 1 pairs before): the stored print and the index of the old keys
+    # are not mixed with new ones; matching queues the rebuild, which fingerprints the work again.
+    stored = tracing.prints_folder(work_asset.sha256)
+    old_print = fingerprints.load(stored).audio
+    assert old_print is not None and old_print.version == audio.VERSION
+    old_print.version = 1
+    old_print.save(stored / fingerprints.AUDIO_PRINT)
+    manifest_path = tracing.index_root() / "audio" / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    manifest_path.write_text(json.dumps({**manifest, "keys": 1}))
+    assert fingerprints.stale(stored) and fingerprints.load(stored).audio is None
+    with pytest.raises(tracing.IndexRebuilding):
+        tracing.match_asset(db, uploader, copy.id)
+    db.rollback()
+    Worker(clean_engine).run_until_idle()  # the rebuild, then the work's fingerprint job
+    db.expire_all()
+    assert not fingerprints.stale(stored)
+    assert FingerprintIndex(tracing.index_root() / "audio").keys_version() == audio.VERSION
+    assert FingerprintIndex(tracing.index_root() / "audio").references() == {work_asset.id}
+    assert db.get(WorkAsset, link.id).fingerprinted_at is not None  # type: ignore[union-attr]
     assert [m.work_id for m in tracing.match_asset(db, uploader, copy.id)] == [work.id]
 
 

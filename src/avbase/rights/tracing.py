@@ -91,20 +91,29 @@ def store_fingerprint(asset: Any, result: dict[str, Any]) -> None:
 
 
 def _index(link: WorkAsset, asset_id: int, sha256: str) -> None:
-    fingerprints.add_reference(index_root(), asset_id, fingerprints.load(prints_folder(sha256)))
+    try:
+        fingerprints.add_reference(index_root(), asset_id, fingerprints.load(prints_folder(sha256)))
+    except IndexUnreadable:
+        # Damaged, or of keys of another version: the rebuild indexes this asset's prints with the others.
+        session = object_session(link)
+        assert session is not None
+        request_rebuild(session)
+        return
     link.fingerprinted_at = utcnow()
 
 
 def index_if_ready(session: Session, link: WorkAsset, asset: Any) -> None:
-    """Index a newly attached asset now if its fingerprints exist; if its analysis ran without making
-    them, queue a job that does; otherwise its analysis will."""
+    """Index a newly attached asset now if its fingerprints exist (of the current versions); if its
+    analysis ran without making them, or made them with keys of an older version, queue a job that makes
+    them; otherwise its analysis will."""
     from avbase.media.models import AssetState
 
-    if (prints_folder(asset.sha256) / "video.npz").exists() or (
-        prints_folder(asset.sha256) / "audio.npz"
-    ).exists():
+    folder = prints_folder(asset.sha256)
+    current = fingerprints.load(folder)
+    if not fingerprints.stale(folder) and (current.video is not None or current.audio is not None):
         _index(link, asset.id, asset.sha256)
     elif asset.state in (AssetState.ready, AssetState.failed, AssetState.cancelled):
+        link.fingerprinted_at = None
         enqueue(session, kind=FINGERPRINT_JOB, title=N_("Fingerprint a registered work"),
                 payload={"asset_id": asset.id}, priority=BULK)  # fmt: skip
 
@@ -138,8 +147,9 @@ def request_rebuild(session: Session) -> None:
 
 def rebuild_index(session: Session) -> dict[str, int]:
     """Builds the index afresh from the stored fingerprints of every registered work's asset, beside the
-    old one, then puts it in its place. An asset whose fingerprints are missing gets a fingerprint job
-    (if its analysis is over; otherwise the analysis indexes it)."""
+    old one, then puts it in its place. An asset whose fingerprints are missing, or of keys of an older
+    version (after an upgrade of the fingerprint), gets a fingerprint job (if its analysis is over;
+    otherwise the analysis indexes it), which indexes it when done."""
     import secrets
     import shutil
 
@@ -152,7 +162,7 @@ def rebuild_index(session: Session) -> dict[str, int]:
     waiting = 0
     for link, asset in session.execute(select(WorkAsset, Asset).join(Asset, Asset.id == WorkAsset.asset_id)):
         prints = fingerprints.load(prints_folder(asset.sha256))
-        if prints.video is None and prints.audio is None:
+        if fingerprints.stale(prints_folder(asset.sha256)) or (prints.video is None and prints.audio is None):
             link.fingerprinted_at = None
             index_if_ready(session, link, asset)
             waiting += 1

@@ -15,6 +15,11 @@ The manifest carries the layout's :data:`FORMAT`. Format 1 (no ``format`` field,
 no member lists) is read as it is and upgraded by the next write; a newer format, a manifest that is not
 one, or a segment whose arrays are missing or disagree raises :class:`IndexUnreadable`: the index is then
 rebuilt from the stored fingerprints (``avbase.rights.tracing.rebuild_index``), never half-read.
+
+The manifest also names the version of the *keys* its postings hold (``keys``, 1 when absent): a caller
+that makes keys of another version (the audio triplets of version 2 against an index of version 1 pairs)
+gets :class:`IndexUnreadable` from a non-empty index, to read or to write, so keys of two versions are
+never mixed: the rebuild indexes the prints of the current version and fingerprints the others again.
 """
 
 from __future__ import annotations
@@ -60,6 +65,56 @@ class Postings:
     posting: NDArray[np.int64]
 
 
+@dataclass
+class Met:
+    """The postings met by the distinct keys of a query: per posting, which distinct key met it (the
+    postings of one key adjacent), the reference, the time in centiseconds and the posting's number in
+    the index; and per query position, its distinct key (``inverse``). :meth:`pair` makes them hits of
+    query positions, for all of them or only some (positions, references), without first making every
+    pair: a still scene pairs each posting with many positions, and a coarse count needs only a few."""
+
+    key: NDArray[np.int64]
+    reference: NDArray[np.int32]
+    centis: NDArray[np.int32]
+    posting: NDArray[np.int64]
+    inverse: NDArray[np.int64]
+
+    @classmethod
+    def nothing(cls) -> Met:
+        none = np.zeros(0, np.int64)
+        return cls(none, np.zeros(0, np.int32), np.zeros(0, np.int32), none, none)
+
+    def pair(
+        self, *, positions: NDArray[np.bool_] | None = None, references: NDArray[np.int32] | None = None
+    ) -> Postings:
+        """The hits of the query positions picked by the mask ``positions`` (all when None) on the postings
+        of ``references`` (sorted; all when None). The hits of one posting are adjacent, in query order."""
+        chosen = (
+            np.flatnonzero(positions)
+            if positions is not None
+            else np.arange(self.inverse.size, dtype=np.int64)
+        )
+        if chosen.size == 0 or self.key.size == 0:
+            return _empty_postings()
+        of_key = self.inverse[chosen]
+        by_key = chosen[np.argsort(of_key, kind="stable")]  # the picked positions grouped by key, in order
+        repeats = np.bincount(of_key, minlength=int(self.inverse.max()) + 1)
+        first_of_key = np.cumsum(repeats) - repeats
+        met = np.arange(self.key.size, dtype=np.int64)
+        if references is not None:
+            spot = np.minimum(np.searchsorted(references, self.reference), max(references.size - 1, 0))
+            met = met[references[spot] == self.reference] if references.size else met[:0]
+        met = met[repeats[self.key[met]] > 0]
+        times_met = repeats[self.key[met]]
+        queries = by_key[_ranges(first_of_key[self.key[met]], times_met)]
+        return Postings(
+            query=queries,
+            reference=np.repeat(self.reference[met], times_met),
+            time=np.repeat(self.centis[met].astype(np.float32) / np.float32(100.0), times_met),
+            posting=np.repeat(self.posting[met], times_met),
+        )
+
+
 def _empty_postings() -> Postings:
     return Postings(
         np.zeros(0, np.int64), np.zeros(0, np.int32), np.zeros(0, np.float32), np.zeros(0, np.int64)
@@ -94,32 +149,40 @@ def _ranges(starts: NDArray[np.int64], lengths: NDArray[np.int64]) -> NDArray[np
 
 
 class FingerprintIndex:
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, *, keys: int | None = None) -> None:
         self.folder = folder
+        self.keys = keys  # the version of the keys the caller makes (None: whatever the index holds)
 
     # --- reading --------------------------------------------------------------------------------------
 
     def _manifest(self) -> dict[str, Any]:
         path = self.folder / MANIFEST
         if not path.exists():
-            return {"format": FORMAT, "segments": []}
+            return {"format": FORMAT, "keys": self.keys or 1, "segments": []}
         try:
             manifest = json.loads(path.read_text())
             listed = manifest["segments"]
             version = int(manifest.get("format", 1))
+            keys = int(manifest.get("keys", 1))
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise IndexUnreadable(f"{path}: not a manifest ({exc})") from exc
         if version > FORMAT or not isinstance(listed, list):
             raise IndexUnreadable(f"{path}: format {version}, this code reads up to {FORMAT}")
+        if self.keys is not None and keys != self.keys and listed:
+            raise IndexUnreadable(f"{path}: keys of version {keys}, this code makes version {self.keys}")
         # Format 1 listed bare names; format 2 lists {"name", "postings"}.
         names = [item if isinstance(item, str) else item.get("name") for item in listed]
         if not all(isinstance(name, str) and name.startswith("seg-") for name in names):
             raise IndexUnreadable(f"{path}: a segment without a name")
-        return {"format": version, "segments": names}
+        return {"format": version, "keys": self.keys if self.keys is not None else keys, "segments": names}
 
     def format(self) -> int:
         """The layout of the index on disk (1 for indexes written before member lists existed)."""
         return int(self._manifest()["format"])
+
+    def keys_version(self) -> int:
+        """The version of the keys the index holds (1 for indexes written before it was noted)."""
+        return int(self._manifest()["keys"])
 
     def segments(self) -> list[str]:
         return list(self._manifest()["segments"])
@@ -187,16 +250,20 @@ class FingerprintIndex:
             self._members(name)
 
     def lookup(self, keys: NDArray[np.uint32], *, limit_per_key: int = 2000) -> Postings:
-        """Every posting of every key (keys that are this common carry no information and are skipped).
+        """Every posting of every key (keys that are this common carry no information and are skipped)."""
+        return self.meet(keys, limit_per_key=limit_per_key).pair()
 
-        Each distinct key is searched once, however many query positions carry it (a still scene repeats
-        its keys for seconds); its postings are read once and paired with each of those positions."""
+    def meet(self, keys: NDArray[np.uint32], *, limit_per_key: int = 2000) -> Met:
+        """The postings of the distinct keys of a query, not yet paired with the query positions that carry
+        them (see :class:`Met`). Each distinct key is searched once, however many query positions carry it
+        (a still scene repeats its keys for seconds)."""
         if keys.size == 0:
-            return _empty_postings()
-        key_values, inverse, repeats = np.unique(keys, return_inverse=True, return_counts=True)
-        by_key = np.argsort(inverse.reshape(-1), kind="stable")  # query positions grouped by key, in order
-        first_of_key = np.cumsum(repeats) - repeats
-        parts: list[Postings] = []
+            return Met.nothing()
+        key_values, inverse = np.unique(keys, return_inverse=True)
+        key_of: list[NDArray[np.int64]] = []
+        refs: list[NDArray[np.int32]] = []
+        times: list[NDArray[np.int32]] = []
+        postings: list[NDArray[np.int64]] = []
         base = 0
         for name in self.segments():
             seg_keys, seg_refs, seg_times = self._arrays(name)
@@ -204,26 +271,20 @@ class FingerprintIndex:
             found = hi - lo
             found[found > limit_per_key] = 0
             if found.any():
-                key_of = np.repeat(np.arange(key_values.size), found)  # per posting met
-                positions = _ranges(lo, found)  # grouped by key, as key_of is
-                times_met = repeats[key_of]
-                queries = by_key[_ranges(first_of_key[key_of], times_met)]
-                parts.append(
-                    Postings(
-                        query=queries.astype(np.int64),
-                        reference=np.repeat(np.asarray(seg_refs[positions], np.int32), times_met),
-                        time=np.repeat(np.asarray(seg_times[positions], np.float32) / 100.0, times_met),
-                        posting=np.repeat(positions + base, times_met),
-                    )
-                )
+                positions = _ranges(lo, found)  # grouped by key
+                key_of.append(np.repeat(np.arange(key_values.size), found))
+                refs.append(np.asarray(seg_refs)[positions])
+                times.append(np.asarray(seg_times)[positions])
+                postings.append(positions + base)
             base += int(seg_keys.shape[0])
-        if not parts:
-            return _empty_postings()
-        return Postings(
-            np.concatenate([p.query for p in parts]),
-            np.concatenate([p.reference for p in parts]),
-            np.concatenate([p.time for p in parts]),
-            np.concatenate([p.posting for p in parts]),
+        if not key_of:
+            return Met.nothing()
+        return Met(
+            key=np.concatenate(key_of),
+            reference=np.concatenate(refs).astype(np.int32, copy=False),
+            centis=np.concatenate(times),
+            posting=np.concatenate(postings),
+            inverse=inverse.reshape(-1).astype(np.int64, copy=False),
         )
 
     def size_bytes(self) -> int:
@@ -272,7 +333,8 @@ class FingerprintIndex:
                 np.save(members, self._members(name))
             listed.append({"name": name, "postings": int(self._arrays(name)[0].shape[0])})
         temporary = self.folder / f".{MANIFEST}.{os.getpid()}"
-        temporary.write_text(json.dumps({"format": FORMAT, "segments": listed}))
+        keys = self.keys if self.keys is not None else int(self._manifest()["keys"])
+        temporary.write_text(json.dumps({"format": FORMAT, "keys": keys, "segments": listed}))
         temporary.replace(self.folder / MANIFEST)
 
     def add(self, reference: int, keys: NDArray[np.uint32], times: NDArray[np.float32]) -> None:

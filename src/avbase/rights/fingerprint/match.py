@@ -89,13 +89,15 @@ def vote(
     min_score: float,
     max_results: int = 10,
     screen: Hits | None = None,
+    screened: bool = False,
 ) -> list[Segment]:
     """The best alignment per reference that passes the thresholds, best first.
 
     ``usable_times`` are the query moments that could have matched (past the quality gate); ``step`` the
     spacing of query moments (to count distinct moments and close segments). The coarse count that picks
     the references worth voting on runs on ``screen`` when given (a subset of the hits, cheaper to count),
-    else on the hits themselves."""
+    else on the hits themselves; ``screened``: the caller made that count and the hits are those of the
+    references it kept."""
     found: dict[int, Segment] = {}
     prepared: dict[int, Hits] = {}  # per hit arrays shared by several speed hypotheses
     for given in hits:
@@ -103,8 +105,11 @@ def vote(
             continue
         shared = id(given.reference)
         if shared not in prepared:
-            references = likely_references(screen if screen is not None else given, min_frames)
-            likely = given.only(np.isin(given.reference, references))
+            if screened:
+                likely = given
+            else:
+                references = likely_references(screen if screen is not None else given, min_frames)
+                likely = given.only(np.isin(given.reference, references))
             # Grouped by reference, so that each alignment looks at its own reference's hits only.
             prepared[shared] = likely.only(np.argsort(likely.reference, kind="stable"))
         base = prepared[shared]
@@ -171,10 +176,11 @@ def vote(
 
 def likely_references(group: Hits, min_frames: int) -> NDArray[np.int32]:
     """The references where some alignment could gather ``min_frames`` hits and ``min_frames // 2``
-    distinct postings (see the module's notes; the speed does not matter here)."""
+    distinct postings (see the module's notes; the speed does not matter here). A hashed table counts
+    all hits; the cells it lets through are counted again exactly."""
     offsets = group.reference_time - group.query_time
     reference = group.reference.astype(np.int64).view(np.uint64) << np.uint64(40)
-    # A table of a few slots per hit; collisions only let more references through.
+    # A table of a few slots per hit (a hit that passes it is then counted exactly).
     bits = int(min(22, max(12, np.ceil(np.log2(max(offsets.size, 1) * 2)))))
     enough = np.zeros(offsets.shape, bool)
     same_posting = np.zeros(offsets.shape, bool)
@@ -185,19 +191,25 @@ def likely_references(group: Hits, min_frames: int) -> NDArray[np.int32]:
         base = reference + (chunks << np.uint64(24))
         for cell_shift in (0.0, COARSE_CELL / 2):
             cells = np.floor((offsets + cell_shift) / COARSE_CELL).astype(np.int64).view(np.uint64)
-            # Fibonacci hashing of (reference, chunk, cell): the top bits of the product, which wraps.
-            slot = ((base + (cells & np.uint64(0xFFFFFF))) * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(
-                64 - bits
-            )
+            cell = base + (cells & np.uint64(0xFFFFFF))  # (reference, chunk, cell) as one number
+            # Fibonacci hashing: the top bits of the product, which wraps.
+            slot = (cell * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(64 - bits)
             passing = np.flatnonzero(np.bincount(slot, minlength=1 << bits)[slot] >= min_frames)
+            if passing.size == 0:
+                continue
+            # Cells that share a slot add up there (in a large index, thousands of references get through
+            # by that alone): the few hits that passed are counted again by their cell itself.
+            _cells, inverse, counts = np.unique(cell[passing], return_inverse=True, return_counts=True)
+            inverse = inverse.reshape(-1)
+            keep = counts[inverse] >= min_frames
+            passing, inverse = passing[keep], inverse[keep]
             if group.posting is not None and passing.size:
-                # A posting's hits are adjacent and in query order: count it once per cell it crosses (only
-                # where the hits were enough, which few cells are).
+                # A posting's hits are adjacent and in query order: count it once per cell it crosses.
                 new = ~same_posting[passing]
                 new[0] = True
-                new[1:] |= (slot[passing[1:]] != slot[passing[:-1]]) | (passing[1:] != passing[:-1] + 1)
-                postings = np.bincount(slot[passing[new]], minlength=1 << bits)
-                passing = passing[postings[slot[passing]] >= min_frames // 2]
+                new[1:] |= (inverse[1:] != inverse[:-1]) | (passing[1:] != passing[:-1] + 1)
+                postings = np.bincount(inverse[new], minlength=counts.size)
+                passing = passing[postings[inverse] >= min_frames // 2]
             enough[passing] = True
     return distinct(group.reference[enough])
 

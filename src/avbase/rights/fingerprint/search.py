@@ -10,8 +10,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from avbase.rights.fingerprint import audio, video
-from avbase.rights.fingerprint.index import FingerprintIndex
-from avbase.rights.fingerprint.match import Hits, Segment, distinct, vote
+from avbase.rights.fingerprint.index import FingerprintIndex, Postings
+from avbase.rights.fingerprint.match import Hits, Segment, distinct, likely_references, vote
 
 VIDEO_SPEEDS = (0.95, 0.975, 1.0, 1.025, 1.05)
 VIDEO_MIN_FRAMES = 8  # 2 s of agreeing sampled frames
@@ -29,6 +29,7 @@ class Prints:
 
 VIDEO_PRINT = "video.npz"
 AUDIO_PRINT = "audio.npz"
+KEY_VERSIONS = {"video": video.VERSION, "audio": audio.VERSION}
 
 
 def fingerprint(path: Path, *, video_print: video.VideoPrint | None = None) -> Prints:
@@ -51,22 +52,37 @@ def save(prints: Prints, folder: Path) -> None:
 
 
 def load(folder: Path) -> Prints:
+    """The stored prints of the current versions (one of an older version is as good as none: its keys
+    must not reach the index; :func:`stale` says whether there is one)."""
     picture = folder / VIDEO_PRINT
     sound = folder / AUDIO_PRINT
+    pictures = video.VideoPrint.load(picture) if picture.exists() else None
+    sounds = audio.AudioPrint.load(sound) if sound.exists() else None
     return Prints(
-        video=video.VideoPrint.load(picture) if picture.exists() else None,
-        audio=audio.AudioPrint.load(sound) if sound.exists() else None,
+        video=pictures if pictures is not None and pictures.version == video.VERSION else None,
+        audio=sounds if sounds is not None and sounds.version == audio.VERSION else None,
+    )
+
+
+def stale(folder: Path) -> bool:
+    """Whether a stored print is of an older version of its keys (the file must be fingerprinted again)."""
+    picture = folder / VIDEO_PRINT
+    sound = folder / AUDIO_PRINT
+    return (picture.exists() and video.VideoPrint.load(picture).version != video.VERSION) or (
+        sound.exists() and audio.AudioPrint.load(sound).version != audio.VERSION
     )
 
 
 def add_reference(root: Path, reference: int, prints: Prints) -> None:
     if prints.video is not None:
         frames = prints.video
-        FingerprintIndex(root / "video").add(
+        FingerprintIndex(root / "video", keys=video.VERSION).add(
             reference, frames.keys[frames.valid].reshape(-1), _view_times(frames)
         )
     if prints.audio is not None:
-        FingerprintIndex(root / "audio").add(reference, prints.audio.keys, prints.audio.times)
+        FingerprintIndex(root / "audio", keys=audio.VERSION).add(
+            reference, prints.audio.keys, prints.audio.times
+        )
 
 
 def add_references(root: Path, batch: list[tuple[int, Prints]]) -> None:
@@ -80,7 +96,7 @@ def add_references(root: Path, batch: list[tuple[int, Prints]]) -> None:
     for modality, entries in (("video", pictures), ("audio", sounds)):
         (root / modality).mkdir(parents=True, exist_ok=True)
         if entries:
-            FingerprintIndex(root / modality).add_many(entries)
+            FingerprintIndex(root / modality, keys=KEY_VERSIONS[modality]).add_many(entries)
 
 
 def _view_times(frames: video.VideoPrint) -> NDArray[np.float32]:
@@ -91,7 +107,7 @@ def _view_times(frames: video.VideoPrint) -> NDArray[np.float32]:
 def remove_reference(root: Path, reference: int) -> None:
     for modality in ("video", "audio"):
         if (root / modality).exists():
-            FingerprintIndex(root / modality).remove(reference)
+            FingerprintIndex(root / modality, keys=KEY_VERSIONS[modality]).remove(reference)
 
 
 @dataclass(frozen=True)
@@ -127,36 +143,59 @@ def _onsets(keys: list[NDArray[np.uint32]]) -> NDArray[np.bool_]:
 
 
 def search_video(root: Path, query: video.VideoQuery) -> list[Segment]:
+    """The coarse count runs on the hits of the onsets only; the voting on all hits, of the references the
+    count keeps only (the postings met are paired with query positions twice, each time with a few)."""
     if not query.keys or not query.valid.any():
         return []
     frame_of = np.concatenate([np.full(k.size, i, np.int64) for i, k in enumerate(query.keys)])
     keys = np.concatenate(query.keys).astype(np.uint32)
     if keys.size == 0:
         return []
-    postings = FingerprintIndex(root / "video").lookup(keys)
-    query_time = query.times[frame_of[postings.query]]
-    hits = [
-        Hits(query_time, postings.reference, postings.time, speed, postings.posting) for speed in VIDEO_SPEEDS
-    ]
+    met = FingerprintIndex(root / "video", keys=video.VERSION).meet(keys)
+
+    def hits(postings: Postings, speed: float = 1.0) -> Hits:
+        query_time = query.times[frame_of[postings.query]]
+        return Hits(query_time, postings.reference, postings.time, speed, postings.posting)
+
+    screen = hits(met.pair(positions=_onsets(query.keys)))
+    likely = likely_references(screen, VIDEO_MIN_FRAMES)
+    kept = hits(met.pair(references=likely))
     return vote(
-        hits,
+        [
+            Hits(kept.query_time, kept.reference, kept.reference_time, speed, kept.posting)
+            for speed in VIDEO_SPEEDS
+        ],
         usable_times=query.times[query.valid],
         step=1.0 / video.FPS,
         min_frames=VIDEO_MIN_FRAMES,
         min_score=VIDEO_MIN_SCORE,
-        screen=hits[0].only(_onsets(query.keys)[postings.query]),
+        screened=True,
     )
 
 
 def search_audio(root: Path, query: audio.AudioQuery) -> list[Segment]:
     groups: list[Hits] = []
     usable: list[np.ndarray] = []
-    index = FingerprintIndex(root / "audio")
-    for speed, keys, times in query.hypotheses:
-        if keys.size == 0:
-            continue
-        postings = index.lookup(keys)
-        groups.append(Hits(times[postings.query], postings.reference, postings.time, speed, postings.posting))
+    # One lookup for the keys of every speed hypothesis (they share many: each distinct key is searched
+    # once, and the segments opened once), its hits then shared out by the positions of each.
+    hypotheses = [(speed, keys, times) for speed, keys, times in query.hypotheses if keys.size]
+    if not hypotheses:
+        return []
+    everything = np.concatenate([keys for _speed, keys, _times in hypotheses])
+    postings = FingerprintIndex(root / "audio", keys=audio.VERSION).lookup(everything)
+    start = 0
+    for speed, keys, times in hypotheses:
+        mine = np.flatnonzero((postings.query >= start) & (postings.query < start + keys.size))
+        groups.append(
+            Hits(
+                times[postings.query[mine] - start],
+                postings.reference[mine],
+                postings.time[mine],
+                speed,
+                postings.posting[mine],
+            )
+        )
+        start += keys.size
         if speed == 1.0:
             usable.append(times)
     if not groups:
