@@ -437,8 +437,16 @@ def load(engine: Engine) -> dict[str, int]:
         officer = Principal.of(session.scalar(select(User).where(User.username == "hn.officer")))  # type: ignore[arg-type]
         from avbase.policy import rounds
         from avbase.policy.models import RoundState
+        from avbase.policy.service import stewards_document
 
-        open_round = next((r for r in rounds.list_rounds(session) if r.state is RoundState.open), None)
+        open_round = next(
+            (
+                r
+                for r in rounds.list_rounds(session)
+                if r.state is RoundState.open and stewards_document(officer, r.measure.document)
+            ),
+            None,
+        )  # Hunan's open call: the demo's creators and developers work in Hunan
         nominated = 0
         if open_round is not None:
             period = profiles.parse_period(str(datetime.now(UTC).year))
