@@ -187,7 +187,7 @@ def test_the_job_makes_stills_a_proxy_and_on_screen_text_and_the_page_plays_them
     login(client, owner.username)
     page = client.get(f"/media/{asset.id}?t=3.5").text
     assert 'id="player"' in page and 'data-start="3.5"' in page and banner.text in page
-    assert "speech_model_path" in page
+    assert "AVBASE_SPEECH_MODEL_PATH" in page  # the setting that turns speech-to-text on
     ranged = client.get(f"/media/{asset.id}/files/proxy.mp4", headers={"Range": "bytes=0-99"})
     assert ranged.status_code == 206 and len(ranged.content) == 100  # the player can seek
     assert client.get(f"/media/{asset.id}/files/{ready.shots[0]['thumbnail']}").status_code == 200
