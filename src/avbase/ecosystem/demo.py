@@ -436,17 +436,9 @@ def load(engine: Engine) -> dict[str, int]:
         session.info["actor"] = Actor(name="demo")
         officer = Principal.of(session.scalar(select(User).where(User.username == "hn.officer")))  # type: ignore[arg-type]
         from avbase.policy import rounds
-        from avbase.policy.models import RoundState
-        from avbase.policy.service import stewards_document
 
-        open_round = next(
-            (
-                r
-                for r in rounds.list_rounds(session)
-                if r.state is RoundState.open and stewards_document(officer, r.measure.document)
-            ),
-            None,
-        )  # Hunan's open call: the demo's creators and developers work in Hunan
+        # Hunan's open call (hn.officer's): the demo's creators and developers work in Hunan.
+        open_round = next(iter(rounds.open_rounds_run_by(session, officer)), None)
         nominated = 0
         if open_round is not None:
             period = profiles.parse_period(str(datetime.now(UTC).year))

@@ -657,16 +657,9 @@ def _this_year() -> str:
 
 
 def _rounds_open(db: Db, principal: Principal) -> list[Any]:
-    """The open rounds this steward may put entries forward to: those of its province's measures."""
     from avbase.policy import rounds
-    from avbase.policy.models import RoundState
-    from avbase.policy.service import stewards_document
 
-    return [
-        r
-        for r in rounds.list_rounds(db)
-        if r.state is RoundState.open and stewards_document(principal, r.measure.document)
-    ]
+    return rounds.open_rounds_run_by(db, principal)
 
 
 @router.get("/people")

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from avbase.core.accounts.models import Role, User
 from avbase.core.accounts.principal import STEWARDS, Principal, require_steward
 from avbase.core.errors import AvbaseError, Conflict, Forbidden, NotFound
-from avbase.policy.models import RoundEntry, RoundExpert, RoundScore, RoundState, SelectionRound
+from avbase.policy.models import Measure, RoundEntry, RoundExpert, RoundScore, RoundState, SelectionRound
 from avbase.policy.selection import ScoreSheet, Standing, rank_entries
 from avbase.policy.service import (
     check_applicant_region,
@@ -35,12 +35,7 @@ def create_round(
 ) -> SelectionRound:
     require_steward(principal)
     measure = get_measure(session, measure_id)
-    if not stewards_document(principal, measure.document):
-        raise Forbidden(
-            "Only the authorities of {region} run selection rounds under its measures.",
-            field="measure",
-            region=region_label(measure.document.region_code),
-        )
+    _require_round_steward(principal, measure, field="measure")
     if measure.kind not in ("listing", "capped", "recommendation"):
         raise Conflict(
             "Selection rounds are for lists, awards by selection and recommendations.", field="measure"
@@ -73,6 +68,25 @@ def visible_entries(selection: SelectionRound, principal: Principal) -> list[Rou
     if any(expert.user_id == principal.user_id for expert in selection.experts):
         return list(selection.entries)
     return [entry for entry in selection.entries if entry.org_id == principal.org_id]
+
+
+def _require_round_steward(principal: Principal, measure: Measure, *, field: str) -> None:
+    """A province runs the rounds of its own measures (a Zhejiang officer not Hunan's)."""
+    if not stewards_document(principal, measure.document):
+        raise Forbidden(
+            "Only the authorities of {region} run selection rounds under its measures.",
+            field=field,
+            region=region_label(measure.document.region_code),
+        )
+
+
+def open_rounds_run_by(session: Session, principal: Principal) -> list[SelectionRound]:
+    """The rounds taking entries that this steward may put entries forward to."""
+    return [
+        r
+        for r in list_rounds(session)
+        if r.state is RoundState.open and stewards_document(principal, r.measure.document)
+    ]
 
 
 def takes_entries_from(selection: SelectionRound, region_code: str) -> bool:
@@ -115,12 +129,7 @@ def nominate_entry(
     and creators, say), while the round takes entries."""
     require_steward(principal)
     selection = get_round(session, round_id)
-    if not stewards_document(principal, selection.measure.document):
-        raise Forbidden(
-            "Only the authorities of {region} run selection rounds under its measures.",
-            field="round_id",
-            region=region_label(selection.measure.document.region_code),
-        )
+    _require_round_steward(principal, selection.measure, field="round_id")
     if selection.state is not RoundState.open:
         raise Conflict("The round is not taking entries.")
     check_applicant_region(session, selection.measure, org_id)

@@ -23,7 +23,7 @@ from avbase.chain.distribution.models import (
     Window,
 )
 from avbase.chain.settlement.params import ParameterError, parse_value
-from avbase.chain.settlement.platform import RULE_SETS
+from avbase.chain.settlement.platform import RULE_SETS, require_left_to_contract
 from avbase.chain.settlement.revenue_models import specs_of
 from avbase.core.accounts.models import Organisation
 from avbase.core.accounts.principal import READ_ONLY_ROLES, Principal
@@ -270,19 +270,12 @@ def create_contract(
 
 
 def _rule_set_needs(terms: Sequence[TermIn]) -> None:
-    """A platform's rule set names what the contract must add (a grade, a runtime): say so when the contract
-    is made, not at its first settlement."""
-    given = {term.name for term in terms}
+    """A platform's rule set names what the contract must add: say so when the contract is made, not at its
+    first settlement."""
+    given = {term.name: term.value for term in terms}
     for term in terms:
-        rule = RULE_SETS.get(term.value) if term.name == "rules" else None
-        for name in rule.requires if rule else ():
-            if name not in given:
-                raise ParameterError(
-                    "Parameter {name} is required by the rule set {rules}.",
-                    field=name,
-                    name=name,
-                    rules=rule.name if rule else "",
-                )
+        if term.name == "rules" and term.value in RULE_SETS:
+            require_left_to_contract(RULE_SETS[term.value], given)
 
 
 def terms_in_force(contract: Contract, on: date) -> dict[str, ContractTerm]:

@@ -294,6 +294,18 @@ def _given(raw: Mapping[str, object], name: str) -> bool:
     return raw.get(name) is not None and str(raw[name]).strip() != ""
 
 
+def require_left_to_contract(rule: RuleSet, raw: Mapping[str, object]) -> None:
+    """What the rule leaves to the contract (a grade, a runtime) must be given, else its name is refused."""
+    for name in rule.requires:
+        if not _given(raw, name):
+            raise ParameterError(
+                "Parameter {name} is required by the rule set {rules}.",
+                field=name,
+                name=name,
+                rules=rule.name,
+            )
+
+
 def _resolve(model: str, specs: tuple[ParamSpec, ...], raw: Mapping[str, object], on: date) -> Params:
     rules_name = raw.get("rules")
     if not rules_name:
@@ -324,14 +336,7 @@ def _resolve(model: str, specs: tuple[ParamSpec, ...], raw: Mapping[str, object]
             start=rule.effective_from.isoformat(),
             until=rule.effective_until.isoformat(),
         )
-    for name in rule.requires:
-        if not _given(raw, name):
-            raise ParameterError(
-                "Parameter {name} is required by the rule set {rules}.",
-                field=name,
-                name=name,
-                rules=rule.name,
-            )
+    require_left_to_contract(rule, raw)
     merged = dict(rule.values) | dict(raw)
     params = resolve(specs, merged, on=on)
     for name, limit in rule.limits.items():
