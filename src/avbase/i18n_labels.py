@@ -33,6 +33,18 @@ ENTITY_TYPES = [
     "review_term_pack_versions", "review_reports", "review_findings",
     "rights_certificates", "rights_works", "rights_holders", "rights_work_assets", "rights_title_events",
     "rights_matches", "rights_listings", "rights_offers", "rights_licences",
+    "chain_bookings", "chain_claim_events", "chain_claims", "chain_contract_parties",
+    "chain_contract_terms", "chain_contracts", "chain_crew", "chain_party_statements",
+    "chain_producer_briefs", "chain_production_companies", "chain_productions", "chain_quote_requests",
+    "chain_quotes", "chain_reconciliations", "chain_resources", "chain_runs", "chain_scenes",
+    "chain_script_coverage", "chain_script_interest", "chain_script_reads", "chain_scripts",
+    "chain_shooting_days", "chain_statement_imports", "chain_tasks", "chain_titles", "chain_windows",
+    "eco_access_requests", "eco_api_keys", "eco_contest_tasks", "eco_contests", "eco_experts",
+    "eco_ranking_schemes", "eco_ratings", "eco_resource_files", "eco_resource_versions", "eco_resources",
+    "eco_submissions", "eco_talent_demands", "eco_team_members", "eco_teams", "industry_import_templates",
+    "industry_index_bulletins", "industry_index_points", "ledger_accounts", "ledger_postings",
+    "ledger_transactions", "media_uploads", "policy_ledger", "review_work_changes", "review_work_comments",
+    "review_work_departments", "review_work_versions", "review_works",
 ]  # fmt: skip
 # review: finding kinds, statuses, term severities, sources of text and job steps
 REVIEW_VALUES = [

@@ -159,3 +159,13 @@ def test_the_built_in_index_notes_are_known_to_the_catalogue() -> None:
     with (DATA_DIR / "index-definitions.toml").open("rb") as handle:
         notes = [d["note"] for d in tomllib.load(handle)["definitions"]]
     assert notes == list(DEFAULT_NOTES)
+
+
+def test_every_audited_table_has_a_label_for_the_audit_and_activity_lists() -> None:
+    """Recent activity and the audit log name what changed by its table: each audited one reads as words."""
+    from avbase.core.audit import Audited
+    from avbase.core.db import Base
+    from avbase.i18n_labels import ENTITY_TYPES
+
+    audited = {m.class_.__tablename__ for m in Base.registry.mappers if issubclass(m.class_, Audited)}
+    assert sorted(audited - set(ENTITY_TYPES)) == []
