@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -11,7 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, update
+from sqlalchemy import Engine, create_engine, update
 from sqlalchemy.orm import Session
 
 import tests.core.job_handlers  # noqa: F401  (registers the test handlers)
@@ -143,6 +144,32 @@ def test_a_job_whose_worker_stopped_heartbeating_is_resumed(db: Session, clean_e
     assert resumed.state is JobState.succeeded
     assert resumed.result == {"done": 5, "resumed_from": 3}
     assert "queued again to resume" in resumed.log
+
+
+def test_a_heartbeat_lost_to_a_busy_database_is_not_the_last(
+    db: Session, clean_engine: Engine, caplog: pytest.LogCaptureFixture
+) -> None:
+    if clean_engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's single writer is what makes a beat wait")
+    job = enqueue(db, kind="test.count", title="busy", payload={"steps": 1})
+    db.commit()
+    impatient = create_engine(clean_engine.url, connect_args={"timeout": 0.1})  # gives up on a lock at once
+    worker = Worker(impatient)
+    worker.settings = worker.settings.model_copy(update={"job_stale_seconds": 4})  # a beat every second
+    holder = sqlite3.connect(str(clean_engine.url.database), isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another writer holds the database, as a long import does
+    done = threading.Event()
+    beating = threading.Thread(target=worker._heartbeat, args=(job.id, done))
+    beating.start()
+    time.sleep(1.6)
+    holder.execute("ROLLBACK")
+    holder.close()
+    time.sleep(1.4)
+    done.set()
+    beating.join(timeout=5)
+    impatient.dispose()
+    assert "heartbeat skipped, the database is busy" in caplog.text
+    assert refreshed(db, job.id).heartbeat_at is not None  # the beat after the lock went landed
 
 
 def test_a_lost_job_out_of_attempts_fails_instead_of_vanishing(db: Session, clean_engine: Engine) -> None:

@@ -10,6 +10,7 @@ import uuid
 from datetime import timedelta
 
 from sqlalchemy import Engine, or_, select, update
+from sqlalchemy.exc import OperationalError
 
 from avbase.core.db import session_scope, utcnow
 from avbase.core.errors import AvbaseError
@@ -165,10 +166,15 @@ class Worker:
                 stop.wait(self.settings.worker_poll_seconds)
 
     def _heartbeat(self, job_id: int, done: threading.Event) -> None:
+        """Beats four times per stale period, so a beat lost to a busy database (SQLite's one writer held
+        by a long import) costs nothing: the thread carries on and the next beat lands."""
         interval = max(1.0, self.settings.job_stale_seconds / 4)
         while not done.wait(interval):
-            with session_scope(self.engine) as session:
-                session.execute(update(Job).where(Job.id == job_id).values(heartbeat_at=utcnow()))
+            try:
+                with session_scope(self.engine) as session:
+                    session.execute(update(Job).where(Job.id == job_id).values(heartbeat_at=utcnow()))
+            except OperationalError as exc:
+                log.warning("job %s: heartbeat skipped, the database is busy (%s)", job_id, exc.orig)
 
     def _for_people(self, msgid: str, **params: object) -> str:
         """A job's error as people read it: in the platform's language, whoever's request ran."""
