@@ -95,6 +95,8 @@ MIX_LINEARITY = 0.15
 MIX_EDGE_LINEARITY = 0.3
 KEPT = 0.25  # change of a block left as it was (noise, compression)
 KEPT_SHARE = 0.3  # share of blocks a hard cut leaves as they were at most (a new word: more)
+UNTOUCHED = 8.0  # mean change of a block's colour (0–255) under which it is untouched, light and all
+NONE_UNTOUCHED = 0.02  # share of untouched blocks under which blocks "kept" only by the fit do not count
 JUMP = 3.0  # thumbnail pixels a picture moves from one frame to the next in a jump
 JUMP_RATIO = 3.0  # times the movement of the frames either side
 MOVE_STEP = 0.25  # a step from the frame before under which the camera's move is not looked for
@@ -191,6 +193,8 @@ class FrameSignals:
     still_changed: list[float] = field(default_factory=list)
     # from the frame before: the share of blocks left as they were (the backdrop of a new word)
     kept: list[float] = field(default_factory=list)
+    # from the frame before: the share of blocks whose colour stayed as it was, light and all
+    untouched: list[float] = field(default_factory=list)
     # from the frame before: how far the picture moved (pixels of the thumbnail, by phase correlation)
     motion: list[float] = field(default_factory=list)
     # for cut candidates, the least share changed between a frame before and one after
@@ -338,6 +342,16 @@ def block_changes(befores: list[Look], after: Look, again: int | None = None) ->
     return change
 
 
+def _untouched(before: Look, after: Look) -> float:
+    """The share of blocks whose colour stayed as it was, brightness included: the backdrop a new word
+    leaves. Blocks that keep their structure only once brightness is fitted (two flat backdrops of a
+    cut, a flash) do not count."""
+    rows, columns = GRID
+    gap = np.abs(after.pixels - before.pixels)
+    per_block = gap.reshape(rows, THUMB[1] // rows, columns, THUMB[0] // columns, 3).mean(axis=(1, 3))
+    return float((per_block.max(axis=2) < UNTOUCHED).mean())
+
+
 def changed_shares(befores: list[Look], after: Look) -> list[float]:
     """Per earlier frame, the share of blocks whose content changed on the way to ``after``."""
     if not befores:
@@ -401,6 +415,7 @@ class _Measurer:
         signals.step.append(0.0)
         signals.changed.append(0.0)
         signals.kept.append(0.0)
+        signals.untouched.append(0.0)
         signals.still_step.append(0.0)
         signals.still_changed.append(0.0)
         signals.motion.append(0.0)
@@ -437,6 +452,7 @@ class _Measurer:
         if earlier[0] == number - 1:
             step, changed = float(np.minimum(change[0], 2.0).mean()), float(shares[0])
             signals.kept[number] = float((change[0] < KEPT).mean())
+            signals.untouched[number] = _untouched(befores[0], seen)
             signals.still_step[number], signals.still_changed[number] = step, changed
             if step >= MOVE_STEP:  # the frame before carried along the camera's move, if it moved
                 rows, columns = global_shift(befores[0], seen)
@@ -568,7 +584,10 @@ def cut_frames(signals: FrameSignals) -> list[int]:
     changed = np.where(jump, signals.still_changed, changed)
     cuts: list[int] = []
     for index in range(1, len(step)):
-        if signals.kept[index] > KEPT_SHARE or step[index] < SUBTLE_STEP:
+        # Blocks kept only once brightness is fitted, while no block kept its colour, are two flat
+        # backdrops of different colour: a cut, not a new word over its backdrop.
+        kept = signals.kept[index] if signals.untouched[index] >= NONE_UNTOUCHED else 0.0
+        if kept > KEPT_SHARE or step[index] < SUBTLE_STEP:
             continue
         # A neighbour that left much of the picture as it was (a word sliding in just before a cut) is a
         # change of its own, not the rise or fall of a whip pan around this one.
