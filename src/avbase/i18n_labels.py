@@ -66,6 +66,10 @@ CHAIN_LABELS = [
     "chain_producer_briefs",
 ]  # fmt: skip
 TARGET_SCHEMES = ["zj2024"]  # industry/data/targets-*.toml
+# What a job reports as its progress (``ctx.progress(fraction, message)``), shown through ``|label`` on every
+# page that lists jobs; the media steps, review's "qc" and "terms" and the demo's steps are listed with their
+# own kinds above.
+JOB_MESSAGES = ["reading the submission", "running the code", "scored"]
 JOB_KINDS = [
     "audit.export",
     "demo.load",
@@ -123,6 +127,7 @@ def label_values() -> list[str]:
         + CHAIN_LABELS
         + TARGET_SCHEMES
         + JOB_KINDS
+        + JOB_MESSAGES
         + REVIEW_VALUES
         + CHAIN_VALUES
     )
