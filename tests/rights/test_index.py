@@ -234,3 +234,166 @@ def test_postings_met_pair_with_some_positions_or_some_references(tmp_path: Path
         (2, 8.0),
     ]
     assert met.pair(references=np.array([3], np.int32)).query.size == 0
+
+
+def _all_postings(index: FingerprintIndex, universe: int) -> list[tuple[int, int, float]]:
+    """(key, reference, time) of every posting a lookup of every key meets."""
+    hits = index.lookup(np.arange(universe, dtype=np.uint32), limit_per_key=10**6)
+    return sorted(zip(hits.query.tolist(), hits.reference.tolist(), [round(t, 2) for t in hits.time.tolist()],
+                      strict=True))  # fmt: skip
+
+
+def _expected(held: dict[int, tuple[np.ndarray, np.ndarray]]) -> list[tuple[int, int, float]]:
+    return sorted(
+        (int(key), reference, round(float(time), 2))
+        for reference, (keys, times) in held.items()
+        for key, time in zip(keys.tolist(), times.tolist(), strict=True)
+    )
+
+
+def test_many_small_writes_keep_a_logarithmic_number_of_segments_and_every_posting(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Tiered merging on 300 small writes: after each, no tier holds FAN_IN segments (so a lookup opens
+    about log(N) of them), every posting is still found, and all the writing, merges included, comes to at
+    most log(N) / log(FAN_IN) + 1 times what was added. Merges read a range of keys at a time."""
+    monkeypatch.setattr(fingerprint_index, "MERGE_CHUNK", 300)
+    # Syncing each of 300 writes to disk costs seconds here, and durability is another test's matter.
+    monkeypatch.setattr(fingerprint_index.os, "fsync", lambda _descriptor: None)
+    fan_in = fingerprint_index.FAN_IN
+    rng = np.random.default_rng(21)
+    universe = 5000
+    index = FingerprintIndex(tmp_path / "video")
+    held: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    added = 0
+    most = 0
+    for reference in range(1, 301):
+        size = int(rng.integers(5, 400))
+        keys = rng.integers(0, universe, size, dtype=np.uint32)
+        times = (rng.integers(0, 360_000, size) / 100).astype(np.float32)
+        index.add(reference, keys, times)
+        held[reference] = (keys, times)
+        added += size
+        count = len(index.segments())
+        most = max(most, count)
+        assert count <= (fan_in - 1) * (fingerprint_index.tier(added) + 1)
+        assert index.postings_written <= added * (np.log(added) / np.log(fan_in) + 1)
+        if reference % 50 == 0:
+            assert _all_postings(index, universe) == _expected(held)
+    assert most <= 3 * (np.log(added) / np.log(fan_in) + 1) and len(index.segments()) < 30
+    assert index.references() == set(held)
+    assert index.postings_count() == added
+    assert len(list((tmp_path / "video").glob("seg-*"))) == len(index.segments())  # nothing left over
+
+
+def test_removing_a_reference_rewrites_nothing_until_most_of_a_segment_is_gone(tmp_path: Path) -> None:
+    index = FingerprintIndex(tmp_path / "video")
+    rng = np.random.default_rng(4)
+    batch = [(r, rng.integers(0, 2000, 100, dtype=np.uint32), np.full(100, float(r), np.float32))
+             for r in range(1, 11)]  # fmt: skip
+    index.add_many(batch)
+    held = {r: (k, t) for r, k, t in batch}
+    [segment] = index.segments()
+    written = index.postings_written
+    for reference in (3, 7, 8, 9):  # 4 of 10: the segment stays, its postings of them skipped
+        index.remove(reference)
+        del held[reference]
+    assert index.postings_written == written and index.segments() == [segment]
+    assert index.references() == set(held) and index.postings_count() == 600
+    assert _all_postings(index, 2000) == _expected(held)
+    index.add(2, np.array([5, 6], np.uint32), np.array([1.0, 2.0], np.float32))  # replaced: old ones gone
+    held[2] = (np.array([5, 6], np.uint32), np.array([1.0, 2.0], np.float32))
+    assert _all_postings(index, 2000) == _expected(held)
+    index.remove(1)  # 6 of 10 gone: rewritten without them
+    del held[1]
+    assert segment not in index.segments()
+    assert index.postings_written <= written + 2 + 400
+    assert _all_postings(index, 2000) == _expected(held) and index.references() == set(held)
+    assert len(list((tmp_path / "video").glob("seg-*"))) == len(index.segments())
+
+
+def test_a_format_2_index_is_read_and_its_counts_made_by_the_next_write(tmp_path: Path) -> None:
+    folder = tmp_path / "video"
+    index = FingerprintIndex(folder)
+    index.add(1, np.array([4, 2, 9], np.uint32), np.array([0.0, 0.25, 0.5], np.float32))
+    index.add(2, np.array([2], np.uint32), np.array([1.0], np.float32))
+    for name in index.segments():  # as written before counts and removals existed
+        (folder / name / fingerprint_index.COUNTS).unlink()
+    manifest = json.loads((folder / "manifest.json").read_text())
+    (folder / "manifest.json").write_text(json.dumps({
+        "format": 2, "keys": 1, "segments": [{"name": s["name"], "postings": s["postings"]}
+                                             for s in manifest["segments"]]}))  # fmt: skip
+    assert index.format() == 2 and index.references() == {1, 2}
+    index.remove(2)
+    assert index.format() == fingerprint_index.FORMAT and index.references() == {1}
+    assert all((folder / name / fingerprint_index.COUNTS).exists() for name in index.segments())
+    assert index.lookup(np.array([2], np.uint32)).reference.tolist() == [1]
+
+
+def test_a_reader_whose_segment_a_merge_deleted_reads_the_new_manifest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    index = FingerprintIndex(tmp_path / "video")
+    for reference in range(1, fingerprint_index.FAN_IN):
+        index.add(reference, np.array([reference, 100], np.uint32), np.array([1.0, 2.0], np.float32))
+    stale = index._listing()
+    index.add(9, np.array([9, 100], np.uint32), np.array([3.0, 4.0], np.float32))  # a full tier: merged
+    assert not set(index.segments()) & {entry.name for entry in stale}
+    real = FingerprintIndex._listing
+    calls = iter([stale])
+    monkeypatch.setattr(FingerprintIndex, "_listing", lambda self: next(calls, None) or real(self))
+    hits = index.lookup(np.array([100], np.uint32))
+    assert sorted(hits.reference.tolist()) == [1, 2, 3, 9]
+
+
+CRASHING_WRITE = """
+import os, sys
+from pathlib import Path
+import numpy as np
+from avbase.rights.fingerprint import index as fingerprint_index
+from avbase.rights.fingerprint.index import FingerprintIndex
+
+fingerprint_index.MERGE_CHUNK = 2
+real_argsort = np.argsort
+chunks = []
+
+def argsort_then_die(*args, **kwargs):
+    chunks.append(1)
+    if len(chunks) == 3:  # the new segment's sort, then the merge's first chunk: die in the second
+        os._exit(9)
+    return real_argsort(*args, **kwargs)
+
+fingerprint_index.np.argsort = argsort_then_die
+FingerprintIndex(Path(sys.argv[1])).add(4, np.array([3, 100, 7], np.uint32), np.array([1, 2, 3], np.float32))
+"""
+
+
+def test_a_crash_during_a_merge_loses_nothing_and_leaves_a_readable_index(tmp_path: Path) -> None:
+    """The process dies in the middle of writing the merged segment: the manifest already lists the new
+    write's own segment, names none of the half-written merge, and the next write clears it away."""
+    import subprocess
+    import sys
+
+    folder = tmp_path / "video"
+    index = FingerprintIndex(folder)
+    held: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    for reference in range(1, fingerprint_index.FAN_IN):
+        held[reference] = (np.array([reference, 100, 7], np.uint32), np.array([1.0, 2.0, 3.0], np.float32))
+        index.add(reference, *held[reference])
+    before = index.segments()
+    script = tmp_path / "crash.py"
+    script.write_text(CRASHING_WRITE)
+    died = subprocess.run([sys.executable, str(script), str(folder)], capture_output=True, check=False)
+    assert died.returncode == 9, died.stderr.decode()
+    held[4] = (np.array([3, 100, 7], np.uint32), np.array([1.0, 2.0, 3.0], np.float32))
+    assert len(index.segments()) == len(before) + 1 and set(before) < set(index.segments())
+    leftover = {p.name for p in folder.glob("seg-*")} - set(index.segments())
+    assert len(leftover) == 1  # the half-written merge, named by no manifest
+    index.check()
+    assert index.references() == {1, 2, 3, 4}
+    assert _all_postings(index, 200) == _expected(held)
+    index.add(5, np.array([50], np.uint32), np.array([5.0], np.float32))
+    held[5] = (np.array([50], np.uint32), np.array([5.0], np.float32))
+    assert not leftover & {p.name for p in folder.glob("seg-*")}
+    assert len(index.segments()) < fingerprint_index.FAN_IN
+    assert _all_postings(index, 200) == _expected(held)

@@ -1,6 +1,8 @@
 """Piracy tracing: fingerprints of the assets that carry registered works go into the index (a step of the
 media job); any file or asset can be matched against it; the library watch matches every newly ingested
-asset and records suspected copies for the rights holder.
+asset and records suspected copies for the rights holder. When a work's asset is indexed, the uploads of
+other organisations analysed before it (which the watch compared with the works registered then) are
+compared with it too: the rescan.
 
 The index lives in ``var/rights/index`` (one folder per modality); reference ids are asset ids. A write to
 the index is a file, not a row: if the transaction that made it rolls back, the index keeps a reference no
@@ -14,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session, object_session
 
 from avbase.core import storage
@@ -24,8 +26,8 @@ from avbase.core.errors import AvbaseError
 from avbase.core.i18n import N_
 from avbase.core.jobs import enqueue
 from avbase.core.jobs.models import BULK
+from avbase.rights.fingerprint import audio, video
 from avbase.rights.fingerprint import search as fingerprints
-from avbase.rights.fingerprint import video
 from avbase.rights.fingerprint.index import IndexUnreadable
 from avbase.rights.models import SuspectedCopy, Work, WorkAsset
 from avbase.settings import get_settings
@@ -33,6 +35,7 @@ from avbase.settings import get_settings
 FINGERPRINT_JOB = "rights.fingerprint"
 WATCH_JOB = "rights.watch"
 REINDEX_JOB = "rights.reindex"
+RESCAN_JOB = "rights.rescan"
 PRINTS = "fingerprint"  # the folder of an asset's fingerprints under its derived folder
 
 
@@ -91,12 +94,13 @@ def store_fingerprint(asset: Any, result: dict[str, Any]) -> None:
 
 
 def _index(link: WorkAsset, asset_id: int, sha256: str) -> None:
+    session = object_session(link)
+    assert session is not None
+    queue_rescan(session, link.work_id, asset_id)
     try:
         fingerprints.add_reference(index_root(), asset_id, fingerprints.load(prints_folder(sha256)))
     except IndexUnreadable:
         # Damaged, or of keys of another version: the rebuild indexes this asset's prints with the others.
-        session = object_session(link)
-        assert session is not None
         request_rebuild(session)
         return
     link.fingerprinted_at = utcnow()
@@ -292,6 +296,175 @@ def watch(session: Session, asset_id: int) -> list[SuspectedCopy]:
         recorded.append(row)
     session.flush()
     return recorded
+
+
+# --- the rescan of earlier uploads -----------------------------------------------------------------------
+
+
+RESCAN_PAGE = 500  # uploads listed at a time
+# Stored keys of uploads compared with the work at a time (an index of their own, ≈ 50 MB on disk): about
+# as many postings as the query of a minute meets in 10,000 hours of reference, so the voting's load stays
+# what it was measured at.
+RESCAN_BATCH_POSTINGS = 4_000_000
+
+
+def queue_rescan(session: Session, work_id: int, asset_id: int) -> None:
+    """Uploads analysed before this asset of the work was indexed were compared with the works registered
+    then, without it: a job compares them with it."""
+    enqueue(session, kind=RESCAN_JOB, title=N_("Compare earlier uploads with a registered work"),
+            payload={"work_id": work_id, "asset_id": asset_id}, priority=BULK)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class RescanTarget:
+    """The work's asset a rescan compares the library with."""
+
+    work_id: int
+    work_org_id: int
+    asset_id: int
+    sha256: str
+
+
+def rescan_target(session: Session, work_id: int, asset_id: int) -> RescanTarget | None:
+    """None when the asset no longer carries the work (detached, or the work deleted)."""
+    from avbase.media.models import Asset
+
+    row = session.execute(
+        select(Work.id, Work.org_id, Asset.id, Asset.sha256)
+        .join(WorkAsset, WorkAsset.work_id == Work.id)
+        .join(Asset, Asset.id == WorkAsset.asset_id)
+        .where(Work.id == work_id, Asset.id == asset_id)
+    ).first()
+    return RescanTarget(*row) if row is not None else None
+
+
+@dataclass(frozen=True)
+class Upload:
+    """An asset of another organisation that carries no work: what the rescan compares with the work."""
+
+    asset_id: int
+    org_id: int
+    sha256: str
+    analysed: bool  # its analysis is over (else it ends with the fingerprint step, then the watch)
+    fingerprinted: bool  # the fingerprint step ran on it (it may have found nothing to print)
+
+
+def _uploads_of_others(target: RescanTarget, *columns: Any) -> Any:
+    from avbase.media.models import Asset
+
+    return select(*columns).where(
+        Asset.org_id != target.work_org_id,
+        Asset.kind.in_(("video", "audio")),
+        ~exists().where(WorkAsset.asset_id == Asset.id),
+    )
+
+
+def count_uploads(session: Session, target: RescanTarget) -> int:
+    from avbase.media.models import Asset
+
+    return int(session.scalar(_uploads_of_others(target, func.count(Asset.id))) or 0)
+
+
+def uploads(session: Session, target: RescanTarget, *, after: int, limit: int = RESCAN_PAGE) -> list[Upload]:
+    """The next uploads of other organisations by id (those after ``after``)."""
+    from avbase.media.models import Asset, AssetState
+
+    page = session.execute(
+        _uploads_of_others(target, Asset.id, Asset.org_id, Asset.sha256, Asset.state, Asset.derived)
+        .where(Asset.id > after)
+        .order_by(Asset.id)
+        .limit(limit)
+    )
+    over = (AssetState.queued, AssetState.processing)
+    return [
+        Upload(row.id, row.org_id, row.sha256, row.state not in over, "fingerprint" in (row.derived or {}))
+        for row in page
+    ]
+
+
+def work_queries(target: RescanTarget) -> tuple[video.VideoQuery, audio.AudioQuery]:
+    """The work's file as a query (every window, mirror and probe of its frames, every speed of its sound):
+    made once per rescan, and looked up in the stored prints of the uploads, so that an upload copying
+    the work in any way the watch finds is found the other way round from its stored prints alone."""
+    path = storage.path_of(target.sha256)
+    return video.query_keys(path), audio.query_keys(path)
+
+
+def compare_uploads(
+    queries: tuple[video.VideoQuery, audio.AudioQuery], batch: list[tuple[int, fingerprints.Prints]]
+) -> list[fingerprints.Found]:
+    """The uploads of ``batch`` that copy the work: ``reference`` is the upload, ``reference_*`` its times,
+    ``query_*`` the work's."""
+    scratch = get_settings().var_dir / "rights" / "rescan"
+    return fingerprints.search_among(batch, queries[0], queries[1], scratch=scratch)
+
+
+def postings_of(prints: fingerprints.Prints) -> int:
+    return (int(prints.video.valid.sum()) * prints.video.keys.shape[1] if prints.video else 0) + (
+        int(prints.audio.keys.size) if prints.audio else 0
+    )
+
+
+def record_rescan(
+    session: Session, target: RescanTarget, found: list[fingerprints.Found], org_of: dict[int, int]
+) -> tuple[list[int], list[int]]:
+    """Records each upload found as a suspected copy of the work, unless the watch (or an earlier rescan)
+    found it already; returns the uploads recorded and those already known."""
+    from avbase.media.models import Asset
+
+    recorded: list[int] = []
+    known: list[int] = []
+    for hit in found:
+        upload = hit.reference
+        if session.get(Asset, upload) is None:  # deleted meanwhile
+            continue
+        if session.scalar(
+            select(SuspectedCopy.id).where(
+                SuspectedCopy.asset_id == upload, SuspectedCopy.work_id == target.work_id
+            )
+        ):
+            known.append(upload)
+            continue
+        session.add(
+            SuspectedCopy(
+                asset_id=upload,
+                org_id=org_of[upload],
+                work_id=target.work_id,
+                work_org_id=target.work_org_id,
+                reference_asset_id=target.asset_id,
+                # The work was the query, the upload the reference: the other way round for the record.
+                reference_start=hit.query_start,
+                reference_end=hit.query_end,
+                query_start=hit.reference_start,
+                query_end=hit.reference_end,
+                score=hit.score,
+                modality=hit.modality,
+            )
+        )
+        recorded.append(upload)
+    session.flush()
+    return recorded, known
+
+
+def fingerprint_later(session: Session, asset_ids: list[int]) -> list[int]:
+    """Queues the fingerprint step for uploads analysed without it (before it existed) or whose stored prints
+    are of keys of an older version, unless one is queued already; when done, the watch compares them with
+    every registered work. Returns those queued now."""
+    from avbase.core.jobs.models import Job, JobState
+
+    pending = {
+        int((payload or {}).get("asset_id", 0))
+        for payload in session.scalars(
+            select(Job.payload).where(
+                Job.kind == FINGERPRINT_JOB, Job.state.in_([JobState.queued, JobState.running])
+            )
+        )
+    }
+    queued = [asset_id for asset_id in asset_ids if asset_id not in pending]
+    for asset_id in queued:
+        enqueue(session, kind=FINGERPRINT_JOB, title=N_("Fingerprint an earlier upload"),
+                payload={"asset_id": asset_id}, priority=BULK)  # fmt: skip
+    return queued
 
 
 def works_still_indexing(session: Session) -> bool:

@@ -253,6 +253,9 @@ def _segment(
     query_start, query_end = float(first), float(last + step)
     usable = int(np.count_nonzero((usable_times >= first - 1e-6) & (usable_times <= last + 1e-6)))
     score = votes / max(usable, votes)
+    # Moments of a slow scene agree within the voting's window also a little before the reference starts:
+    # the segment's query side begins where its reference does.
+    query_start = min(max(query_start, -offset / speed), query_end)
     return Segment(
         reference=reference,
         reference_start=max(0.0, offset + speed * query_start),

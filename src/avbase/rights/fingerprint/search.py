@@ -211,20 +211,52 @@ def search_audio(root: Path, query: audio.AudioQuery) -> list[Segment]:
     )
 
 
+ALIGNMENTS_DIFFER = 0.5  # seconds between the video's and the audio's alignment of one reference
+
+
+def _offset(segment: Segment) -> float:
+    """Where the query's time 0 falls in the reference (its end is never cut off at 0, its start may be)."""
+    return segment.reference_end - segment.speed * segment.query_end
+
+
 def _overlap(a: Segment, b: Segment) -> float:
     return max(0.0, min(a.query_end, b.query_end) - max(a.query_start, b.query_start))
 
 
 def search(root: Path, path: Path) -> list[Found]:
     """The references the file copies, best first; one entry per reference (video and audio merged)."""
-    pictures = search_video(root, video.query_keys(path))
-    sounds = search_audio(root, audio.query_keys(path))
+    return search_queries(root, video.query_keys(path), audio.query_keys(path))
+
+
+def search_among(
+    batch: list[tuple[int, Prints]], pictures: video.VideoQuery, sounds: audio.AudioQuery, *, scratch: Path
+) -> list[Found]:
+    """The references of ``batch`` (their stored prints) that the queries copy, as :func:`search_queries`
+    finds them in an index of these prints alone (made in a folder under ``scratch``, deleted after)."""
+    import tempfile
+
+    scratch.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=scratch) as folder:
+        add_references(Path(folder), batch)
+        return search_queries(Path(folder), pictures, sounds)
+
+
+def search_queries(root: Path, query_video: video.VideoQuery, query_audio: audio.AudioQuery) -> list[Found]:
+    """:func:`search` of a file's query keys made beforehand."""
+    pictures = search_video(root, query_video)
+    sounds = search_audio(root, query_audio)
     found: list[Found] = []
     by_reference = {s.reference: s for s in sounds}
     for picture in pictures:
         sound = by_reference.pop(picture.reference, None)
-        both = sound is not None and _overlap(picture, sound) > 0
-        found.append(_found(picture, "both" if both else "video", extra=sound.score if both and sound else 0))
+        if sound is None or _overlap(picture, sound) <= 0:
+            found.append(_found(picture, "video"))
+        elif abs(_offset(picture) - _offset(sound)) > ALIGNMENTS_DIFFER:
+            # Landmarks place the sound to 32 ms; the keys of a slow pan fit several offsets of the
+            # pictures: where the two disagree, the sound's alignment is the one.
+            found.append(_found(sound, "both", extra=picture.score))
+        else:
+            found.append(_found(picture, "both", extra=sound.score))
     found.extend(_found(sound, "audio") for sound in by_reference.values())
     return sorted(found, key=lambda f: -f.score)
 
