@@ -25,7 +25,7 @@ from avbase.core.db import utcnow
 from avbase.core.errors import AvbaseError
 from avbase.core.i18n import N_
 from avbase.core.jobs import enqueue
-from avbase.core.jobs.models import BULK
+from avbase.core.jobs.models import BULK, Job, JobState
 from avbase.rights.fingerprint import audio, video
 from avbase.rights.fingerprint import search as fingerprints
 from avbase.rights.fingerprint.index import IndexUnreadable
@@ -310,9 +310,14 @@ RESCAN_BATCH_POSTINGS = 4_000_000
 
 def queue_rescan(session: Session, work_id: int, asset_id: int) -> None:
     """Uploads analysed before this asset of the work was indexed were compared with the works registered
-    then, without it: a job compares them with it."""
+    then, without it: a job compares them with it (one: a rescan of it still waiting covers a second
+    indexing, as when the index is rebuilt meanwhile)."""
+    payload = {"work_id": work_id, "asset_id": asset_id}
+    waiting = session.scalars(select(Job.payload).where(Job.kind == RESCAN_JOB, Job.state == JobState.queued))
+    if payload in list(waiting):
+        return
     enqueue(session, kind=RESCAN_JOB, title=N_("Compare earlier uploads with a registered work"),
-            payload={"work_id": work_id, "asset_id": asset_id}, priority=BULK)  # fmt: skip
+            payload=payload, priority=BULK)  # fmt: skip
 
 
 @dataclass(frozen=True)
