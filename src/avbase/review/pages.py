@@ -104,6 +104,8 @@ def _profiles_page(
 ) -> Response:
     rows = service.profile_rows(db, principal)
     scopes = [scope for scope in service.PROFILE_SCOPES if service.may_save_profiles(principal, scope)]
+    deletable = [profile.key for profile, org in rows
+                 if profile.key not in BUILTIN and service.may_delete_profile(principal, org)]  # fmt: skip
     held = {org for _profile, org in rows if org}
     names = select(Organisation.id, Organisation.name).where(Organisation.id.in_(held))
     owners = dict(db.execute(names).all())
@@ -117,6 +119,8 @@ def _profiles_page(
             "scopes": scopes,
             "scope": scope or service.default_scope(principal),
             "may_edit": bool(scopes),
+            "deletable": deletable,
+            "use": service.profile_use(db, deletable) if deletable else {},
             "kinds": KINDS,
             "errors": errors or {},
             "text": text,
@@ -140,6 +144,12 @@ def save_profile(request: Request, db: Db, principal: PagePrincipal, form: FormF
         if exc.status_code == 403:
             raise
         return _profiles_page(request, db, principal, {"params": _(exc.message, **exc.params)}, text, scope)
+    return RedirectResponse("/review/profiles", status_code=303)
+
+
+@router.post("/profiles/{key:path}/delete")
+def delete_profile(db: Db, principal: PagePrincipal, key: str, form: FormFields) -> Response:
+    service.delete_profile(db, principal, key)
     return RedirectResponse("/review/profiles", status_code=303)
 
 
