@@ -20,7 +20,7 @@ from avbase.media.models import Asset
 from avbase.media.pages import ASSET_PANELS
 from avbase.review import service, units
 from avbase.review.api import PACK_MAX_BYTES
-from avbase.review.profiles import BUILTIN, KINDS
+from avbase.review.profiles import BUILTIN, KINDS, SOURCES
 from avbase.web.deps import Db, PagePrincipal
 from avbase.web.forms import FormFields
 from avbase.web.limits import upload_body
@@ -122,6 +122,7 @@ def _profiles_page(
             "deletable": deletable,
             "use": service.profile_use(db, deletable) if deletable else {},
             "kinds": KINDS,
+            "sources": SOURCES,
             "errors": errors or {},
             "text": text,
         },
