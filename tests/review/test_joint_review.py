@@ -552,3 +552,5 @@ def test_the_demo_seeds_a_joint_review_in_several_states(
         demo.WORKS[1]: ("routed", 2),
         demo.WORKS[2]: ("passed", 1),
     }
+    second = db.scalars(select(ReviewWork).where(ReviewWork.title == demo.WORKS[1])).one()
+    assert [row.state.value for row in joint.changes_to_check(db, second)] == ["asked", "not_made"]
