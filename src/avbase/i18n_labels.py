@@ -50,7 +50,7 @@ ENTITY_TYPES = [
 REVIEW_VALUES = [
     "loudness", "true_peak", "short_term", "black", "freeze", "silence", "silent_channel", "clipping",
     "flash", "pattern", "term", "open", "accepted", "false_positive", "high", "medium", "low", "qc",
-    "metadata", "terms",
+    "metadata", "terms", "still",
 ]  # fmt: skip
 # The production chain: scene time and setting, crew roles, coverage criteria, resource facts, audit events.
 CHAIN_LABELS = [

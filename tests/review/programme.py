@@ -66,3 +66,18 @@ def clean(folder: Path) -> Path:
           "aevalsrc='0.0631*sin(2*PI*1000*t)|0.0631*sin(2*PI*1000*t)':s=48000:d=5",
           "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", "-b:a", "192k", str(out)])  # fmt: skip
     return out
+
+
+STILL_STRIPES = (2.0, 3.5)  # 8 pairs of vertical stripes held still over the whole screen (not 2 s: a freeze)
+
+
+def still_stripes(folder: Path) -> Path:
+    """The clean programme with 1.5 s of still stripes in its middle: a warning, and it passes."""
+    source = f"testsrc2=s={SIZE}:r=25"
+    stripes = f"color=gray:s={SIZE}:r=25:d=1.5,format=yuv420p,geq=lum='if(lt(mod(X/20\\,2)\\,1)\\,235\\,16)':cb=128:cr=128"
+    video = f"{source}:d=2,{NO_CLOCK}[a];{stripes}[b];{source}:d=1.5,{NO_CLOCK}[c];[a][b][c]concat=n=3:v=1:a=0,format=yuv420p[v]"
+    out = folder / "still-stripes.mp4"
+    _run(["-filter_complex", video, "-f", "lavfi", "-i",
+          "aevalsrc='0.0631*sin(2*PI*1000*t)|0.0631*sin(2*PI*1000*t)':s=48000:d=5", "-map", "[v]", "-map", "0:a",
+          "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", "-b:a", "192k", str(out)])  # fmt: skip
+    return out

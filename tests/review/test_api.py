@@ -4,6 +4,7 @@ those who may manage them; refused otherwise. Reports are made from a QC result 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from fastapi.testclient import TestClient
 from sqlalchemy import select
@@ -15,7 +16,7 @@ from avbase.media.models import Asset, AssetState, TextSegment, TextSource
 from avbase.review import qc, service
 from avbase.review.loudness import Loudness
 from avbase.review.profiles import BUILTIN
-from tests.conftest import login
+from tests.conftest import csrf_from, login
 
 Tokens = Callable[[User], dict[str, str]]
 LOUD = Loudness(-18.2, 6.0, -12.0, -15.0, -0.5, -0.6, 3.2)
@@ -200,3 +201,96 @@ def test_an_organisation_adds_its_own_profile_seen_and_used_by_its_members_only(
     page = client.get("/review/profiles").text
     assert "本公司短视频交付" in page and "影视公司" in page
     assert "本公司短视频交付" in client.get(f"/media/{asset.id}").text  # offered under the player
+
+
+def test_a_stored_profile_is_deleted_by_those_who_may_save_it_and_its_reports_stay_readable(
+    client: TestClient, db: Session, make_user: Callable[..., User], make_org: Callable[..., Organisation],
+    api_token: Tokens,
+) -> None:  # fmt: skip
+    """Delete: a built-in profile never (409, named); another organisation's is not found; a read-only member
+    is refused; the organisation's staff delete its own, the stewards the operator's. The reports checked against a deleted profile
+    stay, with its name: what the reviewer read before reads the same after. Every delete is audited."""
+    studio, other = make_org("影视公司"), make_org("别家公司")
+    staff, colleague = (
+        make_user(role=Role.enterprise_staff, org=studio),
+        make_user(role=Role.reviewer, org=studio),
+    )
+    stranger = make_user(role=Role.enterprise_staff, org=other)
+    officer = make_user(
+        role=Role.authority_officer, org=make_org(kind=OrgKind.authority, region_code="330000")
+    )
+    admin = make_user(role=Role.admin)
+    own = {"key": "studio-short", "name": "本公司短视频交付", "source": "本公司 2026 交付规范",
+           "integrated_lufs": -14.0, "tolerance_lu": 1.0, "true_peak_max_dbtp": -1.0}  # fmt: skip
+    operator = {**own, "key": "platform/x", "name": "某平台", "source": "平台上传规范 2025"}
+    assert client.post("/api/v1/review/profiles", json=own, headers=api_token(staff)).status_code == 201
+    assert (
+        client.post("/api/v1/review/profiles", json=operator, headers=api_token(officer)).status_code == 201
+    )
+    asset = _asset(db, studio)
+    profile = service.get_profile(db, "studio-short")
+    report = service.store_report(db, asset, profile, qc.Report(30.0, LOUD, [
+        qc.Finding("loudness", 0.0, 30.0, -18.2, -14.0, "error", "±1 LU")]))  # fmt: skip
+    db.commit()
+
+    def delete(key: str, user: User) -> Any:
+        return client.delete(f"/api/v1/review/profiles/{key}", headers=api_token(user))
+
+    for key in BUILTIN:
+        refused = delete(key, admin)
+        assert refused.status_code == 409 and key in refused.json()["errors"][0]["message"], refused.text
+        assert refused.json()["errors"][0]["field"] == "key"
+    assert delete("no-such", admin).status_code == 404
+    assert delete("studio-short", stranger).status_code == 404  # not theirs to see
+    assert delete("studio-short", officer).status_code == 404
+    assert delete("studio-short", colleague).status_code == 403  # read-only member
+    assert delete("platform/x", staff).status_code == 403  # the operator's: the stewards'
+    # the web page: a delete button (with a confirmation that names the reports kept) where one may delete
+    login(client, staff.username)
+    page = client.get("/review/profiles").text
+    assert (
+        page.count('data-testid="profile-delete"') == 1
+        and 'action="/review/profiles/studio-short/delete"' in page
+    )
+    assert "1 份质检报告将保留" in page or "QC report checked against it stays" in page
+    for user, status in ((colleague, 403), (stranger, 404), (officer, 404)):
+        login(client, user.username)
+        form = client.get("/review/profiles").text
+        assert 'action="/review/profiles/studio-short/delete"' not in form, user.username
+        assert ('action="/review/profiles/platform/x/delete"' in form) is (user is officer)
+        refused = client.post("/review/profiles/studio-short/delete", data={"csrf_token": csrf_from(form)},
+                              follow_redirects=False)  # fmt: skip
+        assert refused.status_code == status, user.username
+    login(client, admin.username)
+    form = client.get("/review/profiles").text
+    assert client.post("/review/profiles/gy-t-282/delete", data={"csrf_token": csrf_from(form)},
+                       follow_redirects=False).status_code == 409  # fmt: skip
+    assert 'action="/review/profiles/platform/x/delete"' in form  # a key with a slash, too
+    login(client, staff.username)
+    page = client.get("/review/profiles").text
+    gone = client.post("/review/profiles/studio-short/delete", data={"csrf_token": csrf_from(page)},
+                       follow_redirects=False)  # fmt: skip
+    assert gone.status_code == 303 and "本公司短视频交付" not in client.get("/review/profiles").text
+    assert delete("studio-short", staff).status_code == 404
+    assert delete("platform/x", officer).json() == {"key": "platform/x", "name": "某平台", "reports_kept": 0}
+    keys = [p["key"] for p in client.get("/api/v1/review/profiles", headers=api_token(admin)).json()]
+    assert keys == list(BUILTIN)
+    deletes = db.scalars(select(AuditEntry).where(AuditEntry.entity_type == "review_profiles",
+                                                  AuditEntry.action == "delete")).all()  # fmt: skip
+    assert sorted((entry.before or {}).get("key") for entry in deletes) == ["platform/x", "studio-short"]
+    # the report stays, under the profile's name, with the limits its findings were measured against
+    kept = client.get(f"/api/v1/review/reports/{report.id}", headers=api_token(staff)).json()
+    assert (kept["profile"], kept["profile_name"], kept["verdict"]) == (
+        "studio-short",
+        "本公司短视频交付",
+        "fail",
+    )
+    assert [f["limit"] for f in kept["findings"] if f["kind"] == "loudness"] == [-14.0]
+    login(client, staff.username)
+    page = client.get(f"/media/{asset.id}").text
+    assert "本公司短视频交付" in page and 'data-testid="profile-deleted"' in page
+    assert "本公司短视频交付" in client.get("/review").text  # the queue
+    # a new check against it is refused by name
+    check = client.post("/api/v1/review/checks", json={"asset_id": asset.id, "profile": "studio-short"},
+                        headers=api_token(staff))  # fmt: skip
+    assert check.status_code == 404 and "studio-short" in check.text

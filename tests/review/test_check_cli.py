@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import init_with_studio, run_cli
-from tests.review.programme import CAPTION, FAULTS, SLOW_CHANGE, clean, faulty
+from tests.review.programme import CAPTION, FAULTS, SLOW_CHANGE, STILL_STRIPES, clean, faulty, still_stripes
 
 FRAME = 0.04
 
@@ -21,7 +21,7 @@ def programmes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     if not shutil.which("ffmpeg"):
         pytest.skip("ffmpeg is not installed")
     folder = tmp_path_factory.mktemp("programmes")
-    return {"faulty": faulty(folder), "clean": clean(folder)}
+    return {"faulty": faulty(folder), "clean": clean(folder), "still": still_stripes(folder)}
 
 
 @pytest.fixture(scope="module")
@@ -109,6 +109,19 @@ def test_a_clean_programme_passes(var: Path, programmes: dict[str, Path]) -> Non
     report = json.loads(done.stdout)
     assert report["verdict"] == "pass" and report["findings"] == []
     assert report["loudness"]["integrated_lufs"] == pytest.approx(-24.0, abs=0.1)
+
+
+def test_still_stripes_warn_and_the_programme_passes(var: Path, programmes: dict[str, Path]) -> None:
+    done = run_cli(var, "review", "check", str(programmes["still"]), "--org", "Studio", "--json", timeout=600)
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["verdict"] == "pass"
+    assert [(f["kind"], f["detail"], f["severity"], f["unit"], f["limit"]) for f in report["findings"]] == [
+        ("pattern", "still", "warning", "pairs", 5)
+    ]  # fmt: skip
+    finding = report["findings"][0]
+    assert (finding["start"], finding["end"]) == pytest.approx(STILL_STRIPES, abs=2 * FRAME)
+    assert finding["value"] == pytest.approx(8, abs=0.6)
 
 
 def test_bad_input_exits_2(var: Path, tmp_path: Path) -> None:

@@ -24,7 +24,7 @@ from avbase.kit.timecode import frame_timecode
 from avbase.media.models import Asset, AssetState
 from avbase.review import demo, joint, qc, service
 from avbase.review.loudness import Loudness
-from avbase.review.models import Decision, ReviewWork, WorkState
+from avbase.review.models import ChangeState, Decision, ReviewWork, WorkChange, WorkState
 from avbase.review.profiles import BUILTIN
 from tests.conftest import csrf_from, login
 from tests.industry.test_raw_codes import scan
@@ -304,6 +304,131 @@ def test_passed_with_changes_lists_the_changes_and_the_next_version_is_checked_a
     assert not scan(client, [f"/review/works/{wid}"])
 
 
+def test_a_change_not_made_is_accepted_by_the_department_that_asked_with_the_reason(
+    client: TestClient, db: Session, world: World
+) -> None:
+    """A change asked on v1 is settled on v2 by the department that asked: made, or not made with the reason
+    (asked → done | not_made, with the note, who and when); the work does not pass while one is open."""
+    w = world
+    wid = _submit(client, w)["id"]
+    _route(client, w, wid)
+    lead, co = w.officers["广电部门"], w.officers["宣传部门"]
+
+    def decide(user: User, decision: str, **body: Any) -> Any:
+        return client.post(f"{API}/{wid}/decision", json={"decision": decision, **body}, headers=w.h(user))
+
+    def settle(change: int, user: User, state: str, note: str = "") -> Any:
+        return client.post(f"{API}/changes/{change}/state", json={"state": state, "note": note},
+                           headers=w.h(user))  # fmt: skip
+
+    decide(
+        lead,
+        "pass_with_changes",
+        reasons="三处需修改",
+        changes=["剪短开头黑场", "片尾字幕改正", "更换片头音乐"],
+    )
+    decide(co, "pass")
+    asked = decide(w.officers["网信部门"], "pass").json()["changes_asked"]
+    black, credits, music = (row["id"] for row in asked)
+    assert [row["state"] for row in asked] == ["asked"] * 3
+    assert settle(credits, lead, "not_made", "无需修改").status_code == 409  # not before the next version
+    assert client.post(f"{API}/{wid}/versions", json={"asset_ids": [w.v2], "note": "片尾字幕经核实无误"},
+                       headers=w.h(w.owner)).status_code == 201  # fmt: skip
+    # an authority cannot route the new version away from the department whose changes wait
+    away = client.post(f"{API}/{wid}/route", json={"lead": "宣传部门", "co": ["网信部门"]}, headers=w.h(lead))
+    assert away.status_code == 409 and _field(away) == "co"
+
+    # not made needs the reason; only the department that asked settles it; others are told so
+    reasonless = settle(credits, lead, "not_made", "  ")
+    assert reasonless.status_code == 400 and _field(reasonless) == "note"
+    assert settle(credits, lead, "dropped", "x").status_code == 422  # not a state
+    for user, status in ((co, 403), (w.owner, 403), (w.stranger, 404), (w.far_officer, 404)):
+        refused = settle(credits, user, "not_made", "无需修改")
+        assert refused.status_code == status, (user.username, refused.text)
+    reason = "片尾字幕为片方提供，经核实无误，无需修改"
+    settled = settle(credits, lead, "not_made", reason)
+    assert settled.status_code == 200, settled.text
+    row = settled.json()
+    assert (row["state"], row["done"], row["note"], row["checked_version"], row["checked_by_id"]) == (
+        "not_made", False, reason, 2, lead.id
+    )  # fmt: skip
+    assert row["checked_at"] is not None
+    assert (
+        client.post(f"{API}/changes/{black}/done", json={"done": True}, headers=w.h(lead)).status_code == 200
+    )
+    # one change still asked: the lead cannot pass yet
+    blocked = decide(lead, "pass")
+    assert blocked.status_code == 409 and _field(blocked) == "changes"
+
+    # the page: the state, the reason, who and when; the form to accept a change as not made, for the lead only
+    for user, status in ((co, 403), (w.owner, 403), (w.stranger, 404)):
+        login(client, user.username)
+        page = client.get(f"/review/works/{wid}")
+        assert page.status_code == (404 if status == 404 else 200)
+        assert f'action="/review/works/changes/{music}/state"' not in page.text
+        form = client.get("/review/works").text
+        refused = client.post(f"/review/works/changes/{music}/state", data={
+            "state": "not_made", "note": "无需修改", "csrf_token": csrf_from(form)}, follow_redirects=False)  # fmt: skip
+        assert refused.status_code == status, user.username
+    login(client, lead.username)
+    page = client.get(f"/review/works/{wid}").text
+    assert f'id="change-{credits}" data-done="no" data-state="not_made"' in page
+    assert reason in page and lead.display_name in page
+    assert f'id="change-{black}" data-done="yes" data-state="done"' in page
+    assert f'action="/review/works/changes/{music}/state"' in page and 'data-testid="not-made-form"' in page
+    empty = client.post(f"/review/works/changes/{music}/state",
+                        data={"state": "not_made", "note": "", "csrf_token": csrf_from(page)})  # fmt: skip
+    assert empty.status_code == 422 and 'data-field="note"' in empty.text
+    accepted = client.post(f"/review/works/changes/{music}/state", data={
+        "state": "not_made", "note": "经商定保留原音乐", "csrf_token": csrf_from(page)}, follow_redirects=False)  # fmt: skip
+    assert accepted.status_code == 303 and accepted.headers["location"] == f"/review/works/{wid}#changes"
+
+    # every change settled: the lead passes; having passed on them, it does not reopen one
+    assert decide(lead, "pass").json()["state"] == "in_review"
+    reopened = settle(music, lead, "asked")
+    assert reopened.status_code == 409 and _field(reopened) == "state"
+    for unit in ("宣传部门", "网信部门"):
+        work = decide(w.officers[unit], "pass").json()
+    assert work["state"] == "passed"
+    assert [(row["state"], row["note"]) for row in work["changes_to_check"]] == [
+        ("done", ""), ("not_made", reason), ("not_made", "经商定保留原音乐")
+    ]  # fmt: skip
+    audited = db.scalars(select(AuditEntry).where(AuditEntry.entity_type == "review_work_changes",
+                                                  AuditEntry.action == "update")).all()  # fmt: skip
+    assert any((entry.after or {}).get("state") == "not_made" for entry in audited)
+    # the opinion lists each change with its state and the reason
+    pdf = client.get(f"{API}/{wid}/opinion.pdf", headers=w.h(w.owner))
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert reason in text.replace("\n", "") and ("未修改" in text or "not made" in text), text
+    login(client, lead.username)
+    assert not scan(client, [f"/review/works/{wid}"])
+
+
+def test_a_work_does_not_pass_while_a_change_is_open(client: TestClient, db: Session, world: World) -> None:
+    """The rule holds in the consolidation itself: a change left open (as if it slipped past the departments'
+    own checks) keeps the work in review when every department has passed."""
+    w = world
+    wid = _submit(client, w)["id"]
+    _route(client, w, wid)
+
+    def decide(unit: str, decision: str, **body: Any) -> Any:
+        return client.post(f"{API}/{wid}/decision", json={"decision": decision, **body},
+                           headers=w.h(w.officers[unit]))  # fmt: skip
+
+    decide("广电部门", "pass_with_changes", reasons="改", changes=["剪短开头黑场"])
+    decide("宣传部门", "pass")
+    decide("网信部门", "pass")
+    client.post(f"{API}/{wid}/versions", json={"asset_ids": [w.v2]}, headers=w.h(w.owner))
+    change = db.scalars(select(WorkChange).where(WorkChange.work_id == wid)).one()
+    client.post(f"{API}/changes/{change.id}/done", json={"done": True}, headers=w.h(w.officers["广电部门"]))
+    decide("广电部门", "pass")
+    decide("宣传部门", "pass")
+    db.expire_all()
+    change.state = ChangeState.asked
+    db.commit()
+    assert decide("网信部门", "pass").json()["state"] == "in_review"
+
+
 def test_the_inbox_lists_waiting_overdue_and_returned_works(
     db: Session, client: TestClient, world: World
 ) -> None:
@@ -427,3 +552,5 @@ def test_the_demo_seeds_a_joint_review_in_several_states(
         demo.WORKS[1]: ("routed", 2),
         demo.WORKS[2]: ("passed", 1),
     }
+    second = db.scalars(select(ReviewWork).where(ReviewWork.title == demo.WORKS[1])).one()
+    assert [row.state.value for row in joint.changes_to_check(db, second)] == ["asked", "not_made"]

@@ -9,7 +9,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from avbase.core.accounts.models import Organisation, OrgKind, Role, User
+from avbase.review import qc, service
 from avbase.review.models import Finding, FindingStatus
+from avbase.review.profiles import BUILTIN
 from tests.conftest import csrf_from, login
 from tests.industry.test_raw_codes import scan
 from tests.review.test_api import _asset, _report
@@ -89,3 +91,28 @@ def test_packs_and_profiles_pages(
                         '"source": "平台规范", "integrated_lufs": -16, "tolerance_lu": 1, "true_peak_max_dbtp": -1}'},
                         follow_redirects=True)  # fmt: skip
     assert added.status_code == 200 and "网络平台" in added.text
+
+
+def test_a_still_pattern_shows_as_a_warning_and_the_profiles_page_names_its_thresholds_and_sources(
+    client: TestClient, db: Session, make_user: Callable[..., User], make_org: Callable[..., Organisation],
+) -> None:  # fmt: skip
+    studio = make_org("影视公司")
+    owner = make_user(role=Role.enterprise_staff, org=studio)
+    asset = _asset(db, studio)
+    still = qc.Finding("pattern", 2.0, 3.76, 7.9, 5.0, "warning", "still")
+    service.store_report(db, asset, BUILTIN["gy-t-282"], qc.Report(30.0, None, [still]))
+    db.commit()
+    login(client, owner.username)
+    page = client.get(f"/media/{asset.id}").text
+    row = page[page.index('class="qc-mark lane-qc kind-pattern') :]
+    assert '<span class="badge warn">规则图案</span>' in page and "静止图案" in row
+    assert 'data-testid="qc-verdict">通过' in page  # a warning does not fail the programme
+    profiles = client.get("/review/profiles").text
+    assert (
+        profiles.count('data-testid="still-patterns"') == 3
+        and "占画面 ≥ 25%，持续 ≥ 0.5 秒，对比度 ≥ 0.5" in profiles
+    )
+    assert "Epilepsia" in profiles and "still_pattern_contrast" in profiles
+    english = client.get("/review/profiles?lang=en").text
+    assert "≥ 25 % of the screen, ≥ 0.5 s, contrast ≥ 0.5" in english and "Ofcom" in english
+    assert scan(client, [f"/media/{asset.id}", "/review/profiles"]) == {}

@@ -52,6 +52,7 @@ class ReportOut(BaseModel):
     id: int
     asset: int
     profile: str
+    profile_name: str = Field(description="the profile's name when checked; kept after it is deleted")
     verdict: str
     duration: float | None
     units: dict[str, str] = Field(description="the unit of start, end and duration (seconds)")
@@ -115,6 +116,24 @@ def save_profile(
     profile = service.save_profile(db, principal, params, scope=scope)
     org_id = None if (scope or service.default_scope(principal)) == "operator" else principal.org_id
     return {**profile.to_json(), "org_id": org_id}
+
+
+class ProfileDeletedOut(BaseModel):
+    key: str
+    name: str
+    reports_kept: int = Field(description="QC reports checked against it: they stay, with its name")
+
+
+@router.delete(
+    "/profiles/{key:path}",
+    response_model=ProfileDeletedOut,
+    responses={403: {"model": ErrorOut}, 404: {"model": ErrorOut}, 409: {"model": ErrorOut}},
+    summary="Delete a stored profile (the operator's, or your organisation's); built-in ones cannot be "
+    "deleted; the QC reports checked against it stay",
+)
+def delete_profile(key: str, db: Db, principal: ApiPrincipal) -> ProfileDeletedOut:
+    profile, kept = service.delete_profile(db, principal, key)
+    return ProfileDeletedOut(key=profile.key, name=profile.name, reports_kept=kept)
 
 
 @router.get("/packs", response_model=list[PackOut], summary="Term packs with their current version")

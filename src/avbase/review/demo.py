@@ -51,7 +51,8 @@ WORKS = ("动画短片《大雄兔》", "纪实短片《瓶装生产线》", "�
 
 def load_joint(engine: Engine) -> dict[str, int]:
     """A joint review in several states, on the studio's demo clips (after media's demo has added them):
-    one in review with a comment, one passed with changes and resubmitted as v2, one passed."""
+    one in review with a comment, one passed with changes and resubmitted as v2 (one change accepted as not
+    made), one passed."""
     from avbase.core import routing
     from avbase.core.accounts.models import Organisation, User
     from avbase.media.models import Asset
@@ -93,13 +94,17 @@ def load_joint(engine: Engine) -> dict[str, int]:
                                       text="开头黑场过长，请剪短。")  # fmt: skip
             joint.add_comment(session, admin, second.id, asset_id=clips["bottle.mp4"], seconds=2.0,
                               text="画面中品牌标识请打码。", unit="宣传部门")  # fmt: skip
-            joint.decide(
-                session, officer, second.id, decision="pass_with_changes", reasons="修改黑场后再审。"
-            )
+            joint.decide(session, officer, second.id, decision="pass_with_changes", reasons="修改后再审。",
+                         changes=["剪短开头黑场。", "片尾补上字幕组署名。"])  # fmt: skip
             joint.decide(session, admin, second.id, decision="pass", unit="宣传部门")
             joint.set_resolved(session, owner, fixed.id, True)
             joint.resubmit(session, owner, second.id, asset_ids=[clips["smpte_1080p.mp4"]],
-                           note="已剪短开头黑场。")  # fmt: skip
+                           note="已剪短开头黑场；片尾字幕组已在片头署名，未另加。")  # fmt: skip
+            # the lead accepts the second change as not made, with the owner's reason
+            credits = joint.changes_to_check(session, second)[1]
+            joint.set_change_state(
+                session, officer, credits.id, "not_made", "送审方说明字幕组已在片头署名，认可不再另加。"
+            )
             # 3. passed by both departments
             third = joint.submit(session, owner, title=WORKS[2], asset_ids=[clips["smpte_1080p.mp4"]],
                                  due_on=today + timedelta(days=14))  # fmt: skip

@@ -25,6 +25,7 @@ from avbase.kit.timecode import frame_timecode
 from avbase.media.models import Asset
 from avbase.review.models import (
     AWAITING_VERSION,
+    ChangeState,
     Decision,
     Finding,
     QCReport,
@@ -55,6 +56,11 @@ DECISION_LABELS = {
     Decision.approve: N_("Pass"),
     Decision.with_changes: N_("Pass with changes"),
     Decision.reject: N_("Reject"),
+}
+CHANGE_LABELS = {
+    ChangeState.asked: N_("to check"),
+    ChangeState.done: N_("made"),
+    ChangeState.not_made: N_("not made (accepted)"),
 }
 
 
@@ -275,6 +281,10 @@ def route(
         if unit not in table:
             raise Conflict("No authority organisation is routed for {unit}.",
                            field="lead" if unit == lead else "co", unit=unit)  # fmt: skip
+    for change in changes_to_check(session, work):
+        if not change.settled and (change.unit not in units or table[change.unit] != change.org_id):
+            raise Conflict("{unit} asked for changes on version {version}: it stays routed to check them.",
+                           field="co", unit=change.unit, version=change.version)  # fmt: skip
     for row in departments(session, work):
         session.delete(row)
     session.flush()
@@ -366,8 +376,8 @@ def decide(
     unit: str | None = None,
 ) -> WorkDepartment:
     """A department's decision on the current version. Passing with changes lists the changes (``changes``,
-    or else each line of the reasons); passing a version after the one it asked changes on needs those
-    changes ticked off first."""
+    or else each line of the reasons); passing a version after the one it asked changes on needs each of
+    those changes settled first: ticked off as made, or accepted as not made with the reason."""
     work = get_work(session, principal, work_id)
     department = _acting_department(session, principal, work, unit)
     if work.state not in OPEN_STATES:
@@ -384,9 +394,10 @@ def decide(
     listed = [text.strip() for text in (changes or reasons.splitlines()) if text.strip()][:MAX_CHANGES]
     if chosen is Decision.approve:
         waiting = [row for row in changes_to_check(session, work) if row.org_id == department.org_id
-                   and row.unit == department.unit and not row.done]  # fmt: skip
+                   and row.unit == department.unit and not row.settled]  # fmt: skip
         if waiting:
-            raise Conflict("Tick off the changes your department asked for first ({count} not made).",
+            raise Conflict("Settle the changes your department asked for first: tick each off as made or "
+                           "accept it as not made with the reason ({count} open).",
                            field="changes", count=len(waiting))  # fmt: skip
     for row in changes_asked(session, work, work.version):
         if row.org_id == department.org_id and row.unit == department.unit:
@@ -394,7 +405,8 @@ def decide(
     if chosen is Decision.with_changes:
         session.add_all(
             WorkChange(work_id=work.id, version=work.version, unit=department.unit, org_id=department.org_id,
-                       text=text[:4000], done=False, created_by_id=principal.user_id or None)
+                       text=text[:4000], state=ChangeState.asked, note="",
+                       created_by_id=principal.user_id or None)
             for text in listed
         )  # fmt: skip
     department.decision = chosen
@@ -420,10 +432,14 @@ def consolidated_state(decisions: Sequence[Decision | None]) -> WorkState:
 
 
 def consolidate(session: Session, work: ReviewWork) -> WorkState:
+    """The work's state from its departments' decisions on the current version; a work does not pass while
+    a change asked on the version before is neither made nor accepted as not made."""
     rows = departments(session, work)
     state = consolidated_state(
         [row.decision if row.decided_version == work.version else None for row in rows]
     )
+    if state is WorkState.passed and any(not row.settled for row in changes_to_check(session, work)):
+        state = WorkState.in_review
     work.state = state
     work.decided_at = utcnow() if state is not WorkState.in_review else None
     return state
@@ -448,25 +464,54 @@ def changes_to_check(session: Session, work: ReviewWork) -> list[WorkChange]:
     return changes_asked(session, work, work.version - 1) if work.version > 1 else []
 
 
-def set_change_done(session: Session, principal: Principal, change_id: int, done: bool) -> WorkChange:
-    """The department that listed a change ticks it off (or on again) on the next version, while that
-    version is in review."""
+def get_change(session: Session, principal: Principal, change_id: int) -> WorkChange:
+    """A listed change of a work the principal sees."""
     change = session.get(WorkChange, change_id)
     if change is None:
         raise NotFound("Change not found.")
+    get_work(session, principal, change.work_id)
+    return change
+
+
+def set_change_state(
+    session: Session, principal: Principal, change_id: int, state: str, note: str = ""
+) -> WorkChange:
+    """The department that listed a change settles it on the next version, while that version is in review:
+    ``done`` (made), ``not_made`` (not made, and the department accepts it: the reason is required) or
+    ``asked`` (open again, unless the department has already passed the version on the strength of it)."""
+    change = get_change(session, principal, change_id)
     work = get_work(session, principal, change.work_id)
     mine = [row for row in my_departments(session, principal, work)
             if row.org_id == change.org_id and row.unit == change.unit]  # fmt: skip
     if not mine:
-        raise Forbidden("Only the department that asked for a change ticks it off.")
+        raise Forbidden("Only the department that asked for a change settles it.")
+    try:
+        chosen = ChangeState(state)
+    except ValueError as exc:
+        raise AvbaseError("A change is asked, done or not_made.", field="state") from exc
     if change.version != work.version - 1 or work.state not in OPEN_STATES:
-        raise Conflict("A change is ticked off on the next version while it is in review.", field="state")
-    change.done = done
-    change.checked_version = work.version if done else None
-    change.checked_by_id = (principal.user_id or None) if done else None
-    change.checked_at = utcnow() if done else None
+        raise Conflict("A change is settled on the next version while it is in review.", field="state")
+    reason = note.strip()
+    if chosen is ChangeState.not_made and not reason:
+        raise AvbaseError("Give the reason the change was not made.", field="note")
+    department = mine[0]
+    passed = department.decision is Decision.approve and department.decided_version == work.version
+    if chosen is ChangeState.asked and passed:
+        raise Conflict("Your department has passed version {version}: decide again before opening a change "
+                       "it passed on.", field="state", version=work.version)  # fmt: skip
+    settled = chosen is not ChangeState.asked
+    change.state = chosen
+    change.note = reason[:4000] if chosen is ChangeState.not_made else ""
+    change.checked_version = work.version if settled else None
+    change.checked_by_id = (principal.user_id or None) if settled else None
+    change.checked_at = utcnow() if settled else None
     session.flush()
     return change
+
+
+def set_change_done(session: Session, principal: Principal, change_id: int, done: bool) -> WorkChange:
+    """Ticks a change off as made (or opens it again): ``set_change_state`` with done or asked."""
+    return set_change_state(session, principal, change_id, "done" if done else "asked")
 
 
 def is_overdue(work: ReviewWork, on: date) -> bool:
@@ -562,8 +607,19 @@ def work_json(session: Session, work: ReviewWork, on: date | None = None) -> dic
 
 
 def change_json(row: WorkChange) -> dict[str, Any]:
-    return {"id": row.id, "version": row.version, "unit": row.unit, "org_id": row.org_id, "text": row.text,
-            "done": row.done, "checked_version": row.checked_version}  # fmt: skip
+    return {
+        "id": row.id,
+        "version": row.version,
+        "unit": row.unit,
+        "org_id": row.org_id,
+        "text": row.text,
+        "state": row.state.value,  # asked | done | not_made
+        "done": row.done,
+        "note": row.note,  # why it was not made
+        "checked_version": row.checked_version,
+        "checked_by_id": row.checked_by_id,
+        "checked_at": row.checked_at.isoformat() if row.checked_at else None,
+    }
 
 
 def department_json(row: WorkDepartment) -> dict[str, Any]:

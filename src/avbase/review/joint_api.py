@@ -53,6 +53,12 @@ class DoneIn(BaseModel):
     done: bool = True
 
 
+class ChangeStateIn(BaseModel):
+    state: str = Field(pattern="^(asked|done|not_made)$")
+    # not_made: why (the owner's explanation, or that it was not needed); required
+    note: str = Field(default="", max_length=4000)
+
+
 class VersionIn(BaseModel):
     asset_ids: list[int] = Field(min_length=1, max_length=100)
     note: str = Field(default="", max_length=4000)
@@ -108,6 +114,15 @@ def decide(work_id: RowId, data: DecisionIn, db: Db, principal: ApiPrincipal) ->
 @router.post("/changes/{change_id}/done", summary="Tick off a listed change as made in the next version")
 def change_done(change_id: RowId, data: DoneIn, db: Db, principal: ApiPrincipal) -> dict[str, Any]:
     return joint.change_json(joint.set_change_done(db, principal, change_id, data.done))
+
+
+@router.post(
+    "/changes/{change_id}/state",
+    responses={409: {"model": ErrorOut}},
+    summary="Settle a listed change on the next version: done, not_made (with the reason) or asked again",
+)
+def change_state(change_id: RowId, data: ChangeStateIn, db: Db, principal: ApiPrincipal) -> dict[str, Any]:
+    return joint.change_json(joint.set_change_state(db, principal, change_id, data.state, data.note))
 
 
 @router.post("/{work_id}/versions", status_code=201, summary="Send a work passed with changes as version N+1")

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from avbase.core import routing
-from avbase.core.accounts.models import Organisation
+from avbase.core.accounts.models import Organisation, User
 from avbase.core.accounts.principal import READ_ONLY_ROLES, Principal
 from avbase.core.errors import AvbaseError, Forbidden
 from avbase.core.i18n import _
@@ -47,6 +47,10 @@ def _error(exc: AvbaseError) -> dict[str, str]:
     if exc.status_code in (403, 404):
         raise exc
     return {exc.field or "form": _(exc.message, **exc.params)}
+
+
+def _names(db: Session, user_ids: set[int]) -> dict[int, str]:
+    return dict(db.execute(select(User.id, User.display_name).where(User.id.in_(user_ids))).all())
 
 
 def _ids(values: list[Any]) -> list[int]:
@@ -155,6 +159,8 @@ def _page(
             if work.state in joint.OPEN_STATES
             and any(d.org_id == row.org_id and d.unit == row.unit for d in mine)
         },
+        "checked_by": _names(db, {row.checked_by_id for row in changes_to_check if row.checked_by_id}),
+        "change_labels": joint.CHANGE_LABELS,
         "states": joint.STATE_LABELS,
         "decisions": joint.DECISION_LABELS,
         "overdue": joint.is_overdue(work, date.today()),
@@ -171,14 +177,16 @@ def work_page(
     return _page(request, db, principal, joint.get_work(db, principal, work_id), asset_id=asset)
 
 
-def _act(request: Request, db: Session, principal: Principal, work_id: int, action: Any) -> Response:
+def _act(
+    request: Request, db: Session, principal: Principal, work_id: int, action: Any, anchor: str = ""
+) -> Response:
     try:
         action()
     except AvbaseError as exc:
         errors = _error(exc)
         db.rollback()
         return _page(request, db, principal, joint.get_work(db, principal, work_id), errors=errors)
-    return RedirectResponse(f"/review/works/{work_id}", status_code=303)
+    return RedirectResponse(f"/review/works/{work_id}{anchor}", status_code=303)
 
 
 @router.post("/{work_id}/route")
@@ -225,6 +233,20 @@ def decide(request: Request, db: Db, principal: PagePrincipal, work_id: RowId, f
 def change_done(db: Db, principal: PagePrincipal, change_id: RowId, form: RawForm) -> Response:
     row = joint.set_change_done(db, principal, change_id, str(form.get("done", "1")) == "1")
     return RedirectResponse(f"/review/works/{row.work_id}#changes", status_code=303)
+
+
+@router.post("/changes/{change_id}/state")
+def change_state(
+    request: Request, db: Db, principal: PagePrincipal, change_id: RowId, form: RawForm
+) -> Response:
+    """Settles a change: made, not made with the reason, or open again; a refusal is shown on the page."""
+    work_id = joint.get_change(db, principal, change_id).work_id
+    state, note = str(form.get("state", "")), str(form.get("note", ""))
+
+    def settle() -> None:
+        joint.set_change_state(db, principal, change_id, state, note)
+
+    return _act(request, db, principal, work_id, settle, anchor="#changes")
 
 
 @router.post("/{work_id}/versions")

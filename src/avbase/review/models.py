@@ -72,6 +72,8 @@ class QCReport(Audited, Base):
     asset_id: Mapped[int] = mapped_column(ForeignKey("media_assets.id", ondelete="CASCADE"))
     org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
     profile: Mapped[str] = mapped_column(String(40))
+    # the profile's name when it was checked: the report reads the same after the profile is deleted
+    profile_name: Mapped[str] = mapped_column(String(100), default="")
     verdict: Mapped[str] = mapped_column(String(10), index=True)  # pass | fail
     duration: Mapped[float | None]
     loudness: Mapped[dict[str, Any] | None] = mapped_column(JSON)
@@ -213,9 +215,19 @@ class WorkComment(Audited, Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class ChangeState(StrEnum):
+    asked = "asked"  # listed; not checked yet
+    done = "done"  # made in the next version, as the department that asked found
+    not_made = "not_made"  # not made, and the department that asked accepts it (the reason in ``note``)
+
+
+SETTLED_CHANGES = (ChangeState.done, ChangeState.not_made)  # what lets the department pass the next version
+
+
 class WorkChange(Audited, Base):
-    """A change a department listed when it passed a version with changes (修改后通过), ticked off by that
-    department on the next version once it is made."""
+    """A change a department listed when it passed a version with changes (修改后通过), settled by that
+    department on the next version: ticked off as made, or accepted as not made with the reason (the
+    owner's explanation, or the department's own finding that it was not needed)."""
 
     __tablename__ = "review_work_changes"
     __table_args__ = (
@@ -229,9 +241,18 @@ class WorkChange(Audited, Base):
     unit: Mapped[str] = mapped_column(String(100))
     org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))  # the department
     text: Mapped[str] = mapped_column(Text)
-    done: Mapped[bool] = mapped_column(default=False)
-    checked_version: Mapped[int | None]  # the version it was found made in
+    state: Mapped[ChangeState] = mapped_column(str_enum(ChangeState), default=ChangeState.asked)
+    note: Mapped[str] = mapped_column(Text, default="")  # why it was not made (required for not_made)
+    checked_version: Mapped[int | None]  # the version it was settled on
     checked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     checked_at: Mapped[datetime | None]
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @property
+    def done(self) -> bool:
+        return self.state is ChangeState.done
+
+    @property
+    def settled(self) -> bool:
+        return self.state in SETTLED_CHANGES

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from avbase.core import storage
-from avbase.core.accounts.models import Organisation
+from avbase.core.accounts.models import Organisation, User
 from avbase.review import joint, units
 from avbase.review.models import ReviewWork
 from avbase.web.pdf import data_uri, render_pdf
@@ -34,6 +34,8 @@ def context(session: Session, work: ReviewWork) -> dict[str, Any]:
             frames.append({"finding": finding, "asset": asset, "src": data_uri(path.read_bytes())})
     owner = session.get(Organisation, work.org_id)
     rows = joint.departments(session, work)
+    checked = joint.changes_to_check(session, work)
+    checkers = {row.checked_by_id for row in checked if row.checked_by_id}
     ids = {work.org_id, *(row.org_id for row in rows)}
     orgs = dict(
         session.execute(select(Organisation.id, Organisation.name).where(Organisation.id.in_(ids))).all()
@@ -49,7 +51,11 @@ def context(session: Session, work: ReviewWork) -> dict[str, Any]:
         "frames": frames,
         "comments": joint.comments(session, work, work.version),
         "changes_asked": joint.changes_asked(session, work, work.version),
-        "changes_checked": joint.changes_to_check(session, work),
+        "changes_checked": checked,
+        "checked_by": dict(
+            session.execute(select(User.id, User.display_name).where(User.id.in_(checkers))).all()
+        ),
+        "change_labels": joint.CHANGE_LABELS,
         "orgs": orgs,
         "state_labels": joint.STATE_LABELS,
         "decision_labels": joint.DECISION_LABELS,

@@ -20,7 +20,7 @@ from avbase.media.models import Asset
 from avbase.media.pages import ASSET_PANELS
 from avbase.review import service, units
 from avbase.review.api import PACK_MAX_BYTES
-from avbase.review.profiles import BUILTIN, KINDS
+from avbase.review.profiles import BUILTIN, KINDS, SOURCES
 from avbase.web.deps import Db, PagePrincipal
 from avbase.web.forms import FormFields
 from avbase.web.limits import upload_body
@@ -104,6 +104,8 @@ def _profiles_page(
 ) -> Response:
     rows = service.profile_rows(db, principal)
     scopes = [scope for scope in service.PROFILE_SCOPES if service.may_save_profiles(principal, scope)]
+    deletable = [profile.key for profile, org in rows
+                 if profile.key not in BUILTIN and service.may_delete_profile(principal, org)]  # fmt: skip
     held = {org for _profile, org in rows if org}
     names = select(Organisation.id, Organisation.name).where(Organisation.id.in_(held))
     owners = dict(db.execute(names).all())
@@ -117,7 +119,10 @@ def _profiles_page(
             "scopes": scopes,
             "scope": scope or service.default_scope(principal),
             "may_edit": bool(scopes),
+            "deletable": deletable,
+            "use": service.profile_use(db, deletable) if deletable else {},
             "kinds": KINDS,
+            "sources": SOURCES,
             "errors": errors or {},
             "text": text,
         },
@@ -140,6 +145,12 @@ def save_profile(request: Request, db: Db, principal: PagePrincipal, form: FormF
         if exc.status_code == 403:
             raise
         return _profiles_page(request, db, principal, {"params": _(exc.message, **exc.params)}, text, scope)
+    return RedirectResponse("/review/profiles", status_code=303)
+
+
+@router.post("/profiles/{key:path}/delete")
+def delete_profile(db: Db, principal: PagePrincipal, key: str, form: FormFields) -> Response:
+    service.delete_profile(db, principal, key)
     return RedirectResponse("/review/profiles", status_code=303)
 
 

@@ -14,8 +14,17 @@ stripes that flash, reverse or drift. Frames of changing patterns (gaps under ``
 as a flashing pattern alternates with plain frames) lasting ``MIN_SECONDS`` or more are reported with
 their start and end and the most pairs seen.
 
-A still pattern is not reported (the guidance is about patterns that flash or move), nor is a natural
-picture: its spectrum falls off smoothly and no single frequency dominates it. A pattern drifting smoothly
+A **still pattern** is reported too, as a lesser risk (Ofcom: stripes that change are more likely to be
+harmful than stationary ones; Wilkins, Emmett & Harding 2005 restrict striped patterns held longer than
+0.5 s over more than a quarter of the screen): frames of a pattern outside the changing stretches, over the
+profile's share of the screen and with the stripes' Michelson contrast (light − dark over light + dark, of
+the square wave the fundamental stands for) at or above the profile's limit, held the profile's seconds
+(gaps under ``STILL_BRIDGE`` joined). The contrast keeps text out: a page of lines of text is a faint
+grating at this size (contrast 0.4 at most, measured on pages of Latin and Chinese text, regular and bold,
+dark on light and light on dark), where printed stripes and checks reach 0.5 to 1.
+
+A natural picture is not reported: its spectrum falls off smoothly and no single frequency dominates it. A
+pattern drifting smoothly
 one way, which Ofcom's note exempts, is reported all the same: the reviewer marks it accepted. Stripes
 finer than 64 pairs across the screen (two pixels a pair at 128 wide) blur away and are missed; the limits are
 this module's choice where the documents give none (``MIN_SECONDS``, ``CHANGE``, ``SHARE``, ``PEAK``), set
@@ -30,7 +39,7 @@ from functools import lru_cache
 import numpy as np
 from numpy.typing import NDArray
 
-from avbase.review.stretches import stretches
+from avbase.review.stretches import Stretch, stretches
 
 SIZE = (128, 72)  # width × height of the luma frame checked
 DISPLAY_WHITE = 200.0  # cd/m²
@@ -42,6 +51,8 @@ MAX_PAIRS = 5
 CHANGE = 8.0  # cd/m²: mean change over the pattern since the frame before
 BRIDGE = 0.5  # seconds
 MIN_SECONDS = 0.5
+STILL = "still"  # the detail of a still pattern's finding
+STILL_BRIDGE = 0.2  # seconds: a still pattern missed in a frame or two (coding noise) is still the same
 PEAK = 15.0  # times the mean power of the frequencies as fine as the pattern's
 LOWEST = 3  # cycles a screen: slower variations are shading, not stripes
 
@@ -62,6 +73,7 @@ def luminance(frame: Luma) -> Floats:
 class PatternFrame:
     pairs: float  # light-dark pairs across the pattern
     area: float  # share of the screen
+    contrast: float  # Michelson contrast of its stripes (0–1), the median over the pattern
     mask: NDArray[np.bool_]
 
 
@@ -125,7 +137,11 @@ def regular_pattern(light: Floats) -> PatternFrame | None:
     pairs = frequency * extent
     if pairs <= MAX_PAIRS:
         return None
-    return PatternFrame(round(pairs, 1), round(area, 3), mask)
+    # half the light-dark difference over the mean light: (light − dark) / (light + dark)
+    contrast = float(
+        np.median(np.minimum(amplitude[mask] * np.pi / 4 / np.maximum(shading[mask], 1e-6), 1.0))
+    )
+    return PatternFrame(round(pairs, 1), round(area, 3), round(contrast, 3), mask)
 
 
 @dataclass(frozen=True)
@@ -144,6 +160,7 @@ class PatternChecks:
         self.changing: list[bool] = []
         self.pairs: list[float] = []
         self.areas: list[float] = []
+        self.contrasts: list[float] = []
         self.previous: Floats | None = None
         self.previous_mask: NDArray[np.bool_] | None = None
 
@@ -159,16 +176,34 @@ class PatternChecks:
         self.changing.append(changing)
         self.pairs.append(found.pairs if found else 0.0)
         self.areas.append(found.area if found else 0.0)
+        self.contrasts.append(found.contrast if found else 0.0)
         self.previous = light
         self.previous_mask = found.mask if found else None
 
-    def failing(self) -> list[PatternStretch]:
+    @property
+    def step(self) -> float:
+        return float(np.median(np.diff(self.times))) if len(self.times) > 1 else 0.04
+
+    def _stretch(self, stretch: Stretch) -> PatternStretch:
+        span = slice(stretch.first, stretch.last + 1)
+        return PatternStretch(stretch.start, stretch.end, max(self.pairs[span]), max(self.areas[span]))
+
+    def _changing(self) -> list[Stretch]:
         if not self.times:
             return []
-        step = float(np.median(np.diff(self.times))) if len(self.times) > 1 else 0.04
-        found = []
-        for stretch in stretches(self.changing, self.times, step, min_seconds=MIN_SECONDS, bridge=BRIDGE):
-            span = slice(stretch.first, stretch.last + 1)
-            pairs, area = max(self.pairs[span]), max(self.areas[span])
-            found.append(PatternStretch(stretch.start, stretch.end, pairs, area))
-        return found
+        return stretches(self.changing, self.times, self.step, min_seconds=MIN_SECONDS, bridge=BRIDGE)
+
+    def failing(self) -> list[PatternStretch]:
+        """Stretches of patterns that flash, reverse or move."""
+        return [self._stretch(stretch) for stretch in self._changing()]
+
+    def still(self, *, area: float, contrast: float, min_seconds: float) -> list[PatternStretch]:
+        """Stretches of a pattern held still: over ``area`` of the screen with a Michelson contrast of
+        ``contrast`` or more, outside the changing stretches, lasting ``min_seconds``."""
+        if not self.times:
+            return []
+        held = (np.asarray(self.areas) >= max(area, AREA)) & (np.asarray(self.contrasts) >= contrast)
+        for stretch in self._changing():
+            held[stretch.first : stretch.last + 1] = False
+        found = stretches(held, self.times, self.step, min_seconds=min_seconds, bridge=STILL_BRIDGE)
+        return [self._stretch(stretch) for stretch in found]

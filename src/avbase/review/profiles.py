@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
+from avbase.core.i18n import N_
+
 KINDS = ("loudness", "true_peak", "short_term", "black", "freeze", "silence", "silent_channel", "clipping",
          "flash", "pattern", "term")  # fmt: skip
 
@@ -30,6 +32,11 @@ class Profile:
     silent_channel_min_seconds: float = 2.0
     check_flashes: bool = True
     check_patterns: bool = True  # harmful regular patterns (ITU-R BT.1702)
+    # still regular patterns, reported as warnings (with check_patterns); the sources in ``SOURCES``
+    check_still_patterns: bool = True
+    still_pattern_area: float = 0.25  # share of the screen (25 % is also the least the pattern check sees)
+    still_pattern_seconds: float = 0.5
+    still_pattern_contrast: float = 0.5  # Michelson contrast of the stripes, 0–1
     check_clipping: bool = True
     warnings: tuple[str, ...] = ()  # kinds reported without failing the programme
 
@@ -67,7 +74,23 @@ class Profile:
 
 REQUIRED = ("key", "name", "source", "integrated_lufs", "tolerance_lu", "true_peak_max_dbtp")
 TEXTS = {"key": 40, "name": 100, "source": 500}
-FLAGS = ("check_flashes", "check_patterns", "check_clipping")
+FLAGS = ("check_flashes", "check_patterns", "check_still_patterns", "check_clipping")
+# where the thresholds come from that a profile's ``source`` (its loudness document) does not cover (msgids:
+# the page shows them in the reader's language)
+SOURCES = {
+    "still_pattern_area": N_(
+        "Ofcom, Guidance Note on Section 2 of the Broadcasting Code, annex on photosensitive epilepsy: a "
+        "regular pattern over more than 25 % of the screen is potentially harmful, a stationary one less so "
+        "than one that moves; Wilkins, Emmett & Harding, Epilepsia 2005: more than a quarter of the screen"
+    ),
+    "still_pattern_seconds": N_(
+        "Wilkins, Emmett & Harding, Epilepsia 2005: striped patterns lasting longer than 0.5 s are restricted"
+    ),
+    "still_pattern_contrast": N_(
+        "avbase's choice for a high-contrast pattern (the documents set 20 cd/m² between light and dark "
+        "stripes for any pattern): pages of text measure 0.4 at most, printed stripes and checks 0.5 to 1"
+    ),
+}
 
 
 def _check_type(name: str, value: Any) -> None:

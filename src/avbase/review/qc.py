@@ -19,7 +19,7 @@ from numpy.typing import NDArray
 from avbase.review.audio_checks import ClipCounter, silence, silent_channels
 from avbase.review.flashes import FlashChecks
 from avbase.review.loudness import SUB_BLOCK, Loudness, LoudnessMeter
-from avbase.review.patterns import MAX_PAIRS, PatternChecks
+from avbase.review.patterns import MAX_PAIRS, STILL, PatternChecks
 from avbase.review.patterns import SIZE as PATTERN_FRAME
 from avbase.review.pictures import LUMA as LUMA709
 from avbase.review.pictures import PictureChecks
@@ -239,6 +239,15 @@ def findings(measures: Measures, profile: Profile) -> list[Finding]:
     if profile.check_patterns:
         for pattern in measures.patterns.failing():
             add("pattern", pattern.start, pattern.end, pattern.pairs, float(MAX_PAIRS))
+    if profile.check_patterns and profile.check_still_patterns:
+        still = measures.patterns.still(
+            area=profile.still_pattern_area,
+            contrast=profile.still_pattern_contrast,
+            min_seconds=profile.still_pattern_seconds,
+        )
+        for pattern in still:  # a lesser risk than a changing one: a warning whatever the profile
+            found.append(Finding("pattern", round(pattern.start, 3), round(pattern.end, 3), pattern.pairs,
+                                 float(MAX_PAIRS), "warning", STILL))  # fmt: skip
     return sorted(found, key=lambda finding: (finding.start, finding.kind))
 
 

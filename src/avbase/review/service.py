@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from avbase.core.accounts.models import Role
@@ -120,6 +120,39 @@ def save_profile(
         row.params = profile.to_json()
     session.flush()
     return profile
+
+
+def may_delete_profile(principal: Principal, org_id: int | None) -> bool:
+    """Who may delete a stored profile: those who may save one of its scope (an organisation's, its own)."""
+    if org_id is None:
+        return may_save_profiles(principal, "operator")
+    return principal.owns(org_id)
+
+
+def profile_use(session: Session, keys: Sequence[str]) -> dict[str, int]:
+    """How many QC reports were checked against each of ``keys``."""
+    counts = (
+        select(QCReport.profile, func.count()).where(QCReport.profile.in_(keys)).group_by(QCReport.profile)
+    )
+    return {key: int(count) for key, count in session.execute(counts).all()}
+
+
+def delete_profile(session: Session, principal: Principal, key: str) -> tuple[Profile, int]:
+    """Deletes a stored profile (the operator's, or an organisation's own); a built-in one stays. The QC
+    reports checked against it stay as they are: each keeps the profile's key, name and the limits its
+    findings were measured against. Returns the profile and the number of those reports."""
+    if key in BUILTIN:
+        raise Conflict("{key} is a built-in profile; it cannot be deleted.", field="key", key=key)
+    row = session.scalar(_visible_profiles(principal).where(OperatorProfile.key == key))
+    if row is None:
+        raise NotFound("No delivery profile is called {key}.", field="profile", key=key)
+    if not may_delete_profile(principal, row.org_id):
+        raise Forbidden("Only administrators and authority officers delete the operator's delivery profiles; "
+                        "an organisation's members who may change its data delete its own.")  # fmt: skip
+    profile = Profile.from_json(row.params)
+    session.delete(row)
+    session.flush()
+    return profile, profile_use(session, [key]).get(key, 0)
 
 
 # ---- term packs --------------------------------------------------------------------------------------
@@ -325,6 +358,7 @@ def store_report(
         asset_id=asset.id,
         org_id=asset.org_id,
         profile=profile.key,
+        profile_name=profile.name[:100],
         verdict=verdict,
         duration=report.duration,
         loudness=report.loudness.to_json() if report.loudness else None,
@@ -493,6 +527,7 @@ def report_json(session: Session, report: QCReport) -> dict[str, Any]:
         "id": report.id,
         "asset": report.asset_id,
         "profile": report.profile,
+        "profile_name": report.profile_name,  # as it was when checked (the profile may be deleted since)
         "verdict": report.verdict,
         "duration": report.duration,
         "units": TIME_UNITS,

@@ -1,0 +1,108 @@
+"""Migration 0031 on SQLite and PostgreSQL: a listed change's done flag becomes its state (asked or done, a
+reason column beside it), and each stored QC report gets the name of the profile it was checked against,
+built-in or stored; the downgrade brings the flag back."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+from alembic import command
+from sqlalchemy import Engine, text
+
+from avbase.core.db import make_engine
+from avbase.core.migrate import alembic_config, upgrade
+from tests.conftest import PG_URL
+
+STAMP = "2026-11-01 00:00:00"
+ROWS: dict[str, list[dict[str, Any]]] = {
+    "organisations": [{"id": 1, "name": "Studio", "kind": "enterprise", "region_code": "330106",
+                       "created_at": STAMP, "updated_at": STAMP}],
+    "media_assets": [{"id": 1, "org_id": 1, "sha256": "ab", "file_name": "a.mp4", "size": 10, "state": "ready",
+                      "title": "a", "tags": "[]", "people": "[]", "collections": "[]", "created_at": STAMP,
+                      "updated_at": STAMP}],
+    "review_profiles": [{"id": 1, "key": "platform-x", "params": '{"name": "某平台规范"}', "created_at": STAMP,
+                         "updated_at": STAMP}],
+    "review_reports": [
+        {"id": 1, "asset_id": 1, "org_id": 1, "profile": "gy-t-282", "verdict": "pass", "packs": "[]",
+         "created_at": STAMP},
+        {"id": 2, "asset_id": 1, "org_id": 1, "profile": "platform-x", "verdict": "fail", "packs": "[]",
+         "created_at": STAMP},
+        {"id": 3, "asset_id": 1, "org_id": 1, "profile": "gone-before", "verdict": "fail", "packs": "[]",
+         "created_at": STAMP},
+    ],
+    "review_works": [{"id": 1, "org_id": 1, "title": "片", "version": 2, "state": "routed", "created_at": STAMP,
+                      "updated_at": STAMP}],
+    "review_work_changes": [
+        {"id": 1, "work_id": 1, "version": 1, "unit": "广电部门", "org_id": 1, "text": "剪短黑场", "done": True,
+         "created_at": STAMP},
+        {"id": 2, "work_id": 1, "version": 1, "unit": "广电部门", "org_id": 1, "text": "改字幕", "done": False,
+         "created_at": STAMP},
+    ],
+}  # fmt: skip
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def old_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    if request.param == "sqlite":
+        engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+        yield engine
+        engine.dispose()
+        return
+    try:
+        admin = psycopg.connect(PG_URL, autocommit=True, connect_timeout=3)
+    except psycopg.OperationalError:
+        pytest.skip(f"PostgreSQL unreachable at {PG_URL}")
+    name = f"avbase_mig_{uuid.uuid4().hex[:10]}"
+    with admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    url = re.sub(r"/[^/]*$", f"/{name}", PG_URL).replace("postgresql://", "postgresql+psycopg://", 1)
+    engine = make_engine(url)
+    yield engine
+    engine.dispose()
+    with psycopg.connect(PG_URL, autocommit=True, connect_timeout=3) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _downgrade(engine: Engine, revision: str) -> None:
+    config = alembic_config()
+    with engine.connect() as connection:
+        if engine.dialect.name == "sqlite":  # as upgrade(): a rebuilt table must not cascade to its rows
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        config.attributes["connection"] = connection
+        command.downgrade(config, revision)
+        connection.commit()
+
+
+def test_0031_turns_the_done_flag_into_a_state_and_names_each_report_s_profile(old_engine: Engine) -> None:
+    upgrade(old_engine, "0030")
+    with old_engine.begin() as connection:
+        for table, rows in ROWS.items():
+            for values in rows:
+                columns = ", ".join(f'"{name}"' for name in values)
+                marks = ", ".join(f":{name}" for name in values)
+                connection.execute(text(f"INSERT INTO {table} ({columns}) VALUES ({marks})"), values)  # noqa: S608
+    upgrade(old_engine)
+    with old_engine.connect() as connection:
+        changes = connection.execute(
+            text("SELECT id, state, note FROM review_work_changes ORDER BY id")
+        ).all()
+        names = connection.execute(text("SELECT id, profile_name FROM review_reports ORDER BY id")).all()
+    assert [tuple(row) for row in changes] == [(1, "done", ""), (2, "asked", "")]
+    assert [tuple(row) for row in names] == [(1, "GY/T 282-2014"), (2, "某平台规范"), (3, "")]
+    with old_engine.begin() as connection:
+        connection.execute(
+            text("UPDATE review_work_changes SET state = 'not_made', note = '无需' WHERE id = 2")
+        )
+    _downgrade(old_engine, "0030")
+    with old_engine.connect() as connection:
+        done = connection.execute(text("SELECT id, done FROM review_work_changes ORDER BY id")).all()
+        reports = connection.execute(text("SELECT count(*) FROM review_reports")).scalar_one()
+    assert [(row[0], bool(row[1])) for row in done] == [(1, True), (2, False)]
+    assert reports == 3
+    upgrade(old_engine)  # and up again
