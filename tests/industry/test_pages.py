@@ -54,6 +54,11 @@ def test_every_industry_page_renders_for_an_officer_in_both_languages(
     # A group that is not one of the scheme's (here, not a cluster) is the caller's mistake, not a 500.
     for path in ("/industry/rankings?group=enterprise", "/industry/rankings/export.xlsx?group=enterprise"):
         assert client.get(path).status_code == 400, path
+    # A record's own page names its region from the province down; lists keep the county alone.
+    for path in (f"/industry/enterprises/{province['a']}", f"/industry/parks/{province['park']}",
+                 f"/industry/projects/{province['project']}"):  # fmt: skip
+        assert "浙江省杭州市西湖区" in client.get(path).text, path
+        assert "Zhejiang · Hangzhou · " in client.get(path + "?lang=en").text, path
 
 
 def test_the_sidebar_marks_only_the_most_specific_entry(
