@@ -279,7 +279,7 @@ KEEP = 0.7  # share of pixels (those that fit best) that the second fit of brigh
 _KEPT_AT = (THUMB[0] * THUMB[1] - 1) * KEEP  # that quantile's place among the sorted residuals
 
 
-def block_changes(befores: list[Look], after: Look, again: int | None = None) -> Floats:
+def block_changes(befores: list[Look], after: Look, again: int | None = None, stepping: int = 0) -> Floats:
     """Per earlier frame and block (frames × 48), how much the block's content changed on the way to
     ``after``, in units of what counts as a change (1 = just changed): grey structure (brightness and
     contrast aside) or hue.
@@ -332,8 +332,16 @@ def block_changes(befores: list[Look], after: Look, again: int | None = None) ->
     turn = np.where(coloured, np.arccos(np.clip(cosine, -1, 1)), 0)
     # Colour coming or going at a like brightness: old film cut to a colour shot (a flash or a fade to
     # white washes the colour out only as it brightens the picture).
-    steady = np.abs(after.colour[3] - colour[:, 3]) < STEADY_LIGHT
-    tinting = np.where(steady, np.abs(after.colour[2] - colour[:, 2]), 0)
+    lighter = after.colour[3] - colour[:, 3]
+    deeper = after.colour[2] - colour[:, 2]
+    alike = np.abs(lighter) < STEADY_LIGHT
+    if stepping:
+        # From one frame to the next, light changes the tint one way only: brighter and paler (a flash, a
+        # fade to white), darker and deeper coming back, or darker at a like tint (a fade to black).
+        # Paler without brightening, or deeper without darkening, is new content: a pink sky cut to a grey
+        # wall. (Across a dissolve's window a drifting light may do either.)
+        alike[:stepping] |= ((deeper < 0) & (lighter < 0) | (deeper > 0) & (lighter > 0))[:stepping]
+    tinting = np.where(alike, np.abs(deeper), 0)
     change: Floats = (
         np.maximum(np.maximum(structure / BLOCK_STRUCTURE, turn / BLOCK_HUE), tinting / BLOCK_TINT)
         .astype(np.float32)
@@ -352,11 +360,13 @@ def _untouched(before: Look, after: Look) -> float:
     return float((per_block.max(axis=2) < UNTOUCHED).mean())
 
 
-def changed_shares(befores: list[Look], after: Look) -> list[float]:
-    """Per earlier frame, the share of blocks whose content changed on the way to ``after``."""
+def changed_shares(befores: list[Look], after: Look, *, across_a_cut: bool = False) -> list[float]:
+    """Per earlier frame, the share of blocks whose content changed on the way to ``after`` (light
+    changing the tint one way only, as from one frame to the next, when ``across_a_cut``)."""
     if not befores:
         return []
-    return [float(share) for share in (block_changes(befores, after) > 1.0).mean(axis=1)]
+    stepping = len(befores) if across_a_cut else 0
+    return [float(share) for share in (block_changes(befores, after, stepping=stepping) > 1.0).mean(axis=1)]
 
 
 def changed_share(a: Look, b: Look) -> float:
@@ -446,7 +456,8 @@ class _Measurer:
         if not earlier:
             return
         befores = [self._at(frame) for frame in earlier]
-        change = block_changes(befores, seen, again=1)  # the windows' ends need no second guess
+        # The windows' ends need no second guess; the frame before is a step (when it is first).
+        change = block_changes(befores, seen, again=1, stepping=int(earlier[0] == number - 1))
         shares = (change > 1.0).mean(axis=1)
         signals = self.signals
         if earlier[0] == number - 1:
@@ -459,7 +470,7 @@ class _Measurer:
                 signals.motion[number] = float(np.hypot(rows, columns))
                 if signals.motion[number] >= MIN_SHIFT:
                     carried = block_changes(
-                        [look(moved(befores[0].pixels, rows, columns, seen.pixels))], seen
+                        [look(moved(befores[0].pixels, rows, columns, seen.pixels))], seen, stepping=1
                     )
                     if float(np.minimum(carried, 2.0).mean()) < step:
                         step, changed = float(np.minimum(carried, 2.0).mean()), float((carried > 1.0).mean())
@@ -504,7 +515,9 @@ class _Measurer:
             for later, befores in pairs.items()
             if not self._at(later).faint
             for share in changed_shares(
-                [self._at(frame) for frame in befores if not self._at(frame).faint], self._at(later)
+                [self._at(frame) for frame in befores if not self._at(frame).faint],
+                self._at(later),
+                across_a_cut=True,
             )
         ]
         self.signals.persists[candidate] = min(shares) if shares else 0.0
