@@ -188,3 +188,14 @@ def test_the_detector_looks_for_new_text_every_second_on_a_moving_picture_and_ca
         assert abs(record.start - caption.start) <= 0.54 and abs(record.end - caption.end) <= 0.54, (
             run.records
         )
+
+
+def test_a_caption_shown_for_half_a_second_on_a_steady_shot_is_read(tmp_path: Path) -> None:
+    """A caption on screen 0.6 s, just after the detector looked for another: its small region is looked
+    at the sample that sees it, not a second later when it is gone."""
+    captions = [Caption("湖南卫视独家播出", 1.0, 4.0, SANS, 48, "white", "box", "bottom"),
+                Caption("正在直播", 1.3, 1.9, SANS, 40, "red", "border", "top-right")]  # fmt: skip
+    clip = burn_captions(tmp_path / "brief.mp4", background(tmp_path / "steady.mp4", "0x405060", 5), captions,
+                         start=0, seconds=5, size=(640, 360))  # fmt: skip
+    run = read_video_text(clip, keyframe_times=[])
+    assert sorted(r.text for r in run.records) == sorted(c.text for c in captions), run.records

@@ -9,9 +9,10 @@ shot's keyframe, and what to read is decided by the text regions, not by the fra
    did not change character by character (or stroke by stroke) keeps its text; one whose pixels changed
    is recognised again where it is (a new caption in the place of the old, or none any more).
 3. New text can only be where cells changed outside those lines. The text detector (the costly half)
-   looks at those regions once a second, at no more lines than the picture has; a line it finds is
-   looked for in the samples since it last looked, so its record still begins at the half second where
-   it appeared. A line already read that the detector misses is checked as in 2: no gap in its record.
+   looks at those regions, at no more lines than the picture has: at once when they are small (a caption
+   on a steady shot), once a second when the picture moves; a line it finds is looked for in the samples
+   since, so its record still begins at the half second where it appeared. A line already read that the
+   detector misses is checked as in 2: no gap in its record.
 
 Lines seen in consecutive samples at about the same place with the same text (or the same text misread,
 see ``same_caption``) are one record with the time range they were on screen; another text at the same
@@ -40,7 +41,8 @@ CELL_CHANGED = 6.0  # mean difference (0–255) in one cell above which somethin
 DETECT_HEIGHT = 544  # lines the text detector sees (a multiple of 32): 26-pixel captions at 720p stay 20;
 # a smaller picture is detected at its own size (scaling it up costs more than it finds)
 REGION_MARGIN = 3  # cells around changed ones that the detector sees too (64 pixels at 720p: a large caption)
-DETECT_EVERY = 1.0  # seconds between the detector's looks for new text (lines read are checked every sample)
+DETECT_EVERY = 1.0  # seconds between the detector's looks at a moving picture for new text…
+DETECT_AT_ONCE = 0.15  # …while regions to look at this small (of the frame) are looked at every sample
 LOOK_BACK = 2.0  # seconds of samples in which a line the detector finds is looked for (when did it appear?)
 PRINT_HEIGHT = 16  # a text line's fingerprint: its pixels scaled to this height…
 LINE_CHANGED = 10.0  # …and the mean difference in any character-wide block above which the text changed,
@@ -368,6 +370,10 @@ class OcrRun:
     seconds: float
 
 
+def _area(regions: list[Rect]) -> float:
+    return sum((region[2] - region[0]) * (region[3] - region[1]) for region in regions)
+
+
 def _box_of(points: Quad, width: int, height: int) -> Rect:
     return (float(points[:, 0].min()) / width, float(points[:, 1].min()) / height,
             float(points[:, 0].max()) / width, float(points[:, 1].max()) / height)  # fmt: skip
@@ -413,13 +419,14 @@ class _Sampler:
     Lines already read are checked at every sample: changed cells inside a line get it compared with its
     fingerprint and, when its pixels changed, recognised again where it was (and dropped when nothing
     legible is there any more). New text can only be where cells changed outside the known lines: those
-    cells are gathered and the detector looks at them every ``DETECT_EVERY`` seconds; a line it finds is
-    then looked for in the samples of the last ``LOOK_BACK`` seconds (the same pixels, else the same text
-    read there), so its record begins at the sample where it first was, even when the detector missed it
-    before. A line the detector finds at the place of a known one keeps its text when its pixels are the
-    same; a known line that it misses is checked as above, so a flaky detection leaves no gap. A place
-    whose text changed at every sample for a while (a running timecode, a clock) is read every
-    ``TICKER_EVERY`` seconds only: a caption does not change that often."""
+    cells are gathered and the detector looks at them at once when their regions are small (at most
+    ``DETECT_AT_ONCE`` of the frame), else every ``DETECT_EVERY`` seconds; a line it finds is then looked
+    for in the samples of the last ``LOOK_BACK`` seconds (the same pixels, else the same text read there),
+    so its record begins at the sample where it first was, even when the detector missed it before. A line
+    the detector finds at the place of a known one keeps its text when its pixels are the same; a known
+    line that it misses is checked as above, so a flaky detection leaves no gap. A place whose text changed
+    at every sample for a while (a running timecode, a clock) is read every ``TICKER_EVERY`` seconds only:
+    a caption does not change that often."""
 
     def __init__(self, reader: TextReader) -> None:
         self.reader = reader
@@ -453,12 +460,15 @@ class _Sampler:
             outside[cells_inside(changed.shape, k.line.box)] = False
         if outside.any():
             self.pending = outside if self.pending is None else self.pending | outside
-        looking = detect and self.pending is not None
         regions: list[Rect] = []
-        if self.pending is not None and looking:
+        if self.pending is not None:
             for k in self.known:  # lines read since those cells changed
                 self.pending[cells_inside(changed.shape, k.line.box)] = False
             regions = changed_regions(self.pending, [k.line.box for k in self.known])
+        # A small region (a caption on a steady shot) is cheap to look at now; a moving picture waits.
+        looking = self.pending is not None and (detect or _area(regions) <= DETECT_AT_ONCE)
+        if not looking:
+            regions = []
         found = _detect(self.reader, frame, regions)
         new = self._lines(time, frame, planes, changed, regions, found)
         self.samples.append((time, [k.line for k in self.known]))
