@@ -199,3 +199,23 @@ def test_a_caption_shown_for_half_a_second_on_a_steady_shot_is_read(tmp_path: Pa
                          start=0, seconds=5, size=(640, 360))  # fmt: skip
     run = read_video_text(clip, keyframe_times=[])
     assert sorted(r.text for r in run.records) == sorted(c.text for c in captions), run.records
+
+
+def test_a_running_clock_that_stops_for_a_caption_in_its_place_is_read_at_once(tmp_path: Path) -> None:
+    """A timecode runs for 5.3 s (read every few seconds once taken for a clock), then a shorter caption
+    stands in its place: the caption is read as the clock stops, not when it would have been read next,
+    and its record begins at the sample that first showed it."""
+    place = "x=40:y=40:fontsize=30:fontcolor=white"
+    drawtext = ",".join([
+        f"drawtext=fontfile={CJK_FONT}:text='%{{pts\\:hms}}':{place}:enable='lt(t,5.3)'",
+        f"drawtext=fontfile={CJK_FONT}:text='中场休息':{place}:enable='gte(t,5.3)'",
+    ])  # fmt: skip
+    clip = tmp_path / "clock.mp4"
+    subprocess.run(
+        ["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "color=c=0x203040:s=640x360:r=25:d=10", "-vf", drawtext,
+         "-c:v", "libx264", "-preset", "veryfast", str(clip)],
+        check=True,
+    )  # fmt: skip
+    run = read_video_text(clip, keyframe_times=[])
+    caption = [r for r in run.records if "".join(r.text.split()) == "中场休息"]
+    assert len(caption) == 1 and abs(caption[0].start - 5.3) <= 0.54 and caption[0].end >= 9.5, run.records

@@ -49,7 +49,7 @@ LINE_CHANGED = 10.0  # …and the mean difference in any character-wide block ab
 STROKE_CHANGED = (48.0, 3)  # or a difference this large at this many of its points (6 → 8, 张 → 李)
 SAME_PLACE = 0.7  # intersection over union of a detected region and a line already read
 TICKER_STREAK = 4  # a place whose text changed this many samples running is a counter or a clock…
-TICKER_EVERY = 2.0  # …and is read again every this many seconds, not at every sample
+TICKER_EVERY = 4.0  # …and is read again every this many seconds, not at every sample (at once when it stops)
 
 Quad = NDArray[np.float32]  # four corner points (x, y) in image pixels, clockwise from the top left
 
@@ -358,6 +358,7 @@ class _Known:
     print: NDArray[np.float32]  # as it was when recognised
     read_at: float = 0.0  # when it was recognised
     streak: int = 0  # how many samples running the text at this place changed (0 after one where it did not)
+    stale: bool = False  # kept while it ticked: its text is older than its pixels
 
 
 @dataclass(frozen=True)
@@ -446,7 +447,11 @@ class _Sampler:
         if self.pending is not None and self.pending.shape != changed.shape:
             self.pending = None
         detect = time - self.detected_at >= DETECT_EVERY - 1e-6
-        if not changed.any() and not (detect and self.pending is not None):
+        if (
+            not changed.any()
+            and not (detect and self.pending is not None)
+            and not any(k.stale for k in self.known)
+        ):
             for k in self.known:
                 k.streak = 0
             self.frames_reused += 1
@@ -498,12 +503,16 @@ class _Sampler:
         unread: list[tuple[int, Quad, Rect, _Known | None]] = []
 
         def check(there: _Known | None, points: Quad, box: Rect) -> None:
-            """Keeps the known line ``there`` when its pixels are the same, else has ``points`` read."""
+            """Keeps the known line ``there`` when its pixels are the same, or when it is a ticker that
+            still ticks and was read less than ``TICKER_EVERY`` ago; else has ``points`` read."""
             same: _Known | None = None
             if there is not None and same_print(there.print, fingerprint(planes, there.rect)):
-                same, there.streak = there, 0  # a sample without a change: no ticker
-            elif there is not None and there.streak >= TICKER_STREAK and time - there.read_at < TICKER_EVERY:
-                same = there
+                same, there.streak, there.stale = there, 0, False  # a sample without a change: no ticker
+            elif (
+                there is not None and there.streak >= TICKER_STREAK and time - there.read_at < TICKER_EVERY
+                and changed[cells_inside(changed.shape, there.line.box)].any()
+            ):  # fmt: skip
+                same, there.stale = there, True
             result.append(same)
             if same is None:
                 unread.append((len(result) - 1, points, box, there))
@@ -518,8 +527,8 @@ class _Sampler:
             if id(k) in matched or any(_overlap(k.line.box, box) > 0.5 for box in boxes):
                 continue  # found again, or another line found in its place
             inside = changed[cells_inside(changed.shape, k.line.box)].any()
-            if inside or any(_touch(k.line.box, region) for region in regions):
-                check(k, k.quad, k.line.box)
+            if inside or k.stale or any(_touch(k.line.box, region) for region in regions):
+                check(k, k.quad, k.line.box)  # (a ticker that stopped is read at once)
             else:
                 k.streak = 0
                 result.append(k)
@@ -538,12 +547,21 @@ class _Sampler:
                     result[index] = line
                     if there is None:
                         new.append(line)
+                    elif there.stale:
+                        self._restate(there, line)
         self.lines_read += len(unread)
         self.lines_reused += len(result) - len(unread)
         self.known = sorted(
             (k for k in result if k is not None), key=lambda k: (k.line.box[1], k.line.box[0])
         )
         return new
+
+    def _restate(self, ticker: _Known, line: _Known) -> None:
+        """A ticker kept unread at the last sample, now read because it stopped: when the last sample's
+        pixels there were already those just read, that sample showed this line, not the ticker's text."""
+        if self.recent and same_print(line.print, fingerprint(self.recent[-1].planes, line.rect)):
+            lines = self.samples[self.recent[-1].index][1]
+            lines[:] = [line.line if other is ticker.line else other for other in lines]
 
     def _look_back(self, new: list[_Known]) -> None:
         """Puts each new line into the samples of the last ``LOOK_BACK`` seconds, latest first, for as long
