@@ -47,6 +47,7 @@ LOOK_BACK = 2.0  # seconds of samples in which a line the detector finds is look
 PRINT_HEIGHT = 16  # a text line's fingerprint: its pixels scaled to this height…
 LINE_CHANGED = 10.0  # …and the mean difference in any character-wide block above which the text changed,
 STROKE_CHANGED = (48.0, 3)  # or a difference this large at this many of its points (6 → 8, 张 → 李)
+EDGE = 48  # a step in brightness (0–255) from one point to the next that makes a sharp edge
 SAME_PLACE = 0.7  # intersection over union of a detected region and a line already read
 TICKER_STREAK = 4  # a place whose text changed this many samples running is a counter or a clock…
 TICKER_EVERY = 4.0  # …and is read again every this many seconds, not at every sample (at once when it stops)
@@ -331,6 +332,16 @@ def fingerprint(
     return np.asarray(blocks.mean(axis=(2, 4)), np.float32)
 
 
+def _edges(planes: NDArray[np.uint8], rect: tuple[int, ...]) -> int:
+    """How many points of ``rect`` lie on a sharp edge in brightness (a step of ``EDGE`` or more to the
+    next point across or down): text is made of them."""
+    left, top, right, bottom = rect
+    bright = np.asarray(planes[0, top:bottom, left:right], np.int16)
+    across = np.abs(np.diff(bright, axis=1))[:-1, :] >= EDGE
+    down = np.abs(np.diff(bright, axis=0))[:, :-1] >= EDGE
+    return int((across | down).sum())
+
+
 def same_print(a: NDArray[np.float32], b: NDArray[np.float32]) -> bool:
     """Whether two fingerprints of one place show the same text: compared a character-wide block at a time
     in each plane, so one changed character in a long line counts as much as a whole new line, and one
@@ -482,7 +493,7 @@ class _Sampler:
             self.frames_reused + (not regions),
         )
         if looking:
-            self._look_back(new)
+            self._look_back(planes, new)
             self.detected_at, self.pending = time, None
         self.recent = [r for r in self.recent if time - r.time < LOOK_BACK - 1e-6]
         self.recent.append(_Recent(time, len(self.samples) - 1, frame, planes))
@@ -563,13 +574,17 @@ class _Sampler:
             lines = self.samples[self.recent[-1].index][1]
             lines[:] = [line.line if other is ticker.line else other for other in lines]
 
-    def _look_back(self, new: list[_Known]) -> None:
+    def _look_back(self, planes: NDArray[np.uint8], new: list[_Known]) -> None:
         """Puts each new line into the samples of the last ``LOOK_BACK`` seconds, latest first, for as long
-        as it was there (the same pixels or, read there, the same text) and nothing was read in its place."""
+        as it was there (the same pixels or, read there, the same text) and nothing was read in its place.
+        A place with less than half the sharp edges it has now had no text yet: nothing to read there."""
         for line in new:
+            edges = _edges(planes, line.rect)
             for recent in reversed(self.recent):
                 lines = self.samples[recent.index][1]
                 if any(_overlap(line.line.box, other.box) > 0.5 for other in lines):
+                    break
+                if 2 * _edges(recent.planes, line.rect) < edges:
                     break
                 if not same_print(line.print, fingerprint(recent.planes, line.rect)):
                     rgb = np.asarray(recent.frame.to_ndarray(format="rgb24"), np.uint8)
