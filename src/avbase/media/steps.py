@@ -33,6 +33,7 @@ class StepInput:
     kind: str | None = None
     duration: float | None = None
     keyframes: list[float] = field(default_factory=list)
+    cuts: list[float] = field(default_factory=list)  # when each shot that begins with a hard cut begins
     speech_model: Path | None = None
     speech_language: str | None = None
     shot_detector: str = "builtin"  # the engine of avbase.media.detector
@@ -99,7 +100,7 @@ def _proxy(given: StepInput) -> dict[str, Any]:
 
 
 def _ocr(given: StepInput) -> dict[str, Any]:
-    run = read_video_text(given.folder / PROXY, given.keyframes)
+    run = read_video_text(given.folder / PROXY, given.keyframes, cuts=given.cuts)
     end = given.duration
     records = [
         {**record.to_json(), "end": min(record.end, end) if end else record.end} for record in run.records

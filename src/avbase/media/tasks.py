@@ -28,6 +28,7 @@ def _input_for(asset: Asset) -> StepInput:
         kind=asset.kind,
         duration=asset.duration,
         keyframes=[shot["keyframe"] for shot in asset.shots or [] if shot.get("keyframe") is not None],
+        cuts=[shot["start"] for shot in asset.shots or [] if shot.get("transition") == "cut"],
         speech_model=settings.speech_model_path,
         speech_language=settings.speech_language or None,
         shot_detector=settings.shot_detector,
