@@ -23,6 +23,15 @@ def test_positions_count_characters_and_latin_words_so_phrases_survive_other_seg
     assert phrase_of("lake,  at night") == [(0, "lake"), (1, "at"), (2, "night")]
 
 
+def test_latin_words_run_together_by_ocr_are_found_by_their_pieces() -> None:
+    terms = {term.text: term for term in analyse("1024 x 768 25 fpsPhoto JPEG 75%")}
+    assert terms["fpsphoto"].part is False  # the word as read stays a word
+    assert terms["fps"].part and terms["photo"].part  # and its pieces are found
+    assert terms["fps"].position == terms["fpsphoto"].position  # in its place
+    assert {"phone", "15"} <= {term.text for term in analyse("iPhone15") if term.part}
+    assert not [term for term in analyse("photo fps JPEG") if term.part]  # a word of one piece has none
+
+
 def test_the_query_language() -> None:
     assert parse("西湖 夜景") == AllOf((Words(("西湖",), offsets=(0,)), Words(("夜景",), offsets=(0,))))
     assert parse("西湖 OR 钱塘江") == AnyOf(

@@ -131,7 +131,27 @@ def analyse(text: str) -> list[Term]:
     for start, end in guessed:
         if (start, end) not in main and all(_is_han(char) for char in normal[start:end]):
             terms.append(Term(normal[start:end], units[start], start, end, part=True))
+    # OCR drops spaces between Latin words (25 fpsPhoto, 768x576): the pieces of a Latin word, split where
+    # a small letter meets a capital or letters meet digits, are found too.
+    for start, end in sorted(main):
+        for piece_start, piece_end in _latin_pieces(text, start, end):
+            if (piece_start, piece_end) not in main:
+                piece = normal[piece_start:piece_end]
+                terms.append(Term(_stem(piece), units[start], piece_start, piece_end, part=True))
+                main.add((piece_start, piece_end))
     return terms
+
+
+_PIECE = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+")
+
+
+def _latin_pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Where a Latin word of ``text`` falls apart into pieces (none when it is one piece)."""
+    word = text[start:end]
+    if not word.isascii() or not word.isalnum():
+        return []
+    pieces = [(start + match.start(), start + match.end()) for match in _PIECE.finditer(word)]
+    return pieces if len(pieces) > 1 else []
 
 
 def phrase_of(text: str) -> list[tuple[int, str]]:
