@@ -5,6 +5,8 @@ and the coarse count in front of the voting."""
 from __future__ import annotations
 
 import json
+import os
+import time
 from pathlib import Path
 
 import numpy as np
@@ -397,3 +399,15 @@ def test_a_crash_during_a_merge_loses_nothing_and_leaves_a_readable_index(tmp_pa
     assert not leftover & {p.name for p in folder.glob("seg-*")}
     assert len(index.segments()) < fingerprint_index.FAN_IN
     assert _all_postings(index, 200) == _expected(held)
+
+
+def test_batch_indexes_a_killed_rescan_left_behind_are_swept_and_others_kept(tmp_path: Path) -> None:
+    from avbase.rights.fingerprint.search import LEFT_BEHIND_SECONDS, sweep
+
+    left, working = tmp_path / "tmpleft", tmp_path / "tmpworking"
+    for folder in (left, working):
+        (folder / "audio").mkdir(parents=True)
+    long_ago = time.time() - LEFT_BEHIND_SECONDS - 60
+    os.utime(left, (long_ago, long_ago))
+    assert sweep(tmp_path) == [left]
+    assert not left.exists() and working.exists()  # another worker's batch in progress stays

@@ -3,6 +3,8 @@ are plain integer ids, the caller maps them to works)."""
 
 from __future__ import annotations
 
+import shutil
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -236,9 +238,24 @@ def search_among(
     import tempfile
 
     scratch.mkdir(parents=True, exist_ok=True)
+    sweep(scratch)
     with tempfile.TemporaryDirectory(dir=scratch) as folder:
         add_references(Path(folder), batch)
         return search_queries(Path(folder), pictures, sounds)
+
+
+LEFT_BEHIND_SECONDS = 3600  # a batch's index lives for seconds: one this old was left by a killed worker
+
+
+def sweep(scratch: Path, *, older_than: float = LEFT_BEHIND_SECONDS) -> list[Path]:
+    """Removes the batch indexes a killed worker left under ``scratch`` (untouched for ``older_than``
+    seconds; another worker's batch in progress is younger) and returns them."""
+    gone = []
+    for folder in scratch.iterdir():
+        if folder.is_dir() and time.time() - folder.stat().st_mtime > older_than:
+            shutil.rmtree(folder, ignore_errors=True)
+            gone.append(folder)
+    return gone
 
 
 def search_queries(root: Path, query_video: video.VideoQuery, query_audio: audio.AudioQuery) -> list[Found]:
