@@ -24,7 +24,9 @@ def indexed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Copy],
     folder = tmp_path_factory.mktemp("clips")
     reference = reference_clip(corpus, folder / "work.mp4")
     root = folder / "index"
-    fingerprints.add_reference(root, WORK, fingerprints.fingerprint(reference))
+    made = fingerprints.fingerprint(reference)
+    fingerprints.save(made, folder / "work-prints")  # the work's stored prints, as the platform keeps them
+    fingerprints.add_reference(root, WORK, made)
     fingerprints.add_reference(root, OTHER_WORK, fingerprints.fingerprint(corpus / "example_16s.mp4"))
     return root, make_copies(reference, corpus, folder), make_negatives(corpus, folder)
 
@@ -124,3 +126,76 @@ def test_a_file_that_is_not_media_is_bad_input(tmp_path: Path) -> None:
     junk.write_bytes(b"not a video at all" * 100)
     with pytest.raises(AvbaseError, match="cannot be read"):
         tracing.match_file(None, junk)  # type: ignore[arg-type]  # fails before it needs the database
+
+
+@pytest.mark.parametrize("name", ["audio_64k_noise", "speed_1.05", "excerpt_10s"])
+def test_the_sound_is_searched_in_two_steps_that_find_what_one_lookup_finds(
+    indexed: tuple[Path, list[Copy], list[Path]], monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    """The index is read for a sample of the query's keys only; the hits of the rest come from the prints
+    of the references the sample names (or from the index, when a print is not at hand), and the result
+    is the one a lookup of every key gives."""
+    import numpy as np
+
+    from avbase.rights.fingerprint import audio
+
+    root, copies, _negatives = indexed
+    copy = next(c for c in copies if c.name == name)
+    query = audio.query_keys(Path(copy.file))
+    prints = {WORK: fingerprints.load_audio(root.parent / "work-prints")}
+    looked_up: list[int] = []
+    meet = FingerprintIndex.meet
+
+    def counting(self: FingerprintIndex, keys: np.ndarray, **options: int) -> object:
+        looked_up.append(int(np.unique(keys).size))
+        return meet(self, keys, **options)
+
+    monkeypatch.setattr(FingerprintIndex, "meet", counting)
+    two_steps = fingerprints.search_audio(root, query, prints_of=prints.get)
+    assert len(looked_up) == 1 and looked_up[0] <= 1.2 * fingerprints.AUDIO_LOOKUPS  # the print did the rest
+    every_key = int(np.unique(np.concatenate([k for _s, k, _t in query.hypotheses])).size)
+    assert every_key > 1.5 * fingerprints.AUDIO_LOOKUPS
+    from_index = fingerprints.search_audio(root, query)  # no prints: the rest read from the index
+    monkeypatch.setattr(fingerprints, "AUDIO_LOOKUPS", 10**9)
+    one_lookup = fingerprints.search_audio(root, query)
+    assert [s.reference for s in two_steps] == [WORK]
+    assert two_steps == from_index == one_lookup
+
+
+def test_the_sound_alone_is_found_among_many_hours_of_other_sound(
+    indexed: tuple[Path, list[Copy], list[Path]], tmp_path: Path
+) -> None:
+    """Among 24 hour-long references of random landmark keys at the density of real ones (chance hits on
+    every sampled key), the sample names the work and the work alone is found, from its print."""
+    import shutil
+
+    import numpy as np
+
+    from avbase.rights.fingerprint import audio
+
+    root, copies, _negatives = indexed
+    big = tmp_path / "index"
+    shutil.copytree(root, big)
+    rng = np.random.default_rng(9)
+    per_hour = 3600 * 98  # triplets a second of real sound
+    FingerprintIndex(big / "audio", keys=audio.VERSION).add_many(
+        [
+            (100 + hour, rng.integers(0, 1 << audio.KEY_BITS, per_hour, dtype=np.uint32),
+             (rng.random(per_hour) * 3600).astype(np.float32))
+            for hour in range(24)
+        ]
+    )  # fmt: skip
+    copy = next(c for c in copies if c.name == "audio_64k_noise")
+    opened: list[int] = []
+
+    def prints_of(reference: int) -> audio.AudioPrint | None:
+        opened.append(reference)
+        return fingerprints.load_audio(root.parent / "work-prints") if reference == WORK else None
+
+    found = fingerprints.search_audio(big, audio.query_keys(Path(copy.file)), prints_of=prints_of)
+    assert [s.reference for s in found] == [WORK]
+    assert opened == [WORK]  # no chance reference was worth a closer look
+    assert (
+        iou((found[0].reference_start, found[0].reference_end), (copy.reference_start, copy.reference_end))
+        > 0.6
+    )

@@ -48,6 +48,27 @@ def test_a_lookup_through_a_segment_directory_finds_what_a_full_search_finds(
     assert set(hits.reference.tolist()) == {9}
 
 
+def test_a_lookup_read_by_many_threads_meets_what_one_thread_meets(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Segments and ranges of the keys are read at once by several threads; the hits, their order and the
+    postings' numbers are those of one thread reading segment after segment."""
+    rng = np.random.default_rng(4)
+    index = FingerprintIndex(tmp_path / "audio")
+    for reference in range(3):  # three segments (too few postings to be merged)
+        index.add(
+            reference, rng.integers(0, 1 << 16, 5_000, dtype=np.uint32), rng.random(5_000).astype(np.float32)
+        )
+    assert len(index.segments()) == 3
+    query = rng.integers(0, 1 << 16, 4_000, dtype=np.uint32)
+    many = index.meet(query)
+    monkeypatch.setattr(fingerprint_index, "LOOKUP_THREADS", 1)
+    one = index.meet(query)
+    for field in ("key", "reference", "centis", "posting", "inverse"):
+        assert np.array_equal(getattr(many, field), getattr(one, field)), field
+    assert many.key.size > 100
+
+
 def test_the_hits_of_one_posting_are_adjacent_and_met_once_per_query_position(tmp_path: Path) -> None:
     index = FingerprintIndex(tmp_path / "video")
     index.add(1, np.array([5, 5, 8], np.uint32), np.array([1.0, 2.0, 3.0], np.float32))

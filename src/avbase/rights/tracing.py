@@ -47,6 +47,14 @@ def prints_folder(sha256: str) -> Path:
     return storage.derived_dir(sha256) / PRINTS
 
 
+def stored_audio(session: Session, asset_id: int) -> audio.AudioPrint | None:
+    """The audio print stored for an asset (of the current key version), if any."""
+    from avbase.media.models import Asset
+
+    asset = session.get(Asset, asset_id)
+    return fingerprints.load_audio(prints_folder(asset.sha256)) if asset is not None else None
+
+
 # --- the media job's step ------------------------------------------------------------------------------
 
 
@@ -218,7 +226,7 @@ def match_file(session: Session, path: Path, *, exclude_asset: int | None = None
     import av
 
     try:
-        found = fingerprints.search(index_root(), path)
+        found = fingerprints.search(index_root(), path, prints_of=lambda asset: stored_audio(session, asset))
     except av.FFmpegError as exc:
         raise AvbaseError("The file cannot be read as video or audio.", field="file") from exc
     except IndexUnreadable as exc:

@@ -41,11 +41,14 @@ never mixed: the rebuild indexes the prints of the current version and fingerpri
 from __future__ import annotations
 
 import fcntl
+import itertools
 import json
+import mmap
 import os
 import secrets
 import shutil
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -61,13 +64,14 @@ MANIFEST = "manifest.json"
 MEMBERS = "members.npy"
 COUNTS = "counts.npy"  # postings per member
 FAN_IN = 4  # segments of one tier merged into one
-MAX_MERGED = 1 << 28  # postings (3 GiB): no merge makes a larger segment, nor rewrites more at once
+MAX_MERGED = 1 << 30  # postings (12 GiB): no merge makes a larger segment, nor rewrites more at once
 MERGE_CHUNK = 1 << 22  # postings a merge reads and sorts at a time
 PURGE_SHARE = 0.5  # a segment with more of its postings removed is rewritten without them
 READ_ATTEMPTS = 3
 DIRECTORY = "directory.npy"
 DIRECTORY_BITS = 20  # a large segment's directory: where each of 2**20 ranges of keys starts
 DIRECTORY_FROM = 1 << 20  # postings from which a segment gets one (a small one is searched directly)
+LOOKUP_THREADS = 8  # reads of a lookup in flight at once
 
 
 class IndexUnreadable(Exception):
@@ -290,7 +294,12 @@ class FingerprintIndex:
     def segments(self) -> list[str]:
         return [entry.name for entry in self._listing()]
 
-    def _arrays(self, name: str) -> tuple[NDArray[np.uint32], NDArray[np.int32], NDArray[np.int32]]:
+    def _arrays(
+        self, name: str, *, scattered: bool = False
+    ) -> tuple[NDArray[np.uint32], NDArray[np.int32], NDArray[np.int32]]:
+        """A segment's keys, references and times, memory-mapped. ``scattered``: for a lookup, which reads
+        a few postings here and there (the kernel is told not to read ahead around each: on a cold index
+        that read-ahead costs more than the reads themselves)."""
         base = self.folder / name
         try:
             keys = np.load(base / "keys.npy", mmap_mode="r")
@@ -298,6 +307,11 @@ class FingerprintIndex:
             times = np.load(base / "times.npy", mmap_mode="r")
         except (OSError, ValueError) as exc:
             raise IndexUnreadable(f"{base}: {exc}") from exc
+        if scattered:
+            for array in (keys, refs, times):
+                mapped = getattr(array, "_mmap", None)  # NumPy's memmap keeps its mmap there (None if empty)
+                if mapped is not None:
+                    mapped.madvise(mmap.MADV_RANDOM)
         if not keys.ndim == refs.ndim == times.ndim == 1 or not keys.shape == refs.shape == times.shape:
             raise IndexUnreadable(f"{base}: its arrays disagree in length")
         return keys, refs, times
@@ -400,37 +414,57 @@ class FingerprintIndex:
         inverse: NDArray[np.int64],
         limit_per_key: int,
     ) -> Met:
-        key_of: list[NDArray[np.int64]] = []
-        refs: list[NDArray[np.int32]] = []
-        times: list[NDArray[np.int32]] = []
-        postings: list[NDArray[np.int64]] = []
+        # Segments (and ranges of the keys in a large one) are read by several threads at once: in an
+        # index larger than memory each lookup waits on the disk, which serves many reads at a time.
+        tasks: list[tuple[Listed, int, int, int]] = []  # segment, its first posting's number, keys from/to
         base = 0
         for entry in listed:
-            seg_keys, seg_refs, seg_times = self._arrays(entry.name)
-            lo, hi = self._find(entry.name, seg_keys, key_values)
-            found = hi - lo
-            found[found > limit_per_key] = 0
-            if found.any():
-                positions = _ranges(lo, found)  # grouped by key
-                of_key = np.repeat(np.arange(key_values.size), found)
-                met_refs = np.asarray(seg_refs)[positions]
-                if entry.removed:
-                    kept = ~np.isin(met_refs, np.asarray(entry.removed, np.int32))
-                    positions, of_key, met_refs = positions[kept], of_key[kept], met_refs[kept]
-                key_of.append(of_key)
-                refs.append(met_refs)
-                times.append(np.asarray(seg_times)[positions])
-                postings.append(positions + base)
-            base += int(seg_keys.shape[0])
-        if not key_of:
+            size = self._postings(entry)
+            parts = max(1, min(LOOKUP_THREADS // max(len(listed), 1), key_values.size // 512))
+            bounds = np.linspace(0, key_values.size, parts + 1).astype(int)
+            tasks.extend((entry, base, int(a), int(b)) for a, b in itertools.pairwise(bounds.tolist()))
+            base += size
+
+        def read(task: tuple[Listed, int, int, int]) -> tuple[NDArray[Any], ...] | None:
+            entry, first, low, high = task
+            return self._meet_segment(entry, first, key_values[low:high], low, limit_per_key)
+
+        if len(tasks) > 1 and key_values.size >= 512:
+            with ThreadPoolExecutor(min(LOOKUP_THREADS, len(tasks))) as pool:
+                results = list(pool.map(read, tasks))
+        else:
+            results = [read(task) for task in tasks]
+        found = [r for r in results if r is not None]
+        if not found:
             return Met.nothing()
         return Met(
-            key=np.concatenate(key_of),
-            reference=np.concatenate(refs).astype(np.int32, copy=False),
-            centis=np.concatenate(times),
-            posting=np.concatenate(postings),
+            key=np.concatenate([r[0] for r in found]),
+            reference=np.concatenate([r[1] for r in found]).astype(np.int32, copy=False),
+            centis=np.concatenate([r[2] for r in found]),
+            posting=np.concatenate([r[3] for r in found]),
             inverse=inverse.reshape(-1).astype(np.int64, copy=False),
         )
+
+    def _meet_segment(
+        self, entry: Listed, first: int, wanted: NDArray[np.uint32], key_offset: int, limit_per_key: int
+    ) -> tuple[NDArray[Any], ...] | None:
+        """The postings of one segment met by ``wanted`` (sorted distinct keys, numbered from
+        ``key_offset``): which key met each, its reference, time and number (``first`` + its place)."""
+        seg_keys, seg_refs, seg_times = self._arrays(entry.name, scattered=True)
+        if seg_keys.shape[0] != self._postings(entry):
+            raise IndexUnreadable(f"{self.folder / entry.name}: not the postings the manifest lists")
+        lo, hi = self._find(entry.name, seg_keys, wanted)
+        found = hi - lo
+        found[found > limit_per_key] = 0
+        if not found.any():
+            return None
+        positions = _ranges(lo, found)  # grouped by key
+        of_key = np.repeat(np.arange(key_offset, key_offset + wanted.size), found)
+        met_refs = np.asarray(seg_refs[positions])
+        if entry.removed:
+            kept = ~np.isin(met_refs, np.asarray(entry.removed, np.int32))
+            positions, of_key, met_refs = positions[kept], of_key[kept], met_refs[kept]
+        return of_key, met_refs, np.asarray(seg_times[positions]), positions + first
 
     def size_bytes(self) -> int:
         return sum(f.stat().st_size for f in self.folder.rglob("*.npy"))

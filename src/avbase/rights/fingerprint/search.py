@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from avbase.rights.fingerprint import audio, video
-from avbase.rights.fingerprint.index import FingerprintIndex, Postings
+from avbase.rights.fingerprint.index import FingerprintIndex, Postings, _ranges
 from avbase.rights.fingerprint.match import Hits, Segment, distinct, likely_references, vote
 
 VIDEO_SPEEDS = (0.95, 0.975, 1.0, 1.025, 1.05)
@@ -21,6 +22,10 @@ VIDEO_MIN_SCORE = 0.25
 AUDIO_MIN_MOMENTS = 12
 # Share of the query's landmark moments that agree: copies, even at 10 dB SNR, score 0.55 and more.
 AUDIO_MIN_SCORE = 0.2
+# Distinct keys of a query looked up in the index at most (the rest are met in the prints of the references
+# the sample names): a copy's sampled keys still leave dozens of hits on it at a tenth of the keys.
+AUDIO_LOOKUPS = 3000
+AUDIO_SCREEN_HITS = 4  # sampled hits in one cell of alignment that make a reference worth a closer look
 
 
 @dataclass(frozen=True)
@@ -57,13 +62,18 @@ def load(folder: Path) -> Prints:
     """The stored prints of the current versions (one of an older version is as good as none: its keys
     must not reach the index; :func:`stale` says whether there is one)."""
     picture = folder / VIDEO_PRINT
-    sound = folder / AUDIO_PRINT
     pictures = video.VideoPrint.load(picture) if picture.exists() else None
-    sounds = audio.AudioPrint.load(sound) if sound.exists() else None
     return Prints(
         video=pictures if pictures is not None and pictures.version == video.VERSION else None,
-        audio=sounds if sounds is not None and sounds.version == audio.VERSION else None,
+        audio=load_audio(folder),
     )
+
+
+def load_audio(folder: Path) -> audio.AudioPrint | None:
+    """The stored audio print alone (of the current version), if there is one."""
+    sound = folder / AUDIO_PRINT
+    sounds = audio.AudioPrint.load(sound) if sound.exists() else None
+    return sounds if sounds is not None and sounds.version == audio.VERSION else None
 
 
 def stale(folder: Path) -> bool:
@@ -175,18 +185,40 @@ def search_video(root: Path, query: video.VideoQuery) -> list[Segment]:
     )
 
 
-def search_audio(root: Path, query: audio.AudioQuery) -> list[Segment]:
-    groups: list[Hits] = []
-    usable: list[np.ndarray] = []
-    # One lookup for the keys of every speed hypothesis (they share many: each distinct key is searched
-    # once, and the segments opened once), its hits then shared out by the positions of each.
+PrintsOf = Callable[[int], audio.AudioPrint | None]
+
+
+def search_audio(root: Path, query: audio.AudioQuery, *, prints_of: PrintsOf | None = None) -> list[Segment]:
+    """The references the query's sound copies. A query of more than :data:`AUDIO_LOOKUPS` distinct keys
+    (a minute carries some 30,000 over its speed hypotheses) is searched in two steps: the index is read
+    for a sample of its keys, which names the few references where an alignment gathers hits (a copy
+    leaves hundreds of sampled hits, chance a scattered few); the hits of all keys are then taken from
+    those references' own prints (``prints_of``; from the index, for a reference it has none of). In an
+    index larger than memory every key looked up costs reads from disk in every segment: this keeps them
+    to a few thousand per query."""
     hypotheses = [(speed, keys, times) for speed, keys, times in query.hypotheses if keys.size]
     if not hypotheses:
         return []
     everything = np.concatenate([keys for _speed, keys, _times in hypotheses])
-    postings = FingerprintIndex(root / "audio", keys=audio.VERSION).lookup(everything)
+    index = FingerprintIndex(root / "audio", keys=audio.VERSION)
+    sampled = _sample(everything, AUDIO_LOOKUPS)
+    if sampled.all():
+        postings = index.lookup(everything)
+    else:
+        every_time = np.concatenate([times for _speed, _keys, times in hypotheses])
+        positions = np.flatnonzero(sampled)
+        seen = index.lookup(everything[positions])
+        screen = Hits(every_time[positions[seen.query]], seen.reference, seen.time, 1.0, seen.posting)
+        candidates = likely_references(screen, AUDIO_SCREEN_HITS)
+        if candidates.size == 0:
+            return []
+        postings = _postings_of(index, everything, candidates, prints_of)
+    groups: list[Hits] = []
+    usable: list[np.ndarray] = []
     start = 0
     for speed, keys, times in hypotheses:
+        # The hits of every hypothesis come from one lookup of all their keys (they share many), shared
+        # out here by the positions of each.
         mine = np.flatnonzero((postings.query >= start) & (postings.query < start + keys.size))
         groups.append(
             Hits(
@@ -200,8 +232,6 @@ def search_audio(root: Path, query: audio.AudioQuery) -> list[Segment]:
         start += keys.size
         if speed == 1.0:
             usable.append(times)
-    if not groups:
-        return []
     step = audio.FRAME_SECONDS
     moments = distinct(np.round(np.concatenate(usable) / step)) * step if usable else np.zeros(0)
     return vote(
@@ -210,6 +240,64 @@ def search_audio(root: Path, query: audio.AudioQuery) -> list[Segment]:
         step=step,
         min_frames=AUDIO_MIN_MOMENTS,
         min_score=AUDIO_MIN_SCORE,
+    )
+
+
+def _sample(keys: NDArray[np.uint32], most: int) -> NDArray[np.bool_]:
+    """Which query positions carry a key of the sample: at most about ``most`` distinct keys, picked by a
+    hash of the key (so a key is in or out wherever it occurs, in every hypothesis)."""
+    count = distinct(keys).size
+    if count <= most:
+        return np.ones(keys.shape, bool)
+    spread = (keys.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(40)  # 24 bits
+    return np.asarray(spread < np.uint64(int((1 << 24) * most / count)), bool)
+
+
+def _postings_of(
+    index: FingerprintIndex,
+    keys: NDArray[np.uint32],
+    references: NDArray[np.int32],
+    prints_of: PrintsOf | None,
+) -> Postings:
+    """Every hit of the query's ``keys`` on ``references`` (sorted), as the index would give them: from each
+    reference's print where ``prints_of`` has it (read whole: one file, no lookups), else from the index."""
+    parts: list[Postings] = []
+    unprinted: list[int] = []
+    for number, reference in enumerate(references.tolist()):
+        made = prints_of(reference) if prints_of is not None else None
+        if made is None:
+            unprinted.append(reference)
+        else:
+            parts.append(_hits_in_print(keys, made, reference, number))
+    if unprinted:
+        parts.append(index.meet(keys).pair(references=np.asarray(unprinted, np.int32)))
+    return Postings(
+        query=np.concatenate([p.query for p in parts]),
+        reference=np.concatenate([p.reference for p in parts]),
+        time=np.concatenate([p.time for p in parts]),
+        posting=np.concatenate([p.posting for p in parts]),
+    )
+
+
+def _hits_in_print(keys: NDArray[np.uint32], made: audio.AudioPrint, reference: int, number: int) -> Postings:
+    """The hits of the query's keys on one reference's print, as :meth:`FingerprintIndex.lookup` gives
+    them (the hits of one posting adjacent, in query order; postings numbered apart from the index's and
+    from other prints')."""
+    order = np.argsort(made.keys, kind="stable")
+    ordered = made.keys[order]
+    lo = np.searchsorted(ordered, keys, side="left")
+    found = np.searchsorted(ordered, keys, side="right") - lo
+    query = np.repeat(np.arange(keys.size, dtype=np.int64), found)
+    posting = order[_ranges(lo.astype(np.int64), found.astype(np.int64))].astype(np.int64)
+    grouped = np.lexsort((query, posting))
+    query, posting = query[grouped], posting[grouped]
+    # Centiseconds, as the index holds them.
+    times = np.round(np.asarray(made.times, np.float64) * 100).astype(np.int32)
+    return Postings(
+        query=query,
+        reference=np.full(query.shape, reference, np.int32),
+        time=times[posting].astype(np.float32) / np.float32(100.0),
+        posting=-(posting + 1) - (np.int64(number) << np.int64(40)),  # negative: never an index posting
     )
 
 
@@ -225,9 +313,10 @@ def _overlap(a: Segment, b: Segment) -> float:
     return max(0.0, min(a.query_end, b.query_end) - max(a.query_start, b.query_start))
 
 
-def search(root: Path, path: Path) -> list[Found]:
-    """The references the file copies, best first; one entry per reference (video and audio merged)."""
-    return search_queries(root, video.query_keys(path), audio.query_keys(path))
+def search(root: Path, path: Path, *, prints_of: PrintsOf | None = None) -> list[Found]:
+    """The references the file copies, best first; one entry per reference (video and audio merged).
+    ``prints_of`` gives a reference's stored audio print (see :func:`search_audio`)."""
+    return search_queries(root, video.query_keys(path), audio.query_keys(path), prints_of=prints_of)
 
 
 def search_among(
@@ -241,7 +330,8 @@ def search_among(
     sweep(scratch)
     with tempfile.TemporaryDirectory(dir=scratch) as folder:
         add_references(Path(folder), batch)
-        return search_queries(Path(folder), pictures, sounds)
+        sound_of = {reference: made.audio for reference, made in batch}
+        return search_queries(Path(folder), pictures, sounds, prints_of=sound_of.get)
 
 
 LEFT_BEHIND_SECONDS = 3600  # a batch's index lives for seconds: one this old was left by a killed worker
@@ -258,10 +348,16 @@ def sweep(scratch: Path, *, older_than: float = LEFT_BEHIND_SECONDS) -> list[Pat
     return gone
 
 
-def search_queries(root: Path, query_video: video.VideoQuery, query_audio: audio.AudioQuery) -> list[Found]:
+def search_queries(
+    root: Path,
+    query_video: video.VideoQuery,
+    query_audio: audio.AudioQuery,
+    *,
+    prints_of: PrintsOf | None = None,
+) -> list[Found]:
     """:func:`search` of a file's query keys made beforehand."""
     pictures = search_video(root, query_video)
-    sounds = search_audio(root, query_audio)
+    sounds = search_audio(root, query_audio, prints_of=prints_of)
     found: list[Found] = []
     by_reference = {s.reference: s for s in sounds}
     for picture in pictures:
