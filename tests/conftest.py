@@ -14,6 +14,7 @@ import sys
 import tempfile
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +52,30 @@ def _pg_admin() -> psycopg.Connection[Any]:
     return psycopg.connect(PG_URL, autocommit=True, connect_timeout=3)
 
 
+@contextmanager
+def throwaway_pg_engine(prefix: str = "avbase_test") -> Iterator[Engine]:
+    """An engine on a PostgreSQL database made for the caller and dropped afterwards (schema not made).
+    In CI an unreachable server fails the test; elsewhere it is skipped (and noted in the summary)."""
+    try:
+        admin = _pg_admin()
+    except psycopg.OperationalError as exc:
+        if os.environ.get("CI"):
+            pytest.fail(f"PostgreSQL is required in CI but unreachable at {PG_URL}: {exc}")
+        _skipped_pg.append(str(exc).splitlines()[0])
+        pytest.skip(f"PostgreSQL unreachable at {PG_URL}")
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    with admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    url = re.sub(r"/[^/]*$", f"/{name}", PG_URL).replace("postgresql://", "postgresql+psycopg://", 1)
+    eng = make_engine(url)
+    try:
+        yield eng
+    finally:
+        eng.dispose()
+        with _pg_admin() as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
 def engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
     if request.param == "sqlite":
@@ -60,23 +85,9 @@ def engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
         yield eng
         eng.dispose()
         return
-    try:
-        admin = _pg_admin()
-    except psycopg.OperationalError as exc:
-        if os.environ.get("CI"):
-            pytest.fail(f"PostgreSQL is required in CI but unreachable at {PG_URL}: {exc}")
-        _skipped_pg.append(str(exc).splitlines()[0])
-        pytest.skip(f"PostgreSQL unreachable at {PG_URL}")
-    name = f"avbase_test_{uuid.uuid4().hex[:10]}"
-    with admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    url = re.sub(r"/[^/]*$", f"/{name}", PG_URL).replace("postgresql://", "postgresql+psycopg://", 1)
-    eng = make_engine(url)
-    upgrade(eng)
-    yield eng
-    eng.dispose()
-    with _pg_admin() as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with throwaway_pg_engine() as eng:
+        upgrade(eng)
+        yield eng
 
 
 def wipe(engine: Engine) -> None:

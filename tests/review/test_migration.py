@@ -4,20 +4,17 @@ built-in or stored; the downgrade brings the flag back."""
 
 from __future__ import annotations
 
-import re
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import psycopg
 import pytest
 from alembic import command
 from sqlalchemy import Engine, text
 
 from avbase.core.db import make_engine
 from avbase.core.migrate import alembic_config, upgrade
-from tests.conftest import PG_URL
+from tests.conftest import throwaway_pg_engine
 
 STAMP = "2026-11-01 00:00:00"
 ROWS: dict[str, list[dict[str, Any]]] = {
@@ -54,19 +51,8 @@ def old_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engin
         yield engine
         engine.dispose()
         return
-    try:
-        admin = psycopg.connect(PG_URL, autocommit=True, connect_timeout=3)
-    except psycopg.OperationalError:
-        pytest.skip(f"PostgreSQL unreachable at {PG_URL}")
-    name = f"avbase_mig_{uuid.uuid4().hex[:10]}"
-    with admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    url = re.sub(r"/[^/]*$", f"/{name}", PG_URL).replace("postgresql://", "postgresql+psycopg://", 1)
-    engine = make_engine(url)
-    yield engine
-    engine.dispose()
-    with psycopg.connect(PG_URL, autocommit=True, connect_timeout=3) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with throwaway_pg_engine("avbase_mig") as engine:
+        yield engine
 
 
 def _downgrade(engine: Engine, revision: str) -> None:
