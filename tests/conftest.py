@@ -90,6 +90,33 @@ def engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
         yield eng
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def bare_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """An empty database (no schema: a migration test upgrades it to the revision it starts from), on
+    SQLite and on PostgreSQL."""
+    if request.param == "sqlite":
+        eng = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+        yield eng
+        eng.dispose()
+        return
+    with throwaway_pg_engine("avbase_mig") as eng:
+        yield eng
+
+
+def downgrade_to(engine: Engine, revision: str) -> None:
+    from alembic import command
+
+    from avbase.core.migrate import alembic_config
+
+    config = alembic_config()
+    with engine.connect() as connection:
+        if engine.dialect.name == "sqlite":  # as upgrade(): a rebuilt table must not cascade to its rows
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        config.attributes["connection"] = connection
+        command.downgrade(config, revision)
+        connection.commit()
+
+
 def wipe(engine: Engine) -> None:
     with engine.begin() as connection:
         for table in reversed(Base.metadata.sorted_tables):

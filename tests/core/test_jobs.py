@@ -252,3 +252,23 @@ def test_killed_worker_process_job_is_resumed_by_the_next_worker(
     resumed = refreshed(db, job.id)
     assert resumed.state is JobState.succeeded and resumed.attempts == 2
     assert resumed.result is not None and resumed.result["resumed_from"] >= 10
+
+
+def test_a_job_queued_once_is_not_queued_again_while_it_waits_or_runs(db: Session) -> None:
+    from avbase.core.jobs import pending
+
+    first = enqueue(db, kind="test.once", title="t", payload={"n": 1}, once="asset:7")
+    assert enqueue(db, kind="test.once", title="t", payload={"n": 2}, once="asset:7").id == first.id
+    other = enqueue(db, kind="test.once", title="t", once="asset:8")  # another key: a job of its own
+    plain = enqueue(db, kind="test.once", title="t")  # no key: always queued
+    assert len({first.id, other.id, plain.id}) == 3
+    first.state = JobState.running
+    db.flush()
+    assert pending(db, "test.once", "asset:7") is first
+    assert enqueue(db, kind="test.once", title="t", once="asset:7").id == first.id
+    first.state = JobState.succeeded
+    db.flush()
+    assert pending(db, "test.once", "asset:7") is None
+    again = enqueue(db, kind="test.once", title="t", once="asset:7")  # done: asked again, queued again
+    assert again.id != first.id and again.once_key == "asset:7"
+    assert enqueue(db, kind="test.other", title="t", once="asset:7").id != again.id  # keys are per kind

@@ -4,17 +4,12 @@ built-in or stored; the downgrade brings the flag back."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-import pytest
-from alembic import command
 from sqlalchemy import Engine, text
 
-from avbase.core.db import make_engine
-from avbase.core.migrate import alembic_config, upgrade
-from tests.conftest import throwaway_pg_engine
+from avbase.core.migrate import upgrade
+from tests.conftest import downgrade_to
 
 STAMP = "2026-11-01 00:00:00"
 ROWS: dict[str, list[dict[str, Any]]] = {
@@ -44,51 +39,30 @@ ROWS: dict[str, list[dict[str, Any]]] = {
 }  # fmt: skip
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def old_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
-    if request.param == "sqlite":
-        engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
-        yield engine
-        engine.dispose()
-        return
-    with throwaway_pg_engine("avbase_mig") as engine:
-        yield engine
-
-
-def _downgrade(engine: Engine, revision: str) -> None:
-    config = alembic_config()
-    with engine.connect() as connection:
-        if engine.dialect.name == "sqlite":  # as upgrade(): a rebuilt table must not cascade to its rows
-            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
-        config.attributes["connection"] = connection
-        command.downgrade(config, revision)
-        connection.commit()
-
-
-def test_0031_turns_the_done_flag_into_a_state_and_names_each_report_s_profile(old_engine: Engine) -> None:
-    upgrade(old_engine, "0030")
-    with old_engine.begin() as connection:
+def test_0031_turns_the_done_flag_into_a_state_and_names_each_report_s_profile(bare_engine: Engine) -> None:
+    upgrade(bare_engine, "0030")
+    with bare_engine.begin() as connection:
         for table, rows in ROWS.items():
             for values in rows:
                 columns = ", ".join(f'"{name}"' for name in values)
                 marks = ", ".join(f":{name}" for name in values)
                 connection.execute(text(f"INSERT INTO {table} ({columns}) VALUES ({marks})"), values)  # noqa: S608
-    upgrade(old_engine)
-    with old_engine.connect() as connection:
+    upgrade(bare_engine)
+    with bare_engine.connect() as connection:
         changes = connection.execute(
             text("SELECT id, state, note FROM review_work_changes ORDER BY id")
         ).all()
         names = connection.execute(text("SELECT id, profile_name FROM review_reports ORDER BY id")).all()
     assert [tuple(row) for row in changes] == [(1, "done", ""), (2, "asked", "")]
     assert [tuple(row) for row in names] == [(1, "GY/T 282-2014"), (2, "某平台规范"), (3, "")]
-    with old_engine.begin() as connection:
+    with bare_engine.begin() as connection:
         connection.execute(
             text("UPDATE review_work_changes SET state = 'not_made', note = '无需' WHERE id = 2")
         )
-    _downgrade(old_engine, "0030")
-    with old_engine.connect() as connection:
+    downgrade_to(bare_engine, "0030")
+    with bare_engine.connect() as connection:
         done = connection.execute(text("SELECT id, done FROM review_work_changes ORDER BY id")).all()
         reports = connection.execute(text("SELECT count(*) FROM review_reports")).scalar_one()
     assert [(row[0], bool(row[1])) for row in done] == [(1, True), (2, False)]
     assert reports == 3
-    upgrade(old_engine)  # and up again
+    upgrade(bare_engine)  # and up again

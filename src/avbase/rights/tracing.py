@@ -24,8 +24,8 @@ from avbase.core.accounts.principal import Principal
 from avbase.core.db import utcnow
 from avbase.core.errors import AvbaseError
 from avbase.core.i18n import N_
-from avbase.core.jobs import enqueue
-from avbase.core.jobs.models import BULK, Job, JobState
+from avbase.core.jobs import enqueue, pending
+from avbase.core.jobs.models import BULK
 from avbase.rights.fingerprint import audio, video
 from avbase.rights.fingerprint import search as fingerprints
 from avbase.rights.fingerprint.index import IndexUnreadable
@@ -145,16 +145,9 @@ def request_rebuild(session: Session) -> None:
     """Queues the rebuild of the index unless one is queued or running, in a transaction of its own (the
     caller's is about to fail)."""
     from avbase.core.db import session_scope
-    from avbase.core.jobs.models import Job, JobState
 
     with session_scope(session.get_bind()) as own:  # type: ignore[arg-type]
-        pending = own.scalar(
-            select(Job.id)
-            .where(Job.kind == REINDEX_JOB, Job.state.in_([JobState.queued, JobState.running]))
-            .limit(1)
-        )
-        if pending is None:
-            enqueue(own, kind=REINDEX_JOB, title=N_("Rebuild the fingerprint index"), priority=BULK)
+        enqueue(own, kind=REINDEX_JOB, title=N_("Rebuild the fingerprint index"), priority=BULK, once="index")
 
 
 def rebuild_index(session: Session) -> dict[str, int]:
@@ -318,14 +311,11 @@ RESCAN_BATCH_POSTINGS = 4_000_000
 
 def queue_rescan(session: Session, work_id: int, asset_id: int) -> None:
     """Uploads analysed before this asset of the work was indexed were compared with the works registered
-    then, without it: a job compares them with it (one: a rescan of it still waiting covers a second
-    indexing, as when the index is rebuilt meanwhile)."""
-    payload = {"work_id": work_id, "asset_id": asset_id}
-    waiting = session.scalars(select(Job.payload).where(Job.kind == RESCAN_JOB, Job.state == JobState.queued))
-    if payload in list(waiting):
-        return
+    then, without it: a job compares them with it (once: a rescan of it queued or running covers a
+    second indexing, as when the index is rebuilt meanwhile)."""
     enqueue(session, kind=RESCAN_JOB, title=N_("Compare earlier uploads with a registered work"),
-            payload=payload, priority=BULK)  # fmt: skip
+            payload={"work_id": work_id, "asset_id": asset_id}, priority=BULK,
+            once=f"{work_id}:{asset_id}")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -463,20 +453,10 @@ def fingerprint_later(session: Session, asset_ids: list[int]) -> list[int]:
     """Queues the fingerprint step for uploads analysed without it (before it existed) or whose stored prints
     are of keys of an older version, unless one is queued already; when done, the watch compares them with
     every registered work. Returns those queued now."""
-    from avbase.core.jobs.models import Job, JobState
-
-    pending = {
-        int((payload or {}).get("asset_id", 0))
-        for payload in session.scalars(
-            select(Job.payload).where(
-                Job.kind == FINGERPRINT_JOB, Job.state.in_([JobState.queued, JobState.running])
-            )
-        )
-    }
-    queued = [asset_id for asset_id in asset_ids if asset_id not in pending]
+    queued = [asset_id for asset_id in asset_ids if pending(session, FINGERPRINT_JOB, str(asset_id)) is None]
     for asset_id in queued:
         enqueue(session, kind=FINGERPRINT_JOB, title=N_("Fingerprint an earlier upload"),
-                payload={"asset_id": asset_id}, priority=BULK)  # fmt: skip
+                payload={"asset_id": asset_id}, priority=BULK, once=str(asset_id))  # fmt: skip
     return queued
 
 

@@ -2,7 +2,7 @@
 
 from avbase.core.jobs.models import Job, JobState
 from avbase.core.jobs.registry import JobCancelled, JobContext, job_handler
-from avbase.core.jobs.service import cancel_job, enqueue, get_job, list_jobs
+from avbase.core.jobs.service import cancel_job, enqueue, get_job, list_jobs, pending
 
 __all__ = [
     "Job",
@@ -14,4 +14,5 @@ __all__ = [
     "get_job",
     "job_handler",
     "list_jobs",
+    "pending",
 ]

@@ -27,7 +27,10 @@ BULK = -1  # the priority of long batch work; see Worker(interactive_only=True)
 
 class Job(Base):
     __tablename__ = "jobs"
-    __table_args__ = (Index("ix_jobs_state_id", "state", "id"),)
+    __table_args__ = (
+        Index("ix_jobs_state_id", "state", "id"),
+        Index("ix_jobs_kind_once_key", "kind", "once_key"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(64), index=True)
@@ -58,3 +61,6 @@ class Job(Base):
     run_after: Mapped[datetime | None]
     worker_id: Mapped[str | None] = mapped_column(String(100))
     cancel_requested: Mapped[bool] = mapped_column(default=False)
+    # What the job is about, for work that is queued once (enqueue(once=…)): while a job of its kind with
+    # this key is queued or running, asking for it again returns that job.
+    once_key: Mapped[str | None] = mapped_column(String(200))

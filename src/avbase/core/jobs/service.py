@@ -31,8 +31,15 @@ def enqueue(
     principal: Principal | None = None,
     max_attempts: int = 3,
     priority: int = 0,
+    once: str | None = None,
 ) -> Job:
-    """Queue a job inside the caller's transaction: if that rolls back, no job exists."""
+    """Queue a job inside the caller's transaction: if that rolls back, no job exists. ``once``: a key
+    naming what the job is about; while a job of this kind with that key is queued or running, it is
+    returned and nothing new is queued (a rebuild asked for twice, a file fingerprinted once)."""
+    if once is not None:
+        waiting = pending(session, kind, once)
+        if waiting is not None:
+            return waiting
     job = Job(
         kind=kind,
         priority=priority,
@@ -41,6 +48,7 @@ def enqueue(
         max_attempts=max_attempts,
         created_by_id=principal.user_id if principal else None,
         org_id=principal.org_id if principal else None,
+        once_key=once,
     )
     session.add(job)
     session.flush()
@@ -53,6 +61,16 @@ def enqueue(
         after={"kind": kind, "title": title, "payload": job.payload},
     )
     return job
+
+
+def pending(session: Session, kind: str, once: str) -> Job | None:
+    """The job of this kind and key that is queued or running, if there is one (see :func:`enqueue`)."""
+    return session.scalar(
+        select(Job)
+        .where(Job.kind == kind, Job.once_key == once, Job.state.in_([JobState.queued, JobState.running]))
+        .order_by(Job.id)
+        .limit(1)
+    )
 
 
 def visible_to(principal: Principal) -> Any:
