@@ -97,6 +97,9 @@ KEPT = 0.25  # change of a block left as it was (noise, compression)
 KEPT_SHARE = 0.3  # share of blocks a hard cut leaves as they were at most (a new word: more)
 UNTOUCHED = 8.0  # mean change of a block's colour (0–255) under which it is untouched, light and all
 NONE_UNTOUCHED = 0.02  # share of untouched blocks under which blocks "kept" only by the fit do not count
+RECOLOURED = 0.9  # share of blocks whose colour a cut between flat pictures changes for good, at least
+STEADY = 0.5  # share of untouched blocks from one frame to the next from which a picture holds its colour
+STEADY_FRAMES = 2  # frames on each side of such a cut that must hold it
 JUMP = 3.0  # thumbnail pixels a picture moves from one frame to the next in a jump
 JUMP_RATIO = 3.0  # times the movement of the frames either side
 MOVE_STEP = 0.25  # a step from the frame before under which the camera's move is not looked for
@@ -199,6 +202,9 @@ class FrameSignals:
     motion: list[float] = field(default_factory=list)
     # for cut candidates, the least share changed between a frame before and one after
     persists: list[float] = field(default_factory=list)
+    # for candidates that left no block's colour as it was, the least share of blocks whose colour changed
+    # between a frame before and one after (a flat backdrop cut to another of other light and colour)
+    recoloured: list[float] = field(default_factory=list)
     # per scale H: share changed across frames i-H..i+H and the residues of frame i against their average
     span: dict[int, list[float]] = field(default_factory=dict)
     residue: dict[int, list[float]] = field(default_factory=dict)
@@ -414,6 +420,7 @@ class _Measurer:
         self.faint_start: int | None = None
         self.pending: tuple[int, int, Look] | None = None  # a faint run waiting for its picture after
         self.last_faint = -1  # the number of the last faint frame seen
+        self.velocity: tuple[float, float] | None = None  # the camera's move from the frame before, if any
 
     def add(self, time: float, small: NDArray[np.uint8]) -> None:
         signals, recent = self.signals, self.recent
@@ -430,6 +437,7 @@ class _Measurer:
         signals.still_changed.append(0.0)
         signals.motion.append(0.0)
         signals.persists.append(0.0)
+        signals.recoloured.append(0.0)
         for h in SCALES:
             signals.span[h].append(0.0)
             signals.residue[h].append(1.0)
@@ -465,15 +473,24 @@ class _Measurer:
             signals.kept[number] = float((change[0] < KEPT).mean())
             signals.untouched[number] = _untouched(befores[0], seen)
             signals.still_step[number], signals.still_changed[number] = step, changed
+            velocity, self.velocity = self.velocity, None
             if step >= MOVE_STEP:  # the frame before carried along the camera's move, if it moved
-                rows, columns = global_shift(befores[0], seen)
-                signals.motion[number] = float(np.hypot(rows, columns))
-                if signals.motion[number] >= MIN_SHIFT:
+                shift = global_shift(befores[0], seen)
+                signals.motion[number] = float(np.hypot(*shift))
+                # The move of the frame before is tried too: a whip pan over a floor's planks or a fence
+                # (a pattern that repeats) can fool the measurement, while a camera's speed changes little
+                # from one frame to the next.
+                shifts = [shift] + ([velocity] if velocity is not None and velocity != shift else [])
+                for rows, columns in shifts:
+                    if np.hypot(rows, columns) < MIN_SHIFT:
+                        continue
                     carried = block_changes(
                         [look(moved(befores[0].pixels, rows, columns, seen.pixels))], seen, stepping=1
                     )
                     if float(np.minimum(carried, 2.0).mean()) < step:
                         step, changed = float(np.minimum(carried, 2.0).mean()), float((carried > 1.0).mean())
+                        signals.motion[number] = float(np.hypot(rows, columns))
+                        self.velocity = (rows, columns)
             signals.step[number], signals.changed[number] = step, changed
         for first, share in zip(earlier, shares, strict=True):
             h = (number - first) // 2
@@ -501,6 +518,13 @@ class _Measurer:
             return
         signals = self.signals
         changed = (signals.still_changed if _jumps(signals.motion, candidate) else signals.changed)[candidate]
+        if (
+            first >= 0
+            and changed < CUT_SHARE
+            and signals.step[candidate] >= SUBTLE_STEP
+            and signals.untouched[candidate] < NONE_UNTOUCHED
+        ):
+            self._recoloured(candidate, first, number)
         if first < 0 or changed < CUT_SHARE:
             if changed >= CUT_SHARE:
                 self.signals.persists[candidate] = 1.0  # too near the start to check: trust the change
@@ -521,6 +545,16 @@ class _Measurer:
             )
         ]
         self.signals.persists[candidate] = min(shares) if shares else 0.0
+
+    def _recoloured(self, candidate: int, first: int, number: int) -> None:
+        """Two flat pictures (a sky, a wall, a backdrop) differ in light and colour more than in
+        structure, which a fit of brightness and contrast explains: few blocks count as changed. A flash
+        changes them as much, for a frame or two: what tells a cut is that no frame after the candidate
+        has the colour of any frame before it."""
+        pairs = [(b, a) for b in range(first, candidate) for a in range(candidate, number + 1)]
+        self.signals.recoloured[candidate] = min(
+            1.0 - _untouched(self._at(before), self._at(after)) for before, after in pairs
+        )
 
     def _faint(self, number: int, seen: Look) -> None:
         if seen.faint:
@@ -617,9 +651,24 @@ def cut_frames(signals: FrameSignals) -> list[int]:
         # The upper quartile, not the median: in a lyric video a new word comes every few frames, and
         # those spikes are the usual level there; a cut is rare against its quieter side.
         usual = min(float(np.quantile(side, USUAL)) if side.size else 0.0 for side in (before, after))
-        if step[index] < PEAK * neighbours or step[index] < RELATIVE * usual:
+        # A flat picture cut to another of other light and colour, each holding its colour from frame to
+        # frame (no ramp of a fade, no strobe, no flickering film), and not the same picture in other
+        # light: its step is small for a cut (structure explains it), yet a word sliding in beside it
+        # steps as much.
+        recoloured = (
+            signals.recoloured[index] >= RECOLOURED
+            and signals.untouched[index] < NONE_UNTOUCHED
+            and signals.kept[index] <= SUBTLE_KEPT
+            and min(
+                signals.untouched[other]
+                for other in range(index - STEADY_FRAMES, index + STEADY_FRAMES + 1)
+                if other != index and 0 < other < len(step)
+            )
+            >= STEADY
+        )
+        if step[index] < PEAK * neighbours or (step[index] < RELATIVE * usual and not recoloured):
             continue
-        if changed[index] < CUT_SHARE or signals.persists[index] < PERSIST_SHARE:
+        if not recoloured and (changed[index] < CUT_SHARE or signals.persists[index] < PERSIST_SHARE):
             # A jump cut within one scene changes every block a little: a lone step in a still picture,
             # which leaves next to nothing as it was.
             quiet = max(
