@@ -25,7 +25,7 @@ AUDIO_MIN_SCORE = 0.2
 # Distinct keys of a query looked up in the index at most (the rest are met in the prints of the references
 # the sample names): a copy's sampled keys still leave dozens of hits on it at a tenth of the keys.
 AUDIO_LOOKUPS = 3000
-AUDIO_SCREEN_HITS = 4  # sampled hits in one cell of alignment that make a reference worth a closer look
+AUDIO_SCREEN_MOMENTS = 4  # query moments agreeing on an alignment by their sampled hits, for a closer look
 
 
 @dataclass(frozen=True)
@@ -190,35 +190,55 @@ PrintsOf = Callable[[int], audio.AudioPrint | None]
 
 def search_audio(root: Path, query: audio.AudioQuery, *, prints_of: PrintsOf | None = None) -> list[Segment]:
     """The references the query's sound copies. A query of more than :data:`AUDIO_LOOKUPS` distinct keys
-    (a minute carries some 30,000 over its speed hypotheses) is searched in two steps: the index is read
-    for a sample of its keys, which names the few references where an alignment gathers hits (a copy
-    leaves hundreds of sampled hits, chance a scattered few); the hits of all keys are then taken from
-    those references' own prints (``prints_of``; from the index, for a reference it has none of). In an
-    index larger than memory every key looked up costs reads from disk in every segment: this keeps them
-    to a few thousand per query."""
+    (a minute of sound carries 10,000 to 30,000 over its speed hypotheses) is searched in two steps: the
+    index is read for a sample of its keys, and the voting on those hits alone, with a lower bar, names the
+    few references where an alignment gathers them (a copy leaves dozens to hundreds of sampled hits on
+    one line, chance a scattered few); the hits of all keys are then taken from those references' own
+    prints (``prints_of``; from the index, for a reference it has none of). In an index larger than
+    memory every key looked up costs reads from disk in every segment: this keeps them to a few thousand
+    per query."""
     hypotheses = [(speed, keys, times) for speed, keys, times in query.hypotheses if keys.size]
     if not hypotheses:
         return []
     everything = np.concatenate([keys for _speed, keys, _times in hypotheses])
+    step = audio.FRAME_SECONDS
+    usable = [times for speed, _keys, times in hypotheses if speed == 1.0]
+    moments = (distinct(np.round(np.concatenate(usable) / step)) * step if usable else np.zeros(0)).astype(
+        np.float32
+    )
     index = FingerprintIndex(root / "audio", keys=audio.VERSION)
     sampled = _sample(everything, AUDIO_LOOKUPS)
     if sampled.all():
         postings = index.lookup(everything)
     else:
-        every_time = np.concatenate([times for _speed, _keys, times in hypotheses])
         positions = np.flatnonzero(sampled)
         seen = index.lookup(everything[positions])
-        screen = Hits(every_time[positions[seen.query]], seen.reference, seen.time, 1.0, seen.posting)
-        candidates = likely_references(screen, AUDIO_SCREEN_HITS)
-        if candidates.size == 0:
+        seen.query = positions[seen.query]  # positions in the whole query, as the hypotheses number them
+        screened = vote(
+            _per_hypothesis(seen, hypotheses), usable_times=moments, step=step,
+            min_frames=AUDIO_SCREEN_MOMENTS, min_score=0.0,
+        )  # fmt: skip
+        if not screened:
             return []
+        candidates = np.unique(np.asarray([segment.reference for segment in screened], np.int32))
         postings = _postings_of(index, everything, candidates, prints_of)
+    return vote(
+        _per_hypothesis(postings, hypotheses),
+        usable_times=moments,
+        step=step,
+        min_frames=AUDIO_MIN_MOMENTS,
+        min_score=AUDIO_MIN_SCORE,
+    )
+
+
+def _per_hypothesis(
+    postings: Postings, hypotheses: list[tuple[float, NDArray[np.uint32], NDArray[np.float32]]]
+) -> list[Hits]:
+    """The hits of one lookup of the keys of every speed hypothesis (they share many), shared out by the
+    positions of each."""
     groups: list[Hits] = []
-    usable: list[np.ndarray] = []
     start = 0
     for speed, keys, times in hypotheses:
-        # The hits of every hypothesis come from one lookup of all their keys (they share many), shared
-        # out here by the positions of each.
         mine = np.flatnonzero((postings.query >= start) & (postings.query < start + keys.size))
         groups.append(
             Hits(
@@ -230,17 +250,7 @@ def search_audio(root: Path, query: audio.AudioQuery, *, prints_of: PrintsOf | N
             )
         )
         start += keys.size
-        if speed == 1.0:
-            usable.append(times)
-    step = audio.FRAME_SECONDS
-    moments = distinct(np.round(np.concatenate(usable) / step)) * step if usable else np.zeros(0)
-    return vote(
-        groups,
-        usable_times=moments.astype(np.float32),
-        step=step,
-        min_frames=AUDIO_MIN_MOMENTS,
-        min_score=AUDIO_MIN_SCORE,
-    )
+    return groups
 
 
 def _sample(keys: NDArray[np.uint32], most: int) -> NDArray[np.bool_]:
