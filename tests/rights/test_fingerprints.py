@@ -199,3 +199,44 @@ def test_the_sound_alone_is_found_among_many_hours_of_other_sound(
         iou((found[0].reference_start, found[0].reference_end), (copy.reference_start, copy.reference_end))
         > 0.6
     )
+
+
+def test_a_short_copy_inside_a_long_upload_keeps_its_share_of_the_sample(
+    indexed: tuple[Path, list[Copy], list[Path]], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The sample grows with the query: three minutes of other sound around the noisy 12 s copy are looked
+    up with three times the keys of a minute, and the copy is found where it lies."""
+    import numpy as np
+
+    from avbase.rights.fingerprint import audio
+    from tests.conftest import find_corpus
+    from tests.rights.clips import _wait, run
+
+    root, copies, _negatives = indexed
+    copy = next(c for c in copies if c.name == "audio_64k_noise")
+    corpus = find_corpus()
+    assert corpus is not None
+    upload = tmp_path / "upload.m4a"
+    fmt = "aresample=44100,aformat=channel_layouts=mono:sample_fmts=fltp"
+    _wait([run([
+        "-stream_loop", "3", "-i", str(corpus / "rain.mp3"), "-i", copy.file,
+        "-filter_complex", f"[0:a]atrim=0:90,asetpts=N/SR/TB,{fmt},asplit[a][b];[1:a]{fmt}[c];"
+        "[a][c][b]concat=n=3:v=0:a=1[s]",
+        "-map", "[s]", "-c:a", "aac", "-b:a", "96k", str(upload),
+    ])])  # fmt: skip
+    query = audio.query_keys(upload)
+    assert query.duration > 180
+    looked_up: list[int] = []
+    meet = FingerprintIndex.meet
+
+    def counting(self: FingerprintIndex, keys: np.ndarray, **options: int) -> object:
+        looked_up.append(int(np.unique(keys).size))
+        return meet(self, keys, **options)
+
+    monkeypatch.setattr(FingerprintIndex, "meet", counting)
+    prints = {WORK: fingerprints.load_audio(root.parent / "work-prints")}
+    found = fingerprints.search_audio(root, query, prints_of=prints.get)
+    minutes = query.duration / 60
+    assert 2.5 * fingerprints.AUDIO_LOOKUPS < looked_up[0] <= 1.2 * fingerprints.AUDIO_LOOKUPS * minutes
+    assert [s.reference for s in found] == [WORK]
+    assert iou((found[0].query_start, found[0].query_end), (90.0, 90.0 + copy.query_end)) > 0.6

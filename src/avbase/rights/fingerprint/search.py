@@ -22,8 +22,9 @@ VIDEO_MIN_SCORE = 0.25
 AUDIO_MIN_MOMENTS = 12
 # Share of the query's landmark moments that agree: copies, even at 10 dB SNR, score 0.55 and more.
 AUDIO_MIN_SCORE = 0.2
-# Distinct keys of a query looked up in the index at most (the rest are met in the prints of the references
-# the sample names): a copy's sampled keys still leave dozens of hits on it at a tenth of the keys.
+# Distinct keys of a query looked up in the index at most, per minute of query (the rest are met in the
+# prints of the references the sample names): a copy's sampled keys still leave dozens of hits on it at a
+# tenth of the keys.
 AUDIO_LOOKUPS = 3000
 AUDIO_SCREEN_MOMENTS = 4  # query moments agreeing on an alignment by their sampled hits, for a closer look
 
@@ -190,13 +191,13 @@ PrintsOf = Callable[[int], audio.AudioPrint | None]
 
 def search_audio(root: Path, query: audio.AudioQuery, *, prints_of: PrintsOf | None = None) -> list[Segment]:
     """The references the query's sound copies. A query of more than :data:`AUDIO_LOOKUPS` distinct keys
-    (a minute of sound carries 10,000 to 30,000 over its speed hypotheses) is searched in two steps: the
-    index is read for a sample of its keys, and the voting on those hits alone, with a lower bar, names the
-    few references where an alignment gathers them (a copy leaves dozens to hundreds of sampled hits on
-    one line, chance a scattered few); the hits of all keys are then taken from those references' own
-    prints (``prints_of``; from the index, for a reference it has none of). In an index larger than
-    memory every key looked up costs reads from disk in every segment: this keeps them to a few thousand
-    per query."""
+    a minute (a minute of sound carries 10,000 to 30,000 over its speed hypotheses) is searched in two
+    steps: the index is read for a sample of its keys, and the voting on those hits alone, with a lower
+    bar, names the few references where an alignment gathers them (a copy leaves dozens to hundreds of
+    sampled hits on one line, chance a scattered few); the hits of all keys are then taken from those
+    references' own prints (``prints_of``; from the index, for a reference it has none of). In an index
+    larger than memory every key looked up costs reads from disk in every segment: this keeps them to a
+    few thousand per minute of query."""
     hypotheses = [(speed, keys, times) for speed, keys, times in query.hypotheses if keys.size]
     if not hypotheses:
         return []
@@ -207,7 +208,9 @@ def search_audio(root: Path, query: audio.AudioQuery, *, prints_of: PrintsOf | N
         np.float32
     )
     index = FingerprintIndex(root / "audio", keys=audio.VERSION)
-    sampled = _sample(everything, AUDIO_LOOKUPS)
+    # The budget grows with the query's length, so that a copy of 10 s inside an upload of an hour keeps
+    # as many sampled hits as inside a minute.
+    sampled = _sample(everything, int(AUDIO_LOOKUPS * max(1.0, query.duration / 60.0)))
     if sampled.all():
         postings = index.lookup(everything)
     else:
