@@ -50,18 +50,20 @@ def test_the_score_counts_a_misnamed_transition_as_a_miss_and_a_false_alarm() ->
 
 
 @pytest.mark.parametrize(
-    ("material", "seed", "why"),
+    ("material", "seed", "shots", "why"),
     [
-        ("pans", 4, "a pale pink sky cut to a flat grey wall: light and colour change, structure hardly"),
-        ("text", 8, "a flat purple backdrop cut to a pink one, a word sliding in after"),
-        ("pans", 8, "a whip pan over a wooden floor, whose planks fool the measurement of the move"),
+        ("pans", 4, 8, "a pale pink sky cut to a flat grey wall: light and colour change, structure hardly"),
+        ("pans", 13, 16, "a flat picture cut to another, a fifth of its blocks fitting by brightness alone"),
+        ("text", 8, 8, "a flat purple backdrop cut to a pink one, a word sliding in after"),
+        ("text", 13, 16, "a cut to red words on a blue card of their brightness: flat in grey, not faint"),
+        ("pans", 8, 8, "a whip pan over a wooden floor, whose planks fool the measurement of the move"),
     ],
 )
 def test_cuts_between_flat_pictures_and_whip_pans_over_a_pattern(
-    material: str, seed: int, why: str, corpus: Path, tmp_path: Path
+    material: str, seed: int, shots: int, why: str, corpus: Path, tmp_path: Path
 ) -> None:
     """Edits of other seeds on which the detector once missed a cut or found one that is not there."""
-    edit = build(material, tmp_path, corpus, shots=8, seed=seed)
+    edit = build(material, tmp_path, corpus, shots=shots, seed=seed)
     found = [(shot.start_frame, shot.transition) for shot in detect_shots(edit.path)[1:]]
     cuts = score(edit.transitions, found)["cut"]
     assert cuts.f1 == 1.0, (why, cuts, edit.transitions, found)

@@ -77,6 +77,9 @@ USUAL = 0.75  # the quantile of steps taken as usual
 WINDOW = 12  # frames on each side for those medians
 MIN_SHOT_FRAMES = 5  # boundaries closer than this are one
 FAINT = 3.0  # grey standard deviation (0–255) below which a frame has no picture to compare
+# unless its colour varies more than this (a near-black frame keeps 4 or so of colour noise; red words on
+# a blue card of their brightness, flat in grey, 40 or more)
+FAINT_COLOUR = 12.0
 CONTRAST_FLOOR = 6.0  # the least contrast that changes are measured against (below it, noise counts)
 RAMP = 4  # frames over which a picture coming back from faint must rise for a fade
 RAMP_WOBBLE = 0.1  # share of its height a fade's contrast ramp may step back
@@ -149,10 +152,13 @@ class Look:
     coloured: NDArray[np.bool_]  # blocks that have a hue
     contrast: float  # grey standard deviation
     brightness: float
+    colour_contrast: float = 0.0  # standard deviation of the pixels' colour (opponent channels)
 
     @property
     def faint(self) -> bool:
-        return self.contrast < FAINT
+        """No picture to compare: flat in grey and in colour (red words on a blue card of the same
+        brightness are flat in grey only)."""
+        return self.contrast < FAINT and self.colour_contrast < FAINT_COLOUR
 
     @cached_property
     def edges(self) -> Floats:
@@ -235,7 +241,10 @@ def look(small: NDArray[np.uint8] | Floats) -> Look:
     colour = np.stack(
         (opponent_a * scale, opponent_b * scale, np.log(tint + TINT_FLOOR), np.log(block_brightness + 10))
     ).astype(np.float32)
-    return Look(pixels, centred.ravel(), colour, coloured, contrast, brightness)
+    red_green = pixels[..., 0] - pixels[..., 1]
+    yellow_blue = (pixels[..., 0] + pixels[..., 1] - 2 * pixels[..., 2]) / np.sqrt(3)
+    colour_contrast = float(np.sqrt(red_green.var() + yellow_blue.var()))
+    return Look(pixels, centred.ravel(), colour, coloured, contrast, brightness, colour_contrast)
 
 
 _TAPER = np.outer(np.hanning(THUMB[1]), np.hanning(THUMB[0])).astype(np.float32)
@@ -658,7 +667,7 @@ def cut_frames(signals: FrameSignals) -> list[int]:
         recoloured = (
             signals.recoloured[index] >= RECOLOURED
             and signals.untouched[index] < NONE_UNTOUCHED
-            and signals.kept[index] <= SUBTLE_KEPT
+            and signals.kept[index] <= KEPT_SHARE
             and min(
                 signals.untouched[other]
                 for other in range(index - STEADY_FRAMES, index + STEADY_FRAMES + 1)
