@@ -227,7 +227,7 @@ def run_all(args: argparse.Namespace, folder: Path) -> None:
     prints = {work: fingerprints.fingerprint(path) for work, path in refs.items()}
     for work, made in prints.items():
         fingerprints.add_reference(root, work, made)
-    sounds = {work: made.audio for work, made in prints.items()}  # the stored prints, as the platform's
+    sounds = prints  # the stored prints, as the platform passes them to the search
     if args.scale_only or args.no_accuracy:
         if args.no_accuracy:
             speed(folder, refs[BBB])
@@ -394,7 +394,7 @@ def scale(
     root: Path,
     refs: dict[int, Path],
     prints: dict[int, fingerprints.Prints],
-    sounds: dict[int, audio.AudioPrint | None],
+    sounds: dict[int, fingerprints.Prints],
 ) -> None:
     per_hour = {}
     for modality in ("video", "audio"):
@@ -457,7 +457,7 @@ def scale(
     found: set[int] = set()
     for _repeat in range(args.repeats):
         started, spent = time.perf_counter(), _cpu()
-        found_video = fingerprints.search_video(big, video_query)
+        found_video = fingerprints.search_video(big, video_query, prints_of=sounds.get)
         video_times.append(time.perf_counter() - started)
         video_cpu.append(_cpu() - spent)
         started, spent = time.perf_counter(), _cpu()
@@ -497,7 +497,7 @@ def cold(
     big: Path,
     video_query: video.VideoQuery,
     audio_query: audio.AudioQuery,
-    sounds: dict[int, audio.AudioPrint | None],
+    sounds: dict[int, fingerprints.Prints],
 ) -> None:
     """The same searches with the kernel's page cache emptied before each (as root only): every page of the
     index they touch is read from disk, the worst case of an index larger than memory."""
@@ -505,10 +505,14 @@ def cold(
     if not os.access(drop, os.W_OK):
         print("Cold searches not measured: emptying the page cache needs root.")
         return
-    measured: dict[str, list[float]] = {"video": [], "audio": []}
+    measured: dict[str, list[float]] = {"video": [], "audio": [], "both at once": []}
     searches: list[tuple[str, Callable[[], object]]] = [
-        ("video", lambda: fingerprints.search_video(big, video_query)),
+        ("video", lambda: fingerprints.search_video(big, video_query, prints_of=sounds.get)),
         ("audio", lambda: fingerprints.search_audio(big, audio_query, prints_of=sounds.get)),
+        (
+            "both at once",
+            lambda: fingerprints.search_queries(big, video_query, audio_query, prints_of=sounds.get),
+        ),
     ]
     for _repeat in range(args.cold):
         for modality, search in searches:
@@ -524,9 +528,7 @@ def cold(
     )
 
 
-def varied(
-    args: argparse.Namespace, folder: Path, big: Path, sounds: dict[int, audio.AudioPrint | None]
-) -> None:
+def varied(args: argparse.Namespace, folder: Path, big: Path, sounds: dict[int, fingerprints.Prints]) -> None:
     """One-minute queries of other sound each, searched once each: the page cache holds what the build and
     earlier searches left, not what this query needs (the repeats above meet the same pages again). Each is
     20 s of rain, 8 s of crunching, 20 s of the Big Buck Bunny stretch and 12 s of shifting tones, the

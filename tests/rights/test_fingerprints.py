@@ -142,7 +142,7 @@ def test_the_sound_is_searched_in_two_steps_that_find_what_one_lookup_finds(
     root, copies, _negatives = indexed
     copy = next(c for c in copies if c.name == name)
     query = audio.query_keys(Path(copy.file))
-    prints = {WORK: fingerprints.load_audio(root.parent / "work-prints")}
+    prints = {WORK: fingerprints.load(root.parent / "work-prints")}
     looked_up: list[int] = []
     meet = FingerprintIndex.meet
 
@@ -188,9 +188,9 @@ def test_the_sound_alone_is_found_among_many_hours_of_other_sound(
     copy = next(c for c in copies if c.name == "audio_64k_noise")
     opened: list[int] = []
 
-    def prints_of(reference: int) -> audio.AudioPrint | None:
+    def prints_of(reference: int) -> fingerprints.Prints | None:
         opened.append(reference)
-        return fingerprints.load_audio(root.parent / "work-prints") if reference == WORK else None
+        return fingerprints.load(root.parent / "work-prints") if reference == WORK else None
 
     found = fingerprints.search_audio(big, audio.query_keys(Path(copy.file)), prints_of=prints_of)
     assert [s.reference for s in found] == [WORK]
@@ -234,9 +234,42 @@ def test_a_short_copy_inside_a_long_upload_keeps_its_share_of_the_sample(
         return meet(self, keys, **options)
 
     monkeypatch.setattr(FingerprintIndex, "meet", counting)
-    prints = {WORK: fingerprints.load_audio(root.parent / "work-prints")}
+    prints = {WORK: fingerprints.load(root.parent / "work-prints")}
     found = fingerprints.search_audio(root, query, prints_of=prints.get)
     minutes = query.duration / 60
     assert 2.5 * fingerprints.AUDIO_LOOKUPS < looked_up[0] <= 1.2 * fingerprints.AUDIO_LOOKUPS * minutes
     assert [s.reference for s in found] == [WORK]
     assert iou((found[0].query_start, found[0].query_end), (90.0, 90.0 + copy.query_end)) > 0.6
+
+
+@pytest.mark.parametrize("name", ["crop_gamma", "pip_0.5_corner", "mirror", "speed_0.95"])
+def test_the_pictures_are_searched_in_two_steps_that_find_what_one_lookup_finds(
+    indexed: tuple[Path, list[Copy], list[Path]], monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    """As the sound: the index is read for a sample of the picture keys, the work's hits come from its
+    stored video print, and the segment is the one a lookup of every key gives."""
+    import numpy as np
+
+    from avbase.rights.fingerprint import video
+
+    root, copies, _negatives = indexed
+    copy = next(c for c in copies if c.name == name)
+    query = video.query_keys(Path(copy.file))
+    monkeypatch.setattr(fingerprints, "VIDEO_LOOKUPS", 1500)  # a sample, on a query of a few seconds
+    prints = {WORK: fingerprints.load(root.parent / "work-prints")}
+    looked_up: list[int] = []
+    meet = FingerprintIndex.meet
+
+    def counting(self: FingerprintIndex, keys: np.ndarray, **options: int) -> object:
+        looked_up.append(int(np.unique(keys).size))
+        return meet(self, keys, **options)
+
+    monkeypatch.setattr(FingerprintIndex, "meet", counting)
+    two_steps = fingerprints.search_video(root, query, prints_of=prints.get)
+    assert len(looked_up) == 1 and looked_up[0] <= 1.2 * 1500
+    assert int(np.unique(np.concatenate(query.keys)).size) > 2 * 1500
+    from_index = fingerprints.search_video(root, query)  # no prints: the rest read from the index
+    monkeypatch.setattr(fingerprints, "VIDEO_LOOKUPS", 10**9)
+    one_lookup = fingerprints.search_video(root, query)
+    assert [s.reference for s in two_steps] == [WORK]
+    assert two_steps == from_index == one_lookup

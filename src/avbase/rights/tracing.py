@@ -11,6 +11,7 @@ work claims, which matching ignores (every hit is looked up through ``rights_wor
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,12 +48,24 @@ def prints_folder(sha256: str) -> Path:
     return storage.derived_dir(sha256) / PRINTS
 
 
-def stored_audio(session: Session, asset_id: int) -> audio.AudioPrint | None:
-    """The audio print stored for an asset (of the current key version), if any."""
+def _prints_by(session: Session) -> fingerprints.PrintsOf:
+    """:func:`stored_prints` for the search, whose two modalities run in two threads: one at a time uses
+    the session (a session is not shared by threads otherwise)."""
+    lock = threading.Lock()
+
+    def prints_of(asset_id: int) -> fingerprints.Prints | None:
+        with lock:
+            return stored_prints(session, asset_id)
+
+    return prints_of
+
+
+def stored_prints(session: Session, asset_id: int) -> fingerprints.Prints | None:
+    """The prints stored for an asset (of the current key versions), if any."""
     from avbase.media.models import Asset
 
     asset = session.get(Asset, asset_id)
-    return fingerprints.load_audio(prints_folder(asset.sha256)) if asset is not None else None
+    return fingerprints.load(prints_folder(asset.sha256)) if asset is not None else None
 
 
 # --- the media job's step ------------------------------------------------------------------------------
@@ -219,7 +232,7 @@ def match_file(session: Session, path: Path, *, exclude_asset: int | None = None
     import av
 
     try:
-        found = fingerprints.search(index_root(), path, prints_of=lambda asset: stored_audio(session, asset))
+        found = fingerprints.search(index_root(), path, prints_of=_prints_by(session))
     except av.FFmpegError as exc:
         raise AvbaseError("The file cannot be read as video or audio.", field="file") from exc
     except IndexUnreadable as exc:

@@ -19,6 +19,10 @@ from avbase.rights.fingerprint.match import Hits, Segment, distinct, likely_refe
 VIDEO_SPEEDS = (0.95, 0.975, 1.0, 1.025, 1.05)
 VIDEO_MIN_FRAMES = 8  # 2 s of agreeing sampled frames
 VIDEO_MIN_SCORE = 0.25
+# Distinct keys of a query looked up in the index at most, per minute of query (see AUDIO_LOOKUPS): a copy's
+# frames still leave dozens of agreeing frames at an eighth of the keys.
+VIDEO_LOOKUPS = 2000
+VIDEO_SCREEN_FRAMES = 6  # sampled frames agreeing on an alignment, for a closer look (4 let chance through)
 AUDIO_MIN_MOMENTS = 12
 # Share of the query's landmark moments that agree: copies, even at 10 dB SNR, score 0.55 and more.
 AUDIO_MIN_SCORE = 0.2
@@ -155,38 +159,95 @@ def _onsets(keys: list[NDArray[np.uint32]]) -> NDArray[np.bool_]:
     return np.concatenate(flags) if flags else np.zeros(0, bool)
 
 
-def search_video(root: Path, query: video.VideoQuery) -> list[Segment]:
+def search_video(root: Path, query: video.VideoQuery, *, prints_of: PrintsOf | None = None) -> list[Segment]:
     """The coarse count runs on the hits of the onsets only; the voting on all hits, of the references the
-    count keeps only (the postings met are paired with query positions twice, each time with a few)."""
+    count keeps only (the postings met are paired with query positions twice, each time with a few).
+
+    A query of more than :data:`VIDEO_LOOKUPS` distinct keys a minute is searched in two steps, as the
+    sound is (:func:`search_audio`): the index is read for a sample of its keys, the voting on those hits
+    with a lower bar names the references worth a closer look, and their hits come from their prints."""
     if not query.keys or not query.valid.any():
         return []
     frame_of = np.concatenate([np.full(k.size, i, np.int64) for i, k in enumerate(query.keys)])
     keys = np.concatenate(query.keys).astype(np.uint32)
     if keys.size == 0:
         return []
-    met = FingerprintIndex(root / "video", keys=video.VERSION).meet(keys)
+    index = FingerprintIndex(root / "video", keys=video.VERSION)
+    step = 1.0 / video.FPS
+    usable = query.times[query.valid]
 
     def hits(postings: Postings, speed: float = 1.0) -> Hits:
         query_time = query.times[frame_of[postings.query]]
         return Hits(query_time, postings.reference, postings.time, speed, postings.posting)
 
-    screen = hits(met.pair(positions=_onsets(query.keys)))
-    likely = likely_references(screen, VIDEO_MIN_FRAMES)
-    kept = hits(met.pair(references=likely))
+    sampled = _sample(keys, int(VIDEO_LOOKUPS * max(1.0, query.duration / 60.0)))
+    onsets = _onsets(query.keys)
+    if sampled.all():
+        met = index.meet(keys)
+        screen = hits(met.pair(positions=onsets))
+        likely = likely_references(screen, VIDEO_MIN_FRAMES)
+        kept = hits(met.pair(references=likely))
+    else:
+        positions = np.flatnonzero(sampled)
+        seen = index.lookup(keys[positions])
+        seen.query = positions[seen.query]  # positions in the whole query
+        screened = vote(
+            [hits(seen, speed) for speed in VIDEO_SPEEDS], usable_times=usable, step=step,
+            min_frames=VIDEO_SCREEN_FRAMES, min_score=0.0,
+        )  # fmt: skip
+        if not screened:
+            return []
+        candidates = np.unique(np.asarray([segment.reference for segment in screened], np.int32))
+        postings = _postings_of(index, keys, candidates, _pictures(prints_of))
+        every = hits(postings)
+        likely = likely_references(every.only(onsets[postings.query]), VIDEO_MIN_FRAMES)
+        kept = every.only(np.isin(every.reference, likely))
     return vote(
         [
             Hits(kept.query_time, kept.reference, kept.reference_time, speed, kept.posting)
             for speed in VIDEO_SPEEDS
         ],
-        usable_times=query.times[query.valid],
-        step=1.0 / video.FPS,
+        usable_times=usable,
+        step=step,
         min_frames=VIDEO_MIN_FRAMES,
         min_score=VIDEO_MIN_SCORE,
         screened=True,
     )
 
 
-PrintsOf = Callable[[int], audio.AudioPrint | None]
+# A reference's stored prints (both modalities), for the second step of a search; None when not at hand.
+PrintsOf = Callable[[int], Prints | None]
+# A reference's postings as the index holds them: keys and times (seconds).
+PostingsOf = Callable[[int], tuple[NDArray[np.uint32], NDArray[np.float32]] | None]
+
+
+def _pictures(prints_of: PrintsOf | None) -> PostingsOf | None:
+    """The video postings of a reference's stored print (its valid frames' keys, each view at its
+    frame's time)."""
+    if prints_of is None:
+        return None
+
+    def postings(reference: int) -> tuple[NDArray[np.uint32], NDArray[np.float32]] | None:
+        made = prints_of(reference)
+        frames = made.video if made is not None else None
+        if frames is None:
+            return None
+        return frames.keys[frames.valid].reshape(-1), _view_times(frames)
+
+    return postings
+
+
+def _sounds(prints_of: PrintsOf | None) -> PostingsOf | None:
+    """The audio postings of a reference's stored print."""
+    if prints_of is None:
+        return None
+
+    def postings(reference: int) -> tuple[NDArray[np.uint32], NDArray[np.float32]] | None:
+        made = prints_of(reference)
+        sound = made.audio if made is not None else None
+        return (sound.keys, sound.times) if sound is not None else None
+
+    return postings
 
 
 def search_audio(root: Path, query: audio.AudioQuery, *, prints_of: PrintsOf | None = None) -> list[Segment]:
@@ -224,7 +285,7 @@ def search_audio(root: Path, query: audio.AudioQuery, *, prints_of: PrintsOf | N
         if not screened:
             return []
         candidates = np.unique(np.asarray([segment.reference for segment in screened], np.int32))
-        postings = _postings_of(index, everything, candidates, prints_of)
+        postings = _postings_of(index, everything, candidates, _sounds(prints_of))
     return vote(
         _per_hypothesis(postings, hypotheses),
         usable_times=moments,
@@ -270,14 +331,15 @@ def _postings_of(
     index: FingerprintIndex,
     keys: NDArray[np.uint32],
     references: NDArray[np.int32],
-    prints_of: PrintsOf | None,
+    postings_of: PostingsOf | None,
 ) -> Postings:
     """Every hit of the query's ``keys`` on ``references`` (sorted), as the index would give them: from each
-    reference's print where ``prints_of`` has it (read whole: one file, no lookups), else from the index."""
+    reference's print where ``postings_of`` has it (read whole: one file, no lookups), else from the
+    index."""
     parts: list[Postings] = []
     unprinted: list[int] = []
     for number, reference in enumerate(references.tolist()):
-        made = prints_of(reference) if prints_of is not None else None
+        made = postings_of(reference) if postings_of is not None else None
         if made is None:
             unprinted.append(reference)
         else:
@@ -292,12 +354,18 @@ def _postings_of(
     )
 
 
-def _hits_in_print(keys: NDArray[np.uint32], made: audio.AudioPrint, reference: int, number: int) -> Postings:
+def _hits_in_print(
+    keys: NDArray[np.uint32],
+    made: tuple[NDArray[np.uint32], NDArray[np.float32]],
+    reference: int,
+    number: int,
+) -> Postings:
     """The hits of the query's keys on one reference's print, as :meth:`FingerprintIndex.lookup` gives
     them (the hits of one posting adjacent, in query order; postings numbered apart from the index's and
     from other prints')."""
-    order = np.argsort(made.keys, kind="stable")
-    ordered = made.keys[order]
+    print_keys, print_times = made
+    order = np.argsort(print_keys, kind="stable")
+    ordered = print_keys[order]
     lo = np.searchsorted(ordered, keys, side="left")
     found = np.searchsorted(ordered, keys, side="right") - lo
     query = np.repeat(np.arange(keys.size, dtype=np.int64), found)
@@ -305,7 +373,7 @@ def _hits_in_print(keys: NDArray[np.uint32], made: audio.AudioPrint, reference: 
     grouped = np.lexsort((query, posting))
     query, posting = query[grouped], posting[grouped]
     # Centiseconds, as the index holds them.
-    times = np.round(np.asarray(made.times, np.float64) * 100).astype(np.int32)
+    times = np.round(np.asarray(print_times, np.float64) * 100).astype(np.int32)
     return Postings(
         query=query,
         reference=np.full(query.shape, reference, np.int32),
@@ -343,8 +411,7 @@ def search_among(
     sweep(scratch)
     with tempfile.TemporaryDirectory(dir=scratch) as folder:
         add_references(Path(folder), batch)
-        sound_of = {reference: made.audio for reference, made in batch}
-        return search_queries(Path(folder), pictures, sounds, prints_of=sound_of.get)
+        return search_queries(Path(folder), pictures, sounds, prints_of=dict(batch).get)
 
 
 LEFT_BEHIND_SECONDS = 3600  # a batch's index lives for seconds: one this old was left by a killed worker
@@ -368,9 +435,14 @@ def search_queries(
     *,
     prints_of: PrintsOf | None = None,
 ) -> list[Found]:
-    """:func:`search` of a file's query keys made beforehand."""
-    pictures = search_video(root, query_video)
-    sounds = search_audio(root, query_audio, prints_of=prints_of)
+    """:func:`search` of a file's query keys made beforehand. The two modalities are searched at once: on
+    an index larger than memory each waits on the disk most of the time."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(2) as pool:
+        sounds_found = pool.submit(search_audio, root, query_audio, prints_of=prints_of)
+        pictures = search_video(root, query_video, prints_of=prints_of)
+        sounds = sounds_found.result()
     found: list[Found] = []
     by_reference = {s.reference: s for s in sounds}
     for picture in pictures:
