@@ -37,6 +37,22 @@ TRANSFORMS = [
 ]  # fmt: skip
 
 
+@pytest.fixture
+def looked_up(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The distinct keys of each lookup of the index, as the searches run."""
+    import numpy as np
+
+    counts: list[int] = []
+    meet = FingerprintIndex.meet
+
+    def counting(self: FingerprintIndex, keys: np.ndarray, **options: int) -> object:
+        counts.append(int(np.unique(keys).size))
+        return meet(self, keys, **options)
+
+    monkeypatch.setattr(FingerprintIndex, "meet", counting)
+    return counts
+
+
 @pytest.mark.parametrize("name", TRANSFORMS)
 def test_each_transform_is_traced_to_the_work_and_segment(
     indexed: tuple[Path, list[Copy], list[Path]], name: str
@@ -130,7 +146,10 @@ def test_a_file_that_is_not_media_is_bad_input(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("name", ["audio_64k_noise", "speed_1.05", "excerpt_10s"])
 def test_the_sound_is_searched_in_two_steps_that_find_what_one_lookup_finds(
-    indexed: tuple[Path, list[Copy], list[Path]], monkeypatch: pytest.MonkeyPatch, name: str
+    indexed: tuple[Path, list[Copy], list[Path]],
+    monkeypatch: pytest.MonkeyPatch,
+    name: str,
+    looked_up: list[int],
 ) -> None:
     """The index is read for a sample of the query's keys only; the hits of the rest come from the prints
     of the references the sample names (or from the index, when a print is not at hand), and the result
@@ -143,14 +162,6 @@ def test_the_sound_is_searched_in_two_steps_that_find_what_one_lookup_finds(
     copy = next(c for c in copies if c.name == name)
     query = audio.query_keys(Path(copy.file))
     prints = {WORK: fingerprints.load(root.parent / "work-prints")}
-    looked_up: list[int] = []
-    meet = FingerprintIndex.meet
-
-    def counting(self: FingerprintIndex, keys: np.ndarray, **options: int) -> object:
-        looked_up.append(int(np.unique(keys).size))
-        return meet(self, keys, **options)
-
-    monkeypatch.setattr(FingerprintIndex, "meet", counting)
     two_steps = fingerprints.search_audio(root, query, prints_of=prints.get)
     assert len(looked_up) == 1 and looked_up[0] <= 1.2 * fingerprints.AUDIO_LOOKUPS  # the print did the rest
     every_key = int(np.unique(np.concatenate([k for _s, k, _t in query.hypotheses])).size)
@@ -202,11 +213,10 @@ def test_the_sound_alone_is_found_among_many_hours_of_other_sound(
 
 
 def test_a_short_copy_inside_a_long_upload_keeps_its_share_of_the_sample(
-    indexed: tuple[Path, list[Copy], list[Path]], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    indexed: tuple[Path, list[Copy], list[Path]], looked_up: list[int], tmp_path: Path
 ) -> None:
     """The sample grows with the query: three minutes of other sound around the noisy 12 s copy are looked
     up with three times the keys of a minute, and the copy is found where it lies."""
-    import numpy as np
 
     from avbase.rights.fingerprint import audio
     from tests.conftest import find_corpus
@@ -226,14 +236,6 @@ def test_a_short_copy_inside_a_long_upload_keeps_its_share_of_the_sample(
     ])])  # fmt: skip
     query = audio.query_keys(upload)
     assert query.duration > 180
-    looked_up: list[int] = []
-    meet = FingerprintIndex.meet
-
-    def counting(self: FingerprintIndex, keys: np.ndarray, **options: int) -> object:
-        looked_up.append(int(np.unique(keys).size))
-        return meet(self, keys, **options)
-
-    monkeypatch.setattr(FingerprintIndex, "meet", counting)
     prints = {WORK: fingerprints.load(root.parent / "work-prints")}
     found = fingerprints.search_audio(root, query, prints_of=prints.get)
     minutes = query.duration / 60
@@ -244,7 +246,10 @@ def test_a_short_copy_inside_a_long_upload_keeps_its_share_of_the_sample(
 
 @pytest.mark.parametrize("name", ["crop_gamma", "pip_0.5_corner", "mirror", "speed_0.95"])
 def test_the_pictures_are_searched_in_two_steps_that_find_what_one_lookup_finds(
-    indexed: tuple[Path, list[Copy], list[Path]], monkeypatch: pytest.MonkeyPatch, name: str
+    indexed: tuple[Path, list[Copy], list[Path]],
+    monkeypatch: pytest.MonkeyPatch,
+    name: str,
+    looked_up: list[int],
 ) -> None:
     """As the sound: the index is read for a sample of the picture keys, the work's hits come from its
     stored video print, and the segment is the one a lookup of every key gives."""
@@ -257,14 +262,6 @@ def test_the_pictures_are_searched_in_two_steps_that_find_what_one_lookup_finds(
     query = video.query_keys(Path(copy.file))
     monkeypatch.setattr(fingerprints, "VIDEO_LOOKUPS", 1500)  # a sample, on a query of a few seconds
     prints = {WORK: fingerprints.load(root.parent / "work-prints")}
-    looked_up: list[int] = []
-    meet = FingerprintIndex.meet
-
-    def counting(self: FingerprintIndex, keys: np.ndarray, **options: int) -> object:
-        looked_up.append(int(np.unique(keys).size))
-        return meet(self, keys, **options)
-
-    monkeypatch.setattr(FingerprintIndex, "meet", counting)
     two_steps = fingerprints.search_video(root, query, prints_of=prints.get)
     assert len(looked_up) == 1 and looked_up[0] <= 1.2 * 1500
     assert int(np.unique(np.concatenate(query.keys)).size) > 2 * 1500

@@ -90,35 +90,39 @@ def stale(folder: Path) -> bool:
     )
 
 
-def add_reference(root: Path, reference: int, prints: Prints) -> None:
-    if prints.video is not None:
+PrintPostings = tuple[NDArray[np.uint32], NDArray[np.float32]]
+
+
+def print_postings(prints: Prints, modality: str) -> PrintPostings | None:
+    """What a print puts in the index of a modality: keys and times (seconds); for video, every view of the
+    valid frames, each at its frame's time."""
+    if modality == "video":
         frames = prints.video
-        FingerprintIndex(root / "video", keys=video.VERSION).add(
-            reference, frames.keys[frames.valid].reshape(-1), _view_times(frames)
-        )
-    if prints.audio is not None:
-        FingerprintIndex(root / "audio", keys=audio.VERSION).add(
-            reference, prints.audio.keys, prints.audio.times
-        )
+        if frames is None:
+            return None
+        times = np.repeat(frames.times[frames.valid], frames.keys.shape[1]).astype(np.float32)
+        return frames.keys[frames.valid].reshape(-1), times
+    return (prints.audio.keys, prints.audio.times) if prints.audio is not None else None
+
+
+def add_reference(root: Path, reference: int, prints: Prints) -> None:
+    for modality in ("video", "audio"):
+        made = print_postings(prints, modality)
+        if made is not None:
+            FingerprintIndex(root / modality, keys=KEY_VERSIONS[modality]).add(reference, *made)
 
 
 def add_references(root: Path, batch: list[tuple[int, Prints]]) -> None:
     """Adds many new references at once, one segment per modality (a rebuild)."""
-    pictures = [
-        (reference, p.video.keys[p.video.valid].reshape(-1), _view_times(p.video))
-        for reference, p in batch
-        if p.video is not None and p.video.valid.any()
-    ]
-    sounds = [(reference, p.audio.keys, p.audio.times) for reference, p in batch if p.audio is not None]
-    for modality, entries in (("video", pictures), ("audio", sounds)):
+    for modality in ("video", "audio"):
+        entries = [
+            (reference, *made)
+            for reference, prints in batch
+            if (made := print_postings(prints, modality)) is not None and made[0].size
+        ]
         (root / modality).mkdir(parents=True, exist_ok=True)
         if entries:
             FingerprintIndex(root / modality, keys=KEY_VERSIONS[modality]).add_many(entries)
-
-
-def _view_times(frames: video.VideoPrint) -> NDArray[np.float32]:
-    """The time of each key of the valid frames (every view of a frame shares its time)."""
-    return np.repeat(frames.times[frames.valid], frames.keys.shape[1]).astype(np.float32)
 
 
 def remove_reference(root: Path, reference: int) -> None:
@@ -188,19 +192,14 @@ def search_video(root: Path, query: video.VideoQuery, *, prints_of: PrintsOf | N
         likely = likely_references(screen, VIDEO_MIN_FRAMES)
         kept = hits(met.pair(references=likely))
     else:
-        positions = np.flatnonzero(sampled)
-        seen = index.lookup(keys[positions])
-        seen.query = positions[seen.query]  # positions in the whole query
-        screened = vote(
-            [hits(seen, speed) for speed in VIDEO_SPEEDS], usable_times=usable, step=step,
-            min_frames=VIDEO_SCREEN_FRAMES, min_score=0.0,
+        found = _first_step(
+            index, keys, sampled, lambda seen: [hits(seen, speed) for speed in VIDEO_SPEEDS],
+            usable=usable, step=step, min_frames=VIDEO_SCREEN_FRAMES, prints_of=prints_of, modality="video",
         )  # fmt: skip
-        if not screened:
+        if found is None:
             return []
-        candidates = np.unique(np.asarray([segment.reference for segment in screened], np.int32))
-        postings = _postings_of(index, keys, candidates, _pictures(prints_of))
-        every = hits(postings)
-        likely = likely_references(every.only(onsets[postings.query]), VIDEO_MIN_FRAMES)
+        every = hits(found)
+        likely = likely_references(every.only(onsets[found.query]), VIDEO_MIN_FRAMES)
         kept = every.only(np.isin(every.reference, likely))
     return vote(
         [
@@ -217,37 +216,6 @@ def search_video(root: Path, query: video.VideoQuery, *, prints_of: PrintsOf | N
 
 # A reference's stored prints (both modalities), for the second step of a search; None when not at hand.
 PrintsOf = Callable[[int], Prints | None]
-# A reference's postings as the index holds them: keys and times (seconds).
-PostingsOf = Callable[[int], tuple[NDArray[np.uint32], NDArray[np.float32]] | None]
-
-
-def _pictures(prints_of: PrintsOf | None) -> PostingsOf | None:
-    """The video postings of a reference's stored print (its valid frames' keys, each view at its
-    frame's time)."""
-    if prints_of is None:
-        return None
-
-    def postings(reference: int) -> tuple[NDArray[np.uint32], NDArray[np.float32]] | None:
-        made = prints_of(reference)
-        frames = made.video if made is not None else None
-        if frames is None:
-            return None
-        return frames.keys[frames.valid].reshape(-1), _view_times(frames)
-
-    return postings
-
-
-def _sounds(prints_of: PrintsOf | None) -> PostingsOf | None:
-    """The audio postings of a reference's stored print."""
-    if prints_of is None:
-        return None
-
-    def postings(reference: int) -> tuple[NDArray[np.uint32], NDArray[np.float32]] | None:
-        made = prints_of(reference)
-        sound = made.audio if made is not None else None
-        return (sound.keys, sound.times) if sound is not None else None
-
-    return postings
 
 
 def search_audio(root: Path, query: audio.AudioQuery, *, prints_of: PrintsOf | None = None) -> list[Segment]:
@@ -275,17 +243,13 @@ def search_audio(root: Path, query: audio.AudioQuery, *, prints_of: PrintsOf | N
     if sampled.all():
         postings = index.lookup(everything)
     else:
-        positions = np.flatnonzero(sampled)
-        seen = index.lookup(everything[positions])
-        seen.query = positions[seen.query]  # positions in the whole query, as the hypotheses number them
-        screened = vote(
-            _per_hypothesis(seen, hypotheses), usable_times=moments, step=step,
-            min_frames=AUDIO_SCREEN_MOMENTS, min_score=0.0,
+        found = _first_step(
+            index, everything, sampled, lambda seen: _per_hypothesis(seen, hypotheses),
+            usable=moments, step=step, min_frames=AUDIO_SCREEN_MOMENTS, prints_of=prints_of, modality="audio",
         )  # fmt: skip
-        if not screened:
+        if found is None:
             return []
-        candidates = np.unique(np.asarray([segment.reference for segment in screened], np.int32))
-        postings = _postings_of(index, everything, candidates, _sounds(prints_of))
+        postings = found
     return vote(
         _per_hypothesis(postings, hypotheses),
         usable_times=moments,
@@ -317,6 +281,31 @@ def _per_hypothesis(
     return groups
 
 
+def _first_step(
+    index: FingerprintIndex,
+    keys: NDArray[np.uint32],
+    sampled: NDArray[np.bool_],
+    groups: Callable[[Postings], list[Hits]],
+    *,
+    usable: NDArray[np.float32],
+    step: float,
+    min_frames: int,
+    prints_of: PrintsOf | None,
+    modality: str,
+) -> Postings | None:
+    """The index read for the ``sampled`` keys only, the voting on those hits (made into ``groups``, per
+    speed) with the lower bar ``min_frames``, and every hit of the references it names, from their prints
+    (:func:`_postings_of`); None when it names none."""
+    positions = np.flatnonzero(sampled)
+    seen = index.lookup(keys[positions])
+    seen.query = positions[seen.query]  # positions in the whole query
+    screened = vote(groups(seen), usable_times=usable, step=step, min_frames=min_frames, min_score=0.0)
+    if not screened:
+        return None
+    candidates = np.unique(np.asarray([segment.reference for segment in screened], np.int32))
+    return _postings_of(index, keys, candidates, prints_of, modality)
+
+
 def _sample(keys: NDArray[np.uint32], most: int) -> NDArray[np.bool_]:
     """Which query positions carry a key of the sample: at most about ``most`` distinct keys, picked by a
     hash of the key (so a key is in or out wherever it occurs, in every hypothesis)."""
@@ -331,15 +320,17 @@ def _postings_of(
     index: FingerprintIndex,
     keys: NDArray[np.uint32],
     references: NDArray[np.int32],
-    postings_of: PostingsOf | None,
+    prints_of: PrintsOf | None,
+    modality: str,
 ) -> Postings:
     """Every hit of the query's ``keys`` on ``references`` (sorted), as the index would give them: from each
-    reference's print where ``postings_of`` has it (read whole: one file, no lookups), else from the
+    reference's stored print where ``prints_of`` has it (read whole: one file, no lookups), else from the
     index."""
     parts: list[Postings] = []
     unprinted: list[int] = []
     for number, reference in enumerate(references.tolist()):
-        made = postings_of(reference) if postings_of is not None else None
+        stored = prints_of(reference) if prints_of is not None else None
+        made = print_postings(stored, modality) if stored is not None else None
         if made is None:
             unprinted.append(reference)
         else:
@@ -356,7 +347,7 @@ def _postings_of(
 
 def _hits_in_print(
     keys: NDArray[np.uint32],
-    made: tuple[NDArray[np.uint32], NDArray[np.float32]],
+    made: PrintPostings,
     reference: int,
     number: int,
 ) -> Postings:
