@@ -227,11 +227,10 @@ def run_all(args: argparse.Namespace, folder: Path) -> None:
     prints = {work: fingerprints.fingerprint(path) for work, path in refs.items()}
     for work, made in prints.items():
         fingerprints.add_reference(root, work, made)
-    sounds = prints  # the stored prints, as the platform passes them to the search
     if args.scale_only or args.no_accuracy:
         if args.no_accuracy:
             speed(folder, refs[BBB])
-        scale(args, folder, root, refs, prints, sounds)
+        scale(args, folder, root, refs, prints)
         return
     pdq_refs = {work: pdq_frames(path) for work, path in refs.items()}
     copies = make_copies(refs[BBB], args.corpus, folder)
@@ -243,7 +242,7 @@ def run_all(args: argparse.Namespace, folder: Path) -> None:
     ours_hits = pdq_hits = 0
     ious: list[float] = []
     for copy in copies:
-        found = fingerprints.search(root, Path(copy.file), prints_of=sounds.get)
+        found = fingerprints.search(root, Path(copy.file), prints_of=prints.get)
         truth = (copy.reference_start, copy.reference_end)
         best = found[0] if found else None
         right = best is not None and best.reference == BBB
@@ -263,7 +262,7 @@ def run_all(args: argparse.Namespace, folder: Path) -> None:
         )
     false_ours = false_pdq = 0
     for path in negatives(args.corpus, folder):
-        found = fingerprints.search(root, path, prints_of=sounds.get)
+        found = fingerprints.search(root, path, prints_of=prints.get)
         baseline = pdq_search(pdq_refs, path) if path.suffix == ".mp4" else []
         false_ours += len(found)
         false_pdq += len(baseline)
@@ -275,7 +274,7 @@ def run_all(args: argparse.Namespace, folder: Path) -> None:
     )
 
     speed(folder, refs[BBB])
-    scale(args, folder, root, refs, prints, sounds)
+    scale(args, folder, root, refs, prints)
 
 
 def _cpu() -> float:
@@ -394,7 +393,6 @@ def scale(
     root: Path,
     refs: dict[int, Path],
     prints: dict[int, fingerprints.Prints],
-    sounds: dict[int, fingerprints.Prints],
 ) -> None:
     per_hour = {}
     for modality in ("video", "audio"):
@@ -457,11 +455,11 @@ def scale(
     found: set[int] = set()
     for _repeat in range(args.repeats):
         started, spent = time.perf_counter(), _cpu()
-        found_video = fingerprints.search_video(big, video_query, prints_of=sounds.get)
+        found_video = fingerprints.search_video(big, video_query, prints_of=prints.get)
         video_times.append(time.perf_counter() - started)
         video_cpu.append(_cpu() - spent)
         started, spent = time.perf_counter(), _cpu()
-        found_audio = fingerprints.search_audio(big, audio_query, prints_of=sounds.get)
+        found_audio = fingerprints.search_audio(big, audio_query, prints_of=prints.get)
         audio_times.append(time.perf_counter() - started)
         audio_cpu.append(_cpu() - spent)
         found = {s.reference for s in found_video + found_audio}
@@ -483,9 +481,9 @@ def scale(
         f"works found {sorted(found)} (the right one: {BBB})."
     )
     if args.cold:
-        cold(args, big, video_query, audio_query, sounds)
+        cold(args, big, video_query, audio_query, prints)
     if args.varied:
-        varied(args, folder, big, sounds)
+        varied(args, folder, big, prints)
     if not args.keep:
         shutil.rmtree(big, ignore_errors=True)
         for modality, (hours, _rate, _bits, version) in plans.items():
@@ -497,7 +495,7 @@ def cold(
     big: Path,
     video_query: video.VideoQuery,
     audio_query: audio.AudioQuery,
-    sounds: dict[int, fingerprints.Prints],
+    prints: dict[int, fingerprints.Prints],
 ) -> None:
     """The same searches with the kernel's page cache emptied before each (as root only): every page of the
     index they touch is read from disk, the worst case of an index larger than memory."""
@@ -507,11 +505,11 @@ def cold(
         return
     measured: dict[str, list[float]] = {"video": [], "audio": [], "both at once": []}
     searches: list[tuple[str, Callable[[], object]]] = [
-        ("video", lambda: fingerprints.search_video(big, video_query, prints_of=sounds.get)),
-        ("audio", lambda: fingerprints.search_audio(big, audio_query, prints_of=sounds.get)),
+        ("video", lambda: fingerprints.search_video(big, video_query, prints_of=prints.get)),
+        ("audio", lambda: fingerprints.search_audio(big, audio_query, prints_of=prints.get)),
         (
             "both at once",
-            lambda: fingerprints.search_queries(big, video_query, audio_query, prints_of=sounds.get),
+            lambda: fingerprints.search_queries(big, video_query, audio_query, prints_of=prints.get),
         ),
     ]
     for _repeat in range(args.cold):
@@ -528,7 +526,7 @@ def cold(
     )
 
 
-def varied(args: argparse.Namespace, folder: Path, big: Path, sounds: dict[int, fingerprints.Prints]) -> None:
+def varied(args: argparse.Namespace, folder: Path, big: Path, prints: dict[int, fingerprints.Prints]) -> None:
     """One-minute queries of other sound each, searched once each: the page cache holds what the build and
     earlier searches left, not what this query needs (the repeats above meet the same pages again). Each is
     20 s of rain, 8 s of crunching, 20 s of the Big Buck Bunny stretch and 12 s of shifting tones, the
@@ -560,7 +558,7 @@ def varied(args: argparse.Namespace, folder: Path, big: Path, sounds: dict[int, 
         made = audio.query_keys(query)
         keys.append(int(np.unique(np.concatenate([k for _s, k, _t in made.hypotheses])).size))
         started = time.perf_counter()
-        result = fingerprints.search_audio(big, made, prints_of=sounds.get)
+        result = fingerprints.search_audio(big, made, prints_of=prints.get)
         times.append(time.perf_counter() - started)
         found.append(sorted(s.reference for s in result))
     print(
